@@ -1,0 +1,32 @@
+import { useEffect } from 'preact/hooks';
+import { t } from '../../core/i18n';
+import type { JoinModel } from '../../core/session/join-model';
+import { Notice } from '../Notice';
+import { CustomerSessionView } from './CustomerSessionView';
+import { NameForm } from './NameForm';
+
+/** The customer's page, from the name form to "The session has ended". */
+export function JoinApp({ model }: { model: JoinModel }) {
+  useEffect(() => void model.load(), [model]);
+  const phase = model.phase.value;
+  return (
+    <main class="page">
+      {phase.name === 'no-invite' && <Notice title={t('appName')} detail={t('noInvite')} />}
+      {(phase.name === 'ask-name' || phase.name === 'joining') && (
+        <NameForm busy={phase.name === 'joining'} error={phase.name === 'ask-name' ? phase.error : undefined} onJoin={(n) => void model.join(n)} />
+      )}
+      {phase.name === 'in-session' && <CustomerSessionView runtime={phase.runtime} onLeave={() => void model.leave()} />}
+      {phase.name === 'ended' && <Notice title={t('sessionEnded')} detail={t('sessionEndedDetail')} />}
+      {phase.name === 'left' && <Notice title={t('left')} />}
+      {phase.name === 'invite-invalid' && <Notice title={t('inviteInvalid')} detail={t('inviteInvalidDetail')} />}
+      {phase.name === 'invite-expired' && <Notice title={t('inviteExpired')} detail={t('inviteExpiredDetail')} />}
+      {phase.name === 'error' && (
+        <Notice title={t('genericError', { message: phase.message })}>
+          <button type="button" onClick={() => location.reload()}>
+            {t('tryAgain')}
+          </button>
+        </Notice>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,31 @@
+import { useState } from 'preact/hooks';
+import { t } from '../../core/i18n';
+
+export function NameForm({ error, busy, onJoin }: { error?: string; busy: boolean; onJoin(name: string): void }) {
+  const [name, setName] = useState('');
+  return (
+    <form
+      class="card stack"
+      style={{ maxWidth: '26rem', margin: '2rem auto' }}
+      onSubmit={(ev) => {
+        ev.preventDefault();
+        if (name.trim()) onJoin(name);
+      }}
+    >
+      <h1>{t('joinTitle')}</h1>
+      <p class="muted">{t('joinIntro')}</p>
+      <div>
+        <label for="name">{t('yourName')}</label>
+        <input id="name" autocomplete="name" required maxLength={80} autofocus value={name} onInput={(e) => setName(e.currentTarget.value)} />
+      </div>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" class="primary" disabled={busy || !name.trim()}>
+        {busy ? t('joining') : t('join')}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,65 @@
+import * as v from 'valibot';
+import {
+  CreateInviteResponse,
+  CreateSessionResponse,
+  JoinResponse,
+  LoginResponse,
+  MeResponse,
+  SessionDetail,
+  SessionList,
+  type CreateInviteRequest,
+  type JoinRequest,
+  type LoginRequest,
+} from '../protocol';
+import { BrokerError } from './errors';
+
+export interface BrokerClientOptions {
+  /** e.g. http://127.0.0.1:9000 (no trailing slash needed). */
+  baseUrl: string;
+  /** The bearer token to send: a rep token or a participant's peerToken. */
+  getToken?: () => string | undefined;
+  fetch?: typeof fetch;
+}
+
+const Ok = v.object({ ok: v.literal(true) });
+
+/** Typed access to the broker's REST API. Every response is validated; failures throw `BrokerError`. */
+export function createBrokerClient(options: BrokerClientOptions) {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+
+  async function call<S extends v.GenericSchema>(schema: S, method: 'GET' | 'POST', path: string, body?: unknown): Promise<v.InferOutput<S>> {
+    const headers: Record<string, string> = {};
+    const token = options.getToken?.();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await doFetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch {
+      throw new BrokerError(0, 'network', `Cannot reach the broker at ${base}`);
+    }
+    if (!response.ok) throw await BrokerError.fromResponse(response);
+    const parsed = v.safeParse(schema, await response.json().catch(() => undefined));
+    if (!parsed.success) throw new BrokerError(response.status, 'bad_response', 'The broker sent an unexpected answer');
+    return parsed.output;
+  }
+
+  const id = encodeURIComponent;
+  return {
+    baseUrl: base,
+    login: (body: LoginRequest) => call(LoginResponse, 'POST', '/api/login', body),
+    logout: () => call(Ok, 'POST', '/api/logout', {}),
+    me: () => call(MeResponse, 'GET', '/api/me'),
+    createSession: () => call(CreateSessionResponse, 'POST', '/api/sessions', {}),
+    listSessions: () => call(SessionList, 'GET', '/api/sessions'),
+    getSession: (sessionId: string) => call(SessionDetail, 'GET', `/api/sessions/${id(sessionId)}`),
+    createInvite: (sessionId: string, body: CreateInviteRequest) =>
+      call(CreateInviteResponse, 'POST', `/api/sessions/${id(sessionId)}/invites`, body),
+    join: (body: JoinRequest) => call(JoinResponse, 'POST', '/api/join', body),
+    leave: (sessionId: string) => call(Ok, 'POST', `/api/sessions/${id(sessionId)}/leave`, {}),
+    end: (sessionId: string) => call(Ok, 'POST', `/api/sessions/${id(sessionId)}/end`, {}),
+  };
+}
+
+export type BrokerClient = ReturnType<typeof createBrokerClient>;

@@ -1,0 +1,216 @@
+import * as v from 'valibot';
+import { MeshMessage } from '../protocol';
+import { defaultReconnectPolicy, type ReconnectPolicy } from '../reconnect';
+import type { DataLink, MediaLink, PeerTransport } from './transport';
+
+export interface MeshPeer {
+  participantId: string;
+  peerId: string;
+}
+
+export interface MeshEvents {
+  /** A valid message from a roster participant. */
+  onMessage(participantId: string, message: MeshMessage): void;
+  /** The reliable link to `participantId` is open (first time or again after a reconnect). */
+  onLinkOpen(participantId: string): void;
+  onLinkClose(participantId: string): void;
+  /** An incoming media call from a roster participant (not yet answered). */
+  onCall(participantId: string, call: MediaLink): void;
+}
+
+export interface MeshOptions extends MeshEvents {
+  transport: PeerTransport;
+  selfPeerId: string;
+  reconnectPolicy?: ReconnectPolicy;
+  /** How long an unknown peer's connection may wait for the roster to catch up before it is refused. */
+  unknownPeerGraceMs?: number;
+  /** How long a dial may stay unanswered before it is abandoned. */
+  dialTimeoutMs?: number;
+}
+
+interface Link {
+  data: DataLink;
+  outgoing: boolean;
+}
+
+/**
+ * Keeps one reliable data link to every other participant on the roster (a full mesh: sessions are a
+ * handful of people), and only to them.
+ *
+ * Who dials: a peer that comes (back) online dials everyone it has no link to; after a link drops, the
+ * side with the smaller peer id redials. When both dial at once, the link dialed by the smaller id wins.
+ * An incoming link replaces an open one: the remote restarted and its old link is dead.
+ */
+export function createMesh(options: MeshOptions) {
+  const { transport, selfPeerId } = options;
+  const policy = options.reconnectPolicy ?? defaultReconnectPolicy;
+  const graceMs = options.unknownPeerGraceMs ?? 10_000;
+  const dialTimeoutMs = options.dialTimeoutMs ?? 15_000;
+  const roster = new Map<string, string>(); // peerId → participantId
+  const links = new Map<string, Link>(); // peerId → current link
+  const waitingForRoster = new Map<string, DataLink[]>();
+  const redialAttempts = new Map<string, number>();
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  let transportOpen = false;
+  let destroyed = false;
+  let dropped = 0;
+
+  const later = (ms: number, fn: () => void) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (!destroyed) fn();
+    }, ms);
+    timers.add(timer);
+  };
+
+  function adopt(peerId: string, data: DataLink, outgoing: boolean): void {
+    const link: Link = { data, outgoing };
+    links.get(peerId)?.data.close();
+    links.set(peerId, link);
+    const isCurrent = () => links.get(peerId) === link;
+    const opened = () => {
+      if (!isCurrent()) return;
+      redialAttempts.delete(peerId);
+      const participantId = roster.get(peerId);
+      if (participantId) options.onLinkOpen(participantId);
+    };
+    if (data.isOpen) queueMicrotask(opened);
+    else data.onOpen(opened);
+    data.onData((raw) => {
+      const participantId = roster.get(peerId);
+      const parsed = v.safeParse(MeshMessage, raw);
+      if (!isCurrent() || !participantId || !parsed.success) {
+        dropped++;
+        return;
+      }
+      options.onMessage(participantId, parsed.output);
+    });
+    data.onClose(() => {
+      if (!isCurrent()) return;
+      links.delete(peerId);
+      const participantId = roster.get(peerId);
+      if (!participantId) return;
+      options.onLinkClose(participantId);
+      if (selfPeerId < peerId) scheduleRedial(peerId);
+    });
+    if (outgoing) {
+      later(dialTimeoutMs, () => {
+        if (isCurrent() && !data.isOpen) data.close();
+      });
+    }
+  }
+
+  function dial(peerId: string): void {
+    if (destroyed || !transportOpen || links.has(peerId) || !roster.has(peerId)) return;
+    adopt(peerId, transport.connect(peerId), true);
+  }
+
+  function scheduleRedial(peerId: string): void {
+    const attempt = redialAttempts.get(peerId) ?? 0;
+    redialAttempts.set(peerId, attempt + 1);
+    later(policy(attempt), () => dial(peerId));
+  }
+
+  function acceptIncoming(data: DataLink): void {
+    const peerId = data.remotePeerId;
+    const existing = links.get(peerId);
+    // Both dialed at once: the link dialed by the smaller peer id wins, on both sides alike.
+    if (existing && existing.outgoing && !existing.data.isOpen && selfPeerId < peerId) {
+      data.close();
+      return;
+    }
+    adopt(peerId, data, false);
+  }
+
+  transport.onConnection((data) => {
+    if (roster.has(data.remotePeerId)) return acceptIncoming(data);
+    // The broker's roster event may still be on its way: hold the link briefly, then refuse it.
+    const waiting = waitingForRoster.get(data.remotePeerId) ?? [];
+    waiting.push(data);
+    waitingForRoster.set(data.remotePeerId, waiting);
+    later(graceMs, () => {
+      if (waitingForRoster.get(data.remotePeerId)?.includes(data)) {
+        waitingForRoster.delete(data.remotePeerId);
+        dropped++;
+        data.close();
+      }
+    });
+  });
+
+  transport.onCall((call) => {
+    const participantId = roster.get(call.remotePeerId);
+    if (!participantId) {
+      dropped++;
+      call.close();
+      return;
+    }
+    options.onCall(participantId, call);
+  });
+
+  transport.onStatus((status) => {
+    transportOpen = status === 'open';
+    if (transportOpen) for (const peerId of roster.keys()) dial(peerId);
+  });
+
+  transport.onUnavailable((peerId) => {
+    const link = links.get(peerId);
+    if (link?.outgoing && !link.data.isOpen) link.data.close();
+  });
+
+  return {
+    /** Replace the roster: links to peers no longer on it close; new peers are accepted (they dial us). */
+    setRoster(peers: readonly MeshPeer[]): void {
+      const next = new Map(peers.filter((p) => p.peerId !== selfPeerId).map((p) => [p.peerId, p.participantId]));
+      for (const [peerId, link] of links) {
+        if (!next.has(peerId)) {
+          links.delete(peerId);
+          link.data.close();
+        }
+      }
+      roster.clear();
+      for (const [peerId, participantId] of next) roster.set(peerId, participantId);
+      for (const [peerId, waiting] of waitingForRoster) {
+        if (!roster.has(peerId)) continue;
+        waitingForRoster.delete(peerId);
+        waiting.forEach(acceptIncoming);
+      }
+    },
+    /** Dial everyone on the roster without a link (after coming online). */
+    dialAll(): void {
+      for (const peerId of roster.keys()) dial(peerId);
+    },
+    isOpen(participantId: string): boolean {
+      for (const [peerId, link] of links) if (roster.get(peerId) === participantId) return link.data.isOpen;
+      return false;
+    },
+    send(participantId: string, message: MeshMessage): boolean {
+      for (const [peerId, link] of links) {
+        if (roster.get(peerId) === participantId && link.data.isOpen) {
+          link.data.send(message);
+          return true;
+        }
+      }
+      return false;
+    },
+    broadcast(message: MeshMessage): void {
+      for (const link of links.values()) if (link.data.isOpen) link.data.send(message);
+    },
+    call(participantId: string, stream: MediaStream, metadata: unknown): MediaLink | undefined {
+      for (const [peerId, pid] of roster) if (pid === participantId) return transport.call(peerId, stream, metadata);
+      return undefined;
+    },
+    /** Messages dropped because they were malformed or came from outside the roster. */
+    get droppedCount() {
+      return dropped;
+    },
+    destroy(): void {
+      destroyed = true;
+      timers.forEach(clearTimeout);
+      for (const link of links.values()) link.data.close();
+      links.clear();
+      transport.destroy();
+    },
+  };
+}
+
+export type Mesh = ReturnType<typeof createMesh>;

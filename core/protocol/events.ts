@@ -1,0 +1,47 @@
+import * as v from 'valibot';
+import { OpaqueId } from './ids';
+import { Participant } from './api';
+
+/**
+ * Session events: every change to a session is one of these, numbered per session (`seq` from 1),
+ * stored by the broker and pushed over WS /api/events. A client that reconnects says where it stopped
+ * and receives what it missed.
+ */
+const base = { sessionId: OpaqueId, seq: v.pipe(v.number(), v.integer(), v.minValue(1)), at: v.number() };
+
+export const SessionEvent = v.variant('type', [
+  v.object({ ...base, type: v.literal('participant-joined'), participant: Participant }),
+  v.object({ ...base, type: v.literal('participant-left'), participantId: OpaqueId }),
+  v.object({ ...base, type: v.literal('session-ended') }),
+]);
+export type SessionEvent = v.InferOutput<typeof SessionEvent>;
+export type SessionEventType = SessionEvent['type'];
+
+/** Client → broker on /api/events. The first message must be `hello`. */
+export const EventsClientMessage = v.variant('type', [
+  v.object({
+    type: v.literal('hello'),
+    /** A rep token, or a participant's peerToken. */
+    token: v.pipe(v.string(), v.maxLength(256)),
+    /** Last sequence number seen per session id; events after it are replayed. */
+    since: v.optional(v.record(OpaqueId, v.pipe(v.number(), v.integer(), v.minValue(0)))),
+  }),
+  /** Ask for replay of a session the client learned about after hello (e.g. a rep starting a session). */
+  v.object({
+    type: v.literal('follow'),
+    sessionId: OpaqueId,
+    since: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  }),
+]);
+export type EventsClientMessage = v.InferOutput<typeof EventsClientMessage>;
+
+/** Broker → client on /api/events. */
+export const EventsServerMessage = v.variant('type', [
+  v.object({ type: v.literal('ready'), sessionIds: v.array(OpaqueId) }),
+  v.object({ type: v.literal('event'), event: SessionEvent }),
+  v.object({ type: v.literal('error'), code: v.string(), message: v.string() }),
+]);
+export type EventsServerMessage = v.InferOutput<typeof EventsServerMessage>;
+
+/** WebSocket close codes the broker uses on /api/events. */
+export const EventsCloseCode = { unauthorized: 4401, badMessage: 4400 } as const;

@@ -1,0 +1,4 @@
+export * from './ids';
+export * from './api';
+export * from './events';
+export * from './mesh';

@@ -1,0 +1,120 @@
+import { signal, type ReadonlySignal } from '@preact/signals-core';
+import * as v from 'valibot';
+import { createBrokerClient } from '../broker/client';
+import { BrokerError, isBrokerError } from '../broker/errors';
+import type { ChatStore } from '../chat/types';
+import type { PeerTransport } from '../mesh/transport';
+import { OpaqueId, Self } from '../protocol';
+import { createSessionRuntime, type SessionRuntime } from './runtime';
+
+export interface JoinModelDeps {
+  brokerUrl: string;
+  /** The invitation token from the link's fragment, if any. */
+  invite: string | undefined;
+  /** Where a customer's place in the session is remembered, so a refresh rejoins as the same participant. */
+  storage: Storage;
+  chatStore: ChatStore;
+  createTransport(self: Self): PeerTransport;
+  getDisplayMedia(): Promise<MediaStream>;
+}
+
+export type JoinPhase =
+  | { name: 'no-invite' }
+  | { name: 'ask-name'; error?: string }
+  | { name: 'joining' }
+  | { name: 'in-session'; runtime: SessionRuntime }
+  | { name: 'ended' }
+  | { name: 'left' }
+  | { name: 'invite-invalid' }
+  | { name: 'invite-expired' }
+  | { name: 'error'; message: string };
+
+const Saved = v.object({ sessionId: OpaqueId, self: Self });
+
+/** The customer's side of joining: the name form, rejoining after a refresh, and the end states. */
+export function createJoinModel(deps: JoinModelDeps) {
+  const phase = signal<JoinPhase>(deps.invite ? { name: 'joining' } : { name: 'no-invite' });
+  const key = `rs.join.${deps.invite}`;
+
+  function saved(): v.InferOutput<typeof Saved> | undefined {
+    try {
+      const parsed = v.safeParse(Saved, JSON.parse(deps.storage.getItem(key) ?? 'null'));
+      return parsed.success ? parsed.output : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  function fail(error: unknown): void {
+    if (isBrokerError(error, 'invite_not_found')) phase.value = { name: 'invite-invalid' };
+    else if (isBrokerError(error, 'invite_expired')) phase.value = { name: 'invite-expired' };
+    else if (isBrokerError(error, 'session_ended')) phase.value = { name: 'ended' };
+    else if (error instanceof BrokerError && error.status === 400) phase.value = { name: 'ask-name', error: error.message };
+    else phase.value = { name: 'error', message: error instanceof Error ? error.message : String(error) };
+  }
+
+  /** Enter the session as `self`; false when that place is gone (left, or token revoked). */
+  async function enter(sessionId: string, self: Self): Promise<boolean> {
+    const broker = createBrokerClient({ baseUrl: deps.brokerUrl, getToken: () => self.peerToken });
+    let detail;
+    try {
+      detail = await broker.getSession(sessionId);
+    } catch (error) {
+      if (isBrokerError(error, 'unauthorized') || isBrokerError(error, 'not_found')) return false;
+      throw error;
+    }
+    if (detail.session.status === 'ended') {
+      phase.value = { name: 'ended' };
+      return true;
+    }
+    if (!detail.self) return false;
+    const runtime = await createSessionRuntime({
+      broker,
+      eventsToken: self.peerToken,
+      detail: { ...detail, self: detail.self },
+      chatStore: deps.chatStore,
+      createTransport: deps.createTransport,
+      getDisplayMedia: deps.getDisplayMedia,
+    });
+    phase.value = { name: 'in-session', runtime };
+    return true;
+  }
+
+  return {
+    phase: phase as ReadonlySignal<JoinPhase>,
+
+    async load(): Promise<void> {
+      if (!deps.invite) return;
+      const place = saved();
+      try {
+        if (place && (await enter(place.sessionId, place.self))) return;
+        deps.storage.removeItem(key);
+        phase.value = { name: 'ask-name' };
+      } catch (error) {
+        fail(error);
+      }
+    },
+
+    async join(name: string): Promise<void> {
+      if (!deps.invite) return;
+      phase.value = { name: 'joining' };
+      try {
+        const { sessionId, self } = await createBrokerClient({ baseUrl: deps.brokerUrl }).join({ invite: deps.invite, name });
+        deps.storage.setItem(key, JSON.stringify({ sessionId, self }));
+        if (!(await enter(sessionId, self))) phase.value = { name: 'left' };
+      } catch (error) {
+        fail(error);
+      }
+    },
+
+    async leave(): Promise<void> {
+      const current = phase.value;
+      if (current.name !== 'in-session') return;
+      await current.runtime.leave().catch(() => undefined);
+      deps.storage.removeItem(key);
+      phase.value = { name: 'left' };
+    },
+  };
+}
+
+export type JoinModel = ReturnType<typeof createJoinModel>;

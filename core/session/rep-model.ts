@@ -1,0 +1,167 @@
+import { signal, type ReadonlySignal } from '@preact/signals-core';
+import { createBrokerClient, type BrokerClient } from '../broker/client';
+import { isBrokerError } from '../broker/errors';
+import type { ChatStore } from '../chat/types';
+import type { Auth, Settings } from '../extension/settings';
+import type { PeerTransport } from '../mesh/transport';
+import type { Self } from '../protocol';
+import type { SupportDb } from '../storage/db';
+import { createSessionRuntime, type SessionRuntime } from './runtime';
+
+export interface RepModelDeps {
+  settings: Settings;
+  db: SupportDb;
+  chatStore: ChatStore;
+  createTransport(brokerUrl: string, self: Self): PeerTransport;
+  getDisplayMedia(): Promise<MediaStream>;
+}
+
+export type RepPhase = 'loading' | 'signed-out' | 'idle' | 'starting' | 'in-session';
+
+/**
+ * The side panel's state: who is signed in, and the session being worked on. On open it resumes the
+ * rep's live session from the broker (falling back to what Dexie remembers), so a reloaded or reopened
+ * panel carries on where it was.
+ */
+export function createRepModel(deps: RepModelDeps) {
+  const phase = signal<RepPhase>('loading');
+  const auth = signal<Auth | undefined>(undefined);
+  const runtime = signal<SessionRuntime | undefined>(undefined);
+  const error = signal<string | undefined>(undefined);
+  let broker: BrokerClient | undefined;
+
+  const clientFor = (a: Auth) => createBrokerClient({ baseUrl: a.brokerUrl, getToken: () => a.token });
+
+  async function countLive(): Promise<void> {
+    if (!broker) return;
+    const { sessions } = await broker.listSessions();
+    await deps.settings.setLiveSessions(sessions.length);
+  }
+
+  async function open(sessionId: string): Promise<boolean> {
+    const a = auth.value;
+    if (!broker || !a) return false;
+    const detail = await broker.getSession(sessionId);
+    if (detail.session.status !== 'live' || !detail.self) return false;
+    const { self } = detail;
+    const stored = await deps.db.sessions.get(sessionId);
+    const session = { ...detail.session, joinUrl: detail.session.joinUrl ?? stored?.session.joinUrl };
+    await deps.db.sessions.put({ id: sessionId, session, self, brokerUrl: a.brokerUrl, updatedAt: Date.now() });
+    runtime.value?.dispose();
+    runtime.value = await createSessionRuntime({
+      broker,
+      eventsToken: a.token,
+      detail: { ...detail, session, self },
+      chatStore: deps.chatStore,
+      createTransport: (s) => deps.createTransport(a.brokerUrl, s),
+      getDisplayMedia: deps.getDisplayMedia,
+    });
+    phase.value = 'in-session';
+    return true;
+  }
+
+  /** Resume the newest live session on the broker, if any. */
+  async function resume(): Promise<void> {
+    if (!broker) return;
+    const { sessions } = await broker.listSessions();
+    await deps.settings.setLiveSessions(sessions.length);
+    for (const s of sessions) if (await open(s.id)) return;
+    phase.value = 'idle';
+  }
+
+  async function load(): Promise<void> {
+    auth.value = await deps.settings.auth();
+    broker = auth.value && clientFor(auth.value);
+    if (!broker) {
+      phase.value = 'signed-out';
+      return;
+    }
+    try {
+      await resume();
+    } catch (e) {
+      if (isBrokerError(e, 'unauthorized')) {
+        await deps.settings.clearAuth();
+        return load();
+      }
+      error.value = e instanceof Error ? e.message : String(e);
+      phase.value = 'idle';
+    }
+  }
+
+  async function guarded(action: () => Promise<void>): Promise<void> {
+    error.value = undefined;
+    try {
+      await action();
+    } catch (e) {
+      error.value = e instanceof Error ? e.message : String(e);
+      if (phase.value === 'starting') phase.value = 'idle';
+    }
+  }
+
+  // Another extension page signed in or out: follow it.
+  deps.settings.onChanged((keys) => {
+    if (keys.includes(deps.settings.keys.auth)) {
+      void deps.settings.auth().then((a) => {
+        if (a?.token === auth.value?.token) return;
+        runtime.value?.dispose();
+        runtime.value = undefined;
+        void load();
+      });
+    }
+  });
+
+  return {
+    phase: phase as ReadonlySignal<RepPhase>,
+    auth: auth as ReadonlySignal<Auth | undefined>,
+    runtime: runtime as ReadonlySignal<SessionRuntime | undefined>,
+    error: error as ReadonlySignal<string | undefined>,
+    load,
+
+    signIn: (brokerUrl: string, email: string, password: string) =>
+      guarded(async () => {
+        const client = createBrokerClient({ baseUrl: brokerUrl });
+        const { token, rep } = await client.login({ email, password });
+        await deps.settings.setBrokerUrl(brokerUrl);
+        await deps.settings.setAuth({ brokerUrl, token, rep });
+        await load();
+      }),
+
+    signOut: () =>
+      guarded(async () => {
+        runtime.value?.dispose();
+        runtime.value = undefined;
+        await broker?.logout().catch(() => undefined);
+        await deps.settings.clearAuth();
+        await deps.settings.setLiveSessions(0);
+        auth.value = undefined;
+        broker = undefined;
+        phase.value = 'signed-out';
+      }),
+
+    startSession: () =>
+      guarded(async () => {
+        if (!broker) return;
+        phase.value = 'starting';
+        const { session, self } = await broker.createSession();
+        // Remember the customer link now: it is shown again after a panel reload.
+        await deps.db.sessions.put({ id: session.id, session, self, brokerUrl: broker.baseUrl, updatedAt: Date.now() });
+        await open(session.id);
+        await countLive();
+      }),
+
+    endSession: () =>
+      guarded(async () => {
+        await runtime.value?.end();
+        await countLive();
+      }),
+
+    /** Leave the ended session's summary and go back to the start screen. */
+    dismiss(): void {
+      runtime.value?.dispose();
+      runtime.value = undefined;
+      phase.value = auth.value ? 'idle' : 'signed-out';
+    },
+  };
+}
+
+export type RepModel = ReturnType<typeof createRepModel>;

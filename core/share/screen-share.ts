@@ -1,0 +1,120 @@
+import { signal, type ReadonlySignal } from '@preact/signals-core';
+import * as v from 'valibot';
+import { CallMetadata, type MeshMessage } from '../protocol';
+import type { MediaLink } from '../mesh/transport';
+
+export interface ScreenShareDeps {
+  /** Participants with an open link right now. */
+  openParticipants(): string[];
+  call(participantId: string, stream: MediaStream, metadata: CallMetadata): MediaLink | undefined;
+  broadcast(message: MeshMessage): void;
+  getDisplayMedia(): Promise<MediaStream>;
+}
+
+export type StartShareResult = { ok: true } | { ok: false; cancelled: boolean; reason: string };
+
+/**
+ * Screen sharing in both directions: my screen goes to every participant as one media call each (also to
+ * whoever connects while I share); screens shared with me are collected per participant.
+ */
+export function createScreenShare(deps: ScreenShareDeps) {
+  const local = signal<MediaStream | null>(null);
+  const remote = signal<ReadonlyMap<string, MediaStream>>(new Map());
+  const outgoing = new Map<string, MediaLink>();
+  const incoming = new Map<string, MediaLink>();
+
+  function setRemote(participantId: string, stream: MediaStream | null): void {
+    const next = new Map(remote.value);
+    if (stream) next.set(participantId, stream);
+    else next.delete(participantId);
+    remote.value = next;
+  }
+
+  function callOne(participantId: string, stream: MediaStream): void {
+    outgoing.get(participantId)?.close();
+    const link = deps.call(participantId, stream, { kind: 'screen' });
+    if (!link) return;
+    outgoing.set(participantId, link);
+    link.onClose(() => outgoing.get(participantId) === link && outgoing.delete(participantId));
+  }
+
+  function dropIncoming(participantId: string): void {
+    const link = incoming.get(participantId);
+    incoming.delete(participantId);
+    link?.close();
+    setRemote(participantId, null);
+  }
+
+  function stop(): void {
+    const stream = local.value;
+    if (!stream) return;
+    local.value = null;
+    stream.getTracks().forEach((track) => track.stop());
+    outgoing.forEach((link) => link.close());
+    outgoing.clear();
+    deps.broadcast({ type: 'share', sharing: false });
+  }
+
+  return {
+    local: local as ReadonlySignal<MediaStream | null>,
+    remote: remote as ReadonlySignal<ReadonlyMap<string, MediaStream>>,
+
+    async start(): Promise<StartShareResult> {
+      if (local.value) return { ok: true };
+      let stream: MediaStream;
+      try {
+        stream = await deps.getDisplayMedia();
+      } catch (error) {
+        const name = error instanceof Error ? error.name : '';
+        const cancelled = name === 'NotAllowedError' || name === 'AbortError';
+        return { ok: false, cancelled, reason: error instanceof Error ? error.message : String(error) };
+      }
+      local.value = stream;
+      // The browser's own "Stop sharing" bar ends the track: treat it like our button.
+      stream.getVideoTracks()[0]?.addEventListener('ended', stop);
+      deps.broadcast({ type: 'share', sharing: true });
+      for (const participantId of deps.openParticipants()) callOne(participantId, stream);
+      return { ok: true };
+    },
+
+    stop,
+
+    /** A link opened: a participant who (re)connects while I share gets my screen too. */
+    linkOpened(participantId: string): void {
+      if (local.value) callOne(participantId, local.value);
+    },
+
+    incomingCall(participantId: string, call: MediaLink): void {
+      if (!v.is(CallMetadata, call.metadata)) {
+        call.close();
+        return;
+      }
+      incoming.get(participantId)?.close();
+      incoming.set(participantId, call);
+      call.onStream((stream) => incoming.get(participantId) === call && setRemote(participantId, stream));
+      call.onClose(() => {
+        if (incoming.get(participantId) !== call) return;
+        incoming.delete(participantId);
+        setRemote(participantId, null);
+      });
+      call.answer();
+    },
+
+    receive(from: string, message: MeshMessage): void {
+      if (message.type === 'share' && !message.sharing) dropIncoming(from);
+    },
+
+    participantGone(participantId: string): void {
+      dropIncoming(participantId);
+      outgoing.get(participantId)?.close();
+      outgoing.delete(participantId);
+    },
+
+    dispose(): void {
+      stop();
+      for (const participantId of [...incoming.keys()]) dropIncoming(participantId);
+    },
+  };
+}
+
+export type ScreenShare = ReturnType<typeof createScreenShare>;

@@ -1,0 +1,27 @@
+import Dexie, { type EntityTable } from 'dexie';
+import type { ChatEntry } from '../chat/types';
+import type { CreateSessionResponse } from '../protocol';
+
+/** What the side panel remembers about a session it takes part in, to resume after a reload. */
+export interface StoredSession {
+  id: string;
+  session: CreateSessionResponse['session'];
+  self: CreateSessionResponse['self'];
+  /** The broker it lives on: a rep may switch brokers. */
+  brokerUrl: string;
+  updatedAt: number;
+}
+
+/** The extension's IndexedDB: sessions and chat history survive panel reloads and browser restarts. */
+export class SupportDb extends Dexie {
+  sessions!: EntityTable<StoredSession, 'id'>;
+  messages!: EntityTable<ChatEntry & { key: string }, 'key'>;
+
+  constructor(name = 'remote-support', indexedDB?: { indexedDB: IDBFactory; IDBKeyRange: typeof IDBKeyRange }) {
+    super(name, indexedDB);
+    this.version(1).stores({
+      sessions: 'id, updatedAt',
+      messages: 'key, sessionId, sentAt',
+    });
+  }
+}

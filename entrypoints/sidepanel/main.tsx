@@ -1,0 +1,26 @@
+import { render } from 'preact';
+import { browser } from 'wxt/browser';
+import '../../components/styles.css';
+import { SidePanelApp } from '../../components/panel/SidePanelApp';
+import { extensionStorage } from '../../core/extension/storage-adapter';
+import { createSettings, DEFAULT_BROKER_URL } from '../../core/extension/settings';
+import { getLocale } from '../../core/i18n';
+import { createPeerJsTransport } from '../../core/mesh/peerjs-transport';
+import { createRepModel } from '../../core/session/rep-model';
+import { SupportDb } from '../../core/storage/db';
+import { createDexieChatStore } from '../../core/storage/dexie-chat-store';
+
+// The rep's dashboard. It lives in the side panel, so navigating or closing tabs does not touch the session.
+document.documentElement.lang = getLocale();
+const db = new SupportDb();
+const settings = createSettings(extensionStorage(browser.storage));
+const model = createRepModel({
+  settings,
+  db,
+  chatStore: createDexieChatStore(db),
+  createTransport: (brokerUrl, self) =>
+    createPeerJsTransport({ brokerUrl, peerId: self.peerId, peerToken: self.peerToken, iceServers: self.iceServers }),
+  getDisplayMedia: () => navigator.mediaDevices.getDisplayMedia({ video: true, audio: false }),
+});
+const brokerUrl = await settings.brokerUrl().catch(() => DEFAULT_BROKER_URL);
+render(<SidePanelApp model={model} defaultBrokerUrl={brokerUrl} />, document.getElementById('app')!);

@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+
+export const CHROME_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+export const EXTENSION_DIR = resolve(import.meta.dirname, '../../.output/chrome-mv3');
+
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--auto-select-desktop-capture-source=Entire screen',
+];
+
+function assertChromium(): void {
+  if (!existsSync(CHROME_PATH)) {
+    throw new Error(`Chromium not found at ${CHROME_PATH}: install it with "apt-get install -y chromium" or set CHROME_PATH.`);
+  }
+}
+
+/** A customer's browser: no extension, fake screen and camera. */
+export async function launchBrowser(): Promise<Browser> {
+  assertChromium();
+  return puppeteer.launch({ executablePath: CHROME_PATH, headless: true, pipe: true, args: ARGS });
+}
+
+/** A rep's browser with the built extension loaded; returns the extension id too. */
+export async function launchRepBrowser(): Promise<{ browser: Browser; extensionId: string }> {
+  assertChromium();
+  if (!existsSync(resolve(EXTENSION_DIR, 'manifest.json'))) throw new Error(`Extension not built at ${EXTENSION_DIR}: run npm run build`);
+  const browser = await puppeteer.launch({
+    executablePath: CHROME_PATH,
+    headless: true,
+    pipe: true,
+    enableExtensions: [EXTENSION_DIR],
+    args: ARGS,
+  });
+  const worker = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://'));
+  const extensionId = new URL(worker.url()).host;
+  return { browser, extensionId };
+}
+
+/** Clicks the control a person would: by role and accessible name. */
+export async function clickByRole(page: Page, role: string, name: string): Promise<void> {
+  await page.locator(`::-p-aria([name="${name}"][role="${role}"])`).click();
+}
+
+export async function fillByLabel(page: Page, label: string, value: string): Promise<void> {
+  const field = page.locator(`::-p-aria([name="${label}"])`);
+  await field.fill(value);
+}
+
+/** Waits until `text` is visible somewhere on the page. */
+export async function waitForText(page: Page, text: string): Promise<void> {
+  await page.waitForFunction((t) => document.body.innerText.includes(t), { polling: 50 }, text);
+}
+
+/** Waits until a condition in the page holds (polling, since rAF stalls in background tabs). */
+export async function waitUntil<T>(page: Page, fn: (arg: T) => boolean, arg?: T): Promise<void> {
+  await page.waitForFunction(fn as never, { polling: 50 }, arg);
+}

@@ -1,0 +1,36 @@
+import type { Browser, Page } from 'puppeteer-core';
+import { clickByRole, fillByLabel, waitForText } from '../browser';
+
+/** The customer's join page in their own browser. */
+export class JoinPage {
+  constructor(readonly page: Page) {}
+
+  static async open(browser: Browser, url: string): Promise<JoinPage> {
+    const page = await browser.newPage();
+    await page.goto(url);
+    return new JoinPage(page);
+  }
+
+  async join(name: string): Promise<void> {
+    await fillByLabel(this.page, 'Your name', name);
+    await clickByRole(this.page, 'button', 'Join');
+    await this.page.locator('::-p-aria([name="Share screen"][role="button"])').wait();
+  }
+
+  async sendChat(text: string): Promise<void> {
+    await fillByLabel(this.page, 'Message', text);
+    await clickByRole(this.page, 'button', 'Send');
+  }
+
+  shareScreen(): Promise<void> {
+    return clickByRole(this.page, 'button', 'Share screen');
+  }
+
+  stopSharing(): Promise<void> {
+    return clickByRole(this.page, 'button', 'Stop sharing');
+  }
+
+  waitForText(text: string): Promise<void> {
+    return waitForText(this.page, text);
+  }
+}

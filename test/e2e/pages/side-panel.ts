@@ -1,0 +1,48 @@
+import type { Browser, Page } from 'puppeteer-core';
+import { clickByRole, fillByLabel, waitForText } from '../browser';
+
+/** The rep's side panel, opened as an extension page (how tests reach the panel's document). */
+export class SidePanel {
+  constructor(readonly page: Page) {}
+
+  static async open(browser: Browser, extensionId: string): Promise<SidePanel> {
+    const page = await browser.newPage();
+    await page.goto(`chrome-extension://${extensionId}/sidepanel.html`);
+    return new SidePanel(page);
+  }
+
+  async signIn(brokerUrl: string, email: string, password: string): Promise<void> {
+    await fillByLabel(this.page, 'Broker URL', brokerUrl);
+    await fillByLabel(this.page, 'Email', email);
+    await fillByLabel(this.page, 'Password', password);
+    await clickByRole(this.page, 'button', 'Sign in');
+    await this.page.locator('::-p-aria([name="Start session"][role="button"])').wait();
+  }
+
+  /** Starts a session; returns the number as shown (grouped) and the customer link. */
+  async startSession(): Promise<{ number: string; joinUrl: string }> {
+    await clickByRole(this.page, 'button', 'Start session');
+    return this.sessionInfo();
+  }
+
+  async sessionInfo(): Promise<{ number: string; joinUrl: string }> {
+    const number = await this.page.locator('[data-testid="session-number"]').map((el) => el.textContent ?? '').wait();
+    const joinUrl = await this.page.locator('[data-testid="join-url"]').map((el) => el.textContent ?? '').wait();
+    return { number, joinUrl };
+  }
+
+  async sendChat(text: string): Promise<void> {
+    await fillByLabel(this.page, 'Message', text);
+    await this.page.keyboard.press('Enter');
+  }
+
+  waitForText(text: string): Promise<void> {
+    return waitForText(this.page, text);
+  }
+
+  async endSession(): Promise<void> {
+    await clickByRole(this.page, 'button', 'End session');
+    // The confirmation dialog has its own "End session" button.
+    await this.page.locator('dialog ::-p-aria([name="End session"][role="button"])').click();
+  }
+}

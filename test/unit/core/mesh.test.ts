@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryNetwork } from '../../../core/mesh/memory-transport';
+import { createMesh, type Mesh } from '../../../core/mesh/mesh';
+import type { MeshMessage } from '../../../core/protocol';
+
+const A = { participantId: 'pa', peerId: 'pAAAAAAAAAAAAAAAAAAAAAAAA' };
+const B = { participantId: 'pb', peerId: 'pBBBBBBBBBBBBBBBBBBBBBBBB' };
+const C = { participantId: 'pc', peerId: 'pCCCCCCCCCCCCCCCCCCCCCCCC' };
+
+const tick = () => new Promise((r) => setTimeout(r, 5));
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await tick();
+}
+
+function member(net: ReturnType<typeof createMemoryNetwork>, me: typeof A, roster: (typeof A)[]) {
+  const received: [string, MeshMessage][] = [];
+  const opened: string[] = [];
+  const mesh: Mesh = createMesh({
+    transport: net.join(me.peerId),
+    selfPeerId: me.peerId,
+    reconnectPolicy: () => 1,
+    unknownPeerGraceMs: 50,
+    onMessage: (from, m) => received.push([from, m]),
+    onLinkOpen: (p) => opened.push(p),
+    onLinkClose: () => undefined,
+    onCall: () => undefined,
+  });
+  mesh.setRoster(roster);
+  return { mesh, received, opened };
+}
+
+describe('mesh', () => {
+  it('links everyone on the roster and delivers valid messages', async () => {
+    const net = createMemoryNetwork();
+    const a = member(net, A, [A, B]);
+    await tick();
+    const b = member(net, B, [A, B]);
+    await until(() => a.mesh.isOpen(B.participantId) && b.mesh.isOpen(A.participantId));
+    b.mesh.send(A.participantId, { type: 'share', sharing: true });
+    await until(() => a.received.length > 0);
+    expect(a.received).toEqual([[B.participantId, { type: 'share', sharing: true }]]);
+  });
+
+  it('drops and counts malformed messages', async () => {
+    const net = createMemoryNetwork();
+    const a = member(net, A, [A, B]);
+    await tick();
+    const b = member(net, B, [A, B]);
+    await until(() => b.mesh.isOpen(A.participantId));
+    b.mesh.broadcast({ type: 'evil' } as unknown as MeshMessage);
+    b.mesh.broadcast({ type: 'share', sharing: false });
+    await until(() => a.received.length > 0);
+    expect(a.mesh.droppedCount).toBe(1);
+  });
+
+  it('refuses peers that are not on the roster', async () => {
+    const net = createMemoryNetwork();
+    const a = member(net, A, [A, B]);
+    await tick();
+    const c = member(net, C, [A, C]); // C thinks it may talk to A; A's roster says otherwise
+    await tick();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(c.mesh.isOpen(A.participantId)).toBe(false);
+    expect(a.opened).toEqual([]);
+  });
+
+  it('accepts a newcomer whose roster event arrives after its dial', async () => {
+    const net = createMemoryNetwork();
+    const a = member(net, A, [A]);
+    await tick();
+    const b = member(net, B, [A, B]);
+    await tick();
+    a.mesh.setRoster([A, B]); // the broker's participant-joined event, a little late
+    await until(() => a.mesh.isOpen(B.participantId) && b.mesh.isOpen(A.participantId));
+  });
+
+  it('reconnects after the other side restarts (e.g. a reloaded page)', async () => {
+    const net = createMemoryNetwork();
+    const a = member(net, A, [A, B]);
+    await tick();
+    let b = member(net, B, [A, B]);
+    await until(() => a.mesh.isOpen(B.participantId));
+    b.mesh.destroy();
+    await until(() => !a.mesh.isOpen(B.participantId));
+    b = member(net, B, [A, B]);
+    await until(() => a.mesh.isOpen(B.participantId) && b.mesh.isOpen(A.participantId));
+    expect(a.opened.filter((p) => p === B.participantId).length).toBe(2);
+  });
+
+  it('closes the link to someone removed from the roster', async () => {
+    const net = createMemoryNetwork();
+    const a = member(net, A, [A, B]);
+    await tick();
+    const b = member(net, B, [A, B]);
+    await until(() => a.mesh.isOpen(B.participantId));
+    a.mesh.setRoster([A]);
+    await until(() => !b.mesh.isOpen(A.participantId));
+  });
+});
