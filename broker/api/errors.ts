@@ -1,0 +1,66 @@
+import * as v from 'valibot';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ErrorCode } from '../../core/protocol';
+import type { Logger } from '../log';
+
+/** An error the client is meant to see: a 4xx status and `{error:{code,message}}`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (message: string) => new ApiError(400, ErrorCode.badRequest, message);
+export const unauthorized = (message = 'Please sign in again') => new ApiError(401, ErrorCode.unauthorized, message);
+export const forbidden = (message: string) => new ApiError(403, ErrorCode.forbidden, message);
+export const notFound = (message = 'Not found') => new ApiError(404, ErrorCode.notFound, message);
+export const conflict = (message: string) => new ApiError(409, ErrorCode.conflict, message);
+export const sessionEnded = () => new ApiError(410, ErrorCode.sessionEnded, 'The session has ended');
+export const unsupported = (message: string) => new ApiError(400, ErrorCode.unsupported, message);
+
+/** Validates input against a protocol schema; the first issue becomes a 400 the user can read. */
+export function parse<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOutput<S> {
+  if (input === undefined) throw badRequest('Expected a JSON body (Content-Type: application/json)');
+  const result = v.safeParse(schema, input);
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  const path = issue.path?.map((item) => String(item.key)).join('.');
+  // valibot's own messages ("Invalid type: …") need the field name; ours are written for people.
+  const message = path && issue.message.startsWith('Invalid ') ? `${path}: ${issue.message}` : issue.message;
+  throw badRequest(message);
+}
+
+export const notFoundHandler: RequestHandler = (_req, _res, next) => next(notFound('There is nothing at this address'));
+
+/** Body-parser failures carry a `type`; anything else unexpected is logged and hidden. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const apiError = toApiError(error);
+    if (!apiError) log.error(`${req.method} ${req.path} failed`, error);
+    const { status, code, message } = apiError ?? { status: 500, code: 'internal', message: 'Something went wrong on the server' };
+    if (res.headersSent) return void res.end();
+    res.status(status).json({ error: { code, message } });
+  };
+}
+
+function toApiError(error: unknown): ApiError | undefined {
+  if (error instanceof ApiError) return error;
+  const e = error as { type?: string; status?: number; statusCode?: number; expose?: boolean } | null;
+  switch (e?.type) {
+    case 'entity.parse.failed':
+      return badRequest('The request body is not valid JSON');
+    case 'entity.too.large':
+      return new ApiError(413, ErrorCode.tooLarge, 'The request body is too large');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new ApiError(415, ErrorCode.badRequest, 'Send the request body as UTF-8 JSON');
+  }
+  // http-errors raised by Express itself (e.g. an undecodable %-escape in the path) are client errors.
+  const status = e?.status ?? e?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) return badRequest('The request is malformed');
+  return undefined;
+}

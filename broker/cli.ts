@@ -1,0 +1,149 @@
+import { dirname, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as v from 'valibot';
+import { ConfigError, loadConfig } from './config';
+import { createBroker } from './server';
+import { createRep, ensureAdmin } from './reps';
+import { DuplicateEmailError, openSqliteStore } from './store';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+const USAGE = `Usage: tsx broker/cli.ts <command>
+
+Commands:
+  serve      Start the broker (creates the admin account on first run)
+  add-rep    Add a rep; the password is read from the first line of stdin
+               --email E --name N [--admin] [--acd] [--max-customers K] [--mode single|multi]
+             e.g. echo 'a-long-password' | npm run admin -- add-rep --email ann@example.com --name Ann
+
+Configuration comes from the environment: PORT, HOST, DATA_DIR, PUBLIC_URL, ICE_SERVERS,
+ADMIN_EMAIL, ADMIN_PASSWORD, INVITE_TTL_HOURS, PEER_CONCURRENT_LIMIT, ALLOWED_ORIGINS.`;
+
+/** A failure the user can fix: printed without a stack trace. */
+class UsageError extends Error {}
+
+async function serve(): Promise<void> {
+  const config = loadConfig(process.env);
+  const broker = await createBroker(config);
+  const admin = await ensureAdmin(broker.store, config.adminEmail, config.adminPassword);
+
+  console.log(`Broker listening on ${broker.url}`);
+  if (broker.publicUrl !== broker.url) console.log(`Public URL: ${broker.publicUrl}`);
+  console.log(`Admin sign-in: ${admin.email}`);
+  if (admin.created && admin.generated) {
+    console.log(`  password: ${admin.password}`);
+    console.log('  (generated now and shown only this once: store it in your password manager)');
+  } else if (admin.created) {
+    console.log('  password: (from ADMIN_PASSWORD)');
+  } else {
+    console.log('  password: (set on first run)');
+  }
+  console.log(`Load unpacked: ${resolve(ROOT, '.output/chrome-mv3')}`);
+  console.log(`Firefox (about:debugging → Load Temporary Add-on): ${resolve(ROOT, '.output/firefox-mv2')}`);
+  console.log(`Join page: ${broker.publicUrl}/join`);
+
+  const stop = (signal: string) => {
+    console.log(`${signal}: shutting down`);
+    // peer@1.0.2 leaves timers running after close, so exit explicitly once everything is closed.
+    broker.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('Shutdown failed', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+async function addRep(args: string[]): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      options: {
+        email: { type: 'string' },
+        name: { type: 'string' },
+        admin: { type: 'boolean', default: false },
+        acd: { type: 'boolean', default: false },
+        'max-customers': { type: 'string' },
+        mode: { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${USAGE}`);
+  }
+  if (!values.email || !values.name) throw new UsageError(`add-rep needs --email and --name\n\n${USAGE}`);
+  const maxCustomers = values['max-customers'];
+  if (maxCustomers !== undefined && !/^\d+$/.test(maxCustomers)) throw new UsageError('--max-customers must be a whole number');
+  if (values.mode !== undefined && values.mode !== 'single' && values.mode !== 'multi') {
+    throw new UsageError('--mode must be single or multi');
+  }
+
+  const password = await readFirstLine();
+  const config = loadConfig(process.env);
+  const store = openSqliteStore(config.dataDir);
+  try {
+    const rep = await createRep(store, {
+      email: values.email,
+      name: values.name,
+      password,
+      isAdmin: values.admin,
+      isAgent: values.acd,
+      ...(maxCustomers === undefined ? {} : { maxCustomers: Number(maxCustomers) }),
+      ...(values.mode === undefined ? {} : { mode: values.mode as 'single' | 'multi' }),
+    });
+    const flags = [rep.isAdmin && 'admin', rep.isAgent && 'WebACD agent'].filter(Boolean).join(', ');
+    console.log(`Added rep ${rep.email} (${rep.name})${flags ? `, ${flags}` : ''}, up to ${rep.maxCustomers} customers, ${rep.mode}-session mode`);
+  } catch (error) {
+    if (error instanceof DuplicateEmailError) throw new UsageError(error.message);
+    if (error instanceof v.ValiError) throw new UsageError(error.issues[0]?.message ?? 'Invalid rep');
+    throw error;
+  } finally {
+    store.close();
+  }
+}
+
+/** The password: the first line of stdin, so `echo secret | … add-rep …` works; prompts on a terminal. */
+async function readFirstLine(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('Password (visible as you type): ');
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
+  try {
+    for await (const line of lines) return line;
+    throw new UsageError('No password given: pipe it on stdin, e.g. echo secret | … add-rep …');
+  } finally {
+    lines.close();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'serve':
+      return serve();
+    case 'add-rep':
+      return addRep(args);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      if (command === undefined) process.exitCode = 1;
+      return;
+    default:
+      throw new UsageError(`Unknown command "${command}"\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError || error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error(error);
+  }
+  process.exit(1);
+});

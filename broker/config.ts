@@ -1,0 +1,142 @@
+import * as v from 'valibot';
+import { IceServer } from '../core/protocol';
+
+/** Broker settings, read once at start from the environment. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Where people reach the broker (join links, CORS). null ⇒ derived from host and the bound port. */
+  publicUrl: string | null;
+  iceServers: IceServer[];
+  adminEmail: string;
+  adminPassword: string | null;
+  inviteTtlMs: number;
+  peerConcurrentLimit: number;
+  /** Extra origins allowed by CORS, besides extensions and PUBLIC_URL's origin. */
+  allowedOrigins: string[];
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads the broker's configuration; throws a ConfigError naming the variable for any bad value. */
+export function loadConfig(env: Env = process.env): Config {
+  return {
+    port: integer(env, 'PORT', 9000, 0, 65535),
+    host: text(env, 'HOST') ?? '127.0.0.1',
+    dataDir: text(env, 'DATA_DIR') ?? './data',
+    publicUrl: publicUrl(env),
+    iceServers: iceServers(env),
+    adminEmail: adminEmail(env),
+    adminPassword: adminPassword(env),
+    inviteTtlMs: positiveNumber(env, 'INVITE_TTL_HOURS', 24) * 3_600_000,
+    peerConcurrentLimit: integer(env, 'PEER_CONCURRENT_LIMIT', 20_000, 1, 10_000_000),
+    allowedOrigins: allowedOrigins(env),
+  };
+}
+
+/** The URL people use, once the real port is known (PORT=0 binds a free one). */
+export function resolvePublicUrl(config: Config, boundPort: number): string {
+  if (config.publicUrl) return config.publicUrl;
+  // A wildcard bind address is not somewhere a browser can go; loopback is.
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
+}
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+function positiveNumber(env: Env, name: string, fallback: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`${name} must be a positive number, got "${raw}"`);
+  return n;
+}
+
+function httpUrl(name: string, raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute URL like https://support.example.com, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${name} must start with http:// or https://, got "${raw}"`);
+  }
+  return url;
+}
+
+function publicUrl(env: Env): string | null {
+  const raw = text(env, 'PUBLIC_URL');
+  if (raw === undefined) return null;
+  const url = httpUrl('PUBLIC_URL', raw);
+  if (url.search || url.hash) throw new ConfigError('PUBLIC_URL must not have a query or fragment');
+  // Kept without a trailing slash so paths can be appended as `${publicUrl}/join`.
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
+function iceServers(env: Env): IceServer[] {
+  const raw = text(env, 'ICE_SERVERS');
+  if (raw === undefined) return [];
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('ICE_SERVERS must be JSON, e.g. [{"urls":"stun:stun.example.com:3478"}]');
+  }
+  const result = v.safeParse(v.array(IceServer), json);
+  if (!result.success) {
+    const issue = result.issues[0];
+    const where = issue.path?.map((p) => String(p.key)).join('.') ?? '';
+    throw new ConfigError(`ICE_SERVERS is not a list of ICE servers${where ? ` (at ${where})` : ''}: ${issue.message}`);
+  }
+  return result.output;
+}
+
+function adminEmail(env: Env): string {
+  const raw = text(env, 'ADMIN_EMAIL') ?? 'admin@example.com';
+  const result = v.safeParse(v.pipe(v.string(), v.email()), raw.toLowerCase());
+  if (!result.success) throw new ConfigError(`ADMIN_EMAIL must be an email address, got "${raw}"`);
+  return result.output;
+}
+
+function adminPassword(env: Env): string | null {
+  const raw = env.ADMIN_PASSWORD;
+  if (raw === undefined || raw === '') return null;
+  if (raw.length < 8) throw new ConfigError('ADMIN_PASSWORD must have at least 8 characters');
+  return raw;
+}
+
+function allowedOrigins(env: Env): string[] {
+  const raw = text(env, 'ALLOWED_ORIGINS');
+  if (raw === undefined) return [];
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((origin) => {
+      // Origins are compared as strings, so only scheme://host[:port] makes sense (no path, no slash).
+      const normalized = origin.replace(/\/+$/, '').toLowerCase();
+      if (!/^[a-z][a-z0-9+.-]*:\/\/[^/\s?#]+$/.test(normalized)) {
+        throw new ConfigError(`ALLOWED_ORIGINS entries must look like https://host[:port], got "${origin}"`);
+      }
+      return normalized;
+    });
+}

@@ -1,0 +1,108 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import { resolvePublicUrl, type Config } from './config';
+import type { BrokerContext } from './context';
+import { consoleLogger, type Logger } from './log';
+import { openSqliteStore, type Store } from './store';
+import { loadServerKey } from './auth/serverKey';
+import { EventBus } from './events/bus';
+import { createEventsServer } from './events/socket';
+import { createPeerService, PEER_MOUNT, PEER_SOCKET_PATH } from './peer/server';
+import { apiRouter } from './api';
+import { errorHandler, notFoundHandler } from './api/errors';
+import { securityHeaders } from './http/securityHeaders';
+import { cors } from './http/cors';
+import { joinPage } from './http/joinPage';
+import { routeUpgrades } from './http/upgrade';
+
+export const JOIN_PAGE_DIST = join(dirname(fileURLToPath(import.meta.url)), '../join-page/dist');
+
+export interface Broker {
+  /** Where the broker listens, e.g. http://127.0.0.1:9000. */
+  url: string;
+  /** PUBLIC_URL, or `url` when unset. */
+  publicUrl: string;
+  port: number;
+  store: Store;
+  close(): Promise<void>;
+}
+
+export interface BrokerOptions {
+  /** Clock for expiry and timestamps; tests move it forward instead of waiting. */
+  now?: () => number;
+  log?: Logger;
+  /** Where the built join page is; defaults to join-page/dist beside broker/. */
+  joinPageDir?: string;
+}
+
+/** Starts the broker: REST API, live events, PeerServer and the join page, on one HTTP server. */
+export async function createBroker(config: Config, options: BrokerOptions = {}): Promise<Broker> {
+  const log = options.log ?? consoleLogger;
+  const now = options.now ?? Date.now;
+  const store = openSqliteStore(config.dataDir);
+  let publicUrl = config.publicUrl ?? '';
+  const ctx: BrokerContext = {
+    store,
+    bus: new EventBus(store, now, log),
+    log,
+    now,
+    serverKey: loadServerKey(config.dataDir),
+    publicUrl: () => publicUrl,
+    iceServers: config.iceServers,
+    inviteTtlMs: config.inviteTtlMs,
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  const server = createServer(app);
+  const events = createEventsServer(ctx);
+  const peer = createPeerService(ctx, server, config.peerConcurrentLimit);
+
+  app.use(securityHeaders);
+  app.use(cors(() => new URL(publicUrl).origin, config.allowedOrigins));
+  app.use('/api', apiRouter(ctx));
+  app.use(PEER_MOUNT, peer.app);
+  app.use(joinPage(options.joinPageDir ?? JOIN_PAGE_DIST));
+  app.use(notFoundHandler);
+  app.use(errorHandler(log));
+
+  routeUpgrades(server, {
+    '/api/events': (req, socket, head) => events.handleUpgrade(req, socket, head),
+    [PEER_SOCKET_PATH]: (req, socket, head, url) => peer.handleUpgrade(req, socket, head, url),
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    events.close();
+    peer.close();
+    store.close();
+    throw error;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const url = resolvePublicUrl({ ...config, publicUrl: null }, port);
+  publicUrl = resolvePublicUrl(config, port);
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= new Promise<void>((resolve) => {
+      events.close();
+      peer.close();
+      server.close(() => {
+        store.close();
+        resolve();
+      });
+      server.closeAllConnections();
+    }));
+
+  return { url, publicUrl, port, store, close };
+}

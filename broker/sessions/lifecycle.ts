@@ -1,0 +1,127 @@
+import type { CreateSessionResponse, SessionDetail, Session } from '../../core/protocol';
+import type { ParticipantRow, RepRow, SessionRow } from '../store';
+import type { BrokerContext } from '../context';
+import { conflict } from '../api/errors';
+import { hashToken, newId, newPeerId, newSessionNumber, sameHash } from '../auth/tokens';
+import { actorName, type Caller } from './caller';
+import { activeStanding, requireController, standing } from './access';
+import { participantView, repPeerToken, selfView, sessionLink, sessionLinkToken, sessionView } from './views';
+
+/** A rep starts a session: the session, the rep as controller, its customer link and the first event, at once. */
+export function createSession(ctx: BrokerContext, rep: RepRow): CreateSessionResponse {
+  const { store, bus } = ctx;
+  const now = ctx.now();
+  const sessionId = newId();
+  const linkInviteId = newId();
+  const controller: ParticipantRow = {
+    id: newId(),
+    sessionId,
+    role: 'controller',
+    name: rep.name,
+    repId: rep.id,
+    peerId: newPeerId(),
+    tokenHash: '',
+    joinedAt: now,
+    leftAt: null,
+  };
+  const peerToken = repPeerToken(ctx, controller.id);
+  controller.tokenHash = hashToken(peerToken);
+
+  const session = bus.commit(() => {
+    const row: SessionRow = {
+      id: sessionId,
+      number: uniqueLiveNumber(ctx),
+      controllerRepId: rep.id,
+      status: 'live',
+      createdAt: now,
+      endedAt: null,
+      linkInviteId,
+    };
+    store.insertSession(row);
+    store.insertParticipant(controller);
+    store.insertInvite({
+      id: linkInviteId,
+      sessionId,
+      role: 'customer',
+      tokenHash: hashToken(sessionLinkToken(ctx, linkInviteId)),
+      createdByRepId: rep.id,
+      channel: 'link',
+      email: null,
+      createdAt: now,
+      expiresAt: now + ctx.inviteTtlMs,
+      revokedAt: null,
+    });
+    bus.append(sessionId, 'participant-joined', { participant: participantView(controller) });
+    store.audit({ at: now, actor: `rep:${rep.id}`, action: 'session-create', sessionId, detail: { number: row.number } });
+    return row;
+  });
+  return { session: sessionView(session, sessionLink(ctx, session)), self: selfView(ctx, controller, peerToken) };
+}
+
+/** Session numbers are short enough to collide; the partial unique index backs this check. */
+function uniqueLiveNumber(ctx: BrokerContext): string {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const number = newSessionNumber();
+    if (!ctx.store.isLiveNumberTaken(number)) return number;
+  }
+  throw new Error('Could not find a free session number');
+}
+
+/** The rep's live sessions, newest first; the customer link only where the rep is in control. */
+export function listSessions(ctx: BrokerContext, rep: RepRow): Session[] {
+  return ctx.store.listLiveSessionsOfRep(rep.id).map((s) => {
+    const mine = ctx.store.findRepParticipants(s.id, rep.id)[0];
+    return sessionView(s, mine?.role === 'controller' && mine.leftAt === null ? sessionLink(ctx, s) : undefined);
+  });
+}
+
+/** Everything to render a session; `self` (with secrets) only for a caller still in a live session. */
+export function sessionDetail(ctx: BrokerContext, caller: Caller, sessionId: string): SessionDetail {
+  const { session, current } = standing(ctx, caller, sessionId);
+  const live = session.status === 'live' && current !== undefined;
+  const self = live ? selfView(ctx, current, peerTokenFor(ctx, caller, current)) : undefined;
+  const link = live && current.role === 'controller' ? sessionLink(ctx, session) : undefined;
+  return {
+    session: sessionView(session, link),
+    participants: ctx.store.listParticipants(session.id).map(participantView),
+    lastSeq: ctx.bus.lastSeq(session.id),
+    ...(self ? { self } : {}),
+  };
+}
+
+/** A customer presents its own token; a rep's is re-derived, and re-stored if the server key changed. */
+function peerTokenFor(ctx: BrokerContext, caller: Caller, p: ParticipantRow): string {
+  if (caller.kind === 'participant') return caller.token;
+  const token = repPeerToken(ctx, p.id);
+  const tokenHash = hashToken(token);
+  if (!sameHash(tokenHash, p.tokenHash)) ctx.store.setParticipantTokenHash(p.id, tokenHash);
+  return token;
+}
+
+/** Customers and assistants leave; leaving twice is harmless. The controller ends instead. */
+export function leaveSession(ctx: BrokerContext, caller: Caller, sessionId: string): void {
+  const s = standing(ctx, caller, sessionId);
+  if (s.session.status === 'live' && !s.current) return; // already left: nothing to do
+  const { current } = activeStanding(ctx, caller, sessionId);
+  if (current.role === 'controller') {
+    throw conflict('The rep in control cannot leave: end the session, or pass control first');
+  }
+  const now = ctx.now();
+  ctx.bus.commit(() => {
+    ctx.store.markParticipantLeft(current.id, now);
+    ctx.bus.append(sessionId, 'participant-left', { participantId: current.id });
+    ctx.store.audit({ at: now, actor: actorName(caller), action: 'leave', sessionId, detail: { participantId: current.id, role: current.role } });
+  });
+}
+
+/** Only the controller ends a session: everyone is out, every link stops admitting. */
+export function endSession(ctx: BrokerContext, caller: Caller, sessionId: string): void {
+  const s = activeStanding(ctx, caller, sessionId);
+  requireController(s);
+  const now = ctx.now();
+  ctx.bus.commit(() => {
+    ctx.store.endSession(sessionId, now);
+    ctx.bus.append(sessionId, 'session-ended', {});
+    ctx.store.audit({ at: now, actor: actorName(caller), action: 'end', sessionId, detail: null });
+  });
+}

@@ -1,0 +1,51 @@
+import type { Participant, Rep, Self, Session } from '../../core/protocol';
+import type { ParticipantRow, RepRow, SessionRow } from '../store';
+import type { BrokerContext } from '../context';
+import { deriveToken } from '../auth/tokens';
+
+/** Row → wire shapes of core/protocol. Secrets appear only in Self, and only for its owner. */
+
+export function repView(rep: RepRow): Rep {
+  return {
+    id: rep.id,
+    email: rep.email,
+    name: rep.name,
+    isAdmin: rep.isAdmin,
+    isAgent: rep.isAgent,
+    maxCustomers: rep.maxCustomers,
+    mode: rep.mode,
+  };
+}
+
+export function participantView(p: ParticipantRow): Participant {
+  return { id: p.id, role: p.role, name: p.name, peerId: p.peerId, joinedAt: p.joinedAt, leftAt: p.leftAt };
+}
+
+export function sessionView(s: SessionRow, joinUrl?: string): Session {
+  return {
+    id: s.id,
+    number: s.number,
+    status: s.status,
+    createdAt: s.createdAt,
+    endedAt: s.endedAt,
+    ...(joinUrl === undefined ? {} : { joinUrl }),
+  };
+}
+
+export function selfView(ctx: BrokerContext, p: ParticipantRow, peerToken: string): Self {
+  return { participantId: p.id, role: p.role, name: p.name, peerId: p.peerId, peerToken, iceServers: ctx.iceServers };
+}
+
+/** Join links carry the token in the fragment, which browsers never send to servers or in referrers. */
+export function joinUrl(ctx: BrokerContext, inviteToken: string): string {
+  return `${ctx.publicUrl()}/join#${inviteToken}`;
+}
+
+/** The session's own customer link, re-derived (never stored) so the controller can copy it again. */
+export function sessionLink(ctx: BrokerContext, s: SessionRow): string | undefined {
+  if (s.status !== 'live' || !s.linkInviteId) return undefined;
+  return joinUrl(ctx, sessionLinkToken(ctx, s.linkInviteId));
+}
+
+export const sessionLinkToken = (ctx: BrokerContext, inviteId: string) => deriveToken(ctx.serverKey, 'session-link', inviteId, 24);
+export const repPeerToken = (ctx: BrokerContext, participantId: string) => deriveToken(ctx.serverKey, 'rep-peer-token', participantId, 32);

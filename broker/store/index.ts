@@ -1,0 +1,3 @@
+export type { Store, RepRow, SessionRow, ParticipantRow, InviteRow, StoredEvent, AuditEntry, RepMode } from './types';
+export { DuplicateEmailError } from './types';
+export { openSqliteStore, DATABASE_FILE } from './sqlite';

@@ -1,0 +1,113 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Numbered schema migrations. The database's `PRAGMA user_version` is the number of migrations
+ * applied; each start applies the rest in one transaction. Append new migrations; never edit old ones.
+ */
+export const migrations: readonly string[] = [
+  // 1: accounts, sessions, participants, invites, the event log and the audit log.
+  `
+  CREATE TABLE reps (
+    id TEXT PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    is_admin INTEGER NOT NULL DEFAULT 0,
+    is_agent INTEGER NOT NULL DEFAULT 0,
+    max_customers INTEGER NOT NULL DEFAULT 5,
+    mode TEXT NOT NULL DEFAULT 'single' CHECK (mode IN ('single', 'multi')),
+    created_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE rep_tokens (
+    token_hash TEXT PRIMARY KEY,
+    rep_id TEXT NOT NULL REFERENCES reps(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  );
+  CREATE INDEX rep_tokens_rep ON rep_tokens(rep_id);
+
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    number TEXT NOT NULL,
+    controller_rep_id TEXT NOT NULL REFERENCES reps(id),
+    status TEXT NOT NULL CHECK (status IN ('live', 'ended')),
+    created_at INTEGER NOT NULL,
+    ended_at INTEGER,
+    link_invite_id TEXT
+  );
+  -- Numbers are reused over time but never by two live sessions at once.
+  CREATE UNIQUE INDEX sessions_live_number ON sessions(number) WHERE status = 'live';
+
+  CREATE TABLE participants (
+    id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    role TEXT NOT NULL CHECK (role IN ('controller', 'assistant', 'customer')),
+    name TEXT NOT NULL,
+    rep_id TEXT REFERENCES reps(id),
+    peer_id TEXT NOT NULL UNIQUE,
+    token_hash TEXT NOT NULL UNIQUE,
+    joined_at INTEGER NOT NULL,
+    left_at INTEGER
+  );
+  CREATE INDEX participants_session ON participants(session_id);
+  CREATE INDEX participants_rep ON participants(rep_id);
+
+  CREATE TABLE invites (
+    id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    role TEXT NOT NULL CHECK (role IN ('customer', 'rep')),
+    token_hash TEXT NOT NULL UNIQUE,
+    created_by_rep_id TEXT NOT NULL REFERENCES reps(id),
+    channel TEXT NOT NULL,
+    email TEXT,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  );
+  CREATE INDEX invites_session ON invites(session_id);
+
+  CREATE TABLE events (
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (session_id, seq)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    session_id TEXT,
+    detail TEXT
+  );
+  CREATE INDEX audit_session ON audit(session_id);
+  `,
+];
+
+/** Brings the schema up to date; refuses a database written by a newer broker. */
+export function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > migrations.length) {
+    throw new Error(
+      `The database has schema version ${current}, newer than this broker knows (${migrations.length}). ` +
+        'Upgrade the broker or use another DATA_DIR.',
+    );
+  }
+  if (current === migrations.length) return;
+  db.transaction(() => {
+    for (let version = current; version < migrations.length; version++) {
+      db.exec(migrations[version]!);
+    }
+    // PRAGMA takes no bound parameters; the value is our own integer.
+    db.pragma(`user_version = ${migrations.length}`);
+  })();
+}
+
+/** The schema version of an open database, for tests and diagnostics. */
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}

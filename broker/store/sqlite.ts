@@ -1,0 +1,313 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { migrate } from './migrations';
+import {
+  DuplicateEmailError,
+  type AuditEntry,
+  type InviteRow,
+  type ParticipantRow,
+  type RepRow,
+  type SessionRow,
+  type StoredEvent,
+  type Store,
+} from './types';
+
+export const DATABASE_FILE = 'remote-support.sqlite';
+
+/** Opens (creating if needed) the SQLite store in dataDir and brings its schema up to date. */
+export function openSqliteStore(dataDir: string): SqliteStore {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, DATABASE_FILE));
+  try {
+    // WAL lets readers (and the admin CLI) work while the broker writes.
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return new SqliteStore(db);
+}
+
+type Row = Record<string, unknown>;
+
+const bool = (value: unknown) => value === 1;
+const num = (value: unknown) => value as number;
+const str = (value: unknown) => value as string;
+const nullableNum = (value: unknown) => (value === null ? null : (value as number));
+const nullableStr = (value: unknown) => (value === null ? null : (value as string));
+
+function toRep(r: Row): RepRow {
+  return {
+    id: str(r.id),
+    email: str(r.email),
+    name: str(r.name),
+    passwordHash: str(r.password_hash),
+    isAdmin: bool(r.is_admin),
+    isAgent: bool(r.is_agent),
+    maxCustomers: num(r.max_customers),
+    mode: str(r.mode) as RepRow['mode'],
+    createdAt: num(r.created_at),
+  };
+}
+
+function toSession(r: Row): SessionRow {
+  return {
+    id: str(r.id),
+    number: str(r.number),
+    controllerRepId: str(r.controller_rep_id),
+    status: str(r.status) as SessionRow['status'],
+    createdAt: num(r.created_at),
+    endedAt: nullableNum(r.ended_at),
+    linkInviteId: nullableStr(r.link_invite_id),
+  };
+}
+
+function toParticipant(r: Row): ParticipantRow {
+  return {
+    id: str(r.id),
+    sessionId: str(r.session_id),
+    role: str(r.role) as ParticipantRow['role'],
+    name: str(r.name),
+    repId: nullableStr(r.rep_id),
+    peerId: str(r.peer_id),
+    tokenHash: str(r.token_hash),
+    joinedAt: num(r.joined_at),
+    leftAt: nullableNum(r.left_at),
+  };
+}
+
+function toInvite(r: Row): InviteRow {
+  return {
+    id: str(r.id),
+    sessionId: str(r.session_id),
+    role: str(r.role) as InviteRow['role'],
+    tokenHash: str(r.token_hash),
+    createdByRepId: str(r.created_by_rep_id),
+    channel: str(r.channel) as InviteRow['channel'],
+    email: nullableStr(r.email),
+    createdAt: num(r.created_at),
+    expiresAt: num(r.expires_at),
+    revokedAt: nullableNum(r.revoked_at),
+  };
+}
+
+export class SqliteStore implements Store {
+  constructor(readonly db: Database.Database) {}
+
+  // Statements are prepared once, on first use.
+  private readonly statements = new Map<string, Database.Statement>();
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+  private get(text: string, ...params: unknown[]): Row | undefined {
+    return this.sql(text).get(...params) as Row | undefined;
+  }
+  private all(text: string, ...params: unknown[]): Row[] {
+    return this.sql(text).all(...params) as Row[];
+  }
+  private run(text: string, ...params: unknown[]): Database.RunResult {
+    return this.sql(text).run(...params);
+  }
+
+  transaction<T>(fn: () => T): T {
+    // better-sqlite3 turns nested transactions into savepoints.
+    return this.db.transaction(fn)();
+  }
+
+  insertRep(rep: RepRow): void {
+    try {
+      this.run(
+        `INSERT INTO reps (id, email, name, password_hash, is_admin, is_agent, max_customers, mode, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        rep.id, rep.email, rep.name, rep.passwordHash, rep.isAdmin ? 1 : 0, rep.isAgent ? 1 : 0,
+        rep.maxCustomers, rep.mode, rep.createdAt,
+      );
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && String(error).includes('reps.email')) {
+        throw new DuplicateEmailError(rep.email);
+      }
+      throw error;
+    }
+  }
+
+  findRepById(id: string): RepRow | undefined {
+    const r = this.get('SELECT * FROM reps WHERE id = ?', id);
+    return r && toRep(r);
+  }
+
+  findRepByEmail(email: string): RepRow | undefined {
+    const r = this.get('SELECT * FROM reps WHERE email = ?', email);
+    return r && toRep(r);
+  }
+
+  hasAdmin(): boolean {
+    return this.get('SELECT 1 FROM reps WHERE is_admin = 1 LIMIT 1') !== undefined;
+  }
+
+  insertRepToken(token: { tokenHash: string; repId: string; createdAt: number }): void {
+    this.run('INSERT INTO rep_tokens (token_hash, rep_id, created_at) VALUES (?, ?, ?)', token.tokenHash, token.repId, token.createdAt);
+  }
+
+  findRepByTokenHash(tokenHash: string): RepRow | undefined {
+    const r = this.get(
+      `SELECT reps.* FROM rep_tokens JOIN reps ON reps.id = rep_tokens.rep_id
+       WHERE rep_tokens.token_hash = ? AND rep_tokens.revoked_at IS NULL`,
+      tokenHash,
+    );
+    return r && toRep(r);
+  }
+
+  revokeRepToken(tokenHash: string, at: number): void {
+    this.run('UPDATE rep_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL', at, tokenHash);
+  }
+
+  insertSession(s: SessionRow): void {
+    this.run(
+      `INSERT INTO sessions (id, number, controller_rep_id, status, created_at, ended_at, link_invite_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      s.id, s.number, s.controllerRepId, s.status, s.createdAt, s.endedAt, s.linkInviteId,
+    );
+  }
+
+  findSession(id: string): SessionRow | undefined {
+    const r = this.get('SELECT * FROM sessions WHERE id = ?', id);
+    return r && toSession(r);
+  }
+
+  isLiveNumberTaken(number: string): boolean {
+    return this.get("SELECT 1 FROM sessions WHERE number = ? AND status = 'live'", number) !== undefined;
+  }
+
+  listLiveSessionsOfRep(repId: string): SessionRow[] {
+    return this.all(
+      `SELECT DISTINCT sessions.* FROM sessions JOIN participants ON participants.session_id = sessions.id
+       WHERE participants.rep_id = ? AND participants.left_at IS NULL AND sessions.status = 'live'
+       ORDER BY sessions.created_at DESC, sessions.rowid DESC`,
+      repId,
+    ).map(toSession);
+  }
+
+  listSessionIdsOfRep(repId: string): string[] {
+    return this.all('SELECT DISTINCT session_id FROM participants WHERE rep_id = ?', repId).map((r) => str(r.session_id));
+  }
+
+  endSession(id: string, at: number): void {
+    this.transaction(() => {
+      this.run("UPDATE sessions SET status = 'ended', ended_at = ? WHERE id = ? AND status = 'live'", at, id);
+      this.run('UPDATE participants SET left_at = ? WHERE session_id = ? AND left_at IS NULL', at, id);
+      this.run('UPDATE invites SET revoked_at = ? WHERE session_id = ? AND revoked_at IS NULL', at, id);
+    });
+  }
+
+  insertParticipant(p: ParticipantRow): void {
+    this.run(
+      `INSERT INTO participants (id, session_id, role, name, rep_id, peer_id, token_hash, joined_at, left_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      p.id, p.sessionId, p.role, p.name, p.repId, p.peerId, p.tokenHash, p.joinedAt, p.leftAt,
+    );
+  }
+
+  findParticipant(id: string): ParticipantRow | undefined {
+    const r = this.get('SELECT * FROM participants WHERE id = ?', id);
+    return r && toParticipant(r);
+  }
+
+  findParticipantByTokenHash(tokenHash: string): ParticipantRow | undefined {
+    const r = this.get('SELECT * FROM participants WHERE token_hash = ?', tokenHash);
+    return r && toParticipant(r);
+  }
+
+  findParticipantByPeerId(peerId: string): ParticipantRow | undefined {
+    const r = this.get('SELECT * FROM participants WHERE peer_id = ?', peerId);
+    return r && toParticipant(r);
+  }
+
+  findRepParticipants(sessionId: string, repId: string): ParticipantRow[] {
+    return this.all(
+      `SELECT * FROM participants WHERE session_id = ? AND rep_id = ?
+       ORDER BY (left_at IS NULL) DESC, joined_at DESC`,
+      sessionId, repId,
+    ).map(toParticipant);
+  }
+
+  listParticipants(sessionId: string): ParticipantRow[] {
+    return this.all('SELECT * FROM participants WHERE session_id = ? ORDER BY joined_at, rowid', sessionId).map(toParticipant);
+  }
+
+  markParticipantLeft(id: string, at: number): void {
+    this.run('UPDATE participants SET left_at = ? WHERE id = ? AND left_at IS NULL', at, id);
+  }
+
+  setParticipantTokenHash(id: string, tokenHash: string): void {
+    this.run('UPDATE participants SET token_hash = ? WHERE id = ?', tokenHash, id);
+  }
+
+  insertInvite(i: InviteRow): void {
+    this.run(
+      `INSERT INTO invites (id, session_id, role, token_hash, created_by_rep_id, channel, email, created_at, expires_at, revoked_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      i.id, i.sessionId, i.role, i.tokenHash, i.createdByRepId, i.channel, i.email, i.createdAt, i.expiresAt, i.revokedAt,
+    );
+  }
+
+  findInviteByTokenHash(tokenHash: string): InviteRow | undefined {
+    const r = this.get('SELECT * FROM invites WHERE token_hash = ?', tokenHash);
+    return r && toInvite(r);
+  }
+
+  appendEvent(e: { sessionId: string; type: string; payload: object; at: number }): number {
+    // Read-then-insert is safe: better-sqlite3 is synchronous and the (session_id, seq) key rejects a race.
+    return this.transaction(() => {
+      const seq = this.lastSeq(e.sessionId) + 1;
+      this.run('INSERT INTO events (session_id, seq, type, payload, at) VALUES (?, ?, ?, ?, ?)', e.sessionId, seq, e.type, JSON.stringify(e.payload), e.at);
+      return seq;
+    });
+  }
+
+  eventsAfter(sessionId: string, seq: number): StoredEvent[] {
+    return this.all('SELECT * FROM events WHERE session_id = ? AND seq > ? ORDER BY seq', sessionId, seq).map((r) => ({
+      sessionId: str(r.session_id),
+      seq: num(r.seq),
+      type: str(r.type),
+      payload: JSON.parse(str(r.payload)) as Record<string, unknown>,
+      at: num(r.at),
+    }));
+  }
+
+  lastSeq(sessionId: string): number {
+    return num(this.get('SELECT COALESCE(MAX(seq), 0) AS seq FROM events WHERE session_id = ?', sessionId)!.seq);
+  }
+
+  audit(entry: AuditEntry): void {
+    this.run(
+      'INSERT INTO audit (at, actor, action, session_id, detail) VALUES (?, ?, ?, ?, ?)',
+      entry.at, entry.actor, entry.action, entry.sessionId, entry.detail === null ? null : JSON.stringify(entry.detail),
+    );
+  }
+
+  listAudit(sessionId?: string): (AuditEntry & { id: number })[] {
+    const rows = sessionId === undefined ? this.all('SELECT * FROM audit ORDER BY id') : this.all('SELECT * FROM audit WHERE session_id = ? ORDER BY id', sessionId);
+    return rows.map((r) => ({
+      id: num(r.id),
+      at: num(r.at),
+      actor: str(r.actor),
+      action: str(r.action),
+      sessionId: nullableStr(r.session_id),
+      detail: r.detail === null ? null : (JSON.parse(str(r.detail)) as Record<string, unknown>),
+    }));
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,134 @@
+import type { Role } from '../../core/protocol';
+
+/**
+ * The broker's persistence, as one interface: every SQL statement lives behind it, so a PostgreSQL
+ * implementation can replace SQLite later. Methods are synchronous because better-sqlite3 is; a
+ * networked store would make them async, a mechanical change for the callers.
+ * Times are epoch milliseconds. Secrets are never stored: only SHA-256 hashes of tokens.
+ */
+export interface Store {
+  /** Runs fn atomically; nested calls join the outer transaction. fn must not be async. */
+  transaction<T>(fn: () => T): T;
+
+  insertRep(rep: RepRow): void;
+  findRepById(id: string): RepRow | undefined;
+  findRepByEmail(email: string): RepRow | undefined;
+  hasAdmin(): boolean;
+
+  insertRepToken(token: { tokenHash: string; repId: string; createdAt: number }): void;
+  /** The rep owning a token that has not been revoked. */
+  findRepByTokenHash(tokenHash: string): RepRow | undefined;
+  revokeRepToken(tokenHash: string, at: number): void;
+
+  insertSession(session: SessionRow): void;
+  findSession(id: string): SessionRow | undefined;
+  isLiveNumberTaken(number: string): boolean;
+  /** Live sessions where the rep is a participant who has not left, newest first. */
+  listLiveSessionsOfRep(repId: string): SessionRow[];
+  /** Every session the rep has ever been a participant of. */
+  listSessionIdsOfRep(repId: string): string[];
+  /** Marks the session ended, every participant left, every invite revoked. */
+  endSession(id: string, at: number): void;
+
+  insertParticipant(participant: ParticipantRow): void;
+  findParticipant(id: string): ParticipantRow | undefined;
+  findParticipantByTokenHash(tokenHash: string): ParticipantRow | undefined;
+  findParticipantByPeerId(peerId: string): ParticipantRow | undefined;
+  /** The rep's participant entries in a session, the current one (not left) first. */
+  findRepParticipants(sessionId: string, repId: string): ParticipantRow[];
+  listParticipants(sessionId: string): ParticipantRow[];
+  markParticipantLeft(id: string, at: number): void;
+  setParticipantTokenHash(id: string, tokenHash: string): void;
+
+  insertInvite(invite: InviteRow): void;
+  findInviteByTokenHash(tokenHash: string): InviteRow | undefined;
+
+  /** Stores an event with the session's next sequence number and returns that number. */
+  appendEvent(event: { sessionId: string; type: string; payload: object; at: number }): number;
+  eventsAfter(sessionId: string, seq: number): StoredEvent[];
+  lastSeq(sessionId: string): number;
+
+  audit(entry: AuditEntry): void;
+  listAudit(sessionId?: string): (AuditEntry & { id: number })[];
+
+  close(): void;
+}
+
+export type RepMode = 'single' | 'multi';
+
+export interface RepRow {
+  id: string;
+  email: string;
+  name: string;
+  passwordHash: string;
+  isAdmin: boolean;
+  isAgent: boolean;
+  maxCustomers: number;
+  mode: RepMode;
+  createdAt: number;
+}
+
+export interface SessionRow {
+  id: string;
+  number: string;
+  controllerRepId: string;
+  status: 'live' | 'ended';
+  createdAt: number;
+  endedAt: number | null;
+  /** The invite behind the session's customer link (re-derivable, see auth/tokens.ts). */
+  linkInviteId: string | null;
+}
+
+export interface ParticipantRow {
+  id: string;
+  sessionId: string;
+  role: Role;
+  name: string;
+  repId: string | null;
+  peerId: string;
+  tokenHash: string;
+  joinedAt: number;
+  leftAt: number | null;
+}
+
+export type InviteRole = 'customer' | 'rep';
+export type InviteChannel = 'link' | 'server' | 'client' | 'none';
+
+export interface InviteRow {
+  id: string;
+  sessionId: string;
+  role: InviteRole;
+  tokenHash: string;
+  createdByRepId: string;
+  /** How the invite was handed out; 'link' is the session's own customer link. */
+  channel: InviteChannel;
+  email: string | null;
+  createdAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+}
+
+export interface StoredEvent {
+  sessionId: string;
+  seq: number;
+  type: string;
+  payload: Record<string, unknown>;
+  at: number;
+}
+
+/** Who did what and when — never what was said or shared. */
+export interface AuditEntry {
+  at: number;
+  /** e.g. "rep:<id>", "participant:<id>", "email:<address>" for failed sign-ins. */
+  actor: string;
+  action: string;
+  sessionId: string | null;
+  detail: Record<string, unknown> | null;
+}
+
+export class DuplicateEmailError extends Error {
+  override name = 'DuplicateEmailError';
+  constructor(email: string) {
+    super(`A rep with the email ${email} already exists`);
+  }
+}

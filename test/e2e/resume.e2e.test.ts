@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from './browser';
+import { createWorld, participantNames, type World } from './fixtures';
+import { JoinPage } from './pages/join-page';
+import { SidePanel } from './pages/side-panel';
+
+const linked = () => document.querySelectorAll('.participants .dot.connected').length === 2;
+
+describe('nothing is lost when tabs and pages misbehave', () => {
+  let world: World;
+  let customer: JoinPage;
+  let sessionNumber: string;
+
+  beforeAll(async () => {
+    world = await createWorld();
+    const { number, joinUrl } = await world.panel.startSession();
+    sessionNumber = number;
+    customer = await JoinPage.open(world.customerBrowser, joinUrl);
+    await customer.join('Pat Customer');
+    await waitUntil(world.panel.page, linked);
+  });
+  afterAll(() => world?.close());
+
+  it('the session lives in the side panel: navigating and closing the original tab changes nothing', async () => {
+    const tab = await world.repBrowser.newPage();
+    await tab.goto(world.broker.url + '/');
+    await tab.goto('data:text/html,<title>Another site</title><h1>Another site</h1>');
+    await tab.close();
+    await world.panel.sendChat('Still here after the tab closed');
+    await customer.waitForText('Still here after the tab closed');
+    await customer.sendChat('Me too');
+    await world.panel.waitForText('Me too');
+  });
+
+  it('a reloaded side panel resumes the same session with its history, and chat works again', async () => {
+    await world.panel.page.reload();
+    const panel = new SidePanel(world.panel.page);
+    expect((await panel.sessionInfo()).number).toBe(sessionNumber);
+    await panel.waitForText('Still here after the tab closed');
+    await panel.waitForText('Me too');
+    await waitUntil(panel.page, linked);
+    await panel.sendChat('Back after a reload');
+    await customer.waitForText('Back after a reload');
+    await customer.sendChat('Welcome back');
+    await panel.waitForText('Welcome back');
+  });
+
+  it('a closed and reopened side panel resumes too', async () => {
+    await world.panel.page.close();
+    world.panel = await SidePanel.open(world.repBrowser, world.extensionId);
+    expect((await world.panel.sessionInfo()).number).toBe(sessionNumber);
+    await world.panel.waitForText('Welcome back');
+    await waitUntil(world.panel.page, linked);
+  });
+
+  it('a customer who refreshes rejoins as the same participant without typing their name', async () => {
+    await customer.page.reload();
+    await customer.page.locator('::-p-aria([name="Share screen"][role="button"])').wait();
+    expect(await customer.page.$('#name')).toBeNull();
+    await customer.waitForText('Welcome back'); // their chat history survived the refresh
+    await waitUntil(world.panel.page, linked);
+    await customer.sendChat('Refreshed and still here');
+    await world.panel.waitForText('Refreshed and still here');
+    await world.panel.sendChat('I see you');
+    await customer.waitForText('I see you');
+    const customers = (await participantNames(world.panel.page)).filter((n) => n.includes('Pat Customer'));
+    expect(customers).toHaveLength(1);
+  });
+});

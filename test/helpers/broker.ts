@@ -1,0 +1,196 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { LoginResponse } from '../../core/protocol';
+import { loadConfig } from '../../broker/config';
+import { createBroker, type Broker } from '../../broker/server';
+import { silentLogger } from '../../broker/log';
+import { createRep, ensureAdmin } from '../../broker/reps';
+import { openSqliteStore, type RepRow, type Store } from '../../broker/store';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+
+export const TEST_ADMIN = { email: 'admin@example.test', password: 'admin-password-for-tests' };
+
+export interface StartBrokerOptions {
+  /** 'in-process' (default, fastest) or 'child': `tsx broker/cli.ts serve`, as people run it. */
+  mode?: 'in-process' | 'child';
+  /** Extra environment (e.g. ICE_SERVERS, INVITE_TTL_HOURS); PORT is always 0. */
+  env?: Record<string, string>;
+  /** Reuse a data directory (e.g. one kept from an earlier broker); default: a new temp dir. */
+  dataDir?: string;
+  /** In-process only: the broker's clock. */
+  now?: () => number;
+}
+
+export interface TestRepInput {
+  email?: string;
+  name?: string;
+  password?: string;
+  isAdmin?: boolean;
+  isAgent?: boolean;
+  maxCustomers?: number;
+  mode?: 'single' | 'multi';
+}
+
+export interface TestRep extends RepRow {
+  password: string;
+}
+
+export interface TestBroker {
+  /** e.g. http://127.0.0.1:41234 — changes after restart(). */
+  readonly url: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly admin: typeof TEST_ADMIN;
+  /** The broker's store (in-process) or a second connection to its database (child). */
+  readonly store: Store;
+  /** Lines the child broker printed so far (child mode). */
+  readonly output: string[];
+  /** Adds a rep straight into the store; unspecified fields get unique defaults. */
+  addRep(input?: TestRepInput): Promise<TestRep>;
+  /** POST /api/login; returns the bearer token. */
+  login(email: string, password: string): Promise<string>;
+  /** Stops and starts the broker on the same data directory. */
+  restart(): Promise<void>;
+  /** Stops the broker, keeping the data directory. */
+  stop(): Promise<void>;
+  /** Stops the broker and deletes the data directory if the helper made it. */
+  close(): Promise<void>;
+}
+
+interface Running {
+  url: string;
+  port: number;
+  store: Store;
+  output: string[];
+  stop(): Promise<void>;
+}
+
+let repCounter = 0;
+
+/** A real broker on 127.0.0.1, a free port and a throwaway DATA_DIR, with a known admin. */
+export async function startBroker(options: StartBrokerOptions = {}): Promise<TestBroker> {
+  const ownDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'remote-support-broker-'));
+  const env: Record<string, string> = {
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    ADMIN_EMAIL: TEST_ADMIN.email,
+    ADMIN_PASSWORD: TEST_ADMIN.password,
+    ...options.env,
+    PORT: '0',
+  };
+  const start = () => (options.mode === 'child' ? startChild(env) : startInProcess(env, options.now));
+  let running: Running | undefined = await start();
+  const current = () => {
+    if (!running) throw new Error('The test broker is stopped');
+    return running;
+  };
+
+  const broker: TestBroker = {
+    get url() {
+      return current().url;
+    },
+    get port() {
+      return current().port;
+    },
+    get store() {
+      return current().store;
+    },
+    get output() {
+      return current().output;
+    },
+    dataDir,
+    admin: TEST_ADMIN,
+    async addRep(input = {}) {
+      const n = ++repCounter;
+      const password = input.password ?? `password-${n}-for-tests`;
+      const rep = await createRep(current().store, {
+        email: input.email ?? `rep${n}.${process.pid}@example.test`,
+        name: input.name ?? `Rep ${n}`,
+        password,
+        ...(input.isAdmin === undefined ? {} : { isAdmin: input.isAdmin }),
+        ...(input.isAgent === undefined ? {} : { isAgent: input.isAgent }),
+        ...(input.maxCustomers === undefined ? {} : { maxCustomers: input.maxCustomers }),
+        ...(input.mode === undefined ? {} : { mode: input.mode }),
+      });
+      return { ...rep, password };
+    },
+    async login(email, password) {
+      const response = await fetch(`${current().url}/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      });
+      if (!response.ok) throw new Error(`Login failed: ${response.status} ${await response.text()}`);
+      return ((await response.json()) as LoginResponse).token;
+    },
+    async restart() {
+      await broker.stop();
+      running = await start();
+    },
+    async stop() {
+      const r = running;
+      running = undefined;
+      await r?.stop();
+    },
+    async close() {
+      await broker.stop();
+      if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return broker;
+}
+
+async function startInProcess(env: Record<string, string>, now?: () => number): Promise<Running> {
+  const broker: Broker = await createBroker(loadConfig(env), { log: silentLogger, ...(now ? { now } : {}) });
+  await ensureAdmin(broker.store, env.ADMIN_EMAIL!, env.ADMIN_PASSWORD!);
+  return { url: broker.url, port: broker.port, store: broker.store, output: [], stop: () => broker.close() };
+}
+
+/** Runs the real CLI and waits for its "Broker listening on …" line. */
+async function startChild(env: Record<string, string>): Promise<Running> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'broker/cli.ts', 'serve'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const errors: string[] = [];
+  child.stderr!.on('data', (chunk: Buffer) => errors.push(chunk.toString()));
+
+  // The URL is on the first line; "Join page: …" ends the start-up banner.
+  const url = await new Promise<string>((resolve, reject) => {
+    let listening: string | undefined;
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      output.push(line);
+      listening ??= /^Broker listening on (http:\/\/\S+)/.exec(line)?.[1];
+      if (listening && line.startsWith('Join page: ')) resolve(listening);
+    });
+    void exited.then((code) => reject(new Error(`The broker exited (${code}) before listening:\n${errors.join('')}`)));
+  });
+  // WAL lets this second connection read and write beside the broker's.
+  const store = openSqliteStore(env.DATA_DIR!);
+  return {
+    url,
+    port: Number(new URL(url).port),
+    store,
+    output,
+    async stop() {
+      store.close();
+      await stopChild(child, exited);
+    },
+  };
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  await exited;
+}

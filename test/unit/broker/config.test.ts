@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig, resolvePublicUrl } from '../../../broker/config';
+
+describe('loadConfig', () => {
+  it('has safe defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 9000,
+      host: '127.0.0.1',
+      dataDir: './data',
+      publicUrl: null,
+      iceServers: [],
+      adminEmail: 'admin@example.com',
+      adminPassword: null,
+      inviteTtlMs: 24 * 3_600_000,
+      peerConcurrentLimit: 20_000,
+      allowedOrigins: [],
+    });
+    expect(resolvePublicUrl(config, 9000)).toBe('http://127.0.0.1:9000');
+    expect(resolvePublicUrl(loadConfig({ PORT: '0' }), 41234)).toBe('http://127.0.0.1:41234');
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      DATA_DIR: '/var/lib/rs',
+      PUBLIC_URL: 'https://support.example.com/',
+      ICE_SERVERS: '[{"urls":["turn:turn.example.com"],"username":"u","credential":"c"}]',
+      ADMIN_EMAIL: 'Boss@Example.com',
+      ADMIN_PASSWORD: 'long enough',
+      INVITE_TTL_HOURS: '0.5',
+      PEER_CONCURRENT_LIMIT: '100',
+      ALLOWED_ORIGINS: 'https://crm.example.com, http://localhost:5173/',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      publicUrl: 'https://support.example.com',
+      iceServers: [{ urls: ['turn:turn.example.com'], username: 'u', credential: 'c' }],
+      adminEmail: 'boss@example.com',
+      adminPassword: 'long enough',
+      inviteTtlMs: 1_800_000,
+      peerConcurrentLimit: 100,
+      allowedOrigins: ['https://crm.example.com', 'http://localhost:5173'],
+    });
+    expect(resolvePublicUrl(config, 8080)).toBe('https://support.example.com');
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /PORT must be a whole number/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ PUBLIC_URL: 'support.example.com' }, /PUBLIC_URL must be an absolute URL/],
+    [{ PUBLIC_URL: 'ftp://x.example.com' }, /PUBLIC_URL must start with http/],
+    [{ ICE_SERVERS: 'stun:x' }, /ICE_SERVERS must be JSON/],
+    [{ ICE_SERVERS: '[{"url":"stun:x"}]' }, /ICE_SERVERS is not a list of ICE servers \(at 0.urls\)/],
+    [{ ADMIN_EMAIL: 'nobody' }, /ADMIN_EMAIL/],
+    [{ ADMIN_PASSWORD: 'short' }, /at least 8/],
+    [{ INVITE_TTL_HOURS: '-1' }, /INVITE_TTL_HOURS must be a positive number/],
+    [{ PEER_CONCURRENT_LIMIT: '0' }, /PEER_CONCURRENT_LIMIT/],
+    [{ ALLOWED_ORIGINS: 'https://x.example.com/path' }, /ALLOWED_ORIGINS/],
+  ])('rejects %j clearly', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

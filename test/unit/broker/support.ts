@@ -1,0 +1,85 @@
+import { WebSocket } from 'ws';
+import type { EventsServerMessage } from '../../../core/protocol';
+
+/** Test-side HTTP: JSON in, status + JSON out. */
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.raw !== undefined) body = options.raw;
+  else if (options.body !== undefined) body = JSON.stringify(options.body);
+  if (body !== undefined) headers['content-type'] ??= 'application/json';
+  const response = await fetch(base + path, { method, headers, body });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = text;
+  }
+  return { status: response.status, body: json, headers: response.headers };
+}
+
+/** A websocket whose messages queue up, read in order with next(); close is observable too. */
+export class Socket {
+  private readonly queue: unknown[] = [];
+  private readonly waiters: ((message: unknown) => void)[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  readonly opened: Promise<void>;
+
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      const message = JSON.parse(data.toString()) as unknown;
+      const waiter = this.waiters.shift();
+      if (waiter) waiter(message);
+      else this.queue.push(message);
+    });
+    this.closed = new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.opened = new Promise((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    });
+  }
+
+  static async open(url: string): Promise<Socket> {
+    const socket = new Socket(new WebSocket(url));
+    await socket.opened;
+    return socket;
+  }
+
+  next<T = EventsServerMessage>(): Promise<T> {
+    if (this.queue.length > 0) return Promise.resolve(this.queue.shift() as T);
+    return new Promise((resolve) => this.waiters.push(resolve as (message: unknown) => void));
+  }
+
+  /** Messages until (and including) the first `ready`. */
+  async untilReady(): Promise<EventsServerMessage[]> {
+    const messages: EventsServerMessage[] = [];
+    for (;;) {
+      const message = await this.next();
+      messages.push(message);
+      if (message.type === 'ready' || message.type === 'error') return messages;
+    }
+  }
+
+  send(message: unknown): void {
+    this.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
+  }
+
+  close(): Promise<{ code: number; reason: string }> {
+    this.ws.close();
+    return this.closed;
+  }
+}
+
+export const wsUrl = (httpUrl: string, path: string) => httpUrl.replace(/^http/, 'ws') + path;
+
+/** Events of a batch of messages, as "type:seq". */
+export const eventSummary = (messages: EventsServerMessage[]) =>
+  messages.flatMap((m) => (m.type === 'event' ? [`${m.event.type}:${m.event.seq}`] : []));
