@@ -1,3 +1,5 @@
+// Installs Preact's signal tracking: components re-render when the core signals they read change.
+import '@preact/signals';
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../core/i18n';
 import type { RepModel } from '../../core/session/rep-model';

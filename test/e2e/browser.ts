@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 
@@ -57,10 +57,20 @@ export async function fillByLabel(page: Page, label: string, value: string): Pro
 
 /** Waits until `text` is visible somewhere on the page. */
 export async function waitForText(page: Page, text: string): Promise<void> {
-  await page.waitForFunction((t) => document.body.innerText.includes(t), { polling: 50 }, text);
+  await page.waitForFunction((t) => document.body.textContent?.includes(t) ?? false, { polling: 50 }, text);
 }
 
 /** Waits until a condition in the page holds (polling, since rAF stalls in background tabs). */
 export async function waitUntil<T>(page: Page, fn: (arg: T) => boolean, arg?: T): Promise<void> {
   await page.waitForFunction(fn as never, { polling: 50 }, arg);
+}
+
+/** With E2E_DEBUG=file, a page's console and errors are appended to that file, labelled, to find why a test failed. */
+export function observe(page: Page, label: string): Page {
+  const file = process.env.E2E_DEBUG;
+  if (file) {
+    page.on('console', (m) => appendFileSync(file, `[${label}] ${m.type()}: ${m.text()}\n`));
+    page.on('pageerror', (e) => appendFileSync(file, `[${label}] pageerror: ${(e as Error).message}\n`));
+  }
+  return page;
 }

@@ -1,12 +1,12 @@
 import type { Browser, Page } from 'puppeteer-core';
-import { clickByRole, fillByLabel, waitForText } from '../browser';
+import { clickByRole, fillByLabel, observe, waitForText } from '../browser';
 
 /** The customer's join page in their own browser. */
 export class JoinPage {
   constructor(readonly page: Page) {}
 
   static async open(browser: Browser, url: string): Promise<JoinPage> {
-    const page = await browser.newPage();
+    const page = observe(await browser.newPage(), 'customer');
     await page.goto(url);
     return new JoinPage(page);
   }

@@ -1,12 +1,12 @@
 import type { Browser, Page } from 'puppeteer-core';
-import { clickByRole, fillByLabel, waitForText } from '../browser';
+import { clickByRole, fillByLabel, observe, waitForText } from '../browser';
 
 /** The rep's side panel, opened as an extension page (how tests reach the panel's document). */
 export class SidePanel {
   constructor(readonly page: Page) {}
 
   static async open(browser: Browser, extensionId: string): Promise<SidePanel> {
-    const page = await browser.newPage();
+    const page = observe(await browser.newPage(), 'panel');
     await page.goto(`chrome-extension://${extensionId}/sidepanel.html`);
     return new SidePanel(page);
   }

@@ -1,0 +1,12 @@
+import puppeteer from 'puppeteer-core';
+const browser = await puppeteer.launch({ executablePath: '/usr/bin/chromium', headless: true, pipe: true, enableExtensions: ['/work/main/.output/chrome-mv3'], args: ['--no-sandbox','--disable-gpu','--disable-background-networking','--disable-component-update','--disable-sync','--no-first-run'] });
+const worker = await browser.waitForTarget((t) => t.type() === 'service_worker');
+const id = new URL(worker.url()).host;
+const p = await browser.newPage();
+p.on('console', m => console.log('console', m.type(), m.text()));
+p.on('pageerror', e => console.log('pageerror', e.message));
+await p.goto(`chrome-extension://${id}/sidepanel.html`);
+await new Promise(r => setTimeout(r, 1500));
+console.log(await p.evaluate(() => document.body.innerHTML.slice(0, 1500)));
+await p.screenshot({ path: '/tmp/panel.png' });
+await browser.close();
