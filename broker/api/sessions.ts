@@ -1,8 +1,8 @@
 import { Router } from 'express';
-import { CreateInviteRequest, JoinRequest, OpaqueId } from '../../core/protocol';
+import { CheckInviteRequest, CreateInviteRequest, JoinRequest, OpaqueId } from '../../core/protocol';
 import type { BrokerContext } from '../context';
 import { createSession, endSession, leaveSession, listSessions, sessionDetail } from '../sessions/lifecycle';
-import { createInvite, joinByInvite } from '../sessions/invites';
+import { checkInvite, createInvite, joinByInvite } from '../sessions/invites';
 import { parse } from './errors';
 import { callerOf, repOf, requireCaller, requireRep } from './authenticate';
 
@@ -38,7 +38,11 @@ export function sessionsRouter(ctx: BrokerContext): Router {
     res.json({ ok: true });
   });
 
-  // No account needed: the invite token is the credential.
+  // No account needed: the invite token is the credential. POST keeps the token out of URLs and logs.
+  router.post('/invites/check', (req, res) => {
+    res.json(checkInvite(ctx, parse(CheckInviteRequest, req.body).invite));
+  });
+
   router.post('/join', (req, res) => {
     const { invite, name } = parse(JoinRequest, req.body);
     res.status(201).json(joinByInvite(ctx, invite, name));

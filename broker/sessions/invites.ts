@@ -1,6 +1,6 @@
-import type { CreateInviteRequest, JoinResponse } from '../../core/protocol';
+import type { CheckInviteResponse, CreateInviteRequest, JoinResponse } from '../../core/protocol';
 import { ErrorCode } from '../../core/protocol';
-import type { ParticipantRow, SessionRow } from '../store';
+import type { InviteRow, ParticipantRow, SessionRow } from '../store';
 import type { BrokerContext } from '../context';
 import { ApiError, sessionEnded, unsupported } from '../api/errors';
 import { hashToken, newId, newInviteToken, newParticipantToken, newPeerId } from '../auth/tokens';
@@ -63,17 +63,30 @@ export function mailtoUrl(to: string, subject: string, body: string): string {
   return `mailto:${address}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body.replace(/\r?\n/g, '\r\n'))}`;
 }
 
+/** The invite behind a link, while it and its session still admit people; a clear error otherwise. */
+function admittingInvite(ctx: BrokerContext, inviteToken: string): { invite: InviteRow; session: SessionRow } {
+  const invite = ctx.store.findInviteByTokenHash(hashToken(inviteToken));
+  if (!invite) throw new ApiError(404, ErrorCode.inviteNotFound, 'This invitation link is not valid');
+  const session = ctx.store.findSession(invite.sessionId);
+  if (!session || session.status === 'ended') throw sessionEnded();
+  if (invite.revokedAt !== null || invite.expiresAt <= ctx.now()) {
+    throw new ApiError(410, ErrorCode.inviteExpired, 'This invitation has expired. Ask your representative for a new link.');
+  }
+  return { invite, session };
+}
+
+/** What a link leads to, before anyone joins: lets the join page greet the customer or explain a dead link. */
+export function checkInvite(ctx: BrokerContext, inviteToken: string): CheckInviteResponse {
+  const { invite, session } = admittingInvite(ctx, inviteToken);
+  const rep = ctx.store.findRepById(session.controllerRepId);
+  return { invite: { role: invite.role, repName: rep?.name ?? '', expiresAt: invite.expiresAt } };
+}
+
 /** A customer follows a link: admitted at once while the link and the session are live. */
 export function joinByInvite(ctx: BrokerContext, inviteToken: string, name: string): JoinResponse {
   const { store, bus } = ctx;
-  const invite = store.findInviteByTokenHash(hashToken(inviteToken));
-  if (!invite) throw new ApiError(404, ErrorCode.inviteNotFound, 'This invitation link is not valid');
-  const session = store.findSession(invite.sessionId);
-  if (!session || session.status === 'ended') throw sessionEnded();
+  const { invite, session } = admittingInvite(ctx, inviteToken);
   const now = ctx.now();
-  if (invite.revokedAt !== null || invite.expiresAt <= now) {
-    throw new ApiError(410, ErrorCode.inviteExpired, 'This invitation has expired. Ask your representative for a new link.');
-  }
   if (invite.role !== 'customer') throw unsupported('This invitation is for a rep');
   admitCustomer(ctx, session);
 

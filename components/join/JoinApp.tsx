@@ -13,9 +13,15 @@ export function JoinApp({ model }: { model: JoinModel }) {
   const phase = model.phase.value;
   return (
     <main class="page">
+      {phase.name === 'loading' && <p class="muted center" role="status">…</p>}
       {phase.name === 'no-invite' && <Notice title={t('appName')} detail={t('noInvite')} />}
       {(phase.name === 'ask-name' || phase.name === 'joining') && (
-        <NameForm busy={phase.name === 'joining'} error={phase.name === 'ask-name' ? phase.error : undefined} onJoin={(n) => void model.join(n)} />
+        <NameForm
+          busy={phase.name === 'joining'}
+          repName={phase.repName}
+          error={phase.name === 'ask-name' ? phase.error : undefined}
+          onJoin={(n) => void model.join(n)}
+        />
       )}
       {phase.name === 'in-session' && <CustomerSessionView runtime={phase.runtime} onLeave={() => void model.leave()} />}
       {phase.name === 'ended' && <Notice title={t('sessionEnded')} detail={t('sessionEndedDetail')} />}

@@ -1,7 +1,15 @@
 import { useState } from 'preact/hooks';
 import { t } from '../../core/i18n';
 
-export function NameForm({ error, busy, onJoin }: { error?: string; busy: boolean; onJoin(name: string): void }) {
+interface Props {
+  repName?: string;
+  error?: string;
+  busy: boolean;
+  onJoin(name: string): void;
+}
+
+/** The only thing a customer fills in: their name. */
+export function NameForm({ repName, error, busy, onJoin }: Props) {
   const [name, setName] = useState('');
   return (
     <form
@@ -13,6 +21,7 @@ export function NameForm({ error, busy, onJoin }: { error?: string; busy: boolea
       }}
     >
       <h1>{t('joinTitle')}</h1>
+      {repName && <p>{t('invitedBy', { name: repName })}</p>}
       <p class="muted">{t('joinIntro')}</p>
       <div>
         <label for="name">{t('yourName')}</label>

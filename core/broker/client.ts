@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import {
+  CheckInviteResponse,
   CreateInviteResponse,
   CreateSessionResponse,
   JoinResponse,
@@ -56,6 +57,7 @@ export function createBrokerClient(options: BrokerClientOptions) {
     getSession: (sessionId: string) => call(SessionDetail, 'GET', `/api/sessions/${id(sessionId)}`),
     createInvite: (sessionId: string, body: CreateInviteRequest) =>
       call(CreateInviteResponse, 'POST', `/api/sessions/${id(sessionId)}/invites`, body),
+    checkInvite: (invite: string) => call(CheckInviteResponse, 'POST', '/api/invites/check', { invite }),
     join: (body: JoinRequest) => call(JoinResponse, 'POST', '/api/join', body),
     leave: (sessionId: string) => call(Ok, 'POST', `/api/sessions/${id(sessionId)}/leave`, {}),
     end: (sessionId: string) => call(Ok, 'POST', `/api/sessions/${id(sessionId)}/end`, {}),

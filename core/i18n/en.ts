@@ -66,6 +66,7 @@ export const en = {
   yourName: 'Your name',
   join: 'Join',
   joining: 'Joining…',
+  invitedBy: '{name} invites you to a support session.',
   joinIntro: 'Your representative will be able to chat with you and, if you allow it, see your screen.',
   connectedWith: 'You are connected with {name}',
   leave: 'Leave',

@@ -108,8 +108,17 @@ export const CreateInviteResponse = v.object({
   mail: v.optional(v.object({ to: v.string(), subject: v.string(), text: v.string(), mailto: v.string() })),
 });
 
+const InviteToken = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,128}$/, 'This invitation link is not valid'));
+
+/** POST /api/invites/check: where a link leads, before joining (the join page greets or explains). */
+export const CheckInviteRequest = v.object({ invite: InviteToken });
+export const CheckInviteResponse = v.object({
+  invite: v.object({ role: v.picklist(['customer', 'rep']), repName: v.string(), expiresAt: v.number() }),
+});
+export type CheckInviteResponse = v.InferOutput<typeof CheckInviteResponse>;
+
 export const JoinRequest = v.object({
-  invite: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,128}$/, 'This invitation link is not valid')),
+  invite: InviteToken,
   name: DisplayName,
 });
 export type JoinRequest = v.InferInput<typeof JoinRequest>;

@@ -20,8 +20,9 @@ export interface JoinModelDeps {
 
 export type JoinPhase =
   | { name: 'no-invite' }
-  | { name: 'ask-name'; error?: string }
-  | { name: 'joining' }
+  | { name: 'loading' }
+  | { name: 'ask-name'; repName?: string; error?: string }
+  | { name: 'joining'; repName?: string }
   | { name: 'in-session'; runtime: SessionRuntime }
   | { name: 'ended' }
   | { name: 'left' }
@@ -33,7 +34,7 @@ const Saved = v.object({ sessionId: OpaqueId, self: Self });
 
 /** The customer's side of joining: the name form, rejoining after a refresh, and the end states. */
 export function createJoinModel(deps: JoinModelDeps) {
-  const phase = signal<JoinPhase>(deps.invite ? { name: 'joining' } : { name: 'no-invite' });
+  const phase = signal<JoinPhase>(deps.invite ? { name: 'loading' } : { name: 'no-invite' });
   const key = `rs.join.${deps.invite}`;
 
   function saved(): v.InferOutput<typeof Saved> | undefined {
@@ -45,12 +46,15 @@ export function createJoinModel(deps: JoinModelDeps) {
     }
   }
 
-  function fail(error: unknown): void {
-    if (isBrokerError(error, 'invite_not_found')) phase.value = { name: 'invite-invalid' };
-    else if (isBrokerError(error, 'invite_expired')) phase.value = { name: 'invite-expired' };
+  /** Shows what went wrong in words the customer can act on. `repName` keeps the greeting on a retry. */
+  function fail(error: unknown, stage: 'check' | 'join', repName?: string): void {
+    if (isBrokerError(error, 'invite_not_found') || (stage === 'check' && isBrokerError(error, 'bad_request'))) {
+      phase.value = { name: 'invite-invalid' };
+    } else if (isBrokerError(error, 'invite_expired')) phase.value = { name: 'invite-expired' };
     else if (isBrokerError(error, 'session_ended')) phase.value = { name: 'ended' };
-    else if (error instanceof BrokerError && error.status === 400) phase.value = { name: 'ask-name', error: error.message };
-    else phase.value = { name: 'error', message: error instanceof Error ? error.message : String(error) };
+    else if (stage === 'join' && error instanceof BrokerError && error.status < 500 && error.status !== 0) {
+      phase.value = { name: 'ask-name', repName, error: error.message };
+    } else phase.value = { name: 'error', message: error instanceof Error ? error.message : String(error) };
   }
 
   /** Enter the session as `self`; false when that place is gone (left, or token revoked). */
@@ -89,21 +93,24 @@ export function createJoinModel(deps: JoinModelDeps) {
       try {
         if (place && (await enter(place.sessionId, place.self))) return;
         deps.storage.removeItem(key);
-        phase.value = { name: 'ask-name' };
+        // Check the link before asking for a name: a dead link is explained at once.
+        const { invite } = await createBrokerClient({ baseUrl: deps.brokerUrl }).checkInvite(deps.invite);
+        phase.value = { name: 'ask-name', repName: invite.repName };
       } catch (error) {
-        fail(error);
+        fail(error, 'check');
       }
     },
 
     async join(name: string): Promise<void> {
-      if (!deps.invite) return;
-      phase.value = { name: 'joining' };
+      const current = phase.value;
+      if (!deps.invite || current.name !== 'ask-name') return;
+      phase.value = { name: 'joining', repName: current.repName };
       try {
         const { sessionId, self } = await createBrokerClient({ baseUrl: deps.brokerUrl }).join({ invite: deps.invite, name });
         deps.storage.setItem(key, JSON.stringify({ sessionId, self }));
         if (!(await enter(sessionId, self))) phase.value = { name: 'left' };
       } catch (error) {
-        fail(error);
+        fail(error, 'join', current.repName);
       }
     },
 

@@ -212,6 +212,18 @@ describe('invites', () => {
     expectError(await joinSession(linkToken(session.joinUrl!)), 410, 'invite_expired');
   });
 
+  it('a link can be checked before joining: who invites, or why it no longer works', async () => {
+    const { session } = await newSession();
+    const check = (invite: string) => api('POST', '/api/invites/check', { body: { invite } });
+    const ok = await check(linkToken(session.joinUrl!));
+    expect(ok.status).toBe(200);
+    expect(ok.body.invite).toMatchObject({ role: 'customer', repName: 'Rita Rep' });
+    expectError(await check('B'.repeat(32)), 404, 'invite_not_found');
+    expectError(await check('bad token!'), 400, 'bad_request');
+    await api('POST', `/api/sessions/${session.id}/end`, { token });
+    expectError(await check(linkToken(session.joinUrl!)), 410, 'session_ended');
+  });
+
   it('unknown links are not found', async () => {
     const res = await joinSession('A'.repeat(32));
     expectError(res, 404, 'invite_not_found');

@@ -1,0 +1,83 @@
+import type { Browser } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { startBroker, type TestBroker } from '../helpers/broker';
+import { launchBrowser } from './browser';
+import { JoinPage } from './pages/join-page';
+
+/** Opens a PeerServer socket as a PeerJS client would; resolves with the HTTP status or the first message type. */
+function peerSocket(base: string, id: string, token: string): Promise<string> {
+  const url = `${base.replace(/^http/, 'ws')}/peerjs/peerjs?key=peerjs&id=${id}&token=${encodeURIComponent(token)}&version=1.5.5`;
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url);
+    ws.once('unexpected-response', (_req, res) => resolve(`HTTP ${res.statusCode}`));
+    ws.once('message', (data) => {
+      resolve((JSON.parse(data.toString()) as { type: string }).type);
+      ws.close();
+    });
+    ws.once('error', () => undefined);
+  });
+}
+
+describe('links and peers that must not get in', () => {
+  let broker: TestBroker;
+  let browser: Browser;
+  let clock = Date.now();
+  let repToken: string;
+
+  const api = async (path: string, body: unknown, token?: string) => {
+    const res = await fetch(broker.url + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    return res.json() as Promise<any>;
+  };
+
+  beforeAll(async () => {
+    broker = await startBroker({ now: () => clock });
+    const rep = await broker.addRep({ name: 'Rita Rep' });
+    repToken = await broker.login(rep.email, rep.password);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await broker?.close();
+  });
+
+  it('greets the customer with the rep’s name on a good link', async () => {
+    const { session } = await api('/api/sessions', {}, repToken);
+    const page = await JoinPage.open(browser, session.joinUrl);
+    await page.waitForText('Rita Rep invites you to a support session.');
+    await page.page.close();
+  });
+
+  it('explains an unknown link at once, without asking for a name', async () => {
+    const page = await JoinPage.open(browser, `${broker.url}/join#${'x'.repeat(32)}`);
+    await page.waitForText('This invitation link is not valid');
+    expect(await page.page.$('#name')).toBeNull();
+    const mangled = await JoinPage.open(browser, `${broker.url}/join#not a token`);
+    await mangled.waitForText('This invitation link is not valid');
+    const bare = await JoinPage.open(browser, `${broker.url}/`);
+    await bare.waitForText('Open the link your representative sent you');
+  });
+
+  it('explains an expired link', async () => {
+    const { session } = await api('/api/sessions', {}, repToken);
+    clock += 25 * 3_600_000; // invites live 24 hours
+    const page = await JoinPage.open(browser, session.joinUrl);
+    await page.waitForText('This invitation has expired');
+    await page.waitForText('Ask your representative for a new link.');
+  });
+
+  it('the PeerServer refuses a wrong token and someone else’s id, and admits the right pair', async () => {
+    clock = Date.now();
+    const { session } = await api('/api/sessions', {}, repToken);
+    const a = await api('/api/join', { invite: session.joinUrl.split('#')[1], name: 'Ann' });
+    const b = await api('/api/join', { invite: session.joinUrl.split('#')[1], name: 'Bob' });
+    expect(await peerSocket(broker.url, a.self.peerId, 'wrong-token')).toBe('HTTP 401');
+    expect(await peerSocket(broker.url, a.self.peerId, b.self.peerToken)).toBe('HTTP 401');
+    expect(await peerSocket(broker.url, 'pMadeUpIdThatNobodyWasGiven1', a.self.peerToken)).toBe('HTTP 401');
+    expect(await peerSocket(broker.url, a.self.peerId, a.self.peerToken)).toBe('OPEN');
+  });
+});
