@@ -55,6 +55,7 @@ export function createChat(deps: ChatDeps) {
         text: trimmed,
         sentAt: now(),
         mine: true,
+        sentTo: deps.recipients(),
         pendingFor: deps.recipients(),
       };
       remember(entry);
@@ -68,7 +69,7 @@ export function createChat(deps: ChatDeps) {
         deps.send(from, { type: 'chat-ack', id: message.id });
         if (byId.has(message.id) || message.senderId !== from) return;
         const { id, text, sentAt, senderId, senderName } = message;
-        remember({ sessionId: deps.sessionId, id, text, sentAt, senderId, senderName, mine: false, pendingFor: [] });
+        remember({ sessionId: deps.sessionId, id, text, sentAt, senderId, senderName, mine: false, sentTo: [], pendingFor: [] });
       } else if (message.type === 'chat-ack') {
         const entry = byId.get(message.id);
         if (!entry?.mine || !entry.pendingFor.includes(from)) return;
@@ -80,6 +81,18 @@ export function createChat(deps: ChatDeps) {
     linkOpened(participantId: string): void {
       for (const entry of byId.values()) {
         if (entry.mine && entry.pendingFor.includes(participantId)) deps.send(participantId, wire(entry));
+      }
+    },
+
+    /**
+     * `participantId` joined at `joinedAt` (broker time). Messages I sent since then are theirs too, even if
+     * I sent them before the news of their arrival reached me.
+     */
+    participantJoined(participantId: string, joinedAt: number): void {
+      for (const entry of byId.values()) {
+        if (!entry.mine || entry.sentAt < joinedAt || entry.sentTo.includes(participantId)) continue;
+        remember({ ...entry, sentTo: [...entry.sentTo, participantId], pendingFor: [...entry.pendingFor, participantId] });
+        deps.send(participantId, wire(entry));
       }
     },
 

@@ -8,6 +8,8 @@ export interface ChatEntry {
   sentAt: number;
   /** True for messages this participant wrote. */
   mine: boolean;
+  /** For own messages: everyone it is addressed to (those in the session when it was sent). */
+  sentTo: string[];
   /** For own messages: participants that have not acknowledged it yet. Resent when their link opens. */
   pendingFor: string[];
 }

@@ -37,6 +37,24 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
   const ended = signal<'ended' | 'left' | null>(deps.detail.session.status === 'ended' ? 'ended' : null);
   const present = computed(() => participants.value.filter((p) => p.leftAt === null));
 
+  // Chat and share reach the mesh through closures: the mesh is created after history is loaded and its
+  // roster is set in the same tick, so no link opens before everything that reacts to it exists.
+  const chat = createChat({
+    sessionId,
+    self: { participantId: self.participantId, name: self.name },
+    store: deps.chatStore,
+    send: (to, message) => mesh.send(to, message),
+    recipients: () => present.value.filter((p) => p.id !== self.participantId).map((p) => p.id),
+  });
+  await chat.load();
+
+  const share = createScreenShare({
+    openParticipants: () => [...openLinks.value],
+    call: (to, stream, metadata) => mesh.call(to, stream, metadata),
+    broadcast: (message) => mesh.broadcast(message),
+    getDisplayMedia: deps.getDisplayMedia,
+  });
+
   const transport = deps.createTransport(self);
   const mesh = createMesh({
     transport,
@@ -59,22 +77,6 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     onCall: (participantId, call) => share.incomingCall(participantId, call),
   });
 
-  const chat = createChat({
-    sessionId,
-    self: { participantId: self.participantId, name: self.name },
-    store: deps.chatStore,
-    send: (to, message) => mesh.send(to, message),
-    recipients: () => present.value.filter((p) => p.id !== self.participantId).map((p) => p.id),
-  });
-  await chat.load();
-
-  const share = createScreenShare({
-    openParticipants: () => [...openLinks.value],
-    call: (to, stream, metadata) => mesh.call(to, stream, metadata),
-    broadcast: (message) => mesh.broadcast(message),
-    getDisplayMedia: deps.getDisplayMedia,
-  });
-
   const syncRoster = () => mesh.setRoster(present.value.map((p) => ({ participantId: p.id, peerId: p.peerId })));
   syncRoster();
 
@@ -92,7 +94,9 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     switch (event.type) {
       case 'participant-joined':
         participants.value = [...participants.value.filter((p) => p.id !== event.participant.id), event.participant];
-        break;
+        syncRoster();
+        chat.participantJoined(event.participant.id, event.participant.joinedAt);
+        return;
       case 'participant-left':
         participants.value = participants.value.map((p) => (p.id === event.participantId ? { ...p, leftAt: event.at } : p));
         chat.participantLeft(event.participantId);

@@ -47,10 +47,12 @@ export async function launchRepBrowser(): Promise<{ browser: Browser; extensionI
 
 /** Clicks the control a person would: by role and accessible name. */
 export async function clickByRole(page: Page, role: string, name: string): Promise<void> {
+  await page.bringToFront(); // locators poll on animation frames, which background tabs do not get
   await page.locator(`::-p-aria([name="${name}"][role="${role}"])`).click();
 }
 
 export async function fillByLabel(page: Page, label: string, value: string): Promise<void> {
+  await page.bringToFront();
   const field = page.locator(`::-p-aria([name="${label}"])`);
   await field.fill(value);
 }

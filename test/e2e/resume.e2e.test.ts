@@ -3,6 +3,7 @@ import { waitUntil } from './browser';
 import { createWorld, participantNames, type World } from './fixtures';
 import { JoinPage } from './pages/join-page';
 import { SidePanel } from './pages/side-panel';
+import { waitForLiveVideo } from './pages/video';
 
 const linked = () => document.querySelectorAll('.participants .dot.connected').length === 2;
 
@@ -43,6 +44,17 @@ describe('nothing is lost when tabs and pages misbehave', () => {
     await customer.waitForText('Back after a reload');
     await customer.sendChat('Welcome back');
     await panel.waitForText('Welcome back');
+  });
+
+  it('a screen being shared comes back after a panel reload', async () => {
+    await customer.shareScreen();
+    await waitForLiveVideo(world.panel.page, 5);
+    await world.panel.page.reload();
+    await world.panel.waitForText("Pat Customer's screen");
+    const video = await waitForLiveVideo(world.panel.page, 5);
+    expect(video.width).toBeGreaterThan(0);
+    await customer.stopSharing();
+    await waitUntil(world.panel.page, () => document.querySelector('video') === null);
   });
 
   it('a closed and reopened side panel resumes too', async () => {

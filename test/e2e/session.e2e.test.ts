@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickByRole, waitForText, waitUntil } from './browser';
+import { clickByRole, fillByLabel, waitForText, waitUntil } from './browser';
 import { createWorld, participantNames, REP, waitForBadge, type World } from './fixtures';
 import { JoinPage } from './pages/join-page';
 import { waitForLiveVideo } from './pages/video';
@@ -34,12 +34,12 @@ describe('a rep helps a customer end to end', () => {
 
     const customer = await JoinPage.open(world.customerBrowser, joinUrl);
     await customer.join('Casey Customer');
+    // The rep greets at once, maybe before the news of the customer's arrival reached the panel.
+    await panel.sendChat('Hello, I am Rita. How can I help?');
     await customer.waitForText(`You are connected with ${REP.name}`);
     await panel.waitForText('Casey Customer');
     // Connected over WebRTC: the customer's dot turns green (the rep's own is always).
     await waitUntil(panel.page, () => document.querySelectorAll('.participants .dot.connected').length === 2);
-
-    await panel.sendChat('Hello, I am Rita. How can I help?');
     await customer.waitForText('Hello, I am Rita. How can I help?');
     await customer.waitForText(REP.name);
     await customer.sendChat('My printer is broken');
@@ -67,5 +67,32 @@ describe('a rep helps a customer end to end', () => {
     await clickByRole(panel.page, 'button', 'Back');
     await panel.page.locator('::-p-aria([name="Start session"][role="button"])').wait();
     expect(await participantNames(panel.page)).toEqual([]);
+  });
+});
+
+describe('signing in and out from the options page', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await createWorld();
+  });
+  afterAll(() => world?.close());
+
+  it('the side panel follows a sign-out and a sign-in made in the options page', async () => {
+    const options = await world.repBrowser.newPage();
+    await options.goto(`chrome-extension://${world.extensionId}/options.html`);
+    await waitForText(options, `Signed in as ${REP.name}`);
+    await clickByRole(options, 'button', 'Sign out');
+    await world.panel.page.bringToFront();
+    await world.panel.page.locator('::-p-aria([name="Sign in"][role="button"])').wait();
+
+    await fillByLabel(options, 'Email', REP.email);
+    await fillByLabel(options, 'Password', 'wrong password');
+    await clickByRole(options, 'button', 'Sign in');
+    await waitForText(options, 'Email or password is incorrect');
+    await fillByLabel(options, 'Password', REP.password);
+    await clickByRole(options, 'button', 'Sign in');
+    await waitForText(options, `Signed in as ${REP.name}`);
+    await world.panel.page.bringToFront();
+    await world.panel.page.locator('::-p-aria([name="Start session"][role="button"])').wait();
   });
 });

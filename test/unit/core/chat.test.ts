@@ -82,6 +82,28 @@ describe('chat', () => {
     expect(bob.entries.value).toEqual([]);
   });
 
+  it('delivers to a newcomer what was sent after they joined, even before their arrival was known', async () => {
+    const sent: [string, MeshMessage][] = [];
+    let clock = 1000;
+    const chat = createChat({
+      sessionId: 's1',
+      self: { participantId: 'rep', name: 'Rep' },
+      store: createMemoryChatStore(),
+      recipients: () => [],
+      send: (to, m) => (sent.push([to, m]), true),
+      now: () => clock,
+    });
+    chat.send('said before they came');
+    clock = 2000;
+    chat.send('said after they joined');
+    chat.participantJoined('cust', 1500);
+    expect(sent.map(([to, m]) => [to, m.type === 'chat' && m.text])).toEqual([['cust', 'said after they joined']]);
+    chat.participantJoined('cust', 1500); // the same event replayed: nothing more
+    expect(sent).toHaveLength(1);
+    chat.receive('cust', { type: 'chat-ack', id: (sent[0]![1] as { id: string }).id });
+    expect(chat.entries.value.find((e) => e.text === 'said after they joined')!.pendingFor).toEqual([]);
+  });
+
   it('stops waiting for acks from someone who left', async () => {
     const { alice, cut } = pair();
     cut();
