@@ -21,15 +21,18 @@ function dataLink(connection: DataConnection): DataLink {
     close: () => connection.close(),
     onOpen: (listener) => void connection.on('open', listener),
     onData: (listener) => void connection.on('data', listener),
-    onClose: (listener) => {
-      let fired = false;
-      const once = () => {
-        if (!fired) (fired = true), listener();
-      };
-      connection.on('close', once);
-      connection.on('error', once);
-    },
+    onClose: (listener) => onceClosed(connection, listener),
   };
+}
+
+/** PeerJS reports an end as 'close', 'error' or both: the listener hears it once. */
+function onceClosed(connection: { on(event: 'close' | 'error', fn: () => void): unknown }, listener: () => void): void {
+  let fired = false;
+  const once = () => {
+    if (!fired) (fired = true), listener();
+  };
+  connection.on('close', once);
+  connection.on('error', once);
 }
 
 function mediaLink(connection: MediaConnection): MediaLink {
@@ -39,14 +42,7 @@ function mediaLink(connection: MediaConnection): MediaLink {
     answer: () => connection.answer(),
     close: () => connection.close(),
     onStream: (listener) => void connection.on('stream', listener),
-    onClose: (listener) => {
-      let fired = false;
-      const once = () => {
-        if (!fired) (fired = true), listener();
-      };
-      connection.on('close', once);
-      connection.on('error', once);
-    },
+    onClose: (listener) => onceClosed(connection, listener),
   };
 }
 
