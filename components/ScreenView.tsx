@@ -4,10 +4,12 @@ import { t } from '../core/i18n';
 interface Props {
   title: string;
   stream: MediaStream;
+  /** Shows "Open in tab" when given (the side panel is narrow). */
+  onOpenInTab?(): void;
 }
 
-/** A live screen with a way to look at it bigger: the viewer's full screen. */
-export function ScreenView({ title, stream }: Props) {
+/** A live screen with ways to look at it bigger: the viewer's full screen, or a tab of its own. */
+export function ScreenView({ title, stream, onOpenInTab }: Props) {
   const video = useRef<HTMLVideoElement>(null);
   useEffect(() => {
     if (video.current) video.current.srcObject = stream;
@@ -16,6 +18,11 @@ export function ScreenView({ title, stream }: Props) {
     <section class="card stack screen" aria-label={title}>
       <div class="row">
         <h3 style={{ flex: 1 }}>{title}</h3>
+        {onOpenInTab && (
+          <button type="button" onClick={onOpenInTab}>
+            {t('openInTab')}
+          </button>
+        )}
         <button type="button" onClick={() => void video.current?.requestFullscreen()}>
           {t('fullScreen')}
         </button>

@@ -12,10 +12,11 @@ interface Props {
   runtime: SessionRuntime;
   onEnd(): Promise<void>;
   onDismiss(): void;
+  onOpenScreenInTab(participantId: string, title: string): void;
 }
 
 /** The rep's view of a live session: number and link, who is here, their screens, the chat, End. */
-export function RepSessionView({ runtime, onEnd, onDismiss }: Props) {
+export function RepSessionView({ runtime, onEnd, onDismiss, onOpenScreenInTab }: Props) {
   const [confirming, setConfirming] = useState(false);
   const status = runtime.status.value;
   const session = runtime.session.value;
@@ -39,9 +40,10 @@ export function RepSessionView({ runtime, onEnd, onDismiss }: Props) {
       {status !== 'live' && <p class="status" role="status">{t('reconnecting')}</p>}
       <ParticipantList participants={runtime.present.value} selfId={runtime.self.participantId} linkStates={runtime.linkStates.value} />
       {others.length === 0 && <p class="muted" role="status">{t('waitingForCustomer')}</p>}
-      {screens.map(([participantId, stream]) => (
-        <ScreenView key={participantId} title={t('customerScreen', { name: nameOf(participantId) })} stream={stream} />
-      ))}
+      {screens.map(([participantId, stream]) => {
+        const title = t('customerScreen', { name: nameOf(participantId) });
+        return <ScreenView key={participantId} title={title} stream={stream} onOpenInTab={() => onOpenScreenInTab(participantId, title)} />;
+      })}
       {others.length > 0 && screens.length === 0 && <p class="muted">{t('noScreen')}</p>}
       <ChatPanel entries={runtime.chat.entries.value} onSend={(text) => runtime.chat.send(text)} />
       {runtime.self.role === 'controller' && (

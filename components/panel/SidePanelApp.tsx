@@ -1,13 +1,19 @@
 // Installs Preact's signal tracking: components re-render when the core signals they read change.
 import '@preact/signals';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import { t } from '../../core/i18n';
 import type { RepModel } from '../../core/session/rep-model';
 import { SignInForm } from '../SignInForm';
 import { RepSessionView } from './RepSessionView';
 
 /** The rep's dashboard: sign-in when signed out, Start session when idle, the session when in one. */
-export function SidePanelApp({ model, defaultBrokerUrl }: { model: RepModel; defaultBrokerUrl: string }) {
+interface Props {
+  model: RepModel;
+  defaultBrokerUrl: string;
+  onOpenScreenInTab(participantId: string, title: string): void;
+}
+
+export function SidePanelApp({ model, defaultBrokerUrl, onOpenScreenInTab }: Props) {
   useEffect(() => void model.load(), [model]);
   const phase = model.phase.value;
   const auth = model.auth.value;
@@ -39,7 +45,9 @@ export function SidePanelApp({ model, defaultBrokerUrl }: { model: RepModel; def
           </div>
         </section>
       )}
-      {phase === 'in-session' && runtime && <RepSessionView runtime={runtime} onEnd={model.endSession} onDismiss={model.dismiss} />}
+      {phase === 'in-session' && runtime && (
+        <RepSessionView runtime={runtime} onEnd={model.endSession} onDismiss={model.dismiss} onOpenScreenInTab={onOpenScreenInTab} />
+      )}
       {error && phase !== 'signed-out' && (
         <p class="error" role="alert">
           {error}
@@ -47,10 +55,4 @@ export function SidePanelApp({ model, defaultBrokerUrl }: { model: RepModel; def
       )}
     </main>
   );
-}
-
-export function useAsync<T>(load: () => Promise<T>): T | undefined {
-  const [value, setValue] = useState<T>();
-  useEffect(() => void load().then(setValue), []);
-  return value;
 }

@@ -56,6 +56,7 @@ export const en = {
   noScreen: 'Nothing is being shared. Ask the customer to click “Share screen”.',
   fullScreen: 'Full screen',
   openInTab: 'Open in tab',
+  screenGone: 'The screen is no longer shared. This tab shows it again when sharing resumes.',
   shareScreen: 'Share screen',
   stopSharing: 'Stop sharing',
   sharingNow: 'You are sharing your screen with {name}.',

@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import '../../components/styles.css';
 import { SidePanelApp } from '../../components/panel/SidePanelApp';
+import { publishScreens, viewerPath } from '../../core/extension/screen-handoff';
 import { extensionStorage } from '../../core/extension/storage-adapter';
 import { createSettings, DEFAULT_BROKER_URL } from '../../core/extension/settings';
 import { getLocale } from '../../core/i18n';
@@ -22,5 +23,7 @@ const model = createRepModel({
     createPeerJsTransport({ brokerUrl, peerId: self.peerId, peerToken: self.peerToken, iceServers: self.iceServers }),
   getDisplayMedia: () => navigator.mediaDevices.getDisplayMedia({ video: true, audio: false }),
 });
+publishScreens(window, () => model.runtime.value?.share.remote.value ?? new Map());
+const openScreenInTab = (participantId: string, title: string) => void browser.tabs.create({ url: browser.runtime.getURL(viewerPath(participantId, title)) });
 const brokerUrl = await settings.brokerUrl().catch(() => DEFAULT_BROKER_URL);
-render(<SidePanelApp model={model} defaultBrokerUrl={brokerUrl} />, document.getElementById('app')!);
+render(<SidePanelApp model={model} defaultBrokerUrl={brokerUrl} onOpenScreenInTab={openScreenInTab} />, document.getElementById('app')!);

@@ -54,8 +54,17 @@ describe('a rep helps a customer end to end', () => {
     expect(video.frames).toBeGreaterThanOrEqual(10);
     await panel.page.locator('::-p-aria([name="Full screen"][role="button"])').wait();
 
+    // Too small in the panel: the same live screen in a tab of its own.
+    const viewerTarget = world.repBrowser.waitForTarget((t) => t.url().includes('/viewer.html?'));
+    await clickByRole(panel.page, 'button', 'Open in tab');
+    const viewer = await (await viewerTarget).asPage();
+    await waitForText(viewer, "Casey Customer's screen");
+    expect((await waitForLiveVideo(viewer, 10)).width).toBeGreaterThan(0);
+
     await customer.stopSharing();
     await waitUntil(panel.page, () => document.querySelector('video') === null);
+    await waitForText(viewer, 'The screen is no longer shared');
+    await viewer.close();
 
     await panel.endSession();
     await customer.waitForText('The session has ended');
