@@ -29,7 +29,9 @@ function dataLink(connection: DataConnection): DataLink {
 function onceClosed(connection: { on(event: 'close' | 'error', fn: () => void): unknown }, listener: () => void): void {
   let fired = false;
   const once = () => {
-    if (!fired) (fired = true), listener();
+    if (fired) return;
+    fired = true;
+    listener();
   };
   connection.on('close', once);
   connection.on('error', once);
