@@ -98,7 +98,9 @@ async function addRep(args: string[]): Promise<void> {
       ...(values.mode === undefined ? {} : { mode: values.mode as 'single' | 'multi' }),
     });
     const flags = [rep.isAdmin && 'admin', rep.isAgent && 'WebACD agent'].filter(Boolean).join(', ');
-    console.log(`Added rep ${rep.email} (${rep.name})${flags ? `, ${flags}` : ''}, up to ${rep.maxCustomers} customers, ${rep.mode}-session mode`);
+    console.log(
+      `Added rep ${rep.email} (${rep.name})${flags ? `, ${flags}` : ''}, up to ${rep.maxCustomers} customers, ${rep.mode}-session mode`,
+    );
   } catch (error) {
     if (error instanceof DuplicateEmailError) throw new UsageError(error.message);
     if (error instanceof v.ValiError) throw new UsageError(error.issues[0]?.message ?? 'Invalid rep');

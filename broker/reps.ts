@@ -17,7 +17,10 @@ export const NewRep = v.object({
   ),
   isAdmin: v.optional(v.boolean(), false),
   isAgent: v.optional(v.boolean(), false),
-  maxCustomers: v.optional(v.pipe(v.number(), v.integer('max customers must be a whole number'), v.minValue(1), v.maxValue(100)), 5),
+  maxCustomers: v.optional(
+    v.pipe(v.number(), v.integer('max customers must be a whole number'), v.minValue(1), v.maxValue(100)),
+    5,
+  ),
   mode: v.optional(RepMode, 'single'),
 });
 export type NewRep = v.InferInput<typeof NewRep>;
@@ -38,7 +41,13 @@ export async function createRep(store: Store, input: NewRep, now = Date.now()): 
   };
   store.transaction(() => {
     store.insertRep(row);
-    store.audit({ at: now, actor: 'cli', action: 'rep-create', sessionId: null, detail: { repId: row.id, isAdmin: row.isAdmin } });
+    store.audit({
+      at: now,
+      actor: 'cli',
+      action: 'rep-create',
+      sessionId: null,
+      detail: { repId: row.id, isAdmin: row.isAdmin },
+    });
   });
   return row;
 }
@@ -50,8 +59,7 @@ export function generatePassword(length = 16): string {
 }
 
 export type AdminSetup =
-  | { created: false; email: string }
-  | { created: true; email: string; password: string; generated: boolean };
+  { created: false; email: string } | { created: true; email: string; password: string; generated: boolean };
 
 /**
  * First start: make sure someone can sign in and add reps. Creates the admin only while no admin

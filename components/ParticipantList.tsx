@@ -2,7 +2,11 @@ import type { Participant, Role } from '../core/protocol';
 import { t, type MessageKey } from '../core/i18n';
 import type { LinkState } from '../core/session/runtime';
 
-const roleLabel: Record<Role, MessageKey> = { controller: 'roleController', assistant: 'roleAssistant', customer: 'roleCustomer' };
+const roleLabel: Record<Role, MessageKey> = {
+  controller: 'roleController',
+  assistant: 'roleAssistant',
+  customer: 'roleCustomer',
+};
 
 interface Props {
   participants: Participant[];

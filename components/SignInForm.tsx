@@ -38,7 +38,14 @@ export function SignInForm({ initialBrokerUrl, error, onSignIn }: Props) {
       </div>
       <div>
         <label for="email">{t('email')}</label>
-        <input id="email" type="email" autocomplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
+        <input
+          id="email"
+          type="email"
+          autocomplete="username"
+          required
+          value={email}
+          onInput={(e) => setEmail(e.currentTarget.value)}
+        />
       </div>
       <div>
         <label for="password">{t('password')}</label>

@@ -14,7 +14,8 @@ const model = createJoinModel({
   invite: location.hash.slice(1) || undefined,
   storage: localStorage,
   chatStore: createLocalChatStore(localStorage),
-  createTransport: (self) => createPeerJsTransport({ brokerUrl, peerId: self.peerId, peerToken: self.peerToken, iceServers: self.iceServers }),
+  createTransport: (self) =>
+    createPeerJsTransport({ brokerUrl, peerId: self.peerId, peerToken: self.peerToken, iceServers: self.iceServers }),
   getDisplayMedia: () => navigator.mediaDevices.getDisplayMedia({ video: true, audio: false }),
 });
 render(<JoinApp model={model} />, document.getElementById('app')!);

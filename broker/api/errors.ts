@@ -41,7 +41,11 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const apiError = toApiError(error);
     if (!apiError) log.error(`${req.method} ${req.path} failed`, error);
-    const { status, code, message } = apiError ?? { status: 500, code: 'internal', message: 'Something went wrong on the server' };
+    const { status, code, message } = apiError ?? {
+      status: 500,
+      code: 'internal',
+      message: 'Something went wrong on the server',
+    };
     if (res.headersSent) return void res.end();
     res.status(status).json({ error: { code, message } });
   };

@@ -42,7 +42,11 @@ export class EventBus {
   }
 
   /** Stores an event with the session's next sequence number (inside commit, or in its own). */
-  append<T extends SessionEventType>(sessionId: string, type: T, payload: Omit<Extract<EventBody, { type: T }>, 'type'>): SessionEvent {
+  append<T extends SessionEventType>(
+    sessionId: string,
+    type: T,
+    payload: Omit<Extract<EventBody, { type: T }>, 'type'>,
+  ): SessionEvent {
     if (!this.pending) return this.commit(() => this.append(sessionId, type, payload));
     const at = this.now();
     const seq = this.store.appendEvent({ sessionId, type, payload, at });

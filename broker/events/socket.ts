@@ -72,7 +72,10 @@ class EventsConnection {
     private readonly ws: WebSocket,
     private readonly stats: { ignoredMessages: number },
   ) {
-    this.helloTimer = setTimeout(() => this.fail(EventsCloseCode.badMessage, 'bad_request', 'Expected a hello message'), HELLO_TIMEOUT_MS);
+    this.helloTimer = setTimeout(
+      () => this.fail(EventsCloseCode.badMessage, 'bad_request', 'Expected a hello message'),
+      HELLO_TIMEOUT_MS,
+    );
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     ws.on('close', () => {
       clearTimeout(this.helloTimer);
@@ -83,7 +86,8 @@ class EventsConnection {
   private onMessage(data: RawData, isBinary: boolean): void {
     const message = isBinary ? undefined : decode(data);
     if (!this.caller) {
-      if (message?.type !== 'hello') return this.fail(EventsCloseCode.badMessage, 'bad_request', 'The first message must be hello');
+      if (message?.type !== 'hello')
+        return this.fail(EventsCloseCode.badMessage, 'bad_request', 'The first message must be hello');
       return this.hello(message);
     }
     if (message?.type !== 'follow') {
@@ -156,7 +160,8 @@ class EventsConnection {
     const caller = this.caller;
     if (!caller || (event.type !== 'session-ended' && event.type !== 'participant-left')) return;
     if (caller.kind === 'participant') {
-      if (event.type === 'session-ended' || event.participantId === caller.participant.id) this.ws.close(1000, 'Left the session');
+      if (event.type === 'session-ended' || event.participantId === caller.participant.id)
+        this.ws.close(1000, 'Left the session');
       return;
     }
     if (event.type === 'session-ended' || this.ctx.store.findParticipant(event.participantId)?.repId === caller.rep.id) {

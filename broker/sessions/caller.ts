@@ -7,8 +7,7 @@ import { hashToken } from '../auth/tokens';
  * decided per action (see access.ts).
  */
 export type Caller =
-  | { kind: 'rep'; rep: RepRow; tokenHash: string }
-  | { kind: 'participant'; participant: ParticipantRow; token: string };
+  { kind: 'rep'; rep: RepRow; tokenHash: string } | { kind: 'participant'; participant: ParticipantRow; token: string };
 
 export function resolveToken(store: Store, token: string): Caller | undefined {
   const tokenHash = hashToken(token);

@@ -17,8 +17,10 @@ export interface InviteResult {
 export function createInvite(ctx: BrokerContext, caller: Caller, sessionId: string, request: CreateInviteRequest): InviteResult {
   const s = activeStanding(ctx, caller, sessionId);
   requireController(s);
-  if (request.role === 'rep') throw unsupported('Inviting a rep by link is not available yet; give your colleague the session number');
-  if (request.send === 'server') throw unsupported('The broker cannot send email yet; choose to send the invitation with your own email program');
+  if (request.role === 'rep')
+    throw unsupported('Inviting a rep by link is not available yet; give your colleague the session number');
+  if (request.send === 'server')
+    throw unsupported('The broker cannot send email yet; choose to send the invitation with your own email program');
 
   const now = ctx.now();
   const token = newInviteToken();
@@ -38,7 +40,13 @@ export function createInvite(ctx: BrokerContext, caller: Caller, sessionId: stri
       expiresAt,
       revokedAt: null,
     });
-    ctx.store.audit({ at: now, actor: actorName(caller), action: 'invite-create', sessionId, detail: { inviteId, role: 'customer', channel: request.send } });
+    ctx.store.audit({
+      at: now,
+      actor: actorName(caller),
+      action: 'invite-create',
+      sessionId,
+      detail: { inviteId, role: 'customer', channel: request.send },
+    });
   });
   const url = joinUrl(ctx, token);
   const result: InviteResult = { invite: { url, expiresAt } };
@@ -58,7 +66,8 @@ function inviteMail(to: string, repName: string, url: string, expiresAt: number)
 /** RFC 6068: encode each part; the '@' between local part and domain stays literal. */
 export function mailtoUrl(to: string, subject: string, body: string): string {
   const at = to.lastIndexOf('@');
-  const address = at < 0 ? encodeURIComponent(to) : `${encodeURIComponent(to.slice(0, at))}@${encodeURIComponent(to.slice(at + 1))}`;
+  const address =
+    at < 0 ? encodeURIComponent(to) : `${encodeURIComponent(to.slice(0, at))}@${encodeURIComponent(to.slice(at + 1))}`;
   // Line breaks in a mailto body are CRLF.
   return `mailto:${address}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body.replace(/\r?\n/g, '\r\n'))}`;
 }
@@ -105,7 +114,13 @@ export function joinByInvite(ctx: BrokerContext, inviteToken: string, name: stri
   bus.commit(() => {
     store.insertParticipant(participant);
     bus.append(session.id, 'participant-joined', { participant: participantView(participant) });
-    store.audit({ at: now, actor: `participant:${participant.id}`, action: 'join', sessionId: session.id, detail: { via: 'invite', role: 'customer' } });
+    store.audit({
+      at: now,
+      actor: `participant:${participant.id}`,
+      action: 'join',
+      sessionId: session.id,
+      detail: { via: 'invite', role: 'customer' },
+    });
   });
   return { sessionId: session.id, self: selfView(ctx, participant, peerToken) };
 }

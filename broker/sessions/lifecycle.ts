@@ -110,7 +110,13 @@ export function leaveSession(ctx: BrokerContext, caller: Caller, sessionId: stri
   ctx.bus.commit(() => {
     ctx.store.markParticipantLeft(current.id, now);
     ctx.bus.append(sessionId, 'participant-left', { participantId: current.id });
-    ctx.store.audit({ at: now, actor: actorName(caller), action: 'leave', sessionId, detail: { participantId: current.id, role: current.role } });
+    ctx.store.audit({
+      at: now,
+      actor: actorName(caller),
+      action: 'leave',
+      sessionId,
+      detail: { participantId: current.id, role: current.role },
+    });
   });
 }
 

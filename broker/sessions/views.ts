@@ -47,5 +47,7 @@ export function sessionLink(ctx: BrokerContext, s: SessionRow): string | undefin
   return joinUrl(ctx, sessionLinkToken(ctx, s.linkInviteId));
 }
 
-export const sessionLinkToken = (ctx: BrokerContext, inviteId: string) => deriveToken(ctx.serverKey, 'session-link', inviteId, 24);
-export const repPeerToken = (ctx: BrokerContext, participantId: string) => deriveToken(ctx.serverKey, 'rep-peer-token', participantId, 32);
+export const sessionLinkToken = (ctx: BrokerContext, inviteId: string) =>
+  deriveToken(ctx.serverKey, 'session-link', inviteId, 24);
+export const repPeerToken = (ctx: BrokerContext, participantId: string) =>
+  deriveToken(ctx.serverKey, 'rep-peer-token', participantId, 32);

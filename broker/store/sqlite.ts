@@ -129,8 +129,15 @@ export class SqliteStore implements Store {
       this.run(
         `INSERT INTO reps (id, email, name, password_hash, is_admin, is_agent, max_customers, mode, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        rep.id, rep.email, rep.name, rep.passwordHash, rep.isAdmin ? 1 : 0, rep.isAgent ? 1 : 0,
-        rep.maxCustomers, rep.mode, rep.createdAt,
+        rep.id,
+        rep.email,
+        rep.name,
+        rep.passwordHash,
+        rep.isAdmin ? 1 : 0,
+        rep.isAgent ? 1 : 0,
+        rep.maxCustomers,
+        rep.mode,
+        rep.createdAt,
       );
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && String(error).includes('reps.email')) {
@@ -155,7 +162,12 @@ export class SqliteStore implements Store {
   }
 
   insertRepToken(token: { tokenHash: string; repId: string; createdAt: number }): void {
-    this.run('INSERT INTO rep_tokens (token_hash, rep_id, created_at) VALUES (?, ?, ?)', token.tokenHash, token.repId, token.createdAt);
+    this.run(
+      'INSERT INTO rep_tokens (token_hash, rep_id, created_at) VALUES (?, ?, ?)',
+      token.tokenHash,
+      token.repId,
+      token.createdAt,
+    );
   }
 
   findRepByTokenHash(tokenHash: string): RepRow | undefined {
@@ -175,7 +187,13 @@ export class SqliteStore implements Store {
     this.run(
       `INSERT INTO sessions (id, number, controller_rep_id, status, created_at, ended_at, link_invite_id)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      s.id, s.number, s.controllerRepId, s.status, s.createdAt, s.endedAt, s.linkInviteId,
+      s.id,
+      s.number,
+      s.controllerRepId,
+      s.status,
+      s.createdAt,
+      s.endedAt,
+      s.linkInviteId,
     );
   }
 
@@ -213,7 +231,15 @@ export class SqliteStore implements Store {
     this.run(
       `INSERT INTO participants (id, session_id, role, name, rep_id, peer_id, token_hash, joined_at, left_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      p.id, p.sessionId, p.role, p.name, p.repId, p.peerId, p.tokenHash, p.joinedAt, p.leftAt,
+      p.id,
+      p.sessionId,
+      p.role,
+      p.name,
+      p.repId,
+      p.peerId,
+      p.tokenHash,
+      p.joinedAt,
+      p.leftAt,
     );
   }
 
@@ -236,7 +262,8 @@ export class SqliteStore implements Store {
     return this.all(
       `SELECT * FROM participants WHERE session_id = ? AND rep_id = ?
        ORDER BY (left_at IS NULL) DESC, joined_at DESC`,
-      sessionId, repId,
+      sessionId,
+      repId,
     ).map(toParticipant);
   }
 
@@ -256,7 +283,16 @@ export class SqliteStore implements Store {
     this.run(
       `INSERT INTO invites (id, session_id, role, token_hash, created_by_rep_id, channel, email, created_at, expires_at, revoked_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      i.id, i.sessionId, i.role, i.tokenHash, i.createdByRepId, i.channel, i.email, i.createdAt, i.expiresAt, i.revokedAt,
+      i.id,
+      i.sessionId,
+      i.role,
+      i.tokenHash,
+      i.createdByRepId,
+      i.channel,
+      i.email,
+      i.createdAt,
+      i.expiresAt,
+      i.revokedAt,
     );
   }
 
@@ -269,7 +305,14 @@ export class SqliteStore implements Store {
     // Read-then-insert is safe: better-sqlite3 is synchronous and the (session_id, seq) key rejects a race.
     return this.transaction(() => {
       const seq = this.lastSeq(e.sessionId) + 1;
-      this.run('INSERT INTO events (session_id, seq, type, payload, at) VALUES (?, ?, ?, ?, ?)', e.sessionId, seq, e.type, JSON.stringify(e.payload), e.at);
+      this.run(
+        'INSERT INTO events (session_id, seq, type, payload, at) VALUES (?, ?, ?, ?, ?)',
+        e.sessionId,
+        seq,
+        e.type,
+        JSON.stringify(e.payload),
+        e.at,
+      );
       return seq;
     });
   }
@@ -291,12 +334,19 @@ export class SqliteStore implements Store {
   audit(entry: AuditEntry): void {
     this.run(
       'INSERT INTO audit (at, actor, action, session_id, detail) VALUES (?, ?, ?, ?, ?)',
-      entry.at, entry.actor, entry.action, entry.sessionId, entry.detail === null ? null : JSON.stringify(entry.detail),
+      entry.at,
+      entry.actor,
+      entry.action,
+      entry.sessionId,
+      entry.detail === null ? null : JSON.stringify(entry.detail),
     );
   }
 
   listAudit(sessionId?: string): (AuditEntry & { id: number })[] {
-    const rows = sessionId === undefined ? this.all('SELECT * FROM audit ORDER BY id') : this.all('SELECT * FROM audit WHERE session_id = ? ORDER BY id', sessionId);
+    const rows =
+      sessionId === undefined
+        ? this.all('SELECT * FROM audit ORDER BY id')
+        : this.all('SELECT * FROM audit WHERE session_id = ? ORDER BY id', sessionId);
     return rows.map((r) => ({
       id: num(r.id),
       at: num(r.at),

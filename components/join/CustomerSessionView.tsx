@@ -25,7 +25,11 @@ export function CustomerSessionView({ runtime, onLeave }: { runtime: SessionRunt
           {t('leave')}
         </button>
       </header>
-      {status !== 'live' && <p class="status" role="status">{t('reconnecting')}</p>}
+      {status !== 'live' && (
+        <p class="status" role="status">
+          {t('reconnecting')}
+        </p>
+      )}
       <section class="card stack" aria-label={t('shareScreen')}>
         <div class="row">
           {sharing ? (
@@ -39,7 +43,8 @@ export function CustomerSessionView({ runtime, onLeave }: { runtime: SessionRunt
               onClick={async () => {
                 setShareMessage(undefined);
                 const result = await runtime.share.start();
-                if (!result.ok) setShareMessage(result.cancelled ? t('shareCancelled') : t('shareFailed', { reason: result.reason }));
+                if (!result.ok)
+                  setShareMessage(result.cancelled ? t('shareCancelled') : t('shareFailed', { reason: result.reason }));
               }}
             >
               {t('shareScreen')}

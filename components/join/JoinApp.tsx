@@ -13,7 +13,11 @@ export function JoinApp({ model }: { model: JoinModel }) {
   const phase = model.phase.value;
   return (
     <main class="page">
-      {phase.name === 'loading' && <p class="muted center" role="status">…</p>}
+      {phase.name === 'loading' && (
+        <p class="muted center" role="status">
+          …
+        </p>
+      )}
       {phase.name === 'no-invite' && <Notice title={t('appName')} detail={t('noInvite')} />}
       {(phase.name === 'ask-name' || phase.name === 'joining') && (
         <NameForm

@@ -25,7 +25,15 @@ export function NameForm({ repName, error, busy, onJoin }: Props) {
       <p class="muted">{t('joinIntro')}</p>
       <div>
         <label for="name">{t('yourName')}</label>
-        <input id="name" autocomplete="name" required maxLength={80} autofocus value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        <input
+          id="name"
+          autocomplete="name"
+          required
+          maxLength={80}
+          autofocus
+          value={name}
+          onInput={(e) => setName(e.currentTarget.value)}
+        />
       </div>
       {error && (
         <p class="error" role="alert">

@@ -37,12 +37,31 @@ export function RepSessionView({ runtime, onEnd, onDismiss, onOpenScreenInTab }:
   return (
     <div class="stack">
       <SessionInfo number={session.number} joinUrl={session.joinUrl} />
-      {status !== 'live' && <p class="status" role="status">{t('reconnecting')}</p>}
-      <ParticipantList participants={runtime.present.value} selfId={runtime.self.participantId} linkStates={runtime.linkStates.value} />
-      {others.length === 0 && <p class="muted" role="status">{t('waitingForCustomer')}</p>}
+      {status !== 'live' && (
+        <p class="status" role="status">
+          {t('reconnecting')}
+        </p>
+      )}
+      <ParticipantList
+        participants={runtime.present.value}
+        selfId={runtime.self.participantId}
+        linkStates={runtime.linkStates.value}
+      />
+      {others.length === 0 && (
+        <p class="muted" role="status">
+          {t('waitingForCustomer')}
+        </p>
+      )}
       {screens.map(([participantId, stream]) => {
         const title = t('customerScreen', { name: nameOf(participantId) });
-        return <ScreenView key={participantId} title={title} stream={stream} onOpenInTab={() => onOpenScreenInTab(participantId, title)} />;
+        return (
+          <ScreenView
+            key={participantId}
+            title={title}
+            stream={stream}
+            onOpenInTab={() => onOpenScreenInTab(participantId, title)}
+          />
+        );
       })}
       {others.length > 0 && screens.length === 0 && <p class="muted">{t('noScreen')}</p>}
       <ChatPanel entries={runtime.chat.entries.value} onSend={(text) => runtime.chat.send(text)} />

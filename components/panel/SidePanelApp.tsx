@@ -22,7 +22,11 @@ export function SidePanelApp({ model, defaultBrokerUrl, onOpenScreenInTab }: Pro
 
   return (
     <main class="page stack">
-      {phase === 'loading' && <p class="muted" role="status">…</p>}
+      {phase === 'loading' && (
+        <p class="muted" role="status">
+          …
+        </p>
+      )}
       {phase === 'signed-out' && <SignInForm initialBrokerUrl={defaultBrokerUrl} error={error} onSignIn={model.signIn} />}
       {auth && phase !== 'signed-out' && phase !== 'loading' && (
         <header class="row">
@@ -46,7 +50,12 @@ export function SidePanelApp({ model, defaultBrokerUrl, onOpenScreenInTab }: Pro
         </section>
       )}
       {phase === 'in-session' && runtime && (
-        <RepSessionView runtime={runtime} onEnd={model.endSession} onDismiss={model.dismiss} onOpenScreenInTab={onOpenScreenInTab} />
+        <RepSessionView
+          runtime={runtime}
+          onEnd={model.endSession}
+          onDismiss={model.dismiss}
+          onOpenScreenInTab={onOpenScreenInTab}
+        />
       )}
       {error && phase !== 'signed-out' && (
         <p class="error" role="alert">

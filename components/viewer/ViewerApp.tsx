@@ -16,5 +16,9 @@ export function ViewerApp({ title, findStream }: Props) {
     const timer = setInterval(() => setStream(findStream()), 500);
     return () => clearInterval(timer);
   }, [findStream]);
-  return <main class="page viewer">{stream ? <ScreenView title={title} stream={stream} /> : <Notice title={title} detail={t('screenGone')} />}</main>;
+  return (
+    <main class="page viewer">
+      {stream ? <ScreenView title={title} stream={stream} /> : <Notice title={title} detail={t('screenGone')} />}
+    </main>
+  );
 }

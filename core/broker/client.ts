@@ -29,7 +29,12 @@ export function createBrokerClient(options: BrokerClientOptions) {
   const base = options.baseUrl.replace(/\/+$/, '');
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
 
-  async function call<S extends v.GenericSchema>(schema: S, method: 'GET' | 'POST', path: string, body?: unknown): Promise<v.InferOutput<S>> {
+  async function call<S extends v.GenericSchema>(
+    schema: S,
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+  ): Promise<v.InferOutput<S>> {
     const headers: Record<string, string> = {};
     const token = options.getToken?.();
     if (token) headers.Authorization = `Bearer ${token}`;

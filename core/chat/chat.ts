@@ -32,7 +32,14 @@ export function createChat(deps: ChatDeps) {
   }
 
   function wire(entry: ChatEntry): ChatMessage {
-    return { type: 'chat', id: entry.id, text: entry.text, sentAt: entry.sentAt, senderId: entry.senderId, senderName: entry.senderName };
+    return {
+      type: 'chat',
+      id: entry.id,
+      text: entry.text,
+      sentAt: entry.sentAt,
+      senderId: entry.senderId,
+      senderName: entry.senderName,
+    };
   }
 
   return {

@@ -160,7 +160,9 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     participants: participants as ReadonlySignal<Participant[]>,
     present,
     linkStates,
-    status: computed<SessionStatus>(() => ended.value ?? (eventsLive.value ? 'live' : everLive.value ? 'reconnecting' : 'connecting')),
+    status: computed<SessionStatus>(
+      () => ended.value ?? (eventsLive.value ? 'live' : everLive.value ? 'reconnecting' : 'connecting'),
+    ),
     chat,
     share,
     get droppedMessages() {

@@ -24,6 +24,10 @@ const model = createRepModel({
   getDisplayMedia: () => navigator.mediaDevices.getDisplayMedia({ video: true, audio: false }),
 });
 publishScreens(window, () => model.runtime.value?.share.remote.value ?? new Map());
-const openScreenInTab = (participantId: string, title: string) => void browser.tabs.create({ url: browser.runtime.getURL(viewerPath(participantId, title)) });
+const openScreenInTab = (participantId: string, title: string) =>
+  void browser.tabs.create({ url: browser.runtime.getURL(viewerPath(participantId, title)) });
 const brokerUrl = await settings.brokerUrl().catch(() => DEFAULT_BROKER_URL);
-render(<SidePanelApp model={model} defaultBrokerUrl={brokerUrl} onOpenScreenInTab={openScreenInTab} />, document.getElementById('app')!);
+render(
+  <SidePanelApp model={model} defaultBrokerUrl={brokerUrl} onOpenScreenInTab={openScreenInTab} />,
+  document.getElementById('app')!,
+);

@@ -32,7 +32,8 @@ export async function launchBrowser(): Promise<Browser> {
 /** A rep's browser with the built extension loaded; returns the extension id too. */
 export async function launchRepBrowser(): Promise<{ browser: Browser; extensionId: string }> {
   assertChromium();
-  if (!existsSync(resolve(EXTENSION_DIR, 'manifest.json'))) throw new Error(`Extension not built at ${EXTENSION_DIR}: run npm run build`);
+  if (!existsSync(resolve(EXTENSION_DIR, 'manifest.json')))
+    throw new Error(`Extension not built at ${EXTENSION_DIR}: run npm run build`);
   const browser = await puppeteer.launch({
     executablePath: CHROME_PATH,
     headless: true,

@@ -41,7 +41,9 @@ export async function createWorld(): Promise<World> {
 
 /** The toolbar badge text, read from the extension's service worker. */
 export async function badgeText(world: World): Promise<string> {
-  const target = await world.repBrowser.waitForTarget((t) => t.type() === 'service_worker' && t.url().includes(world.extensionId));
+  const target = await world.repBrowser.waitForTarget(
+    (t) => t.type() === 'service_worker' && t.url().includes(world.extensionId),
+  );
   const worker = await target.worker();
   return worker!.evaluate(() => chrome.action.getBadgeText({}));
 }

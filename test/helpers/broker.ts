@@ -13,7 +13,6 @@ import { openSqliteStore, type RepRow, type Store } from '../../broker/store';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-
 export const TEST_ADMIN = { email: 'admin@example.test', password: 'admin-password-for-tests' };
 
 export interface StartBrokerOptions {

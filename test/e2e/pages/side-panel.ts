@@ -26,8 +26,14 @@ export class SidePanel {
   }
 
   async sessionInfo(): Promise<{ number: string; joinUrl: string }> {
-    const number = await this.page.locator('[data-testid="session-number"]').map((el) => el.textContent ?? '').wait();
-    const joinUrl = await this.page.locator('[data-testid="join-url"]').map((el) => el.textContent ?? '').wait();
+    const number = await this.page
+      .locator('[data-testid="session-number"]')
+      .map((el) => el.textContent ?? '')
+      .wait();
+    const joinUrl = await this.page
+      .locator('[data-testid="join-url"]')
+      .map((el) => el.textContent ?? '')
+      .wait();
     return { number, joinUrl };
   }
 

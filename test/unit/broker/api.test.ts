@@ -41,7 +41,15 @@ describe('account', () => {
   it('signs in, tells who is signed in, signs out', async () => {
     const login = await api('POST', '/api/login', { body: { email: rep.email.toUpperCase(), password: rep.password } });
     expect(login.status).toBe(200);
-    expect(login.body.rep).toEqual({ id: rep.id, email: rep.email, name: 'Rita Rep', isAdmin: false, isAgent: false, maxCustomers: 5, mode: 'single' });
+    expect(login.body.rep).toEqual({
+      id: rep.id,
+      email: rep.email,
+      name: 'Rita Rep',
+      isAdmin: false,
+      isAgent: false,
+      maxCustomers: 5,
+      mode: 'single',
+    });
     const t = login.body.token as string;
     expect((await api('GET', '/api/me', { token: t })).body.rep.id).toBe(rep.id);
     expect((await api('POST', '/api/logout', { token: t })).body).toEqual({ ok: true });
@@ -122,7 +130,14 @@ describe('sessions', () => {
     const other = await newSession();
     expectError(await api('GET', `/api/sessions/${other.session.id}`, { token: self.peerToken }), 403, 'forbidden');
     expectError(await api('POST', `/api/sessions/${sessionId}/end`, { token: self.peerToken }), 403, 'forbidden');
-    expectError(await api('POST', `/api/sessions/${sessionId}/invites`, { token: self.peerToken, body: { role: 'customer', send: 'none' } }), 403, 'forbidden');
+    expectError(
+      await api('POST', `/api/sessions/${sessionId}/invites`, {
+        token: self.peerToken,
+        body: { role: 'customer', send: 'none' },
+      }),
+      403,
+      'forbidden',
+    );
   });
 
   it('keeps other reps out', async () => {
@@ -163,9 +178,15 @@ describe('sessions', () => {
     expectError(again, 410, 'session_ended');
     expect(again.body.error.message).toBe('The session has ended');
     expectError(await api('POST', `/api/sessions/${session.id}/end`, { token }), 410, 'session_ended');
-    expectError(await api('POST', `/api/sessions/${session.id}/invites`, { token, body: { role: 'customer', send: 'none' } }), 410, 'session_ended');
+    expectError(
+      await api('POST', `/api/sessions/${session.id}/invites`, { token, body: { role: 'customer', send: 'none' } }),
+      410,
+      'session_ended',
+    );
     expectError(await api('POST', `/api/sessions/${session.id}/leave`, { token: self.peerToken }), 410, 'session_ended');
-    expect((await api('GET', '/api/sessions', { token })).body.sessions.map((s: { id: string }) => s.id)).not.toContain(session.id);
+    expect((await api('GET', '/api/sessions', { token })).body.sessions.map((s: { id: string }) => s.id)).not.toContain(
+      session.id,
+    );
     const audit = broker.store.listAudit(session.id).map((a) => a.action);
     expect(audit).toEqual(['session-create', 'join', 'end']);
   });
@@ -199,12 +220,21 @@ describe('invites', () => {
     const { session } = await newSession();
     const asRep = await api('POST', `/api/sessions/${session.id}/invites`, { token, body: { role: 'rep', send: 'none' } });
     expectError(asRep, 400, 'unsupported');
-    expectError(await api('POST', `/api/sessions/${session.id}/invites`, { token, body: { role: 'customer', email: 'a@example.com', send: 'server' } }), 400, 'unsupported');
+    expectError(
+      await api('POST', `/api/sessions/${session.id}/invites`, {
+        token,
+        body: { role: 'customer', email: 'a@example.com', send: 'server' },
+      }),
+      400,
+      'unsupported',
+    );
   });
 
   it('expire', async () => {
     const { session } = await newSession();
-    const { invite } = (await api('POST', `/api/sessions/${session.id}/invites`, { token, body: { role: 'customer', send: 'none' } })).body;
+    const { invite } = (
+      await api('POST', `/api/sessions/${session.id}/invites`, { token, body: { role: 'customer', send: 'none' } })
+    ).body;
     clock += 3_600_000;
     const expired = await joinSession(linkToken(invite.url));
     expectError(expired, 410, 'invite_expired');
@@ -237,11 +267,21 @@ describe('bad input never reaches a 500', () => {
     ['malformed JSON', () => api('POST', '/api/login', { raw: '{"email":' }), 400, 'bad_request'],
     ['a JSON string', () => api('POST', '/api/login', { raw: '"hello"' }), 400, 'bad_request'],
     ['no body', () => api('POST', '/api/login'), 400, 'bad_request'],
-    ['a form body', () => api('POST', '/api/join', { raw: 'a=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 400, 'bad_request'],
+    [
+      'a form body',
+      () => api('POST', '/api/join', { raw: 'a=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+      400,
+      'bad_request',
+    ],
     ['wrong types', () => api('POST', '/api/login', { body: { email: 1, password: [] } }), 400, 'bad_request'],
     ['a bad email', () => api('POST', '/api/login', { body: { email: 'nope', password: 'x' } }), 400, 'bad_request'],
     ['an empty name', () => api('POST', '/api/join', { body: { invite: 'A'.repeat(32), name: '   ' } }), 400, 'bad_request'],
-    ['a body over 64 KB', () => api('POST', '/api/join', { body: { invite: 'A'.repeat(32), name: 'x'.repeat(70_000) } }), 413, 'too_large'],
+    [
+      'a body over 64 KB',
+      () => api('POST', '/api/join', { body: { invite: 'A'.repeat(32), name: 'x'.repeat(70_000) } }),
+      413,
+      'too_large',
+    ],
     ['an unknown route', () => api('GET', '/api/nothing-here'), 404, 'not_found'],
     ['an unknown page', () => api('GET', '/definitely/not/here'), 404, 'not_found'],
     ['a wrong method', () => api('DELETE', '/api/sessions'), 404, 'not_found'],
@@ -276,7 +316,9 @@ describe('HTTP hygiene', () => {
 
   it('allows CORS for the extensions and the public origin only', async () => {
     const preflight = (origin: string) =>
-      api('OPTIONS', '/api/sessions', { headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' } });
+      api('OPTIONS', '/api/sessions', {
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+      });
     for (const origin of ['chrome-extension://abcdefghijklmnopabcdefghijklmnop', 'moz-extension://1234-abcd', broker.url]) {
       const res = await preflight(origin);
       expect(res.status).toBe(204);
@@ -290,7 +332,9 @@ describe('HTTP hygiene', () => {
   it('stores no token in the clear', async () => {
     const { session, self } = await newSession();
     const customer = (await joinSession(linkToken(session.joinUrl!))).body.self;
-    const { invite } = (await api('POST', `/api/sessions/${session.id}/invites`, { token, body: { role: 'customer', send: 'none' } })).body;
+    const { invite } = (
+      await api('POST', `/api/sessions/${session.id}/invites`, { token, body: { role: 'customer', send: 'none' } })
+    ).body;
     const secrets = [token, self.peerToken, customer.peerToken, linkToken(session.joinUrl!), linkToken(invite.url), rep.password];
     // Checkpoint so the WAL's content is in the main file too; read every file of the directory.
     (broker.store as unknown as { db: { pragma(s: string): unknown } }).db.pragma('wal_checkpoint(FULL)');

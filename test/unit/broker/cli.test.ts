@@ -14,7 +14,11 @@ afterEach(() => {
 });
 
 /** Runs `tsx broker/cli.ts …` with stdin, as an admin would. */
-function cli(args: string[], stdin: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  stdin: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'broker/cli.ts', ...args], {
       cwd: ROOT,
@@ -35,7 +39,11 @@ describe('admin CLI', { timeout: 30_000 }, () => {
   it('add-rep reads the password from stdin and stores the rep', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'rs-cli-'));
     dirs.push(dataDir);
-    const added = await cli(['add-rep', '--email', 'Ann@Example.com', '--name', 'Ann Agent', '--acd', '--max-customers', '3', '--mode', 'multi'], 'a long secret\n', { DATA_DIR: dataDir });
+    const added = await cli(
+      ['add-rep', '--email', 'Ann@Example.com', '--name', 'Ann Agent', '--acd', '--max-customers', '3', '--mode', 'multi'],
+      'a long secret\n',
+      { DATA_DIR: dataDir },
+    );
     expect(added.stderr).toBe('');
     expect(added.code).toBe(0);
     expect(added.stdout).toContain('Added rep ann@example.com');
@@ -46,7 +54,9 @@ describe('admin CLI', { timeout: 30_000 }, () => {
     expect(rep).toMatchObject({ name: 'Ann Agent', isAgent: true, isAdmin: false, maxCustomers: 3, mode: 'multi' });
     expect(await verifyPassword('a long secret', rep.passwordHash)).toBe(true);
 
-    const duplicate = await cli(['add-rep', '--email', 'ann@example.com', '--name', 'Ann'], 'another secret\n', { DATA_DIR: dataDir });
+    const duplicate = await cli(['add-rep', '--email', 'ann@example.com', '--name', 'Ann'], 'another secret\n', {
+      DATA_DIR: dataDir,
+    });
     expect(duplicate.code).not.toBe(0);
     expect(duplicate.stderr).toContain('already exists');
   });
@@ -82,11 +92,15 @@ describe('admin CLI', { timeout: 30_000 }, () => {
       expect(password).toMatch(/^[A-Za-z0-9]{16}$/);
       expect(out).toContain(`Load unpacked: ${join(ROOT, '.output/chrome-mv3')}`);
       expect(out).toContain(`Join page: ${broker.url}/join`);
-      expect((await call(broker.url, 'POST', '/api/login', { body: { email: 'admin@example.test', password } })).status).toBe(200);
+      expect((await call(broker.url, 'POST', '/api/login', { body: { email: 'admin@example.test', password } })).status).toBe(
+        200,
+      );
 
       await broker.restart();
       expect(broker.output).toContain('  password: (set on first run)');
-      expect((await call(broker.url, 'POST', '/api/login', { body: { email: 'admin@example.test', password } })).status).toBe(200);
+      expect((await call(broker.url, 'POST', '/api/login', { body: { email: 'admin@example.test', password } })).status).toBe(
+        200,
+      );
     } finally {
       await broker.close();
     }

@@ -47,14 +47,25 @@ describe('WS /api/events', () => {
 
     await joinCustomer(created);
     const live = await socket.next();
-    expect(live).toMatchObject({ type: 'event', event: { type: 'participant-joined', seq: 2, sessionId: created.session.id, participant: { name: 'Carl', role: 'customer' } } });
+    expect(live).toMatchObject({
+      type: 'event',
+      event: {
+        type: 'participant-joined',
+        seq: 2,
+        sessionId: created.session.id,
+        participant: { name: 'Carl', role: 'customer' },
+      },
+    });
   });
 
   it('follows sessions the rep starts after hello', async () => {
     const { socket, messages } = await hello({ token });
     expect(messages).toEqual([{ type: 'ready', sessionIds: [] }]);
     const created = await createSession();
-    expect(await socket.next()).toMatchObject({ type: 'event', event: { type: 'participant-joined', seq: 1, sessionId: created.session.id } });
+    expect(await socket.next()).toMatchObject({
+      type: 'event',
+      event: { type: 'participant-joined', seq: 1, sessionId: created.session.id },
+    });
   });
 
   it('after a reconnect, sends only what was missed', async () => {
@@ -115,7 +126,11 @@ describe('WS /api/events', () => {
     expect(await bad.next()).toMatchObject({ type: 'error', code: 'unauthorized' });
     expect((await bad.closed).code).toBe(EventsCloseCode.unauthorized);
 
-    for (const first of ['not json', JSON.stringify({ type: 'follow', sessionId: 'AAAAAAAAAAAA', since: 0 }), JSON.stringify({ type: 'hello' })]) {
+    for (const first of [
+      'not json',
+      JSON.stringify({ type: 'follow', sessionId: 'AAAAAAAAAAAA', since: 0 }),
+      JSON.stringify({ type: 'hello' }),
+    ]) {
       const socket = await events();
       socket.send(first);
       expect(await socket.next()).toMatchObject({ type: 'error', code: 'bad_request' });

@@ -14,7 +14,10 @@ beforeAll(async () => {
 afterAll(() => broker.close());
 
 const peerUrl = (id: string, peerToken: string) =>
-  wsUrl(broker.url, `/peerjs/peerjs?key=peerjs&id=${encodeURIComponent(id)}&token=${encodeURIComponent(peerToken)}&version=1.5.5`);
+  wsUrl(
+    broker.url,
+    `/peerjs/peerjs?key=peerjs&id=${encodeURIComponent(id)}&token=${encodeURIComponent(peerToken)}&version=1.5.5`,
+  );
 
 async function setup(): Promise<{ created: CreateSessionResponse; customer: Self }> {
   const created: CreateSessionResponse = (await call(broker.url, 'POST', '/api/sessions', { token })).body;

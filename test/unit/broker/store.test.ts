@@ -19,7 +19,15 @@ afterEach(() => {
 });
 
 const rep = (id: string, email: string) => ({
-  id, email, name: id, passwordHash: 'scrypt$x', isAdmin: false, isAgent: false, maxCustomers: 5, mode: 'single' as const, createdAt: 1,
+  id,
+  email,
+  name: id,
+  passwordHash: 'scrypt$x',
+  isAdmin: false,
+  isAgent: false,
+  maxCustomers: 5,
+  mode: 'single' as const,
+  createdAt: 1,
 });
 
 describe('SQLite store', () => {
@@ -62,7 +70,15 @@ describe('SQLite store', () => {
   it('numbers events per session and never reuses a live number', () => {
     const store = openSqliteStore(tempDir());
     store.insertRep(rep('r', 'r@example.com'));
-    const session = (id: string, number: string) => ({ id, number, controllerRepId: 'r', status: 'live' as const, createdAt: 1, endedAt: null, linkInviteId: null });
+    const session = (id: string, number: string) => ({
+      id,
+      number,
+      controllerRepId: 'r',
+      status: 'live' as const,
+      createdAt: 1,
+      endedAt: null,
+      linkInviteId: null,
+    });
     store.insertSession(session('s1', '123456789'));
     expect(store.isLiveNumberTaken('123456789')).toBe(true);
     expect(() => store.insertSession(session('s2', '123456789'))).toThrow(/UNIQUE/);

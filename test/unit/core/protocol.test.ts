@@ -13,9 +13,15 @@ describe('protocol', () => {
 
   it('rejects mesh messages that are unknown, malformed or oversized', () => {
     expect(v.safeParse(MeshMessage, { type: 'exec', code: 'x' }).success).toBe(false);
-    expect(v.safeParse(MeshMessage, { type: 'chat', id: 'short', text: 'x', sentAt: 1, senderId: 'abcdefgh', senderName: 'a' }).success).toBe(false);
+    expect(
+      v.safeParse(MeshMessage, { type: 'chat', id: 'short', text: 'x', sentAt: 1, senderId: 'abcdefgh', senderName: 'a' })
+        .success,
+    ).toBe(false);
     const long = 'x'.repeat(4001);
-    expect(v.safeParse(MeshMessage, { type: 'chat', id: 'abcdefgh12', text: long, sentAt: 1, senderId: 'abcdefgh', senderName: 'a' }).success).toBe(false);
+    expect(
+      v.safeParse(MeshMessage, { type: 'chat', id: 'abcdefgh12', text: long, sentAt: 1, senderId: 'abcdefgh', senderName: 'a' })
+        .success,
+    ).toBe(false);
     expect(v.safeParse(MeshMessage, { type: 'share', sharing: true }).success).toBe(true);
   });
 
