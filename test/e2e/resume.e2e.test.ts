@@ -78,4 +78,15 @@ describe('nothing is lost when tabs and pages misbehave', () => {
     const customers = (await participantNames(world.panel.page)).filter((n) => n.includes('Pat Customer'));
     expect(customers).toHaveLength(1);
   });
+
+  it('a broker restart loses nothing: chat goes on peer-to-peer meanwhile, and the session carries on after', async () => {
+    await world.broker.stop();
+    await world.panel.waitForText('Reconnecting…');
+    await world.panel.sendChat('The broker is down, we are not');
+    await customer.waitForText('The broker is down, we are not');
+    await world.broker.start();
+    await waitUntil(world.panel.page, () => !document.body.textContent?.includes('Reconnecting…'));
+    await world.panel.endSession();
+    await customer.waitForText('The session has ended');
+  });
 });

@@ -41,7 +41,7 @@ export interface TestRep extends RepRow {
 }
 
 export interface TestBroker {
-  /** e.g. http://127.0.0.1:41234 — changes after restart(). */
+  /** e.g. http://127.0.0.1:41234 — changes after restart(), not after stop() + start(). */
   readonly url: string;
   readonly port: number;
   readonly dataDir: string;
@@ -54,8 +54,10 @@ export interface TestBroker {
   addRep(input?: TestRepInput): Promise<TestRep>;
   /** POST /api/login; returns the bearer token. */
   login(email: string, password: string): Promise<string>;
-  /** Stops and starts the broker on the same data directory. */
+  /** Stops and starts the broker on the same data directory (on a new port). */
   restart(): Promise<void>;
+  /** Starts a stopped broker again on the same data directory and its first port, as clients expect of a restarted broker. */
+  start(): Promise<void>;
   /** Stops the broker, keeping the data directory. */
   stop(): Promise<void>;
   /** Stops the broker and deletes the data directory if the helper made it. */
@@ -84,8 +86,12 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Tes
     ...options.env,
     PORT: '0',
   };
-  const start = () => (options.mode === 'child' ? startChild(env) : startInProcess(env, options.now));
+  const start = (port = '0') => {
+    const withPort = { ...env, PORT: port };
+    return options.mode === 'child' ? startChild(withPort) : startInProcess(withPort, options.now);
+  };
   let running: Running | undefined = await start();
+  const lastPort = running.port;
   const current = () => {
     if (!running) throw new Error('The test broker is stopped');
     return running;
@@ -132,6 +138,10 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Tes
     async restart() {
       await broker.stop();
       running = await start();
+    },
+    async start() {
+      // Same port, so connected clients can find it again, as they would a restarted production broker.
+      running ??= await start(String(lastPort));
     },
     async stop() {
       const r = running;
