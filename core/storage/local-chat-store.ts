@@ -1,4 +1,18 @@
+import * as v from 'valibot';
 import type { ChatEntry, ChatStore } from '../chat/types';
+
+// localStorage is another program's to tamper with: every entry is checked on the way in.
+const StoredEntry = v.object({
+  sessionId: v.string(),
+  id: v.string(),
+  senderId: v.string(),
+  senderName: v.string(),
+  text: v.string(),
+  sentAt: v.number(),
+  mine: v.boolean(),
+  sentTo: v.array(v.string()),
+  pendingFor: v.array(v.string()),
+});
 
 /**
  * Chat history in `localStorage`, for the join page: a customer who refreshes keeps the conversation,
@@ -8,7 +22,7 @@ export function createLocalChatStore(storage: Storage, prefix = 'rs.chat.'): Cha
   const read = (sessionId: string): ChatEntry[] => {
     try {
       const parsed: unknown = JSON.parse(storage.getItem(prefix + sessionId) ?? '[]');
-      return Array.isArray(parsed) ? (parsed as ChatEntry[]) : [];
+      return Array.isArray(parsed) ? parsed.filter((e): e is ChatEntry => v.is(StoredEntry, e)) : [];
     } catch {
       return [];
     }
