@@ -2,7 +2,7 @@ import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startBroker, type TestBroker } from '../helpers/broker';
-import { launchBrowser } from './browser';
+import { launchBrowser, waitForText } from './browser';
 import { JoinPage } from './pages/join-page';
 
 /** Opens a PeerServer socket as a PeerJS client would; resolves with the HTTP status or the first message type. */
@@ -50,6 +50,18 @@ describe('links and peers that must not get in', () => {
     const page = await JoinPage.open(browser, session.joinUrl);
     await page.waitForText('Rita Rep invites you to a support session.');
     await page.page.close();
+  });
+
+  it('speaks Russian to a browser that prefers it', async () => {
+    const { session } = await api('/api/sessions', {}, repToken);
+    const page = await browser.newPage();
+    const cdp = await page.createCDPSession();
+    await cdp.send('Emulation.setUserAgentOverride', { userAgent: await browser.userAgent(), acceptLanguage: 'ru-RU,ru' });
+    await page.goto(session.joinUrl);
+    await waitForText(page, 'Rita Rep приглашает вас на сеанс поддержки.');
+    await page.locator('::-p-aria([name="Подключиться"][role="button"])').wait();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('ru');
+    await page.close();
   });
 
   it('explains an unknown link at once, without asking for a name', async () => {

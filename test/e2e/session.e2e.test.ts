@@ -30,7 +30,9 @@ describe('a rep helps a customer end to end', () => {
     expect(number).toMatch(/^[1-9]\d{2} \d{3} \d{3}$/);
     expect(joinUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/join#[A-Za-z0-9_-]{22,}$/);
     await panel.waitForText('Waiting for the customer to join');
-    await world.repBrowser.defaultBrowserContext().overridePermissions(`chrome-extension://${world.extensionId}`, ['clipboard-read']);
+    await world.repBrowser
+      .defaultBrowserContext()
+      .overridePermissions(`chrome-extension://${world.extensionId}`, ['clipboard-read']);
     await clickByRole(panel.page, 'button', 'Copy link');
     await panel.waitForText('Copied');
     expect(await panel.page.evaluate(() => navigator.clipboard.readText())).toBe(joinUrl);
