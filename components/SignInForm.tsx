@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { t } from '../core/i18n';
 import { normalizeBrokerUrl } from '../core/extension/settings';
+import { ErrorLine, Field } from './Field';
 
 interface Props {
   initialBrokerUrl: string;
@@ -31,38 +32,19 @@ export function SignInForm({ initialBrokerUrl, error, onSignIn }: Props) {
       }}
     >
       <h1>{t('signInTitle')}</h1>
-      <div>
-        <label for="broker-url">{t('brokerUrl')}</label>
-        <input id="broker-url" type="url" required value={brokerUrl} onInput={(e) => setBrokerUrl(e.currentTarget.value)} />
+      <Field id="broker-url" type="url" label={t('brokerUrl')} value={brokerUrl} onValue={setBrokerUrl}>
         {urlError && <p class="error">{urlError}</p>}
-      </div>
-      <div>
-        <label for="email">{t('email')}</label>
-        <input
-          id="email"
-          type="email"
-          autocomplete="username"
-          required
-          value={email}
-          onInput={(e) => setEmail(e.currentTarget.value)}
-        />
-      </div>
-      <div>
-        <label for="password">{t('password')}</label>
-        <input
-          id="password"
-          type="password"
-          autocomplete="current-password"
-          required
-          value={password}
-          onInput={(e) => setPassword(e.currentTarget.value)}
-        />
-      </div>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      </Field>
+      <Field id="email" type="email" autocomplete="username" label={t('email')} value={email} onValue={setEmail} />
+      <Field
+        id="password"
+        type="password"
+        autocomplete="current-password"
+        label={t('password')}
+        value={password}
+        onValue={setPassword}
+      />
+      <ErrorLine message={error} />
       <button type="submit" class="primary" disabled={busy}>
         {busy ? t('signingIn') : t('signIn')}
       </button>

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { t } from '../../core/i18n';
+import { ErrorLine, Field } from '../Field';
 
 interface Props {
   repName?: string;
@@ -23,23 +24,8 @@ export function NameForm({ repName, error, busy, onJoin }: Props) {
       <h1>{t('joinTitle')}</h1>
       {repName && <p>{t('invitedBy', { name: repName })}</p>}
       <p class="muted">{t('joinIntro')}</p>
-      <div>
-        <label for="name">{t('yourName')}</label>
-        <input
-          id="name"
-          autocomplete="name"
-          required
-          maxLength={80}
-          autofocus
-          value={name}
-          onInput={(e) => setName(e.currentTarget.value)}
-        />
-      </div>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Field id="name" autocomplete="name" maxLength={80} autofocus label={t('yourName')} value={name} onValue={setName} />
+      <ErrorLine message={error} />
       <button type="submit" class="primary" disabled={busy || !name.trim()}>
         {busy ? t('joining') : t('join')}
       </button>

@@ -3,6 +3,7 @@ import '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { t } from '../../core/i18n';
 import type { RepModel } from '../../core/session/rep-model';
+import { ErrorLine } from '../Field';
 import { SignInForm } from '../SignInForm';
 import { RepSessionView } from './RepSessionView';
 
@@ -57,11 +58,7 @@ export function SidePanelApp({ model, defaultBrokerUrl, onOpenScreenInTab }: Pro
           onOpenScreenInTab={onOpenScreenInTab}
         />
       )}
-      {error && phase !== 'signed-out' && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      {phase !== 'signed-out' && <ErrorLine message={error} />}
     </main>
   );
 }
