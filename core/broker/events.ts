@@ -38,6 +38,7 @@ export function openEventStream(options: EventStreamOptions): { follow(sessionId
     const ws = new Socket(url);
     socket = ws;
     ws.onopen = () => send({ type: 'hello', token: options.token, since: lastSeq });
+    ws.onerror = () => undefined; // always followed by close, which decides what to do
     ws.onmessage = (e) => {
       let data: unknown;
       try {

@@ -5,6 +5,7 @@ import type { ChatStore } from '../chat/types';
 import type { Auth, Settings } from '../extension/settings';
 import type { PeerTransport } from '../mesh/transport';
 import type { Self } from '../protocol';
+import { createSerialQueue } from '../serial';
 import type { SupportDb } from '../storage/db';
 import { createSessionRuntime, type SessionRuntime } from './runtime';
 
@@ -14,6 +15,8 @@ export interface RepModelDeps {
   chatStore: ChatStore;
   createTransport(brokerUrl: string, self: Self): PeerTransport;
   getDisplayMedia(): Promise<MediaStream>;
+  /** Only where there is no global WebSocket (Node tests). */
+  WebSocket?: typeof WebSocket;
 }
 
 export type RepPhase = 'loading' | 'signed-out' | 'idle' | 'starting' | 'in-session';
@@ -28,6 +31,7 @@ export function createRepModel(deps: RepModelDeps) {
   const auth = signal<Auth | undefined>(undefined);
   const runtime = signal<SessionRuntime | undefined>(undefined);
   const error = signal<string | undefined>(undefined);
+  const serially = createSerialQueue();
   let broker: BrokerClient | undefined;
 
   const clientFor = (a: Auth) => createBrokerClient({ baseUrl: a.brokerUrl, getToken: () => a.token });
@@ -55,6 +59,7 @@ export function createRepModel(deps: RepModelDeps) {
       chatStore: deps.chatStore,
       createTransport: (s) => deps.createTransport(a.brokerUrl, s),
       getDisplayMedia: deps.getDisplayMedia,
+      WebSocket: deps.WebSocket,
     });
     phase.value = 'in-session';
     return true;
@@ -88,26 +93,28 @@ export function createRepModel(deps: RepModelDeps) {
     }
   }
 
-  async function guarded(action: () => Promise<void>): Promise<void> {
-    error.value = undefined;
-    try {
-      await action();
-    } catch (e) {
-      error.value = e instanceof Error ? e.message : String(e);
-      if (phase.value === 'starting') phase.value = 'idle';
-    }
-  }
+  /** Every user action and reload runs through here: one at a time, errors shown, never thrown. */
+  const guarded = (action: () => Promise<void>): Promise<void> =>
+    serially(async () => {
+      error.value = undefined;
+      try {
+        await action();
+      } catch (e) {
+        error.value = e instanceof Error ? e.message : String(e);
+        if (phase.value === 'starting') phase.value = 'idle';
+      }
+    });
 
-  // Another extension page signed in or out: follow it.
+  // Another extension page signed in or out: follow it (our own sign-in finds nothing to do by then).
   deps.settings.onChanged((keys) => {
-    if (keys.includes(deps.settings.keys.auth)) {
-      void deps.settings.auth().then((a) => {
-        if (a?.token === auth.value?.token) return;
-        runtime.value?.dispose();
-        runtime.value = undefined;
-        void load();
-      });
-    }
+    if (!keys.includes(deps.settings.keys.auth)) return;
+    void guarded(async () => {
+      const a = await deps.settings.auth();
+      if (a?.token === auth.value?.token) return;
+      runtime.value?.dispose();
+      runtime.value = undefined;
+      await load();
+    });
   });
 
   return {
@@ -115,7 +122,7 @@ export function createRepModel(deps: RepModelDeps) {
     auth: auth as ReadonlySignal<Auth | undefined>,
     runtime: runtime as ReadonlySignal<SessionRuntime | undefined>,
     error: error as ReadonlySignal<string | undefined>,
-    load,
+    load: () => guarded(load),
 
     signIn: (brokerUrl: string, email: string, password: string) =>
       guarded(async () => {

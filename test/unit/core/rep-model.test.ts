@@ -1,0 +1,110 @@
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { createMemoryChatStore } from '../../../core/chat/types';
+import { createSettings, type KeyValueStorage } from '../../../core/extension/settings';
+import { createMemoryNetwork } from '../../../core/mesh/memory-transport';
+import { createRepModel, type RepModel } from '../../../core/session/rep-model';
+import { createSerialQueue } from '../../../core/serial';
+import { SupportDb } from '../../../core/storage/db';
+import { startBroker, type TestBroker, type TestRep } from '../../helpers/broker';
+
+/** browser.storage.local in memory: change events arrive later, as they do in the browser. */
+function memoryStorage(): KeyValueStorage {
+  const data = new Map<string, unknown>();
+  const listeners = new Set<(keys: string[]) => void>();
+  const changed = (key: string) => setTimeout(() => listeners.forEach((l) => l([key])), 0);
+  return {
+    get: async (key) => structuredClone(data.get(key)),
+    set: async (key, value) => void (data.set(key, structuredClone(value)), changed(key)),
+    remove: async (key) => void (data.delete(key), changed(key)),
+    onChanged: (l) => (listeners.add(l), () => listeners.delete(l)),
+  };
+}
+
+let broker: TestBroker;
+let rep: TestRep;
+let transports: string[];
+let models: RepModel[] = [];
+
+beforeEach(async () => {
+  broker = await startBroker();
+  rep = await broker.addRep({ name: 'Rita' });
+  transports = [];
+});
+afterEach(async () => {
+  models.forEach((m) => m.runtime.value?.dispose());
+  models = [];
+  await broker.close();
+});
+
+function panel(
+  storage = memoryStorage(),
+  db = new SupportDb(`db-${Math.random()}`, { indexedDB: new IDBFactory(), IDBKeyRange }),
+) {
+  const network = createMemoryNetwork();
+  const model = createRepModel({
+    settings: createSettings(storage),
+    db,
+    chatStore: createMemoryChatStore(),
+    createTransport: (_url, self) => (transports.push(self.peerId), network.join(self.peerId)),
+    getDisplayMedia: () => Promise.reject(new Error('no screen in unit tests')),
+    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+  });
+  models.push(model);
+  return { model, storage, db };
+}
+
+describe('serial queue', () => {
+  it('runs tasks one at a time, in order, past failures', async () => {
+    const run = createSerialQueue();
+    const log: string[] = [];
+    const task =
+      (name: string, fail = false) =>
+      async () => {
+        log.push(`start ${name}`);
+        await new Promise((r) => setTimeout(r, 5));
+        log.push(`end ${name}`);
+        if (fail) throw new Error(name);
+      };
+    await Promise.allSettled([run(task('a')), run(task('b', true)), run(task('c'))]);
+    expect(log).toEqual(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
+  });
+});
+
+describe('rep model', () => {
+  it('signs in and starts one session, even with its own sign-in echoing back from storage meanwhile', async () => {
+    const { model } = panel();
+    await model.load();
+    expect(model.phase.value).toBe('signed-out');
+    const signingIn = model.signIn(broker.url, rep.email, rep.password);
+    const starting = model.startSession(); // clicked the moment the button appears
+    await Promise.all([signingIn, starting]);
+    await new Promise((r) => setTimeout(r, 20)); // let the storage echo run
+    expect(model.error.value).toBeUndefined();
+    expect(model.phase.value).toBe('in-session');
+    expect(transports).toHaveLength(1); // exactly one runtime ever joined the mesh
+  });
+
+  it('a reopened panel resumes the live session from the broker, link included', async () => {
+    const first = panel();
+    await first.model.signIn(broker.url, rep.email, rep.password);
+    await first.model.startSession();
+    const { session } = first.model.runtime.value!;
+    first.model.runtime.value!.dispose();
+
+    const reopened = panel(first.storage, first.db);
+    await reopened.model.load();
+    expect(reopened.model.phase.value).toBe('in-session');
+    expect(reopened.model.runtime.value!.session.value).toMatchObject({ id: session.value.id, number: session.value.number });
+    expect(reopened.model.runtime.value!.session.value.joinUrl).toBe(session.value.joinUrl);
+  });
+
+  it('says why a sign-in failed and stays signed out', async () => {
+    const { model } = panel();
+    await model.load();
+    await model.signIn(broker.url, rep.email, 'wrong password');
+    expect(model.phase.value).toBe('signed-out');
+    expect(model.error.value).toBe('Email or password is incorrect');
+  });
+});
