@@ -37,8 +37,9 @@ interface Link {
  * Keeps one reliable data link to every other participant on the roster (a full mesh: sessions are a
  * handful of people), and only to them.
  *
- * Who dials: a peer that comes (back) online dials everyone it has no link to; after a link drops, the
- * side with the smaller peer id redials. When both dial at once, the link dialed by the smaller id wins.
+ * Who dials: a peer that comes (back) online dials everyone it has no link to, and keeps redialing (with
+ * backoff) until the link opens or the peer leaves the roster; after an open link drops, the side with the
+ * smaller peer id redials. When both dial at once, the link dialed by the smaller id wins.
  * An incoming link replaces an open one: the remote restarted and its old link is dead.
  */
 export function createMesh(options: MeshOptions) {
@@ -68,8 +69,10 @@ export function createMesh(options: MeshOptions) {
     links.get(peerId)?.data.close();
     links.set(peerId, link);
     const isCurrent = () => links.get(peerId) === link;
+    let everOpened = false;
     const opened = () => {
       if (!isCurrent()) return;
+      everOpened = true;
       redialAttempts.delete(peerId);
       const participantId = roster.get(peerId);
       if (participantId) options.onLinkOpen(participantId);
@@ -90,8 +93,10 @@ export function createMesh(options: MeshOptions) {
       links.delete(peerId);
       const participantId = roster.get(peerId);
       if (!participantId) return;
-      options.onLinkClose(participantId);
-      if (selfPeerId < peerId) scheduleRedial(peerId);
+      if (everOpened) options.onLinkClose(participantId);
+      // A dropped link is redialed by one side only; a dial that never opened, by the dialer: the other
+      // side may never have heard of it.
+      if (selfPeerId < peerId || (outgoing && !everOpened)) scheduleRedial(peerId);
     });
     if (outgoing) {
       later(dialTimeoutMs, () => {

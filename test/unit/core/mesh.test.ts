@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryNetwork } from '../../../core/mesh/memory-transport';
 import { createMesh, type Mesh } from '../../../core/mesh/mesh';
 import type { MeshMessage } from '../../../core/protocol';
@@ -12,13 +12,16 @@ async function until(check: () => boolean): Promise<void> {
   while (!check()) await tick();
 }
 
+const meshes: Mesh[] = [];
+afterEach(() => meshes.splice(0).forEach((m) => m.destroy()));
+
 function member(net: ReturnType<typeof createMemoryNetwork>, me: typeof A, roster: (typeof A)[]) {
   const received: [string, MeshMessage][] = [];
   const opened: string[] = [];
   const mesh: Mesh = createMesh({
     transport: net.join(me.peerId),
     selfPeerId: me.peerId,
-    reconnectPolicy: () => 1,
+    reconnectPolicy: () => 5,
     unknownPeerGraceMs: 50,
     onMessage: (from, m) => received.push([from, m]),
     onLinkOpen: (p) => opened.push(p),
@@ -26,6 +29,7 @@ function member(net: ReturnType<typeof createMemoryNetwork>, me: typeof A, roste
     onCall: () => undefined,
   });
   mesh.setRoster(roster);
+  meshes.push(mesh);
   return { mesh, received, opened };
 }
 
@@ -85,6 +89,27 @@ describe('mesh', () => {
     b = member(net, B, [A, B]);
     await until(() => a.mesh.isOpen(B.participantId) && b.mesh.isOpen(A.participantId));
     expect(a.opened.filter((p) => p === B.participantId).length).toBe(2);
+  });
+
+  it('keeps dialing someone who is not online yet, and links when they come', async () => {
+    const net = createMemoryNetwork();
+    const b = member(net, B, [A, B]); // B (the larger id) is first; A is not online
+    await new Promise((r) => setTimeout(r, 30));
+    expect(b.mesh.isOpen(A.participantId)).toBe(false);
+    // A comes online but, as after a lost dial, does not dial B itself: B's retries must get through.
+    const a = createMesh({
+      transport: net.join(A.peerId),
+      selfPeerId: A.peerId,
+      onMessage: () => undefined,
+      onLinkOpen: () => undefined,
+      onLinkClose: () => undefined,
+      onCall: () => undefined,
+    });
+    meshes.push(a);
+    a.setRoster([]); // A has not heard of B yet either
+    await new Promise((r) => setTimeout(r, 10));
+    a.setRoster([A, B]);
+    await until(() => b.mesh.isOpen(A.participantId) && a.isOpen(B.participantId));
   });
 
   it('closes the link to someone removed from the roster', async () => {
