@@ -11,8 +11,11 @@ export const newParticipantToken = () => random(32);
 /** 192 bits: the link is the only thing standing between a stranger and the session. */
 export const newInviteToken = () => random(24);
 export const newId = () => random(16);
-/** Matches core/protocol PeerId: 'p' + 24 URL-safe characters. */
-export const newPeerId = () => `p${random(18)}`;
+/**
+ * Matches core/protocol PeerId: 'p' + 32 hex digits (128 bits). Not base64url: PeerJS refuses ids with two
+ * separators in a row or a trailing one ("_-", "x-"), which base64url produces now and then.
+ */
+export const newPeerId = () => `p${randomBytes(16).toString('hex')}`;
 
 /** Nine digits, first non-zero; the caller retries while a live session has it. */
 export function newSessionNumber(): string {

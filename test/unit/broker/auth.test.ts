@@ -43,6 +43,17 @@ describe('tokens', () => {
     expect(v.is(PeerId, newPeerId())).toBe(true);
   });
 
+  it('make peer ids that PeerJS accepts, every time (its own validateId rule)', () => {
+    const peerJsValidId = /^[A-Za-z0-9]+(?:[ _-][A-Za-z0-9]+)*$/;
+    const ids = Array.from({ length: 5000 }, newPeerId);
+    for (const id of ids) {
+      expect(id).toMatch(peerJsValidId);
+      expect(v.is(PeerId, id)).toBe(true);
+    }
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(v.is(PeerId, 'pBQZIiEBd3Z33rFPpvS_-E45V')).toBe(false); // the id that once failed a run
+  });
+
   it('make 9-digit session numbers with a non-zero first digit', () => {
     for (let i = 0; i < 1000; i++) {
       const n = newSessionNumber();
