@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { createBrokerClient } from '../../core/broker/client';
+import { signIn, signOut } from '../../core/extension/account';
 import { t } from '../../core/i18n';
 import type { Auth, Settings } from '../../core/extension/settings';
 import { SignInForm } from '../SignInForm';
@@ -30,16 +30,7 @@ export function OptionsApp({ settings }: { settings: Settings }) {
             {t('brokerUrl')}: {auth.brokerUrl}
           </p>
           <div>
-            <button
-              type="button"
-              onClick={async () => {
-                await createBrokerClient({ baseUrl: auth.brokerUrl, getToken: () => auth.token })
-                  .logout()
-                  .catch(() => undefined);
-                await settings.clearAuth();
-                await settings.setLiveSessions(0);
-              }}
-            >
+            <button type="button" onClick={() => void signOut(settings, auth)}>
               {t('signOut')}
             </button>
           </div>
@@ -51,9 +42,7 @@ export function OptionsApp({ settings }: { settings: Settings }) {
           onSignIn={async (url, email, password) => {
             setError(undefined);
             try {
-              const { token, rep } = await createBrokerClient({ baseUrl: url }).login({ email, password });
-              await settings.setBrokerUrl(url);
-              await settings.setAuth({ brokerUrl: url, token, rep });
+              await signIn(settings, url, email, password);
             } catch (e) {
               setError(e instanceof Error ? e.message : String(e));
             }

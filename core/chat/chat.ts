@@ -54,6 +54,7 @@ export function createChat(deps: ChatDeps) {
     send(text: string): void {
       const trimmed = text.trim();
       if (!trimmed) return;
+      const recipients = deps.recipients();
       const entry: ChatEntry = {
         sessionId: deps.sessionId,
         id: randomId(),
@@ -62,8 +63,8 @@ export function createChat(deps: ChatDeps) {
         text: trimmed,
         sentAt: now(),
         mine: true,
-        sentTo: deps.recipients(),
-        pendingFor: deps.recipients(),
+        sentTo: recipients,
+        pendingFor: [...recipients],
       };
       remember(entry);
       for (const participantId of entry.pendingFor) deps.send(participantId, wire(entry));

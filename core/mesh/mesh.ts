@@ -105,6 +105,17 @@ export function createMesh(options: MeshOptions) {
     }
   }
 
+  function peerIdOf(participantId: string): string | undefined {
+    for (const [peerId, pid] of roster) if (pid === participantId) return peerId;
+    return undefined;
+  }
+
+  function openLinkOf(participantId: string): DataLink | undefined {
+    const peerId = peerIdOf(participantId);
+    const data = peerId === undefined ? undefined : links.get(peerId)?.data;
+    return data?.isOpen ? data : undefined;
+  }
+
   function dial(peerId: string): void {
     if (destroyed || !transportOpen || links.has(peerId) || !roster.has(peerId)) return;
     adopt(peerId, transport.connect(peerId), true);
@@ -185,24 +196,19 @@ export function createMesh(options: MeshOptions) {
       for (const peerId of roster.keys()) dial(peerId);
     },
     isOpen(participantId: string): boolean {
-      for (const [peerId, link] of links) if (roster.get(peerId) === participantId) return link.data.isOpen;
-      return false;
+      return openLinkOf(participantId) !== undefined;
     },
     send(participantId: string, message: MeshMessage): boolean {
-      for (const [peerId, link] of links) {
-        if (roster.get(peerId) === participantId && link.data.isOpen) {
-          link.data.send(message);
-          return true;
-        }
-      }
-      return false;
+      const link = openLinkOf(participantId);
+      link?.send(message);
+      return link !== undefined;
     },
     broadcast(message: MeshMessage): void {
       for (const link of links.values()) if (link.data.isOpen) link.data.send(message);
     },
     call(participantId: string, stream: MediaStream, metadata: unknown): MediaLink | undefined {
-      for (const [peerId, pid] of roster) if (pid === participantId) return transport.call(peerId, stream, metadata);
-      return undefined;
+      const peerId = peerIdOf(participantId);
+      return peerId === undefined ? undefined : transport.call(peerId, stream, metadata);
     },
     /** Messages dropped because they were malformed or came from outside the roster. */
     get droppedCount() {

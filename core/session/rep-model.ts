@@ -2,6 +2,7 @@ import { signal, type ReadonlySignal } from '@preact/signals-core';
 import { createBrokerClient, type BrokerClient } from '../broker/client';
 import { isBrokerError } from '../broker/errors';
 import type { ChatStore } from '../chat/types';
+import { signIn, signOut } from '../extension/account';
 import type { Auth, Settings } from '../extension/settings';
 import type { PeerTransport } from '../mesh/transport';
 import type { Self } from '../protocol';
@@ -126,10 +127,7 @@ export function createRepModel(deps: RepModelDeps) {
 
     signIn: (brokerUrl: string, email: string, password: string) =>
       guarded(async () => {
-        const client = createBrokerClient({ baseUrl: brokerUrl });
-        const { token, rep } = await client.login({ email, password });
-        await deps.settings.setBrokerUrl(brokerUrl);
-        await deps.settings.setAuth({ brokerUrl, token, rep });
+        await signIn(deps.settings, brokerUrl, email, password);
         await load();
       }),
 
@@ -137,9 +135,7 @@ export function createRepModel(deps: RepModelDeps) {
       guarded(async () => {
         runtime.value?.dispose();
         runtime.value = undefined;
-        await broker?.logout().catch(() => undefined);
-        await deps.settings.clearAuth();
-        await deps.settings.setLiveSessions(0);
+        await signOut(deps.settings, auth.value);
         auth.value = undefined;
         broker = undefined;
         phase.value = 'signed-out';
