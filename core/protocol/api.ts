@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { OpaqueId, PeerId } from './ids';
+import { OpaqueId, PeerId, SessionNumber } from './ids';
 
 /** Shapes of the broker's REST API (see docs/architecture.md, "Public API"). */
 
@@ -96,24 +96,96 @@ export type SessionDetail = v.InferOutput<typeof SessionDetail>;
 
 export const SessionList = v.object({ sessions: v.array(Session) });
 
-export const CreateInviteRequest = v.object({
-  role: v.picklist(['customer', 'rep']),
-  email: v.optional(v.pipe(v.string(), v.trim(), v.email('Please enter a valid email address'), v.maxLength(254))),
-  send: v.picklist(['server', 'client', 'none']),
-});
+/** Languages the broker writes invitation emails in. */
+export const MailLocale = v.picklist(['en', 'ru']);
+export type MailLocale = v.InferOutput<typeof MailLocale>;
+
+export const InviteRole = v.picklist(['customer', 'rep']);
+export type InviteRole = v.InferOutput<typeof InviteRole>;
+
+export const EmailAddress = v.pipe(
+  v.string(),
+  v.trim(),
+  v.email('Please enter a valid email address'),
+  v.maxLength(254, 'An email address has at most 254 characters'),
+);
+
+/**
+ * POST /api/sessions/:id/invites. `send`: "client" = words the email for the rep's own mail program
+ * (mailto), "server" = the broker sends it over SMTP, "none" = just the link (copied into a messenger).
+ */
+export const CreateInviteRequest = v.pipe(
+  v.object({
+    role: InviteRole,
+    email: v.optional(EmailAddress),
+    send: v.picklist(['server', 'client', 'none']),
+    /** Language of the email; English when absent. */
+    locale: v.optional(MailLocale),
+  }),
+  v.check((r) => r.send !== 'server' || r.email !== undefined, 'Please enter the email address to send the invitation to'),
+);
 export type CreateInviteRequest = v.InferInput<typeof CreateInviteRequest>;
 
+export const InviteMail = v.object({ to: v.string(), subject: v.string(), text: v.string(), mailto: v.string() });
+export type InviteMail = v.InferOutput<typeof InviteMail>;
+
 export const CreateInviteResponse = v.object({
-  invite: v.object({ url: v.string(), expiresAt: v.number() }),
-  mail: v.optional(v.object({ to: v.string(), subject: v.string(), text: v.string(), mailto: v.string() })),
+  invite: v.object({ id: OpaqueId, role: InviteRole, url: v.string(), expiresAt: v.number() }),
+  /** The worded invitation (send "client" and "server"); `mailto` opens it in the rep's mail program. */
+  mail: v.optional(InviteMail),
+  /** True once the broker's mail server accepted the message (send "server"). */
+  sent: v.optional(v.boolean()),
 });
+export type CreateInviteResponse = v.InferOutput<typeof CreateInviteResponse>;
+
+export const InviteChannel = v.picklist(['link', 'server', 'client', 'none']);
+
+/** One invitation as the session's reps see it: who made it, when, how it went out, whether it still admits. */
+export const InviteSummary = v.object({
+  id: OpaqueId,
+  role: InviteRole,
+  /** "link" is the session's own customer link. */
+  channel: InviteChannel,
+  email: v.nullable(v.string()),
+  createdBy: v.string(),
+  createdAt: v.number(),
+  expiresAt: v.number(),
+  revokedAt: v.nullable(v.number()),
+});
+export type InviteSummary = v.InferOutput<typeof InviteSummary>;
+
+/** GET /api/sessions/:id/invites, newest first. */
+export const InviteList = v.object({ invites: v.array(InviteSummary) });
+
+/**
+ * POST /api/sessions/:id/invites/revoke: one invite, or (no inviteId) every outstanding one. Revoking
+ * the session's own link gives the session a new one, returned in `session.joinUrl`.
+ */
+export const RevokeInvitesRequest = v.object({ inviteId: v.optional(OpaqueId) });
+export type RevokeInvitesRequest = v.InferInput<typeof RevokeInvitesRequest>;
+
+/** GET /api/capabilities (no sign-in): what this broker offers, so clients can explain what they can't do. */
+export const Capabilities = v.object({
+  /** SMTP_URL is set: the broker can send invitation emails itself. */
+  serverMail: v.boolean(),
+  inviteTtlHours: v.number(),
+  /** The support site where customers join by session number. */
+  siteUrl: v.string(),
+});
+export type Capabilities = v.InferOutput<typeof Capabilities>;
 
 const InviteToken = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,128}$/, 'This invitation link is not valid'));
 
 /** POST /api/invites/check: where a link leads, before joining (the join page greets or explains). */
 export const CheckInviteRequest = v.object({ invite: InviteToken });
 export const CheckInviteResponse = v.object({
-  invite: v.object({ role: v.picklist(['customer', 'rep']), repName: v.string(), expiresAt: v.number() }),
+  invite: v.object({
+    role: InviteRole,
+    repName: v.string(),
+    expiresAt: v.number(),
+    /** Only for rep invites: the colleague may type it into "Assist in a session". */
+    sessionNumber: v.optional(v.string()),
+  }),
 });
 export type CheckInviteResponse = v.InferOutput<typeof CheckInviteResponse>;
 
@@ -125,6 +197,47 @@ export type JoinRequest = v.InferInput<typeof JoinRequest>;
 
 export const JoinResponse = v.object({ sessionId: OpaqueId, self: Self });
 export type JoinResponse = v.InferOutput<typeof JoinResponse>;
+
+/** POST /api/assist (rep bearer): a colleague follows a rep invite and joins as assistant. */
+export const AssistRequest = v.object({ invite: InviteToken });
+export type AssistRequest = v.InferInput<typeof AssistRequest>;
+
+/** POST /api/join-by-number: a customer on the support site knocks; the controller admits or declines. */
+export const JoinByNumberRequest = v.object({ number: SessionNumber, name: DisplayName });
+export type JoinByNumberRequest = v.InferInput<typeof JoinByNumberRequest>;
+
+export const JoinByNumberResponse = v.object({
+  /** Names the knock for the reps (admit/decline). */
+  waitId: OpaqueId,
+  /** The knocking customer's secret: asks how the wait stands and, once admitted, receives `self`. */
+  waitToken: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,128}$/)),
+  expiresAt: v.number(),
+});
+export type JoinByNumberResponse = v.InferOutput<typeof JoinByNumberResponse>;
+
+/**
+ * POST /api/join-by-number/status {waitToken, waitMs?}: answers at once when the wait is decided,
+ * otherwise holds the request up to waitMs (long poll) for a decision.
+ */
+export const WaitStatusRequest = v.object({
+  waitToken: JoinByNumberResponse.entries.waitToken,
+  waitMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(25_000))),
+});
+export type WaitStatusRequest = v.InferInput<typeof WaitStatusRequest>;
+
+export const WaitStatus = v.variant('status', [
+  v.object({ status: v.literal('waiting'), expiresAt: v.number() }),
+  v.object({ status: v.literal('admitted'), sessionId: OpaqueId, self: Self }),
+  v.object({ status: v.picklist(['declined', 'expired', 'cancelled', 'ended']) }),
+]);
+export type WaitStatus = v.InferOutput<typeof WaitStatus>;
+
+/** POST /api/join-by-number/cancel {waitToken}: the customer gives up waiting. */
+export const CancelWaitRequest = v.object({ waitToken: JoinByNumberResponse.entries.waitToken });
+
+/** POST /api/sessions/:id/admit and /decline (controller only). */
+export const DecideWaitRequest = v.object({ waitId: OpaqueId });
+export type DecideWaitRequest = v.InferInput<typeof DecideWaitRequest>;
 
 /** Every error the broker returns has this body, with a 4xx status. */
 export const ApiErrorBody = v.object({ error: v.object({ code: v.string(), message: v.string() }) });
@@ -143,4 +256,6 @@ export const ErrorCode = {
   rateLimited: 'rate_limited',
   unsupported: 'unsupported',
   conflict: 'conflict',
+  mailFailed: 'mail_failed',
+  waitExpired: 'wait_expired',
 } as const;

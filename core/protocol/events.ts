@@ -7,13 +7,26 @@ import { Participant } from './api';
  * stored by the broker and pushed over WS /api/events. A client that reconnects says where it stopped
  * and receives what it missed.
  */
+export const Knock = v.object({ waitId: OpaqueId, name: v.string(), createdAt: v.number(), expiresAt: v.number() });
+export type Knock = v.InferOutput<typeof Knock>;
+
+export const KnockOutcome = v.picklist(['admitted', 'declined', 'cancelled', 'expired']);
+export type KnockOutcome = v.InferOutput<typeof KnockOutcome>;
+
 const base = { sessionId: OpaqueId, seq: v.pipe(v.number(), v.integer(), v.minValue(1)), at: v.number() };
 
 export const SessionEvent = v.variant('type', [
   v.object({ ...base, type: v.literal('participant-joined'), participant: Participant }),
   v.object({ ...base, type: v.literal('participant-left'), participantId: OpaqueId }),
   v.object({ ...base, type: v.literal('session-ended') }),
+  /** A customer on the support site asks to join by number (reps only see these). */
+  v.object({ ...base, type: v.literal('knock'), knock: Knock }),
+  /** The knock is over: admitted, declined, cancelled by the customer, or timed out (reps only). */
+  v.object({ ...base, type: v.literal('knock-ended'), waitId: OpaqueId, outcome: KnockOutcome }),
 ]);
+
+/** Event types only the session's reps receive: customers never learn who else knocked. */
+export const repOnlyEventTypes: ReadonlySet<string> = new Set(['knock', 'knock-ended']);
 export type SessionEvent = v.InferOutput<typeof SessionEvent>;
 export type SessionEventType = SessionEvent['type'];
 
