@@ -2,16 +2,38 @@ import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 
 // See https://wxt.dev/api/config.html
+/**
+ * Where the /assist page lives besides localhost: the broker's PUBLIC_URL at build time (npm start
+ * builds with the broker's environment), so the extension recognizes its own support site.
+ */
+function supportSiteMatches(): string[] {
+  const raw = process.env.PUBLIC_URL?.trim();
+  if (!raw) return [];
+  try {
+    const url = new URL(raw);
+    return [`${url.protocol}//${url.hostname}${url.pathname.replace(/\/+$/, '')}/assist*`];
+  } catch {
+    return [];
+  }
+}
+
 export default defineConfig({
   // Every import stays visible in the code.
   imports: false,
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
+  hooks: {
+    'build:manifestGenerated': (_wxt, manifest) => {
+      for (const script of manifest.content_scripts ?? []) {
+        if (script.matches?.some((m) => m.endsWith('/assist*'))) script.matches = [...script.matches, ...supportSiteMatches()];
+      }
+    },
+  },
   manifest: ({ browser }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    permissions: ['storage', ...(browser === 'firefox' ? [] : ['sidePanel'])],
+    permissions: ['storage', 'notifications', ...(browser === 'firefox' ? [] : ['sidePanel'])],
     content_security_policy:
       browser === 'firefox'
         ? "script-src 'self'; object-src 'self'"

@@ -19,7 +19,8 @@ Commands:
              e.g. echo 'a-long-password' | npm run admin -- add-rep --email ann@example.com --name Ann
 
 Configuration comes from the environment: PORT, HOST, DATA_DIR, PUBLIC_URL, ICE_SERVERS,
-ADMIN_EMAIL, ADMIN_PASSWORD, INVITE_TTL_HOURS, PEER_CONCURRENT_LIMIT, ALLOWED_ORIGINS.`;
+ADMIN_EMAIL, ADMIN_PASSWORD, INVITE_TTL_HOURS, PEER_CONCURRENT_LIMIT, ALLOWED_ORIGINS, SMTP_URL,
+MAIL_FROM, KNOCK_TTL_SECONDS, JOIN_BY_NUMBER_LIMIT, JOIN_BY_NUMBER_PER_NUMBER_LIMIT.`;
 
 /** A failure the user can fix: printed without a stack trace. */
 class UsageError extends Error {}
@@ -40,6 +41,11 @@ async function serve(): Promise<void> {
   } else {
     console.log('  password: (set on first run)');
   }
+  console.log(
+    broker.mailer
+      ? `Invitation email: sent by the broker through the mail server ${broker.mailer.host}`
+      : "Invitation email: only through reps' own mail programs (set SMTP_URL to let the broker send it)",
+  );
   console.log(`Load unpacked: ${resolve(ROOT, '.output/chrome-mv3')}`);
   console.log(`Firefox (about:debugging → Load Temporary Add-on): ${resolve(ROOT, '.output/firefox-mv2')}`);
   console.log(`Join page: ${broker.publicUrl}/join`);

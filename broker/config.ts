@@ -15,6 +15,16 @@ export interface Config {
   peerConcurrentLimit: number;
   /** Extra origins allowed by CORS, besides extensions and PUBLIC_URL's origin. */
   allowedOrigins: string[];
+  /** Where the broker sends invitation email (smtp:// or smtps://); null ⇒ reps use their own mail program. */
+  smtpUrl: string | null;
+  /** The From header of invitation email. */
+  mailFrom: string;
+  /** How long a customer who joined by number may wait to be admitted. */
+  knockTtlMs: number;
+  /** Join-by-number attempts per client address per minute. */
+  joinByNumberLimit: number;
+  /** Join-by-number attempts per session number per minute. */
+  joinByNumberPerNumberLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -36,6 +46,11 @@ export function loadConfig(env: Env = process.env): Config {
     inviteTtlMs: positiveNumber(env, 'INVITE_TTL_HOURS', 24) * 3_600_000,
     peerConcurrentLimit: integer(env, 'PEER_CONCURRENT_LIMIT', 20_000, 1, 10_000_000),
     allowedOrigins: allowedOrigins(env),
+    smtpUrl: smtpUrl(env),
+    mailFrom: mailFrom(env),
+    knockTtlMs: integer(env, 'KNOCK_TTL_SECONDS', 300, 1, 86_400) * 1000,
+    joinByNumberLimit: integer(env, 'JOIN_BY_NUMBER_LIMIT', 10, 1, 1_000_000),
+    joinByNumberPerNumberLimit: integer(env, 'JOIN_BY_NUMBER_PER_NUMBER_LIMIT', 10, 1, 1_000_000),
   };
 }
 
@@ -139,4 +154,34 @@ function allowedOrigins(env: Env): string[] {
       }
       return normalized;
     });
+}
+
+function smtpUrl(env: Env): string | null {
+  const raw = text(env, 'SMTP_URL');
+  if (raw === undefined) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('SMTP_URL must be a URL like smtp://user:password@mail.example.com:587');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
+    // The value may hold a password: name only the scheme.
+    throw new ConfigError(`SMTP_URL must start with smtp:// or smtps://, got "${url.protocol}//…"`);
+  }
+  if (!url.hostname) throw new ConfigError('SMTP_URL must name the mail server, e.g. smtp://mail.example.com:587');
+  return raw;
+}
+
+function mailFrom(env: Env): string {
+  const raw = text(env, 'MAIL_FROM');
+  if (raw === undefined) return 'Remote Support <support@localhost>';
+  // "Name <address>" or a bare address; line breaks would let a value add headers.
+  const address = /<([^<>\s]+)>\s*$/.exec(raw)?.[1] ?? raw;
+  if (/[\r\n]/.test(raw) || !v.is(v.pipe(v.string(), v.email()), address)) {
+    throw new ConfigError(
+      `MAIL_FROM must be an email address, optionally with a name: Support <support@example.com>, got "${raw}"`,
+    );
+  }
+  return raw;
 }

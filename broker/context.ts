@@ -1,6 +1,8 @@
 import type { IceServer } from '../core/protocol';
 import type { EventBus } from './events/bus';
 import type { Logger } from './log';
+import type { Mailer } from './mail/mailer';
+import type { WaitNotifier } from './sessions/waitNotifier';
 import type { Store } from './store';
 
 /** What request handlers, the events socket and the PeerServer guard share. */
@@ -15,4 +17,10 @@ export interface BrokerContext {
   publicUrl: () => string;
   iceServers: IceServer[];
   inviteTtlMs: number;
+  /** The broker's mail server (SMTP_URL); null when reps send invitations from their own mail program. */
+  mailer: Mailer | null;
+  /** How long a customer who knocked by number may wait. */
+  knockTtlMs: number;
+  /** Wakes long-polling wait-status requests when a knock is decided. */
+  waits: WaitNotifier;
 }

@@ -17,6 +17,12 @@ import { securityHeaders } from './http/securityHeaders';
 import { cors } from './http/cors';
 import { joinPage } from './http/joinPage';
 import { routeUpgrades } from './http/upgrade';
+import { createMailer, type Mailer } from './mail/mailer';
+import { WaitNotifier } from './sessions/waitNotifier';
+import { expireOverdueWaits } from './sessions/waits';
+
+/** How often waits that ran out are closed (their `knock-ended expired` clears the reps' notices). */
+export const WAIT_SWEEP_INTERVAL_MS = 5_000;
 
 export const JOIN_PAGE_DIST = join(dirname(fileURLToPath(import.meta.url)), '../join-page/dist');
 
@@ -27,6 +33,8 @@ export interface Broker {
   publicUrl: string;
   port: number;
   store: Store;
+  /** The mail server invitations go through; null without SMTP_URL. */
+  mailer: Mailer | null;
   close(): Promise<void>;
 }
 
@@ -36,6 +44,8 @@ export interface BrokerOptions {
   log?: Logger;
   /** Where the built join page is; defaults to join-page/dist beside broker/. */
   joinPageDir?: string;
+  /** How often overdue waits are swept; tests with a moved clock make it short. */
+  waitSweepIntervalMs?: number;
 }
 
 /** Starts the broker: REST API, live events, PeerServer and the join page, on one HTTP server. */
@@ -44,15 +54,26 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
   const now = options.now ?? Date.now;
   const store = openSqliteStore(config.dataDir);
   let publicUrl = config.publicUrl ?? '';
+  const bus = new EventBus(store, now, log);
+  const waits = new WaitNotifier();
+  // A decided knock or an ended session wakes the customers' long polls.
+  bus.subscribe((event) => {
+    if (event.type === 'knock-ended') waits.notify(event.waitId);
+    else if (event.type === 'session-ended') waits.notifySession(event.sessionId);
+  });
+  const mailer = config.smtpUrl ? createMailer(config.smtpUrl, config.mailFrom) : null;
   const ctx: BrokerContext = {
     store,
-    bus: new EventBus(store, now, log),
+    bus,
     log,
     now,
     serverKey: loadServerKey(config.dataDir),
     publicUrl: () => publicUrl,
     iceServers: config.iceServers,
     inviteTtlMs: config.inviteTtlMs,
+    mailer,
+    knockTtlMs: config.knockTtlMs,
+    waits,
   };
 
   const app = express();
@@ -63,7 +84,12 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
 
   app.use(securityHeaders);
   app.use(cors(() => new URL(publicUrl).origin, config.allowedOrigins));
-  app.use('/api', apiRouter(ctx));
+  app.use(
+    '/api',
+    apiRouter(ctx, {
+      joinByNumber: { perAddress: config.joinByNumberLimit, perNumber: config.joinByNumberPerNumberLimit },
+    }),
+  );
   app.use(PEER_MOUNT, peer.app);
   app.use(joinPage(options.joinPageDir ?? JOIN_PAGE_DIST));
   app.use(notFoundHandler);
@@ -85,6 +111,7 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
   } catch (error) {
     events.close();
     peer.close();
+    mailer?.close();
     store.close();
     throw error;
   }
@@ -92,11 +119,23 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
   const url = resolvePublicUrl({ ...config, publicUrl: null }, port);
   publicUrl = resolvePublicUrl(config, port);
 
+  const sweeper = setInterval(() => {
+    try {
+      expireOverdueWaits(ctx);
+    } catch (error) {
+      log.error('Sweeping overdue waits failed', error);
+    }
+  }, options.waitSweepIntervalMs ?? WAIT_SWEEP_INTERVAL_MS);
+  sweeper.unref();
+
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {
+      clearInterval(sweeper);
+      waits.close();
       events.close();
       peer.close();
+      mailer?.close();
       server.close(() => {
         store.close();
         resolve();
@@ -104,5 +143,5 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
       server.closeAllConnections();
     }));
 
-  return { url, publicUrl, port, store, close };
+  return { url, publicUrl, port, store, mailer, close };
 }

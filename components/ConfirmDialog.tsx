@@ -1,5 +1,5 @@
-import { useEffect, useRef } from 'preact/hooks';
 import { t } from '../core/i18n';
+import { Modal } from './Modal';
 
 interface Props {
   title: string;
@@ -9,26 +9,19 @@ interface Props {
   onCancel(): void;
 }
 
-/** A modal question (native <dialog>: focus is trapped and Escape cancels). */
+/** A yes-or-no question about something that can't be undone. */
 export function ConfirmDialog({ title, detail, confirmLabel, onConfirm, onCancel }: Props) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    dialog.current?.showModal();
-  }, []);
   return (
-    <dialog ref={dialog} aria-label={title} onCancel={onCancel}>
-      <div class="stack">
-        <h2>{title}</h2>
-        <p class="muted">{detail}</p>
-        <div class="row">
-          <button type="button" class="danger" onClick={onConfirm}>
-            {confirmLabel}
-          </button>
-          <button type="button" autofocus onClick={onCancel}>
-            {t('cancel')}
-          </button>
-        </div>
+    <Modal title={title} onClose={onCancel}>
+      <p class="muted">{detail}</p>
+      <div class="row">
+        <button type="button" class="danger" onClick={onConfirm}>
+          {confirmLabel}
+        </button>
+        <button type="button" autofocus onClick={onCancel}>
+          {t('cancel')}
+        </button>
       </div>
-    </dialog>
+    </Modal>
   );
 }

@@ -9,19 +9,35 @@ interface Props {
   autocomplete?: string;
   maxLength?: number;
   autofocus?: boolean;
+  required?: boolean;
+  inputMode?: 'text' | 'numeric' | 'email';
   /** Help or an error shown under the input. */
   children?: ComponentChildren;
 }
 
-/** A labelled, required text input: the label gives it its accessible name. */
-export function Field({ id, label, value, onValue, type = 'text', autocomplete, maxLength, autofocus, children }: Props) {
+/** A labelled text input (required unless told otherwise): the label gives it its accessible name. */
+export function Field(props: Props) {
+  const {
+    id,
+    label,
+    value,
+    onValue,
+    type = 'text',
+    autocomplete,
+    maxLength,
+    autofocus,
+    required = true,
+    inputMode,
+    children,
+  } = props;
   return (
     <div>
       <label for={id}>{label}</label>
       <input
         id={id}
         type={type}
-        required
+        required={required}
+        inputMode={inputMode}
         autocomplete={autocomplete}
         maxLength={maxLength}
         autofocus={autofocus}
@@ -40,5 +56,26 @@ export function ErrorLine({ message }: { message?: string }) {
     <p class="error" role="alert">
       {message}
     </p>
+  );
+}
+
+/** A labelled checkbox: the text beside it is its accessible name. */
+export function Checkbox(props: {
+  label: string;
+  checked: boolean;
+  disabled?: boolean;
+  onChecked(on: boolean): void;
+  title?: string;
+}) {
+  return (
+    <label class="checkbox" title={props.title}>
+      <input
+        type="checkbox"
+        checked={props.checked}
+        disabled={props.disabled}
+        onChange={(e) => props.onChecked(e.currentTarget.checked)}
+      />
+      {props.label}
+    </label>
   );
 }

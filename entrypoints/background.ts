@@ -1,11 +1,13 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import { receiveAssist } from '../core/extension/assist-handoff';
 import { badgeText } from '../core/extension/badge';
 import { openDashboard, type DashboardApi } from '../core/extension/dashboard';
 import { createSettings } from '../core/extension/settings';
 import { extensionStorage } from '../core/extension/storage-adapter';
 
-// Keeps the toolbar badge on the number of live sessions, and opens the dashboard from the keyboard shortcut.
+// Keeps the toolbar badge on the number of live sessions, opens the dashboard from the keyboard shortcut,
+// and takes colleagues' invitations from the /assist page.
 export default defineBackground(() => {
   const settings = createSettings(extensionStorage(browser.storage));
   const showBadge = async () => {
@@ -17,4 +19,7 @@ export default defineBackground(() => {
   browser.commands.onCommand.addListener((command, tab) => {
     if (command === 'open-dashboard') void openDashboard(browser as unknown as DashboardApi, tab?.windowId);
   });
+  browser.runtime.onMessage.addListener((message, sender) =>
+    receiveAssist(message, sender.tab?.windowId, { api: browser as unknown as DashboardApi, settings }),
+  );
 });

@@ -1,21 +1,31 @@
 import { render } from 'preact';
 import '../components/styles.css';
+import { AssistApp } from '../components/join/AssistApp';
 import { JoinApp } from '../components/join/JoinApp';
+import { createAssistPageBridge } from '../core/extension/assist-bridge';
 import { getLocale } from '../core/i18n';
 import { createPeerJsTransport } from '../core/mesh/peerjs-transport';
+import { createAssistModel } from '../core/session/assist-model';
 import { createJoinModel } from '../core/session/join-model';
 import { createLocalChatStore } from '../core/storage/local-chat-store';
 
-// The customer's page, served by the broker: same origin, so the broker is wherever this page came from.
+// The support site, served by the broker: same origin, so the broker is wherever this page came from.
+// /assist#token is a colleague's invitation; /join#token a customer's; / (or no token) joins by number.
 document.documentElement.lang = getLocale();
 const brokerUrl = location.origin;
-const model = createJoinModel({
-  brokerUrl,
-  invite: location.hash.slice(1) || undefined,
-  storage: localStorage,
-  chatStore: createLocalChatStore(localStorage),
-  createTransport: (self) =>
-    createPeerJsTransport({ brokerUrl, peerId: self.peerId, peerToken: self.peerToken, iceServers: self.iceServers }),
-  getDisplayMedia: () => navigator.mediaDevices.getDisplayMedia({ video: true, audio: false }),
-});
-render(<JoinApp model={model} />, document.getElementById('app')!);
+const invite = location.hash.slice(1) || undefined;
+const root = document.getElementById('app')!;
+if (location.pathname.replace(/\/+$/, '').endsWith('/assist')) {
+  render(<AssistApp model={createAssistModel({ brokerUrl, invite, bridge: createAssistPageBridge(window) })} />, root);
+} else {
+  const model = createJoinModel({
+    brokerUrl,
+    invite,
+    storage: localStorage,
+    chatStore: createLocalChatStore(localStorage),
+    createTransport: (self) =>
+      createPeerJsTransport({ brokerUrl, peerId: self.peerId, peerToken: self.peerToken, iceServers: self.iceServers }),
+    getDisplayMedia: () => navigator.mediaDevices.getDisplayMedia({ video: true, audio: false }),
+  });
+  render(<JoinApp model={model} />, root);
+}

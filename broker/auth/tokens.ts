@@ -10,6 +10,8 @@ export const newRepToken = () => random(32);
 export const newParticipantToken = () => random(32);
 /** 192 bits: the link is the only thing standing between a stranger and the session. */
 export const newInviteToken = () => random(24);
+/** The secret of a customer waiting to be admitted by number. */
+export const newWaitToken = () => random(24);
 export const newId = () => random(16);
 /**
  * Matches core/protocol PeerId: 'p' + 32 hex digits (128 bits). Not base64url: PeerJS refuses ids with two
@@ -39,7 +41,7 @@ export function sameHash(a: string, b: string): boolean {
  * They are HMACs of a record id under the server key (DATA_DIR/broker.key), so the database alone
  * still reveals nothing; losing the key only changes these values.
  */
-export type TokenPurpose = 'rep-peer-token' | 'session-link';
+export type TokenPurpose = 'rep-peer-token' | 'session-link' | 'wait-peer-token';
 
 export function deriveToken(key: Buffer, purpose: TokenPurpose, id: string, bytes: number): string {
   return createHmac('sha256', key).update(`${purpose}:${id}`).digest().subarray(0, bytes).toString('base64url');

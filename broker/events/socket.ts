@@ -2,7 +2,13 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import * as v from 'valibot';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { EventsClientMessage, EventsCloseCode, type EventsServerMessage, type SessionEvent } from '../../core/protocol';
+import {
+  EventsClientMessage,
+  EventsCloseCode,
+  repOnlyEventTypes,
+  type EventsServerMessage,
+  type SessionEvent,
+} from '../../core/protocol';
 import type { BrokerContext } from '../context';
 import { resolveToken, type Caller } from '../sessions/caller';
 
@@ -129,6 +135,10 @@ class EventsConnection {
     return this.ctx.store.findRepParticipants(sessionId, caller.rep.id).length > 0;
   }
 
+  private isCustomer(): boolean {
+    return this.caller?.kind === 'participant' && this.caller.participant.role === 'customer';
+  }
+
   private isCurrent(participantId: string): boolean {
     return this.ctx.store.findParticipant(participantId)?.leftAt === null;
   }
@@ -151,7 +161,8 @@ class EventsConnection {
     const last = this.subscribed.get(event.sessionId);
     if (last === undefined || event.seq <= last) return;
     this.subscribed.set(event.sessionId, event.seq);
-    this.send({ type: 'event', event });
+    // Customers never learn who else knocked; their sequence still moves past such events.
+    if (!this.isCustomer() || !repOnlyEventTypes.has(event.type)) this.send({ type: 'event', event });
     this.afterDelivery(event);
   }
 

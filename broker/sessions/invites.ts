@@ -1,37 +1,91 @@
-import type { CheckInviteResponse, CreateInviteRequest, JoinResponse } from '../../core/protocol';
+import type {
+  CheckInviteResponse,
+  CreateInviteRequest,
+  CreateInviteResponse,
+  InviteSummary,
+  JoinResponse,
+  MailLocale,
+  Session,
+} from '../../core/protocol';
 import { ErrorCode } from '../../core/protocol';
 import type { InviteRow, ParticipantRow, SessionRow } from '../store';
 import type { BrokerContext } from '../context';
-import { ApiError, sessionEnded, unsupported } from '../api/errors';
+import { ApiError, forbidden, notFound, sessionEnded, unsupported } from '../api/errors';
 import { hashToken, newId, newInviteToken, newParticipantToken, newPeerId } from '../auth/tokens';
+import { inviteMailText, mailtoUrl } from '../mail/templates';
+import { MailError } from '../mail/mailer';
 import { actorName, type Caller } from './caller';
-import { activeStanding, requireController } from './access';
-import { joinUrl, participantView, selfView } from './views';
+import { activeStanding, requireController, standing } from './access';
+import { assistUrl, joinUrl, participantView, selfView, sessionLink, sessionLinkToken, sessionView, siteUrl } from './views';
 
-export interface InviteResult {
-  invite: { url: string; expiresAt: number };
-  mail?: { to: string; subject: string; text: string; mailto: string };
-}
+export { mailtoUrl } from '../mail/templates';
 
-/** The controller makes a new customer link, optionally worded as an email for the rep's own mail program. */
-export function createInvite(ctx: BrokerContext, caller: Caller, sessionId: string, request: CreateInviteRequest): InviteResult {
+export const INVITE_NO_LONGER_VALID = 'This invitation is no longer valid. Ask your representative for a new link.';
+
+/**
+ * A new invitation. Customers are invited by the controller only; colleagues by any rep in the session.
+ * send "client" words it for the rep's own mail program, "server" sends it over SMTP first and records
+ * the invite only once the mail server took it, so a failed send leaves nothing usable behind.
+ */
+export async function createInvite(
+  ctx: BrokerContext,
+  caller: Caller,
+  sessionId: string,
+  request: CreateInviteRequest,
+): Promise<CreateInviteResponse> {
   const s = activeStanding(ctx, caller, sessionId);
-  requireController(s);
-  if (request.role === 'rep')
-    throw unsupported('Inviting a rep by link is not available yet; give your colleague the session number');
-  if (request.send === 'server')
-    throw unsupported('The broker cannot send email yet; choose to send the invitation with your own email program');
+  if (request.role === 'customer') requireController(s);
+  else if (s.current.role === 'customer') throw forbidden('Only the session’s reps can invite a colleague');
+  if (request.send === 'server' && !ctx.mailer) {
+    throw unsupported(
+      'This broker has no mail server set up (SMTP_URL), so it cannot send email. Send the invitation with your own email program instead.',
+    );
+  }
 
   const now = ctx.now();
   const token = newInviteToken();
+  const inviteId = newId();
   const expiresAt = now + ctx.inviteTtlMs;
   const email = request.email ?? null;
+  const role = request.role;
+  const url = role === 'rep' ? assistUrl(ctx, token) : joinUrl(ctx, token);
+  const locale: MailLocale = request.locale ?? 'en';
+  const worded =
+    request.send === 'none'
+      ? undefined
+      : inviteMailText({
+          role,
+          locale,
+          inviterName: s.current.name,
+          url,
+          sessionNumber: s.session.number,
+          expiresAt,
+          siteUrl: siteUrl(ctx),
+        });
+  const audit = { channel: request.send, role, email };
+
+  if (request.send === 'server' && ctx.mailer && worded) {
+    try {
+      await ctx.mailer.send({ to: email ?? '', ...worded });
+    } catch (error) {
+      const message = error instanceof MailError ? error.message : 'The mail server could not take the message';
+      if (!(error instanceof MailError)) ctx.log.error('Sending an invitation failed', error);
+      ctx.store.audit({
+        at: ctx.now(),
+        actor: actorName(caller),
+        action: 'invite-mail-failed',
+        sessionId,
+        detail: { ...audit, reason: message },
+      });
+      throw new ApiError(502, ErrorCode.mailFailed, message);
+    }
+  }
+
   ctx.store.transaction(() => {
-    const inviteId = newId();
     ctx.store.insertInvite({
       id: inviteId,
       sessionId,
-      role: 'customer',
+      role,
       tokenHash: hashToken(token),
       createdByRepId: s.current.repId ?? '',
       channel: request.send,
@@ -40,46 +94,101 @@ export function createInvite(ctx: BrokerContext, caller: Caller, sessionId: stri
       expiresAt,
       revokedAt: null,
     });
+    ctx.store.audit({ at: now, actor: actorName(caller), action: 'invite-create', sessionId, detail: { inviteId, ...audit } });
+  });
+
+  const response: CreateInviteResponse = { invite: { id: inviteId, role, url, expiresAt } };
+  if (worded) {
+    const to = email ?? '';
+    response.mail = { to, ...worded, mailto: mailtoUrl(to, worded.subject, worded.text) };
+  }
+  if (request.send === 'server') response.sent = true;
+  return response;
+}
+
+/** Every invitation of the session, newest first, for its reps. */
+export function listInvites(ctx: BrokerContext, caller: Caller, sessionId: string): InviteSummary[] {
+  const s = standing(ctx, caller, sessionId);
+  requireRepStanding(caller, s);
+  const names = new Map<string, string>();
+  const nameOf = (repId: string) => {
+    if (!names.has(repId)) names.set(repId, ctx.store.findRepById(repId)?.name ?? '');
+    return names.get(repId)!;
+  };
+  return ctx.store.listInvites(sessionId).map((i) => ({
+    id: i.id,
+    role: i.role,
+    channel: i.channel,
+    email: i.email,
+    createdBy: nameOf(i.createdByRepId),
+    createdAt: i.createdAt,
+    expiresAt: i.expiresAt,
+    revokedAt: i.revokedAt,
+  }));
+}
+
+function requireRepStanding(caller: Caller, s: ReturnType<typeof standing>): void {
+  const role = caller.kind === 'participant' ? caller.participant.role : s.current?.role;
+  if (role === 'customer') throw forbidden('Only the session’s reps can see its invitations');
+  if (s.session.status === 'live' && !s.current) throw forbidden('You have left this session');
+}
+
+/**
+ * The controller revokes one invite or every outstanding one. Revoking the session's own link gives
+ * the session a fresh one, so the controller always has a link to hand out.
+ */
+export function revokeInvites(
+  ctx: BrokerContext,
+  caller: Caller,
+  sessionId: string,
+  inviteId: string | undefined,
+): { revoked: number; session: Session } {
+  const s = activeStanding(ctx, caller, sessionId);
+  requireController(s);
+  if (inviteId !== undefined && ctx.store.findInvite(inviteId)?.sessionId !== sessionId) {
+    throw notFound('This invitation does not exist');
+  }
+  const now = ctx.now();
+  const session = ctx.store.transaction(() => {
+    const ids = ctx.store.revokeInvites(sessionId, now, inviteId);
+    let rotated: string | null = null;
+    if (s.session.linkInviteId !== null && ids.includes(s.session.linkInviteId)) {
+      rotated = newId();
+      ctx.store.insertInvite({
+        id: rotated,
+        sessionId,
+        role: 'customer',
+        tokenHash: hashToken(sessionLinkToken(ctx, rotated)),
+        createdByRepId: s.current.repId ?? s.session.controllerRepId,
+        channel: 'link',
+        email: null,
+        createdAt: now,
+        expiresAt: now + ctx.inviteTtlMs,
+        revokedAt: null,
+      });
+      ctx.store.setSessionLinkInvite(sessionId, rotated);
+    }
     ctx.store.audit({
       at: now,
       actor: actorName(caller),
-      action: 'invite-create',
+      action: 'invite-revoke',
       sessionId,
-      detail: { inviteId, role: 'customer', channel: request.send },
+      detail: { inviteIds: ids, newLinkInviteId: rotated },
     });
+    return { ids, row: ctx.store.findSession(sessionId)! };
   });
-  const url = joinUrl(ctx, token);
-  const result: InviteResult = { invite: { url, expiresAt } };
-  if (request.send === 'client') result.mail = inviteMail(email ?? '', s.current.name, url, expiresAt);
-  return result;
-}
-
-function inviteMail(to: string, repName: string, url: string, expiresAt: number): NonNullable<InviteResult['mail']> {
-  const subject = 'Your support session';
-  const text =
-    `${repName} invites you to a support session.\n\n` +
-    `Open this link in your browser to join. Nothing to install:\n${url}\n\n` +
-    `The link works until ${new Date(expiresAt).toUTCString()}.\n`;
-  return { to, subject, text, mailto: mailtoUrl(to, subject, text) };
-}
-
-/** RFC 6068: encode each part; the '@' between local part and domain stays literal. */
-export function mailtoUrl(to: string, subject: string, body: string): string {
-  const at = to.lastIndexOf('@');
-  const address =
-    at < 0 ? encodeURIComponent(to) : `${encodeURIComponent(to.slice(0, at))}@${encodeURIComponent(to.slice(at + 1))}`;
-  // Line breaks in a mailto body are CRLF.
-  return `mailto:${address}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body.replace(/\r?\n/g, '\r\n'))}`;
+  return { revoked: session.ids.length, session: sessionView(session.row, sessionLink(ctx, session.row)) };
 }
 
 /** The invite behind a link, while it and its session still admit people; a clear error otherwise. */
-function admittingInvite(ctx: BrokerContext, inviteToken: string): { invite: InviteRow; session: SessionRow } {
+export function admittingInvite(ctx: BrokerContext, inviteToken: string): { invite: InviteRow; session: SessionRow } {
   const invite = ctx.store.findInviteByTokenHash(hashToken(inviteToken));
   if (!invite) throw new ApiError(404, ErrorCode.inviteNotFound, 'This invitation link is not valid');
   const session = ctx.store.findSession(invite.sessionId);
   if (!session || session.status === 'ended') throw sessionEnded();
+  // Expired and revoked read the same to the person holding the link: ask for a new one.
   if (invite.revokedAt !== null || invite.expiresAt <= ctx.now()) {
-    throw new ApiError(410, ErrorCode.inviteExpired, 'This invitation has expired. Ask your representative for a new link.');
+    throw new ApiError(410, ErrorCode.inviteExpired, INVITE_NO_LONGER_VALID);
   }
   return { invite, session };
 }
@@ -87,42 +196,67 @@ function admittingInvite(ctx: BrokerContext, inviteToken: string): { invite: Inv
 /** What a link leads to, before anyone joins: lets the join page greet the customer or explain a dead link. */
 export function checkInvite(ctx: BrokerContext, inviteToken: string): CheckInviteResponse {
   const { invite, session } = admittingInvite(ctx, inviteToken);
-  const rep = ctx.store.findRepById(session.controllerRepId);
-  return { invite: { role: invite.role, repName: rep?.name ?? '', expiresAt: invite.expiresAt } };
+  const rep = ctx.store.findRepById(invite.createdByRepId) ?? ctx.store.findRepById(session.controllerRepId);
+  return {
+    invite: {
+      role: invite.role,
+      repName: rep?.name ?? '',
+      expiresAt: invite.expiresAt,
+      ...(invite.role === 'rep' ? { sessionNumber: session.number } : {}),
+    },
+  };
 }
 
 /** A customer follows a link: admitted at once while the link and the session are live. */
 export function joinByInvite(ctx: BrokerContext, inviteToken: string, name: string): JoinResponse {
-  const { store, bus } = ctx;
   const { invite, session } = admittingInvite(ctx, inviteToken);
-  const now = ctx.now();
-  if (invite.role !== 'customer') throw unsupported('This invitation is for a rep');
-  admitCustomer(ctx, session);
-
+  if (invite.role !== 'customer') {
+    throw unsupported('This invitation is for a colleague. Open it with the Remote Support extension.');
+  }
   const peerToken = newParticipantToken();
+  const participant = addCustomer(ctx, session, name, hashToken(peerToken), { via: 'invite', inviteId: invite.id });
+  return { sessionId: session.id, self: selfView(ctx, participant, peerToken) };
+}
+
+/**
+ * Puts a customer into a live session: the participant, its `participant-joined` event and the audit
+ * entry, at once. `extra` runs inside the same commit (e.g. closing the knock that led here).
+ */
+export function addCustomer(
+  ctx: BrokerContext,
+  session: SessionRow,
+  name: string,
+  tokenHash: string,
+  detail: Record<string, unknown>,
+  options: { id?: string; extra?: (participant: ParticipantRow) => void } = {},
+): ParticipantRow {
+  const { store, bus } = ctx;
+  admitCustomer(ctx, session);
+  const now = ctx.now();
   const participant: ParticipantRow = {
-    id: newId(),
+    id: options.id ?? newId(),
     sessionId: session.id,
     role: 'customer',
     name,
     repId: null,
     peerId: newPeerId(),
-    tokenHash: hashToken(peerToken),
+    tokenHash,
     joinedAt: now,
     leftAt: null,
   };
   bus.commit(() => {
     store.insertParticipant(participant);
     bus.append(session.id, 'participant-joined', { participant: participantView(participant) });
+    options.extra?.(participant);
     store.audit({
       at: now,
       actor: `participant:${participant.id}`,
       action: 'join',
       sessionId: session.id,
-      detail: { via: 'invite', role: 'customer' },
+      detail: { ...detail, role: 'customer' },
     });
   });
-  return { sessionId: session.id, self: selfView(ctx, participant, peerToken) };
+  return participant;
 }
 
 /**

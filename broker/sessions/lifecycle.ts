@@ -81,11 +81,19 @@ export function sessionDetail(ctx: BrokerContext, caller: Caller, sessionId: str
   const live = session.status === 'live' && current !== undefined;
   const self = live ? selfView(ctx, current, peerTokenFor(ctx, caller, current)) : undefined;
   const link = live && current.role === 'controller' ? sessionLink(ctx, session) : undefined;
+  // Reps see who is knocking right now (a reloaded panel shows the notices again); customers never do.
+  const knocks =
+    live && current.role !== 'customer'
+      ? ctx.store
+          .listWaitingWaits(session.id, ctx.now())
+          .map((w) => ({ waitId: w.id, name: w.name, createdAt: w.createdAt, expiresAt: w.expiresAt }))
+      : undefined;
   return {
     session: sessionView(session, link),
     participants: ctx.store.listParticipants(session.id).map(participantView),
     lastSeq: ctx.bus.lastSeq(session.id),
     ...(self ? { self } : {}),
+    ...(knocks ? { knocks } : {}),
   };
 }
 

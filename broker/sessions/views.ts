@@ -41,6 +41,14 @@ export function joinUrl(ctx: BrokerContext, inviteToken: string): string {
   return `${ctx.publicUrl()}/join#${inviteToken}`;
 }
 
+/** A colleague's invitation: the same page, which hands the token to the rep's extension. */
+export function assistUrl(ctx: BrokerContext, inviteToken: string): string {
+  return `${ctx.publicUrl()}/assist#${inviteToken}`;
+}
+
+/** The support site, where customers join by session number. */
+export const siteUrl = (ctx: BrokerContext) => `${ctx.publicUrl()}/`;
+
 /** The session's own customer link, re-derived (never stored) so the controller can copy it again. */
 export function sessionLink(ctx: BrokerContext, s: SessionRow): string | undefined {
   if (s.status !== 'live' || !s.linkInviteId) return undefined;
@@ -51,3 +59,6 @@ export const sessionLinkToken = (ctx: BrokerContext, inviteId: string) =>
   deriveToken(ctx.serverKey, 'session-link', inviteId, 24);
 export const repPeerToken = (ctx: BrokerContext, participantId: string) =>
   deriveToken(ctx.serverKey, 'rep-peer-token', participantId, 32);
+/** A customer admitted by number asks again after a page refresh: the same secret, never stored. */
+export const waitPeerToken = (ctx: BrokerContext, participantId: string) =>
+  deriveToken(ctx.serverKey, 'wait-peer-token', participantId, 32);

@@ -1,3 +1,14 @@
-export type { Store, RepRow, SessionRow, ParticipantRow, InviteRow, StoredEvent, AuditEntry, RepMode } from './types';
+export type {
+  Store,
+  RepRow,
+  SessionRow,
+  ParticipantRow,
+  InviteRow,
+  StoredEvent,
+  AuditEntry,
+  RepMode,
+  WaitRow,
+  WaitStatusValue,
+} from './types';
 export { DuplicateEmailError } from './types';
 export { openSqliteStore, DATABASE_FILE } from './sqlite';

@@ -86,6 +86,23 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX audit_session ON audit(session_id);
   `,
+  // 2: customers knocking by session number on the support site, waiting for the controller.
+  `
+  CREATE TABLE waits (
+    id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    client_address TEXT,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('waiting', 'admitted', 'declined', 'cancelled', 'expired')),
+    decided_at INTEGER,
+    participant_id TEXT REFERENCES participants(id)
+  );
+  CREATE INDEX waits_session ON waits(session_id);
+  CREATE INDEX waits_waiting ON waits(expires_at) WHERE status = 'waiting';
+  `,
 ];
 
 /** Brings the schema up to date; refuses a database written by a newer broker. */

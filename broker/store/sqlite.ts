@@ -11,6 +11,8 @@ import {
   type SessionRow,
   type StoredEvent,
   type Store,
+  type WaitRow,
+  type WaitStatusValue,
 } from './types';
 
 export const DATABASE_FILE = 'remote-support.sqlite';
@@ -93,6 +95,21 @@ function toInvite(r: Row): InviteRow {
     createdAt: num(r.created_at),
     expiresAt: num(r.expires_at),
     revokedAt: nullableNum(r.revoked_at),
+  };
+}
+
+function toWait(r: Row): WaitRow {
+  return {
+    id: str(r.id),
+    sessionId: str(r.session_id),
+    name: str(r.name),
+    tokenHash: str(r.token_hash),
+    clientAddress: nullableStr(r.client_address),
+    createdAt: num(r.created_at),
+    expiresAt: num(r.expires_at),
+    status: str(r.status) as WaitStatusValue,
+    decidedAt: nullableNum(r.decided_at),
+    participantId: nullableStr(r.participant_id),
   };
 }
 
@@ -296,9 +313,95 @@ export class SqliteStore implements Store {
     );
   }
 
+  findInvite(id: string): InviteRow | undefined {
+    const r = this.get('SELECT * FROM invites WHERE id = ?', id);
+    return r && toInvite(r);
+  }
+
   findInviteByTokenHash(tokenHash: string): InviteRow | undefined {
     const r = this.get('SELECT * FROM invites WHERE token_hash = ?', tokenHash);
     return r && toInvite(r);
+  }
+
+  listInvites(sessionId: string): InviteRow[] {
+    return this.all('SELECT * FROM invites WHERE session_id = ? ORDER BY created_at DESC, rowid DESC', sessionId).map(toInvite);
+  }
+
+  revokeInvites(sessionId: string, at: number, inviteId?: string): string[] {
+    return this.transaction(() => {
+      const outstanding = this.all(
+        'SELECT id FROM invites WHERE session_id = ? AND revoked_at IS NULL AND expires_at > ?',
+        sessionId,
+        at,
+      ).map((r) => str(r.id));
+      const ids = inviteId === undefined ? outstanding : outstanding.filter((id) => id === inviteId);
+      for (const id of ids) this.run('UPDATE invites SET revoked_at = ? WHERE id = ?', at, id);
+      return ids;
+    });
+  }
+
+  setSessionLinkInvite(sessionId: string, inviteId: string): void {
+    this.run('UPDATE sessions SET link_invite_id = ? WHERE id = ?', inviteId, sessionId);
+  }
+
+  findLiveSessionByNumber(number: string): SessionRow | undefined {
+    const r = this.get("SELECT * FROM sessions WHERE number = ? AND status = 'live'", number);
+    return r && toSession(r);
+  }
+
+  insertWait(w: WaitRow): void {
+    this.run(
+      `INSERT INTO waits (id, session_id, name, token_hash, client_address, created_at, expires_at, status, decided_at, participant_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      w.id,
+      w.sessionId,
+      w.name,
+      w.tokenHash,
+      w.clientAddress,
+      w.createdAt,
+      w.expiresAt,
+      w.status,
+      w.decidedAt,
+      w.participantId,
+    );
+  }
+
+  findWait(id: string): WaitRow | undefined {
+    const r = this.get('SELECT * FROM waits WHERE id = ?', id);
+    return r && toWait(r);
+  }
+
+  findWaitByTokenHash(tokenHash: string): WaitRow | undefined {
+    const r = this.get('SELECT * FROM waits WHERE token_hash = ?', tokenHash);
+    return r && toWait(r);
+  }
+
+  decideWait(id: string, status: Exclude<WaitStatusValue, 'waiting'>, at: number, participantId?: string): boolean {
+    const result = this.run(
+      "UPDATE waits SET status = ?, decided_at = ?, participant_id = ? WHERE id = ? AND status = 'waiting'",
+      status,
+      at,
+      participantId ?? null,
+      id,
+    );
+    return result.changes === 1;
+  }
+
+  listWaitingWaits(sessionId: string, at: number): WaitRow[] {
+    return this.all(
+      "SELECT * FROM waits WHERE session_id = ? AND status = 'waiting' AND expires_at > ? ORDER BY created_at, rowid",
+      sessionId,
+      at,
+    ).map(toWait);
+  }
+
+  listOverdueWaits(at: number): WaitRow[] {
+    return this.all(
+      `SELECT waits.* FROM waits JOIN sessions ON sessions.id = waits.session_id
+       WHERE waits.status = 'waiting' AND waits.expires_at <= ? AND sessions.status = 'live'
+       ORDER BY waits.expires_at`,
+      at,
+    ).map(toWait);
   }
 
   appendEvent(e: { sessionId: string; type: string; payload: object; at: number }): number {

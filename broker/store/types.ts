@@ -41,7 +41,26 @@ export interface Store {
   setParticipantTokenHash(id: string, tokenHash: string): void;
 
   insertInvite(invite: InviteRow): void;
+  findInvite(id: string): InviteRow | undefined;
   findInviteByTokenHash(tokenHash: string): InviteRow | undefined;
+  /** A session's invites, newest first. */
+  listInvites(sessionId: string): InviteRow[];
+  /** Revokes invites of a session that still admit at `at` (one, or all when inviteId is absent); returns their ids. */
+  revokeInvites(sessionId: string, at: number, inviteId?: string): string[];
+  /** Points the session's customer link at another invite. */
+  setSessionLinkInvite(sessionId: string, inviteId: string): void;
+  /** The live session with this number, if any. */
+  findLiveSessionByNumber(number: string): SessionRow | undefined;
+
+  insertWait(wait: WaitRow): void;
+  findWait(id: string): WaitRow | undefined;
+  findWaitByTokenHash(tokenHash: string): WaitRow | undefined;
+  /** Moves a wait out of 'waiting'; false when it was no longer waiting (someone decided first). */
+  decideWait(id: string, status: Exclude<WaitStatusValue, 'waiting'>, at: number, participantId?: string): boolean;
+  /** A session's waits still 'waiting' and not run out at `at`, oldest first. */
+  listWaitingWaits(sessionId: string, at: number): WaitRow[];
+  /** Waits of live sessions still 'waiting' whose time ran out by `at`. */
+  listOverdueWaits(at: number): WaitRow[];
 
   /** Stores an event with the session's next sequence number and returns that number. */
   appendEvent(event: { sessionId: string; type: string; payload: object; at: number }): number;
@@ -106,6 +125,24 @@ export interface InviteRow {
   createdAt: number;
   expiresAt: number;
   revokedAt: number | null;
+}
+
+export type WaitStatusValue = 'waiting' | 'admitted' | 'declined' | 'cancelled' | 'expired';
+
+/** A customer who entered a session number on the support site and waits for the controller. */
+export interface WaitRow {
+  id: string;
+  sessionId: string;
+  name: string;
+  /** SHA-256 of the customer's wait token. */
+  tokenHash: string;
+  clientAddress: string | null;
+  createdAt: number;
+  expiresAt: number;
+  status: WaitStatusValue;
+  decidedAt: number | null;
+  /** The customer's participant once admitted. */
+  participantId: string | null;
 }
 
 export interface StoredEvent {

@@ -6,6 +6,7 @@ import type { JoinModel } from '../../core/session/join-model';
 import { Notice } from '../Notice';
 import { CustomerSessionView } from './CustomerSessionView';
 import { NameForm } from './NameForm';
+import { NumberForm } from './NumberForm';
 
 /** The customer's page, from the name form to "The session has ended". */
 export function JoinApp({ model }: { model: JoinModel }) {
@@ -18,7 +19,29 @@ export function JoinApp({ model }: { model: JoinModel }) {
           …
         </p>
       )}
-      {phase.name === 'no-invite' && <Notice title={t('appName')} detail={t('noInvite')} />}
+      {(phase.name === 'ask-number' || phase.name === 'knocking') && (
+        <NumberForm
+          busy={phase.name === 'knocking'}
+          error={phase.name === 'ask-number' ? phase.error : undefined}
+          onJoin={(request) => void model.joinByNumber(request)}
+        />
+      )}
+      {phase.name === 'waiting' && (
+        <Notice title={t('waitingTitle')} detail={t('waitingDetail')}>
+          <progress aria-label={t('waitingTitle')} />
+          <button type="button" onClick={() => void model.cancelWait()}>
+            {t('cancel')}
+          </button>
+        </Notice>
+      )}
+      {phase.name === 'declined' && <Notice title={t('declinedTitle')} detail={t('declinedDetail')} />}
+      {phase.name === 'wait-expired' && (
+        <Notice title={t('waitExpiredTitle')} detail={t('waitExpiredDetail')}>
+          <button type="button" class="primary" onClick={() => void model.cancelWait()}>
+            {t('tryAgain')}
+          </button>
+        </Notice>
+      )}
       {(phase.name === 'ask-name' || phase.name === 'joining') && (
         <NameForm
           busy={phase.name === 'joining'}

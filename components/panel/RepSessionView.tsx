@@ -1,23 +1,33 @@
 import { useState } from 'preact/hooks';
 import { t } from '../../core/i18n';
+import { invitationText } from '../../core/invite/invitation-text';
+import type { RepModel } from '../../core/session/rep-model';
 import type { SessionRuntime } from '../../core/session/runtime';
 import { ChatPanel } from '../ChatPanel';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { Notice } from '../Notice';
 import { ParticipantList } from '../ParticipantList';
 import { ScreenView } from '../ScreenView';
+import { KnockList } from './KnockList';
 import { SessionInfo } from './SessionInfo';
+import { SessionTools } from './SessionTools';
 
 interface Props {
+  model: RepModel;
   runtime: SessionRuntime;
-  onEnd(): Promise<void>;
-  onDismiss(): void;
+  /** Open the customer invitation at once (the session was started with "Email" checked). */
+  inviteAtOnce: boolean;
   onOpenScreenInTab(participantId: string, title: string): void;
+  openMailto(url: string): void;
 }
 
-/** The rep's view of a live session: number and link, who is here, their screens, the chat, End. */
-export function RepSessionView({ runtime, onEnd, onDismiss, onOpenScreenInTab }: Props) {
+/**
+ * The rep's view of a live session: number and link, who is knocking, the tools, who is here, their
+ * screens, the chat, and End (the controller) or Leave (an assistant).
+ */
+export function RepSessionView({ model, runtime, inviteAtOnce, onOpenScreenInTab, openMailto }: Props) {
   const [confirming, setConfirming] = useState(false);
+  const isController = runtime.self.role === 'controller';
   const status = runtime.status.value;
   const session = runtime.session.value;
   const others = runtime.present.value.filter((p) => p.id !== runtime.self.participantId);
@@ -26,8 +36,8 @@ export function RepSessionView({ runtime, onEnd, onDismiss, onOpenScreenInTab }:
 
   if (status === 'ended' || status === 'left') {
     return (
-      <Notice title={t('sessionEnded')}>
-        <button type="button" class="primary" onClick={onDismiss}>
+      <Notice title={status === 'left' ? t('left') : t('sessionEnded')}>
+        <button type="button" class="primary" onClick={model.dismiss}>
           {t('backToStart')}
         </button>
       </Notice>
@@ -36,12 +46,27 @@ export function RepSessionView({ runtime, onEnd, onDismiss, onOpenScreenInTab }:
 
   return (
     <div class="stack">
-      <SessionInfo number={session.number} joinUrl={session.joinUrl} />
+      {!isController && <p class="muted">{t('assistingNote')}</p>}
+      <SessionInfo
+        number={session.number}
+        joinUrl={isController ? session.joinUrl : undefined}
+        copyText={(url) =>
+          invitationText({ role: 'customer', url, number: session.number, siteUrl: model.capabilities.value?.siteUrl })
+        }
+      />
       {status !== 'live' && (
         <p class="status" role="status">
           {t('reconnecting')}
         </p>
       )}
+      {isController && (
+        <KnockList
+          knocks={runtime.knocks.value}
+          onAdmit={(waitId) => void runtime.admit(waitId).catch(() => undefined)}
+          onDecline={(waitId) => void runtime.decline(waitId).catch(() => undefined)}
+        />
+      )}
+      <SessionTools model={model} runtime={runtime} inviteAtOnce={inviteAtOnce} openMailto={openMailto} />
       <ParticipantList
         participants={runtime.present.value}
         selfId={runtime.self.participantId}
@@ -65,13 +90,17 @@ export function RepSessionView({ runtime, onEnd, onDismiss, onOpenScreenInTab }:
       })}
       {others.length > 0 && screens.length === 0 && <p class="muted">{t('noScreen')}</p>}
       <ChatPanel entries={runtime.chat.entries.value} onSend={(text) => runtime.chat.send(text)} />
-      {runtime.self.role === 'controller' && (
-        <div class="row">
+      <div class="row">
+        {isController ? (
           <button type="button" class="danger" onClick={() => setConfirming(true)}>
             {t('endSession')}
           </button>
-        </div>
-      )}
+        ) : (
+          <button type="button" onClick={() => void model.leaveSession()}>
+            {t('leaveSession')}
+          </button>
+        )}
+      </div>
       {confirming && (
         <ConfirmDialog
           title={t('endSessionConfirm')}
@@ -80,7 +109,7 @@ export function RepSessionView({ runtime, onEnd, onDismiss, onOpenScreenInTab }:
           onCancel={() => setConfirming(false)}
           onConfirm={() => {
             setConfirming(false);
-            void onEnd();
+            void model.endSession();
           }}
         />
       )}

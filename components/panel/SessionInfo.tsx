@@ -2,8 +2,15 @@ import { useState } from 'preact/hooks';
 import { groupSessionNumber } from '../../core/protocol';
 import { t } from '../../core/i18n';
 
+interface Props {
+  number: string;
+  joinUrl?: string;
+  /** What "Copy link" puts on the clipboard: the invitation as text for any messenger. */
+  copyText(url: string): string;
+}
+
 /** The session number to read out, and the customer link to paste into any chat. */
-export function SessionInfo({ number, joinUrl }: { number: string; joinUrl?: string }) {
+export function SessionInfo({ number, joinUrl, copyText }: Props) {
   const [copyState, setCopyState] = useState<'idle' | 'copied' | 'failed'>('idle');
   return (
     <section class="card stack" aria-label={t('sessionNumber')}>
@@ -23,7 +30,7 @@ export function SessionInfo({ number, joinUrl }: { number: string; joinUrl?: str
             <button
               type="button"
               onClick={() =>
-                navigator.clipboard.writeText(joinUrl).then(
+                navigator.clipboard.writeText(copyText(joinUrl)).then(
                   () => setCopyState('copied'),
                   () => setCopyState('failed'),
                 )

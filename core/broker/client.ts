@@ -1,14 +1,22 @@
 import * as v from 'valibot';
 import {
+  Capabilities,
   CheckInviteResponse,
   CreateInviteResponse,
   CreateSessionResponse,
+  InviteList,
+  JoinByNumberResponse,
   JoinResponse,
   LoginResponse,
   MeResponse,
   SessionDetail,
+  Session,
   SessionList,
+  WaitStatus,
   type CreateInviteRequest,
+  type JoinByNumberRequest,
+  type RevokeInvitesRequest,
+  type WaitStatusRequest,
   type JoinRequest,
   type LoginRequest,
 } from '../protocol';
@@ -23,6 +31,7 @@ export interface BrokerClientOptions {
 }
 
 const Ok = v.object({ ok: v.literal(true) });
+const RevokeResponse = v.object({ revoked: v.number(), session: Session });
 
 /** Typed access to the broker's REST API. Every response is validated; failures throw `BrokerError`. */
 export function createBrokerClient(options: BrokerClientOptions) {
@@ -64,6 +73,19 @@ export function createBrokerClient(options: BrokerClientOptions) {
       call(CreateInviteResponse, 'POST', `/api/sessions/${id(sessionId)}/invites`, body),
     checkInvite: (invite: string) => call(CheckInviteResponse, 'POST', '/api/invites/check', { invite }),
     join: (body: JoinRequest) => call(JoinResponse, 'POST', '/api/join', body),
+    capabilities: () => call(Capabilities, 'GET', '/api/capabilities'),
+    listInvites: (sessionId: string) => call(InviteList, 'GET', `/api/sessions/${id(sessionId)}/invites`),
+    revokeInvites: (sessionId: string, body: RevokeInvitesRequest = {}) =>
+      call(RevokeResponse, 'POST', `/api/sessions/${id(sessionId)}/invites/revoke`, body),
+    /** A rep follows a colleague's invite and joins as assistant. */
+    assist: (invite: string) => call(JoinResponse, 'POST', '/api/assist', { invite }),
+    assistByNumber: (number: string) =>
+      call(JoinResponse, 'POST', `/api/sessions/by-number/${id(number.replace(/\s+/g, ''))}/assist`, {}),
+    joinByNumber: (body: JoinByNumberRequest) => call(JoinByNumberResponse, 'POST', '/api/join-by-number', body),
+    waitStatus: (body: WaitStatusRequest) => call(WaitStatus, 'POST', '/api/join-by-number/status', body),
+    cancelWait: (waitToken: string) => call(Ok, 'POST', '/api/join-by-number/cancel', { waitToken }),
+    admit: (sessionId: string, waitId: string) => call(Ok, 'POST', `/api/sessions/${id(sessionId)}/admit`, { waitId }),
+    decline: (sessionId: string, waitId: string) => call(Ok, 'POST', `/api/sessions/${id(sessionId)}/decline`, { waitId }),
     leave: (sessionId: string) => call(Ok, 'POST', `/api/sessions/${id(sessionId)}/leave`, {}),
     end: (sessionId: string) => call(Ok, 'POST', `/api/sessions/${id(sessionId)}/end`, {}),
   };

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { Rep } from '../protocol';
+import { OpaqueId, Rep, Role } from '../protocol';
 
 /** The slice of `browser.storage.local` the settings need; the entrypoints pass the real one in. */
 export interface KeyValueStorage {
@@ -15,7 +15,34 @@ export const DEFAULT_BROKER_URL = 'http://127.0.0.1:9000';
 const Auth = v.object({ brokerUrl: v.string(), token: v.string(), rep: Rep });
 export type Auth = v.InferOutput<typeof Auth>;
 
-const KEYS = { brokerUrl: 'brokerUrl', auth: 'auth', liveSessions: 'liveSessions' } as const;
+/**
+ * A colleague's invitation (from an /assist link) or a session number (from the popup) waiting for the
+ * side panel to join it as assistant: the panel opens in the click's gesture, then takes it from here.
+ */
+const PendingAssist = v.union([
+  v.object({ kind: v.literal('invite'), invite: v.pipe(v.string(), v.maxLength(128)) }),
+  v.object({ kind: v.literal('number'), number: v.pipe(v.string(), v.maxLength(20)) }),
+]);
+export type PendingAssist = v.InferOutput<typeof PendingAssist>;
+
+/** The session the side panel shows, for the popup's "Invite a colleague". */
+const CurrentSession = v.object({ id: OpaqueId, number: v.string(), role: Role });
+export type CurrentSession = v.InferOutput<typeof CurrentSession>;
+
+const KEYS = {
+  brokerUrl: 'brokerUrl',
+  auth: 'auth',
+  liveSessions: 'liveSessions',
+  pendingAssist: 'pendingAssist',
+  currentSession: 'currentSession',
+  inviteWithMailProgram: 'inviteWithMailProgram',
+  emailOnStart: 'emailOnStart',
+} as const;
+
+const parsed = async <S extends v.GenericSchema>(schema: S, value: Promise<unknown>) => {
+  const result = v.safeParse(schema, await value);
+  return result.success ? (result.output as v.InferOutput<S>) : undefined;
+};
 
 /** Normalizes a broker address typed by a person; undefined when it is not an http(s) URL. */
 export function normalizeBrokerUrl(input: string): string | undefined {
@@ -37,10 +64,7 @@ export function createSettings(storage: KeyValueStorage) {
       return typeof value === 'string' ? value : DEFAULT_BROKER_URL;
     },
     setBrokerUrl: (url: string) => storage.set(KEYS.brokerUrl, url),
-    async auth(): Promise<Auth | undefined> {
-      const parsed = v.safeParse(Auth, await storage.get(KEYS.auth));
-      return parsed.success ? parsed.output : undefined;
-    },
+    auth: () => parsed(Auth, storage.get(KEYS.auth)),
     setAuth: (auth: Auth) => storage.set(KEYS.auth, auth),
     clearAuth: () => storage.remove(KEYS.auth),
     async liveSessions(): Promise<number> {
@@ -48,6 +72,18 @@ export function createSettings(storage: KeyValueStorage) {
       return typeof value === 'number' ? value : 0;
     },
     setLiveSessions: (count: number) => storage.set(KEYS.liveSessions, count),
+    pendingAssist: () => parsed(PendingAssist, storage.get(KEYS.pendingAssist)),
+    setPendingAssist: (pending: PendingAssist) => storage.set(KEYS.pendingAssist, pending),
+    clearPendingAssist: () => storage.remove(KEYS.pendingAssist),
+    currentSession: () => parsed(CurrentSession, storage.get(KEYS.currentSession)),
+    setCurrentSession: (current: CurrentSession | undefined) =>
+      current ? storage.set(KEYS.currentSession, current) : storage.remove(KEYS.currentSession),
+    /** The invite dialog's "Send with my email program": on unless the rep turned it off. */
+    inviteWithMailProgram: async () => (await storage.get(KEYS.inviteWithMailProgram)) !== false,
+    setInviteWithMailProgram: (on: boolean) => storage.set(KEYS.inviteWithMailProgram, on),
+    /** "Email" beside Start session: open the customer invitation as soon as the session starts. */
+    emailOnStart: async () => (await storage.get(KEYS.emailOnStart)) === true,
+    setEmailOnStart: (on: boolean) => storage.set(KEYS.emailOnStart, on),
     onChanged: storage.onChanged,
   };
 }

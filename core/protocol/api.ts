@@ -83,6 +83,10 @@ export type Session = v.InferOutput<typeof Session>;
 export const CreateSessionResponse = v.object({ session: Session, self: Self });
 export type CreateSessionResponse = v.InferOutput<typeof CreateSessionResponse>;
 
+/** A customer on the support site asking to join by number, as the session's reps see it. */
+export const Knock = v.object({ waitId: OpaqueId, name: v.string(), createdAt: v.number(), expiresAt: v.number() });
+export type Knock = v.InferOutput<typeof Knock>;
+
 /** GET /api/sessions/:id — everything a client needs to render a session, and where its event log stands. */
 export const SessionDetail = v.object({
   session: Session,
@@ -91,6 +95,8 @@ export const SessionDetail = v.object({
   lastSeq: v.number(),
   /** The caller's own participant entry (with secrets) when the caller takes part. */
   self: v.optional(Self),
+  /** For the session's reps: customers waiting to be admitted right now (later ones arrive as events). */
+  knocks: v.optional(v.array(Knock)),
 });
 export type SessionDetail = v.InferOutput<typeof SessionDetail>;
 

@@ -1,15 +1,12 @@
 import * as v from 'valibot';
 import { OpaqueId } from './ids';
-import { Participant } from './api';
+import { Knock, Participant } from './api';
 
 /**
  * Session events: every change to a session is one of these, numbered per session (`seq` from 1),
  * stored by the broker and pushed over WS /api/events. A client that reconnects says where it stopped
  * and receives what it missed.
  */
-export const Knock = v.object({ waitId: OpaqueId, name: v.string(), createdAt: v.number(), expiresAt: v.number() });
-export type Knock = v.InferOutput<typeof Knock>;
-
 export const KnockOutcome = v.picklist(['admitted', 'declined', 'cancelled', 'expired']);
 export type KnockOutcome = v.InferOutput<typeof KnockOutcome>;
 

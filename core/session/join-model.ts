@@ -4,12 +4,12 @@ import { createBrokerClient } from '../broker/client';
 import { BrokerError, isBrokerError } from '../broker/errors';
 import type { ChatStore } from '../chat/types';
 import type { PeerTransport } from '../mesh/transport';
-import { OpaqueId, Self } from '../protocol';
+import { OpaqueId, Self, type JoinByNumberRequest } from '../protocol';
 import { createSessionRuntime, type SessionRuntime } from './runtime';
 
 export interface JoinModelDeps {
   brokerUrl: string;
-  /** The invitation token from the link's fragment, if any. */
+  /** The invitation token from the link's fragment; none: the support site's join-by-number form. */
   invite: string | undefined;
   /** Where a customer's place in the session is remembered, so a refresh rejoins as the same participant. */
   storage: Storage;
@@ -19,7 +19,11 @@ export interface JoinModelDeps {
 }
 
 export type JoinPhase =
-  | { name: 'no-invite' }
+  | { name: 'ask-number'; error?: string }
+  | { name: 'knocking' }
+  | { name: 'waiting'; expiresAt: number }
+  | { name: 'declined' }
+  | { name: 'wait-expired' }
   | { name: 'loading' }
   | { name: 'ask-name'; repName?: string; error?: string }
   | { name: 'joining'; repName?: string }
@@ -31,10 +35,16 @@ export type JoinPhase =
   | { name: 'error'; message: string };
 
 const Saved = v.object({ sessionId: OpaqueId, self: Self });
+/** Where a customer who knocked keeps their wait, so a refresh keeps waiting (or enters once admitted). */
+const WAIT_KEY = 'rs.wait';
+/** How long one status request may be held by the broker. */
+const LONG_POLL_MS = 20_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The customer's side of joining: the name form, rejoining after a refresh, and the end states. */
 export function createJoinModel(deps: JoinModelDeps) {
-  const phase = signal<JoinPhase>(deps.invite ? { name: 'loading' } : { name: 'no-invite' });
+  const phase = signal<JoinPhase>({ name: 'loading' });
+  const anonymous = createBrokerClient({ baseUrl: deps.brokerUrl });
   const key = `rs.join.${deps.invite}`;
 
   function saved(): v.InferOutput<typeof Saved> | undefined {
@@ -84,17 +94,69 @@ export function createJoinModel(deps: JoinModelDeps) {
     return true;
   }
 
+  /** Asks the broker how the knock stands until it is decided; network trouble is waited out. */
+  async function awaitAdmission(waitToken: string): Promise<void> {
+    let failures = 0;
+    while (phase.value.name === 'waiting') {
+      let status;
+      try {
+        status = await anonymous.waitStatus({ waitToken, waitMs: LONG_POLL_MS });
+        failures = 0;
+      } catch (error) {
+        if (error instanceof BrokerError && error.status === 404) {
+          deps.storage.removeItem(WAIT_KEY);
+          phase.value = { name: 'ask-number', error: error.message };
+          return;
+        }
+        await sleep(Math.min(10_000, 500 * 2 ** failures++));
+        continue;
+      }
+      if (phase.value.name !== 'waiting') return; // cancelled meanwhile
+      switch (status.status) {
+        case 'waiting':
+          phase.value = { name: 'waiting', expiresAt: status.expiresAt };
+          continue;
+        case 'admitted':
+          if (!(await enter(status.sessionId, status.self))) finishWait({ name: 'left' });
+          return;
+        case 'declined':
+          return finishWait({ name: 'declined' });
+        case 'expired':
+          return finishWait({ name: 'wait-expired' });
+        case 'ended':
+          return finishWait({ name: 'ended' });
+        case 'cancelled':
+          return finishWait({ name: 'ask-number' });
+      }
+    }
+  }
+
+  function finishWait(next: JoinPhase): void {
+    deps.storage.removeItem(WAIT_KEY);
+    phase.value = next;
+  }
+
+  function startWaiting(waitToken: string, expiresAt: number): Promise<void> {
+    phase.value = { name: 'waiting', expiresAt };
+    return awaitAdmission(waitToken);
+  }
+
   return {
     phase: phase as ReadonlySignal<JoinPhase>,
 
     async load(): Promise<void> {
-      if (!deps.invite) return;
+      if (!deps.invite) {
+        const waitToken = deps.storage.getItem(WAIT_KEY);
+        if (!waitToken) phase.value = { name: 'ask-number' };
+        else await startWaiting(waitToken, 0).catch((error: unknown) => fail(error, 'join'));
+        return;
+      }
       const place = saved();
       try {
         if (place && (await enter(place.sessionId, place.self))) return;
         deps.storage.removeItem(key);
         // Check the link before asking for a name: a dead link is explained at once.
-        const { invite } = await createBrokerClient({ baseUrl: deps.brokerUrl }).checkInvite(deps.invite);
+        const { invite } = await anonymous.checkInvite(deps.invite);
         phase.value = { name: 'ask-name', repName: invite.repName };
       } catch (error) {
         fail(error, 'check');
@@ -106,7 +168,7 @@ export function createJoinModel(deps: JoinModelDeps) {
       if (!deps.invite || current.name !== 'ask-name') return;
       phase.value = { name: 'joining', repName: current.repName };
       try {
-        const { sessionId, self } = await createBrokerClient({ baseUrl: deps.brokerUrl }).join({ invite: deps.invite, name });
+        const { sessionId, self } = await anonymous.join({ invite: deps.invite, name });
         deps.storage.setItem(key, JSON.stringify({ sessionId, self }));
         if (!(await enter(sessionId, self))) phase.value = { name: 'left' };
       } catch (error) {
@@ -114,11 +176,33 @@ export function createJoinModel(deps: JoinModelDeps) {
       }
     },
 
+    /** The support site's form: knock with the session number, then wait to be let in. */
+    async joinByNumber(request: JoinByNumberRequest): Promise<void> {
+      if (phase.value.name !== 'ask-number') return;
+      phase.value = { name: 'knocking' };
+      try {
+        const { waitToken, expiresAt } = await anonymous.joinByNumber(request);
+        deps.storage.setItem(WAIT_KEY, waitToken);
+        await startWaiting(waitToken, expiresAt);
+      } catch (error) {
+        // Wrong number, too many attempts, an ended session: said in the broker's plain words.
+        phase.value = { name: 'ask-number', error: error instanceof Error ? error.message : String(error) };
+      }
+    },
+
+    /** Stop waiting (or, after a refusal, knock again). */
+    async cancelWait(): Promise<void> {
+      const waitToken = deps.storage.getItem(WAIT_KEY);
+      finishWait({ name: 'ask-number' });
+      if (waitToken) await anonymous.cancelWait(waitToken).catch(() => undefined);
+    },
+
     async leave(): Promise<void> {
       const current = phase.value;
       if (current.name !== 'in-session') return;
       await current.runtime.leave().catch(() => undefined);
       deps.storage.removeItem(key);
+      deps.storage.removeItem(WAIT_KEY);
       phase.value = { name: 'left' };
     },
   };

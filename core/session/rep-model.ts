@@ -5,7 +5,7 @@ import type { ChatStore } from '../chat/types';
 import { signIn, signOut } from '../extension/account';
 import type { Auth, Settings } from '../extension/settings';
 import type { PeerTransport } from '../mesh/transport';
-import type { Self } from '../protocol';
+import type { Capabilities, Self } from '../protocol';
 import { createSerialQueue } from '../serial';
 import type { SupportDb } from '../storage/db';
 import { createSessionRuntime, type SessionRuntime } from './runtime';
@@ -32,6 +32,9 @@ export function createRepModel(deps: RepModelDeps) {
   const auth = signal<Auth | undefined>(undefined);
   const runtime = signal<SessionRuntime | undefined>(undefined);
   const error = signal<string | undefined>(undefined);
+  const capabilities = signal<Capabilities | undefined>(undefined);
+  const inviteWithMailProgram = signal(true);
+  const emailOnStart = signal(false);
   const serially = createSerialQueue();
   let broker: BrokerClient | undefined;
 
@@ -63,16 +66,45 @@ export function createRepModel(deps: RepModelDeps) {
       WebSocket: deps.WebSocket,
     });
     phase.value = 'in-session';
+    await deps.settings.setCurrentSession({ id: sessionId, number: session.number, role: self.role });
     return true;
   }
 
-  /** Resume the newest live session on the broker, if any. */
+  function close(): void {
+    runtime.value?.dispose();
+    runtime.value = undefined;
+    void deps.settings.setCurrentSession(undefined);
+  }
+
+  /** Resume the live session this panel showed last (else the newest on the broker), if any. */
   async function resume(): Promise<void> {
     if (!broker) return;
     const { sessions } = await broker.listSessions();
     await deps.settings.setLiveSessions(sessions.length);
-    for (const s of sessions) if (await open(s.id)) return;
+    const lastShown = new Map(
+      (await deps.db.sessions.bulkGet(sessions.map((s) => s.id))).map((row) => [row?.id, row?.updatedAt ?? 0]),
+    );
+    const order = [...sessions].sort((a, b) => (lastShown.get(b.id) ?? 0) - (lastShown.get(a.id) ?? 0));
+    for (const s of order) if (await open(s.id)) return;
     phase.value = 'idle';
+  }
+
+  /** Join, as assistant, the session a colleague's link or the popup's number pointed at. */
+  async function assistPending(): Promise<void> {
+    if (!broker) return;
+    // Two open panels (two windows) both hear of it; the lock lets exactly one take it.
+    const take = async () => {
+      const found = await deps.settings.pendingAssist();
+      if (found) await deps.settings.clearPendingAssist();
+      return found;
+    };
+    const locks = globalThis.navigator?.locks;
+    const pending = locks ? await locks.request('remote-support-pending-assist', take) : await take();
+    if (!pending) return;
+    const { sessionId } =
+      pending.kind === 'invite' ? await broker.assist(pending.invite) : await broker.assistByNumber(pending.number);
+    await open(sessionId);
+    await countLive();
   }
 
   async function load(): Promise<void> {
@@ -82,8 +114,15 @@ export function createRepModel(deps: RepModelDeps) {
       phase.value = 'signed-out';
       return;
     }
+    void broker.capabilities().then(
+      (c) => (capabilities.value = c),
+      () => undefined,
+    );
+    inviteWithMailProgram.value = await deps.settings.inviteWithMailProgram();
+    emailOnStart.value = await deps.settings.emailOnStart();
     try {
       await resume();
+      await assistPending();
     } catch (e) {
       if (isBrokerError(e, 'unauthorized')) {
         await deps.settings.clearAuth();
@@ -108,12 +147,12 @@ export function createRepModel(deps: RepModelDeps) {
 
   // Another extension page signed in or out: follow it (our own sign-in finds nothing to do by then).
   deps.settings.onChanged((keys) => {
+    if (keys.includes(deps.settings.keys.pendingAssist)) void guarded(assistPending);
     if (!keys.includes(deps.settings.keys.auth)) return;
     void guarded(async () => {
       const a = await deps.settings.auth();
       if (a?.token === auth.value?.token) return;
-      runtime.value?.dispose();
-      runtime.value = undefined;
+      close();
       await load();
     });
   });
@@ -123,6 +162,18 @@ export function createRepModel(deps: RepModelDeps) {
     auth: auth as ReadonlySignal<Auth | undefined>,
     runtime: runtime as ReadonlySignal<SessionRuntime | undefined>,
     error: error as ReadonlySignal<string | undefined>,
+    /** What the broker offers (server mail, the support site); undefined until known. */
+    capabilities: capabilities as ReadonlySignal<Capabilities | undefined>,
+    inviteWithMailProgram: inviteWithMailProgram as ReadonlySignal<boolean>,
+    emailOnStart: emailOnStart as ReadonlySignal<boolean>,
+    setInviteWithMailProgram(on: boolean): void {
+      inviteWithMailProgram.value = on;
+      void deps.settings.setInviteWithMailProgram(on);
+    },
+    setEmailOnStart(on: boolean): void {
+      emailOnStart.value = on;
+      void deps.settings.setEmailOnStart(on);
+    },
     load: () => guarded(load),
 
     signIn: (brokerUrl: string, email: string, password: string) =>
@@ -133,8 +184,7 @@ export function createRepModel(deps: RepModelDeps) {
 
     signOut: () =>
       guarded(async () => {
-        runtime.value?.dispose();
-        runtime.value = undefined;
+        close();
         await signOut(deps.settings, auth.value);
         auth.value = undefined;
         broker = undefined;
@@ -158,10 +208,16 @@ export function createRepModel(deps: RepModelDeps) {
         await countLive();
       }),
 
+    /** An assistant leaves; the session goes on for the others. */
+    leaveSession: () =>
+      guarded(async () => {
+        await runtime.value?.leave();
+        await countLive();
+      }),
+
     /** Leave the ended session's summary and go back to the start screen. */
     dismiss(): void {
-      runtime.value?.dispose();
-      runtime.value = undefined;
+      close();
       phase.value = auth.value ? 'idle' : 'signed-out';
     },
   };

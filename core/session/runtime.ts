@@ -1,5 +1,5 @@
 import { batch, computed, signal, type ReadonlySignal } from '@preact/signals-core';
-import type { Participant, Self, Session, SessionDetail, SessionEvent } from '../protocol';
+import type { CreateInviteRequest, Knock, Participant, Self, Session, SessionDetail, SessionEvent } from '../protocol';
 import type { BrokerClient } from '../broker/client';
 import { openEventStream } from '../broker/events';
 import { createChat } from '../chat/chat';
@@ -36,6 +36,9 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
   const everLive = signal(false);
   const ended = signal<'ended' | 'left' | null>(deps.detail.session.status === 'ended' ? 'ended' : null);
   const present = computed(() => participants.value.filter((p) => p.leftAt === null));
+  /** Customers asking to join by number (reps only: the broker never tells customers). */
+  const knocks = signal<Knock[]>(deps.detail.knocks ?? []);
+  const dropKnock = (waitId: string) => (knocks.value = knocks.value.filter((k) => k.waitId !== waitId));
 
   // Chat and share reach the mesh through closures: the mesh is created after history is loaded and its
   // roster is set in the same tick, so no link opens before everything that reacts to it exists.
@@ -104,7 +107,14 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
         if (event.participantId === self.participantId) finish('left');
         break;
       case 'session-ended':
+        knocks.value = [];
         finish('ended');
+        return;
+      case 'knock':
+        knocks.value = [...knocks.value.filter((k) => k.waitId !== event.knock.waitId), event.knock];
+        return;
+      case 'knock-ended':
+        dropKnock(event.waitId);
         return;
     }
     syncRoster();
@@ -163,6 +173,7 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     status: computed<SessionStatus>(
       () => ended.value ?? (eventsLive.value ? 'live' : everLive.value ? 'reconnecting' : 'connecting'),
     ),
+    knocks: knocks as ReadonlySignal<Knock[]>,
     chat,
     share,
     get droppedMessages() {
@@ -176,6 +187,23 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     async leave(): Promise<void> {
       await deps.broker.leave(sessionId);
       finish('left');
+    },
+    /** Controller only: let a customer who knocked in, or turn them away. */
+    async admit(waitId: string): Promise<void> {
+      await deps.broker.admit(sessionId, waitId);
+      dropKnock(waitId);
+    },
+    async decline(waitId: string): Promise<void> {
+      await deps.broker.decline(sessionId, waitId);
+      dropKnock(waitId);
+    },
+    invite: (request: CreateInviteRequest) => deps.broker.createInvite(sessionId, request),
+    listInvites: () => deps.broker.listInvites(sessionId),
+    /** One invite, or every outstanding one; revoking the session's link gives it a new one. */
+    async revokeInvites(inviteId?: string): Promise<number> {
+      const { revoked, session: next } = await deps.broker.revokeInvites(sessionId, inviteId ? { inviteId } : {});
+      session.value = { ...session.value, joinUrl: next.joinUrl };
+      return revoked;
     },
     dispose,
   };

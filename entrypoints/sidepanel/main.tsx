@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import '../../components/styles.css';
 import { SidePanelApp } from '../../components/panel/SidePanelApp';
+import { createKnockNotifier, type NotificationsApi } from '../../core/extension/knock-notifications';
 import { publishScreens, viewerPath } from '../../core/extension/screen-handoff';
 import { extensionStorage } from '../../core/extension/storage-adapter';
 import { createSettings, DEFAULT_BROKER_URL } from '../../core/extension/settings';
@@ -26,8 +27,13 @@ const model = createRepModel({
 publishScreens(window, () => model.runtime.value?.share.remote.value ?? new Map());
 const openScreenInTab = (participantId: string, title: string) =>
   void browser.tabs.create({ url: browser.runtime.getURL(viewerPath(participantId, title)) });
+const knockNotifier = createKnockNotifier(
+  browser.notifications as unknown as NotificationsApi,
+  { iconUrl: browser.runtime.getURL('/icon/128.png'), buttons: import.meta.env.BROWSER !== 'firefox' },
+  { admit: (id) => void model.runtime.value?.admit(id), decline: (id) => void model.runtime.value?.decline(id) },
+);
 const brokerUrl = await settings.brokerUrl().catch(() => DEFAULT_BROKER_URL);
 render(
-  <SidePanelApp model={model} defaultBrokerUrl={brokerUrl} onOpenScreenInTab={openScreenInTab} />,
+  <SidePanelApp model={model} defaultBrokerUrl={brokerUrl} onOpenScreenInTab={openScreenInTab} knockNotifier={knockNotifier} />,
   document.getElementById('app')!,
 );

@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'puppeteer-core';
-import { startBroker, type TestBroker } from '../helpers/broker';
+import { startBroker, type StartBrokerOptions, type TestBroker } from '../helpers/broker';
 import { launchBrowser, launchRepBrowser } from './browser';
 import { SidePanel } from './pages/side-panel';
 
@@ -15,8 +15,8 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function createWorld(): Promise<World> {
-  const broker = await startBroker();
+export async function createWorld(brokerOptions: StartBrokerOptions = {}): Promise<World> {
+  const broker = await startBroker(brokerOptions);
   try {
     await broker.addRep(REP);
     const [{ browser: repBrowser, extensionId }, customerBrowser] = await Promise.all([launchRepBrowser(), launchBrowser()]);

@@ -35,7 +35,10 @@ describe('a rep helps a customer end to end', () => {
       .overridePermissions(`chrome-extension://${world.extensionId}`, ['clipboard-read']);
     await clickByRole(panel.page, 'button', 'Copy link');
     await panel.waitForText('Copied');
-    expect(await panel.page.evaluate(() => navigator.clipboard.readText())).toBe(joinUrl);
+    // The invitation as messenger text: the link and the number to type on the support site.
+    const copied = await panel.page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toContain(joinUrl);
+    expect(copied).toContain(number);
     await waitForBadge(world, '1');
 
     const customer = await JoinPage.open(world.customerBrowser, joinUrl);

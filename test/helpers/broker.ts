@@ -24,6 +24,8 @@ export interface StartBrokerOptions {
   dataDir?: string;
   /** In-process only: the broker's clock. */
   now?: () => number;
+  /** In-process only: how often overdue join-by-number waits are swept (default 5 s). */
+  waitSweepIntervalMs?: number;
 }
 
 export interface TestRepInput {
@@ -88,7 +90,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Tes
   };
   const start = (port = '0') => {
     const withPort = { ...env, PORT: port };
-    return options.mode === 'child' ? startChild(withPort) : startInProcess(withPort, options.now);
+    return options.mode === 'child' ? startChild(withPort) : startInProcess(withPort, options);
   };
   let running: Running | undefined = await start();
   const lastPort = running.port;
@@ -156,8 +158,12 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Tes
   return broker;
 }
 
-async function startInProcess(env: Record<string, string>, now?: () => number): Promise<Running> {
-  const broker: Broker = await createBroker(loadConfig(env), { log: silentLogger, ...(now ? { now } : {}) });
+async function startInProcess(env: Record<string, string>, options: StartBrokerOptions): Promise<Running> {
+  const broker: Broker = await createBroker(loadConfig(env), {
+    log: silentLogger,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.waitSweepIntervalMs === undefined ? {} : { waitSweepIntervalMs: options.waitSweepIntervalMs }),
+  });
   await ensureAdmin(broker.store, env.ADMIN_EMAIL!, env.ADMIN_PASSWORD!);
   return { url: broker.url, port: broker.port, store: broker.store, output: [], stop: () => broker.close() };
 }

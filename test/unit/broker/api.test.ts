@@ -216,18 +216,19 @@ describe('invites', () => {
     expect(broker.store.listAudit(session.id).filter((a) => a.action === 'invite-create')).toHaveLength(2);
   });
 
-  it('says what is not available yet', async () => {
+  it('without SMTP_URL, refuses to send email itself and says why', async () => {
     const { session } = await newSession();
-    const asRep = await api('POST', `/api/sessions/${session.id}/invites`, { token, body: { role: 'rep', send: 'none' } });
-    expectError(asRep, 400, 'unsupported');
-    expectError(
-      await api('POST', `/api/sessions/${session.id}/invites`, {
-        token,
-        body: { role: 'customer', email: 'a@example.com', send: 'server' },
-      }),
-      400,
-      'unsupported',
-    );
+    const res = await api('POST', `/api/sessions/${session.id}/invites`, {
+      token,
+      body: { role: 'customer', email: 'a@example.com', send: 'server' },
+    });
+    expectError(res, 400, 'unsupported');
+    expect(res.body.error.message).toMatch(/no mail server set up \(SMTP_URL\).*your own email program/);
+    expect((await api('GET', '/api/capabilities')).body).toEqual({
+      serverMail: false,
+      inviteTtlHours: 1,
+      siteUrl: `${broker.url}/`,
+    });
   });
 
   it('expire', async () => {
@@ -238,7 +239,7 @@ describe('invites', () => {
     clock += 3_600_000;
     const expired = await joinSession(linkToken(invite.url));
     expectError(expired, 410, 'invite_expired');
-    expect(expired.body.error.message).toBe('This invitation has expired. Ask your representative for a new link.');
+    expect(expired.body.error.message).toBe('This invitation is no longer valid. Ask your representative for a new link.');
     expectError(await joinSession(linkToken(session.joinUrl!)), 410, 'invite_expired');
   });
 
@@ -335,7 +336,20 @@ describe('HTTP hygiene', () => {
     const { invite } = (
       await api('POST', `/api/sessions/${session.id}/invites`, { token, body: { role: 'customer', send: 'none' } })
     ).body;
-    const secrets = [token, self.peerToken, customer.peerToken, linkToken(session.joinUrl!), linkToken(invite.url), rep.password];
+    const knock = (await api('POST', '/api/join-by-number', { body: { number: session.number, name: 'Kim' } })).body;
+    await api('POST', `/api/sessions/${session.id}/admit`, { token, body: { waitId: knock.waitId } });
+    const admitted = (await api('POST', '/api/join-by-number/status', { body: { waitToken: knock.waitToken } })).body;
+    expect(admitted.status).toBe('admitted');
+    const secrets = [
+      token,
+      self.peerToken,
+      customer.peerToken,
+      linkToken(session.joinUrl!),
+      linkToken(invite.url),
+      rep.password,
+      knock.waitToken,
+      admitted.self.peerToken,
+    ];
     // Checkpoint so the WAL's content is in the main file too; read every file of the directory.
     (broker.store as unknown as { db: { pragma(s: string): unknown } }).db.pragma('wal_checkpoint(FULL)');
     const files = readdirSync(broker.dataDir).map((f) => readFileSync(join(broker.dataDir, f)).toString('latin1'));

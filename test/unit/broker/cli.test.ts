@@ -92,6 +92,7 @@ describe('admin CLI', { timeout: 30_000 }, () => {
       expect(password).toMatch(/^[A-Za-z0-9]{16}$/);
       expect(out).toContain(`Load unpacked: ${join(ROOT, '.output/chrome-mv3')}`);
       expect(out).toContain(`Join page: ${broker.url}/join`);
+      expect(out).toContain("Invitation email: only through reps' own mail programs (set SMTP_URL to let the broker send it)");
       expect((await call(broker.url, 'POST', '/api/login', { body: { email: 'admin@example.test', password } })).status).toBe(
         200,
       );
@@ -101,6 +102,16 @@ describe('admin CLI', { timeout: 30_000 }, () => {
       expect((await call(broker.url, 'POST', '/api/login', { body: { email: 'admin@example.test', password } })).status).toBe(
         200,
       );
+    } finally {
+      await broker.close();
+    }
+  });
+
+  it('serve says which mail server sends invitations, never its password', async () => {
+    const broker = await startBroker({ mode: 'child', env: { SMTP_URL: 'smtp://mailer:hunter22@mail.example.com:2525' } });
+    try {
+      expect(broker.output).toContain('Invitation email: sent by the broker through the mail server mail.example.com:2525');
+      expect(broker.output.join('\n')).not.toContain('hunter22');
     } finally {
       await broker.close();
     }

@@ -15,6 +15,11 @@ describe('loadConfig', () => {
       inviteTtlMs: 24 * 3_600_000,
       peerConcurrentLimit: 20_000,
       allowedOrigins: [],
+      smtpUrl: null,
+      mailFrom: 'Remote Support <support@localhost>',
+      knockTtlMs: 300_000,
+      joinByNumberLimit: 10,
+      joinByNumberPerNumberLimit: 10,
     });
     expect(resolvePublicUrl(config, 9000)).toBe('http://127.0.0.1:9000');
     expect(resolvePublicUrl(loadConfig({ PORT: '0' }), 41234)).toBe('http://127.0.0.1:41234');
@@ -32,6 +37,11 @@ describe('loadConfig', () => {
       INVITE_TTL_HOURS: '0.5',
       PEER_CONCURRENT_LIMIT: '100',
       ALLOWED_ORIGINS: 'https://crm.example.com, http://localhost:5173/',
+      SMTP_URL: 'smtps://mailer:p%40ss@mail.example.com:465',
+      MAIL_FROM: 'Help Desk <help@example.com>',
+      KNOCK_TTL_SECONDS: '120',
+      JOIN_BY_NUMBER_LIMIT: '5',
+      JOIN_BY_NUMBER_PER_NUMBER_LIMIT: '3',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -42,7 +52,13 @@ describe('loadConfig', () => {
       inviteTtlMs: 1_800_000,
       peerConcurrentLimit: 100,
       allowedOrigins: ['https://crm.example.com', 'http://localhost:5173'],
+      smtpUrl: 'smtps://mailer:p%40ss@mail.example.com:465',
+      mailFrom: 'Help Desk <help@example.com>',
+      knockTtlMs: 120_000,
+      joinByNumberLimit: 5,
+      joinByNumberPerNumberLimit: 3,
     });
+    expect(loadConfig({ MAIL_FROM: 'help@example.com' }).mailFrom).toBe('help@example.com');
     expect(resolvePublicUrl(config, 8080)).toBe('https://support.example.com');
   });
 
@@ -58,7 +74,20 @@ describe('loadConfig', () => {
     [{ INVITE_TTL_HOURS: '-1' }, /INVITE_TTL_HOURS must be a positive number/],
     [{ PEER_CONCURRENT_LIMIT: '0' }, /PEER_CONCURRENT_LIMIT/],
     [{ ALLOWED_ORIGINS: 'https://x.example.com/path' }, /ALLOWED_ORIGINS/],
+    [{ SMTP_URL: 'mail.example.com' }, /SMTP_URL must be a URL like smtp:/],
+    [{ SMTP_URL: 'https://u:secret@mail.example.com' }, /SMTP_URL must start with smtp:\/\/ or smtps:\/\/, got "https:\/\/…"/],
+    [{ MAIL_FROM: 'not an address' }, /MAIL_FROM must be an email address/],
+    [{ MAIL_FROM: 'a@example.com\r\nBcc: x@example.com' }, /MAIL_FROM/],
+    [{ KNOCK_TTL_SECONDS: '0' }, /KNOCK_TTL_SECONDS must be a whole number/],
+    [{ JOIN_BY_NUMBER_LIMIT: 'many' }, /JOIN_BY_NUMBER_LIMIT/],
+    [{ JOIN_BY_NUMBER_PER_NUMBER_LIMIT: '0' }, /JOIN_BY_NUMBER_PER_NUMBER_LIMIT/],
   ])('rejects %j clearly', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('never repeats an SMTP password in its errors', () => {
+    expect(() => loadConfig({ SMTP_URL: 'http://user:hunter22@mail.example.com' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('hunter22') }),
+    );
   });
 });

@@ -2,25 +2,13 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createMemoryChatStore } from '../../../core/chat/types';
-import { createSettings, type KeyValueStorage } from '../../../core/extension/settings';
+import { createSettings } from '../../../core/extension/settings';
 import { createMemoryNetwork } from '../../../core/mesh/memory-transport';
 import { createRepModel, type RepModel } from '../../../core/session/rep-model';
 import { createSerialQueue } from '../../../core/serial';
 import { SupportDb } from '../../../core/storage/db';
 import { startBroker, type TestBroker, type TestRep } from '../../helpers/broker';
-
-/** browser.storage.local in memory: change events arrive later, as they do in the browser. */
-function memoryStorage(): KeyValueStorage {
-  const data = new Map<string, unknown>();
-  const listeners = new Set<(keys: string[]) => void>();
-  const changed = (key: string) => setTimeout(() => listeners.forEach((l) => l([key])), 0);
-  return {
-    get: async (key) => structuredClone(data.get(key)),
-    set: async (key, value) => void (data.set(key, structuredClone(value)), changed(key)),
-    remove: async (key) => void (data.delete(key), changed(key)),
-    onChanged: (l) => (listeners.add(l), () => listeners.delete(l)),
-  };
-}
+import { memoryExtensionStorage } from '../../helpers/storage';
 
 let broker: TestBroker;
 let rep: TestRep;
@@ -39,7 +27,7 @@ afterEach(async () => {
 });
 
 function panel(
-  storage = memoryStorage(),
+  storage = memoryExtensionStorage(),
   db = new SupportDb(`db-${Math.random()}`, { indexedDB: new IDBFactory(), IDBKeyRange }),
 ) {
   const network = createMemoryNetwork();

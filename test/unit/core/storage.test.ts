@@ -4,6 +4,7 @@ import type { ChatEntry } from '../../../core/chat/types';
 import { SupportDb } from '../../../core/storage/db';
 import { createDexieChatStore } from '../../../core/storage/dexie-chat-store';
 import { createLocalChatStore } from '../../../core/storage/local-chat-store';
+import { memoryWebStorage } from '../../helpers/storage';
 
 const entry = (sessionId: string, id: string, text: string): ChatEntry => ({
   sessionId,
@@ -17,21 +18,6 @@ const entry = (sessionId: string, id: string, text: string): ChatEntry => ({
   pendingFor: ['you'],
 });
 
-/** A Storage in memory, the shape localStorage has. */
-function memoryStorage(): Storage {
-  const map = new Map<string, string>();
-  return {
-    get length() {
-      return map.size;
-    },
-    clear: () => map.clear(),
-    getItem: (k) => map.get(k) ?? null,
-    key: (i) => [...map.keys()][i] ?? null,
-    removeItem: (k) => void map.delete(k),
-    setItem: (k, v) => void map.set(k, String(v)),
-  };
-}
-
 describe('chat stores', () => {
   it('Dexie keeps messages per session and updates them in place', async () => {
     const db = new SupportDb('test-db', { indexedDB: new IDBFactory(), IDBKeyRange });
@@ -44,7 +30,7 @@ describe('chat stores', () => {
   });
 
   it('localStorage keeps messages per session and survives garbage in storage', async () => {
-    const storage = memoryStorage();
+    const storage = memoryWebStorage();
     const store = createLocalChatStore(storage);
     await store.put(entry('s1', 'm1', 'hello'));
     await store.put({ ...entry('s1', 'm1', 'hello'), pendingFor: [] });

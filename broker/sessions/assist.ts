@@ -1,0 +1,71 @@
+import type { JoinResponse } from '../../core/protocol';
+import type { ParticipantRow, RepRow, SessionRow } from '../store';
+import type { BrokerContext } from '../context';
+import { notFound, sessionEnded, unsupported } from '../api/errors';
+import { hashToken, newId, newPeerId } from '../auth/tokens';
+import { admittingInvite } from './invites';
+import { participantView, repPeerToken, selfView } from './views';
+
+export const NO_SESSION_WITH_NUMBER =
+  'There is no session with this number right now. Check the number with your representative.';
+
+/** The answer to an assist call: `created` false when the rep was already in the session. */
+export interface AssistResult {
+  created: boolean;
+  body: JoinResponse;
+}
+
+/** A colleague follows a rep invite (`/assist#token`) and joins as assistant. */
+export function assistByInvite(ctx: BrokerContext, rep: RepRow, inviteToken: string): AssistResult {
+  const { invite, session } = admittingInvite(ctx, inviteToken);
+  if (invite.role !== 'rep') {
+    throw unsupported('This link invites a customer. Ask for a colleague invitation, or assist by the session number.');
+  }
+  return joinAsAssistant(ctx, rep, session, { via: 'invite', inviteId: invite.id });
+}
+
+/** A rep types a session number into "Assist in a session". */
+export function assistByNumber(ctx: BrokerContext, rep: RepRow, number: string): AssistResult {
+  const session = ctx.store.findLiveSessionByNumber(number);
+  if (!session) throw notFound(NO_SESSION_WITH_NUMBER);
+  return joinAsAssistant(ctx, rep, session, { via: 'number' });
+}
+
+/**
+ * Adds the rep as an assistant (no control). A rep already in the session gets their own entry back:
+ * one participant per rep, whatever way they came in. The peerToken is derived like the controller's,
+ * so `GET /api/sessions/:id` hands it out again after a panel reload.
+ */
+function joinAsAssistant(ctx: BrokerContext, rep: RepRow, session: SessionRow, detail: Record<string, unknown>): AssistResult {
+  if (session.status !== 'live') throw sessionEnded();
+  const current = ctx.store.findRepParticipants(session.id, rep.id).find((p) => p.leftAt === null);
+  if (current) {
+    return { created: false, body: { sessionId: session.id, self: selfView(ctx, current, repPeerToken(ctx, current.id)) } };
+  }
+  const now = ctx.now();
+  const assistant: ParticipantRow = {
+    id: newId(),
+    sessionId: session.id,
+    role: 'assistant',
+    name: rep.name,
+    repId: rep.id,
+    peerId: newPeerId(),
+    tokenHash: '',
+    joinedAt: now,
+    leftAt: null,
+  };
+  const peerToken = repPeerToken(ctx, assistant.id);
+  assistant.tokenHash = hashToken(peerToken);
+  ctx.bus.commit(() => {
+    ctx.store.insertParticipant(assistant);
+    ctx.bus.append(session.id, 'participant-joined', { participant: participantView(assistant) });
+    ctx.store.audit({
+      at: now,
+      actor: `rep:${rep.id}`,
+      action: 'assist',
+      sessionId: session.id,
+      detail: { ...detail, participantId: assistant.id },
+    });
+  });
+  return { created: true, body: { sessionId: session.id, self: selfView(ctx, assistant, peerToken) } };
+}

@@ -1,0 +1,134 @@
+import type { JoinByNumberResponse, KnockOutcome, WaitStatus } from '../../core/protocol';
+import { ErrorCode } from '../../core/protocol';
+import type { WaitRow } from '../store';
+import type { BrokerContext } from '../context';
+import { ApiError, conflict, notFound } from '../api/errors';
+import { hashToken, newId, newWaitToken } from '../auth/tokens';
+import { actorName, type Caller } from './caller';
+import { activeStanding, requireController } from './access';
+import { addCustomer } from './invites';
+import { NO_SESSION_WITH_NUMBER } from './assist';
+import { selfView, waitPeerToken } from './views';
+
+/**
+ * Joining by session number on the support site: the customer knocks, the controller admits or
+ * declines, the customer's page asks how it stands (long poll). Numbers are guessable, so nobody gets
+ * in without the controller's say, and waits run out (KNOCK_TTL_SECONDS).
+ */
+
+/** A customer knocks on a live session. The caller has applied the rate limits. */
+export function knock(ctx: BrokerContext, number: string, name: string, clientAddress: string | null): JoinByNumberResponse {
+  const session = ctx.store.findLiveSessionByNumber(number);
+  if (!session) throw notFound(NO_SESSION_WITH_NUMBER);
+  const now = ctx.now();
+  const waitToken = newWaitToken();
+  const wait: WaitRow = {
+    id: newId(),
+    sessionId: session.id,
+    name,
+    tokenHash: hashToken(waitToken),
+    clientAddress,
+    createdAt: now,
+    expiresAt: now + ctx.knockTtlMs,
+    status: 'waiting',
+    decidedAt: null,
+    participantId: null,
+  };
+  ctx.bus.commit(() => {
+    ctx.store.insertWait(wait);
+    ctx.bus.append(session.id, 'knock', {
+      knock: { waitId: wait.id, name, createdAt: wait.createdAt, expiresAt: wait.expiresAt },
+    });
+    ctx.store.audit({ at: now, actor: `wait:${wait.id}`, action: 'knock', sessionId: session.id, detail: { waitId: wait.id } });
+  });
+  return { waitId: wait.id, waitToken, expiresAt: wait.expiresAt };
+}
+
+/** The wait behind a customer's token; 404 for a token the broker never gave out. */
+export function waitByToken(ctx: BrokerContext, waitToken: string): WaitRow {
+  const wait = ctx.store.findWaitByTokenHash(hashToken(waitToken));
+  if (!wait) throw notFound('This request to join is not known. Enter the session number again.');
+  return wait;
+}
+
+/** How a wait stands now. An admitted customer gets the same participant (and secret) every time. */
+export function waitStatus(ctx: BrokerContext, waitId: string): WaitStatus {
+  let wait = ctx.store.findWait(waitId)!;
+  if (wait.status === 'waiting' && wait.expiresAt <= ctx.now()) {
+    endWait(ctx, wait, 'expired', `wait:${wait.id}`);
+    wait = ctx.store.findWait(waitId)!;
+  }
+  if (wait.status === 'declined' || wait.status === 'cancelled' || wait.status === 'expired') return { status: wait.status };
+  const session = ctx.store.findSession(wait.sessionId);
+  if (!session || session.status === 'ended') return { status: 'ended' };
+  if (wait.status === 'waiting') return { status: 'waiting', expiresAt: wait.expiresAt };
+  const participant = wait.participantId === null ? undefined : ctx.store.findParticipant(wait.participantId);
+  if (!participant || participant.leftAt !== null) return { status: 'ended' };
+  return { status: 'admitted', sessionId: session.id, self: selfView(ctx, participant, waitPeerToken(ctx, participant.id)) };
+}
+
+/** The customer gives up waiting. Harmless once the wait is over. */
+export function cancelWait(ctx: BrokerContext, wait: WaitRow): void {
+  if (wait.status === 'waiting') endWait(ctx, wait, 'cancelled', `wait:${wait.id}`);
+}
+
+/** The controller lets the customer in: a customer participant named as the customer typed. */
+export function admitWait(ctx: BrokerContext, caller: Caller, sessionId: string, waitId: string): void {
+  const wait = decidableWait(ctx, caller, sessionId, waitId);
+  const session = ctx.store.findSession(sessionId)!;
+  const participantId = newId();
+  const now = ctx.now();
+  addCustomer(
+    ctx,
+    session,
+    wait.name,
+    hashToken(waitPeerToken(ctx, participantId)),
+    { via: 'number', waitId },
+    {
+      id: participantId,
+      extra: () => {
+        // Inside the same commit: if someone decided meanwhile, nothing of this admission stays.
+        if (!ctx.store.decideWait(wait.id, 'admitted', now, participantId)) throw conflict('This customer was already answered');
+        ctx.bus.append(sessionId, 'knock-ended', { waitId, outcome: 'admitted' });
+        ctx.store.audit({ at: now, actor: actorName(caller), action: 'admit', sessionId, detail: { waitId, participantId } });
+      },
+    },
+  );
+}
+
+export function declineWait(ctx: BrokerContext, caller: Caller, sessionId: string, waitId: string): void {
+  const wait = decidableWait(ctx, caller, sessionId, waitId);
+  endWait(ctx, wait, 'declined', actorName(caller));
+}
+
+/** Controller only; the wait must belong to the session and still be waiting. */
+function decidableWait(ctx: BrokerContext, caller: Caller, sessionId: string, waitId: string): WaitRow {
+  const s = activeStanding(ctx, caller, sessionId);
+  requireController(s);
+  const wait = ctx.store.findWait(waitId);
+  if (!wait || wait.sessionId !== sessionId) throw notFound('Nobody with this request is waiting to join this session');
+  if (wait.status === 'waiting' && wait.expiresAt <= ctx.now()) endWait(ctx, wait, 'expired', `wait:${wait.id}`);
+  const status = wait.status === 'waiting' && wait.expiresAt <= ctx.now() ? 'expired' : wait.status;
+  if (status === 'expired' || status === 'cancelled') {
+    throw new ApiError(410, ErrorCode.waitExpired, 'This customer stopped waiting');
+  }
+  if (status !== 'waiting') throw conflict(`This customer was already ${status}`);
+  return wait;
+}
+
+/** Closes a knock without admitting: the wait's new status, the reps' `knock-ended`, the audit entry. */
+function endWait(ctx: BrokerContext, wait: WaitRow, outcome: Exclude<KnockOutcome, 'admitted'>, actor: string): void {
+  const now = ctx.now();
+  ctx.bus.commit(() => {
+    if (!ctx.store.decideWait(wait.id, outcome, now)) return;
+    ctx.bus.append(wait.sessionId, 'knock-ended', { waitId: wait.id, outcome });
+    ctx.store.audit({ at: now, actor, action: `knock-${outcome}`, sessionId: wait.sessionId, detail: { waitId: wait.id } });
+  });
+}
+
+/** The sweeper: waits whose time ran out are closed, so reps' notices go away. */
+export function expireOverdueWaits(ctx: BrokerContext): number {
+  const overdue = ctx.store.listOverdueWaits(ctx.now());
+  for (const wait of overdue) endWait(ctx, wait, 'expired', `wait:${wait.id}`);
+  return overdue.length;
+}

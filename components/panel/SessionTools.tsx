@@ -1,0 +1,73 @@
+import { useMemo, useState } from 'preact/hooks';
+import { getLocale, t } from '../../core/i18n';
+import { createInviteFlow } from '../../core/invite/invite-flow';
+import type { MailLocale } from '../../core/protocol';
+import type { RepModel } from '../../core/session/rep-model';
+import type { SessionRuntime } from '../../core/session/runtime';
+import { ConfirmDialog } from '../ConfirmDialog';
+import { ErrorLine } from '../Field';
+import { InviteDialog } from '../invite/InviteDialog';
+
+interface Props {
+  model: RepModel;
+  runtime: SessionRuntime;
+  /** Open the customer invitation at once (the "Email" box beside Start session was checked). */
+  inviteAtOnce: boolean;
+  openMailto(url: string): void;
+}
+
+/** The session's tools: invite someone, revoke the invitations out there. */
+export function SessionTools({ model, runtime, inviteAtOnce, openMailto }: Props) {
+  const isController = runtime.self.role === 'controller';
+  const [inviting, setInviting] = useState(inviteAtOnce && isController);
+  const [confirmingRevoke, setConfirmingRevoke] = useState(false);
+  const [note, setNote] = useState<{ text: string; error?: boolean }>();
+  const locale = getLocale() as MailLocale;
+  // A fresh flow each time the dialog opens: it starts at the form.
+  const flow = useMemo(() => createInviteFlow({ invite: runtime.invite, openMailto, locale }), [runtime, inviting]);
+  const capabilities = model.capabilities.value;
+
+  const revoke = async () => {
+    setConfirmingRevoke(false);
+    try {
+      setNote({ text: t('revokedCount', { count: await runtime.revokeInvites() }) });
+    } catch (error) {
+      setNote({ text: error instanceof Error ? error.message : String(error), error: true });
+    }
+  };
+
+  return (
+    <section class="stack" aria-label={t('tools')}>
+      <div class="row">
+        <button type="button" onClick={() => setInviting(true)}>
+          {t('invite')}
+        </button>
+        {isController && (
+          <button type="button" onClick={() => setConfirmingRevoke(true)}>
+            {t('revokeInvites')}
+          </button>
+        )}
+      </div>
+      {note && (note.error ? <ErrorLine message={note.text} /> : <p role="status">{note.text}</p>)}
+      {inviting && (
+        <InviteDialog
+          flow={flow}
+          roles={isController ? ['customer', 'rep'] : ['rep']}
+          serverMail={capabilities?.serverMail ?? false}
+          withMailProgram={model.inviteWithMailProgram.value}
+          onWithMailProgram={model.setInviteWithMailProgram}
+          onClose={() => setInviting(false)}
+        />
+      )}
+      {confirmingRevoke && (
+        <ConfirmDialog
+          title={t('revokeConfirm')}
+          detail={t('revokeConfirmDetail')}
+          confirmLabel={t('revokeInvites')}
+          onCancel={() => setConfirmingRevoke(false)}
+          onConfirm={() => void revoke()}
+        />
+      )}
+    </section>
+  );
+}

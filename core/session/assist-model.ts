@@ -1,0 +1,70 @@
+import { signal, type ReadonlySignal } from '@preact/signals-core';
+import { createBrokerClient } from '../broker/client';
+import { isBrokerError } from '../broker/errors';
+import type { AssistPageBridge } from '../extension/assist-bridge';
+
+export type AssistPhase =
+  | { name: 'loading' }
+  | { name: 'invite-invalid' }
+  | { name: 'invite-expired' }
+  | { name: 'ended' }
+  | { name: 'error'; message: string }
+  | {
+      name: 'ready';
+      repName: string;
+      sessionNumber: string;
+      /** Is the Remote Support extension on this browser? */
+      extension: 'looking' | 'absent' | 'present';
+      handover: 'idle' | 'sending' | 'handed' | 'sign-in' | 'failed';
+      message?: string;
+    };
+
+/**
+ * The /assist page a colleague's invitation opens: checks the link, finds the extension and hands the
+ * invitation to it (the side panel joins as assistant); without the extension it explains what to do.
+ */
+export function createAssistModel(deps: { brokerUrl: string; invite: string | undefined; bridge: AssistPageBridge }) {
+  const phase = signal<AssistPhase>({ name: 'loading' });
+  const update = (patch: Partial<Extract<AssistPhase, { name: 'ready' }>>) => {
+    if (phase.value.name === 'ready') phase.value = { ...phase.value, ...patch };
+  };
+
+  return {
+    phase: phase as ReadonlySignal<AssistPhase>,
+
+    async load(): Promise<void> {
+      if (!deps.invite) return void (phase.value = { name: 'invite-invalid' });
+      try {
+        const { invite } = await createBrokerClient({ baseUrl: deps.brokerUrl }).checkInvite(deps.invite);
+        if (invite.role !== 'rep' || !invite.sessionNumber) return void (phase.value = { name: 'invite-invalid' });
+        phase.value = {
+          name: 'ready',
+          repName: invite.repName,
+          sessionNumber: invite.sessionNumber,
+          extension: 'looking',
+          handover: 'idle',
+        };
+      } catch (error) {
+        if (isBrokerError(error, 'invite_expired')) phase.value = { name: 'invite-expired' };
+        else if (isBrokerError(error, 'session_ended')) phase.value = { name: 'ended' };
+        else if (isBrokerError(error, 'invite_not_found') || isBrokerError(error, 'bad_request')) {
+          phase.value = { name: 'invite-invalid' };
+        } else phase.value = { name: 'error', message: error instanceof Error ? error.message : String(error) };
+        return;
+      }
+      update({ extension: (await deps.bridge.detect()) ? 'present' : 'absent' });
+    },
+
+    /** Runs in the click: the extension opens its side panel within the gesture. */
+    async assist(): Promise<void> {
+      const current = phase.value;
+      if (!deps.invite || current.name !== 'ready' || current.extension !== 'present') return;
+      update({ handover: 'sending', message: undefined });
+      const reply = await deps.bridge.handOver(deps.invite);
+      if (!reply.ok) update({ handover: 'failed', message: reply.message });
+      else update({ handover: reply.signedIn ? 'handed' : 'sign-in' });
+    },
+  };
+}
+
+export type AssistModel = ReturnType<typeof createAssistModel>;
