@@ -1,3 +1,5 @@
+// Installs Preact's signal tracking: the invite dialog re-renders as its flow's state changes.
+import '@preact/signals';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import * as v from 'valibot';
 import { getLocale, t } from '../../core/i18n';

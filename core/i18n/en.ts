@@ -74,8 +74,8 @@ export const en = {
   left: 'You left the session',
   inviteInvalid: 'This invitation link is not valid',
   inviteInvalidDetail: 'Check that you copied the whole link, or ask your representative for a new one.',
-  inviteExpired: 'This invitation has expired',
-  inviteExpiredDetail: 'Ask your representative for a new link.',
+  inviteExpired: 'This invitation is no longer valid',
+  inviteExpiredDetail: 'It has expired or was withdrawn. Ask your representative for a new link.',
   genericError: 'Something went wrong: {message}',
   tryAgain: 'Try again',
   // Invitations

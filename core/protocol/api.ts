@@ -109,10 +109,11 @@ export type MailLocale = v.InferOutput<typeof MailLocale>;
 export const InviteRole = v.picklist(['customer', 'rep']);
 export type InviteRole = v.InferOutput<typeof InviteRole>;
 
+/** Any address RFC 5322 allows in practice (O'Brien included), and no line breaks: it reaches mail headers. */
 export const EmailAddress = v.pipe(
   v.string(),
   v.trim(),
-  v.email('Please enter a valid email address'),
+  v.rfcEmail('Please enter a valid email address'),
   v.maxLength(254, 'An email address has at most 254 characters'),
 );
 

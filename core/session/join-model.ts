@@ -200,9 +200,10 @@ export function createJoinModel(deps: JoinModelDeps) {
     async leave(): Promise<void> {
       const current = phase.value;
       if (current.name !== 'in-session') return;
-      await current.runtime.leave().catch(() => undefined);
+      // Forget the place first: the customer may close the tab before the broker answers.
       deps.storage.removeItem(key);
       deps.storage.removeItem(WAIT_KEY);
+      await current.runtime.leave().catch(() => undefined);
       phase.value = { name: 'left' };
     },
   };

@@ -1,4 +1,4 @@
-import type { Browser } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpServer, type ReceivedMail, type TestSmtp } from '../helpers/smtp';
 import { clickByRole, fillByLabel, launchRepBrowser, waitForText } from './browser';
@@ -17,14 +17,22 @@ function linkIn(mail: ReceivedMail, kind: 'join' | 'assist'): string {
   return match[0];
 }
 
-async function inviteByDialog(panel: SidePanel, options: { role: 'Customer' | 'Rep'; email: string; withMailProgram: boolean }) {
-  await clickByRole(panel.page, 'button', 'Invite');
-  await clickByRole(panel.page, 'radio', options.role);
-  await fillByLabel(panel.page, 'Email address', options.email);
-  const box = panel.page.locator('::-p-aria([name="Send with my email program"][role="checkbox"])');
+/** Fills the invite dialog (in the panel or the popup) and clicks OK. */
+async function inviteByDialog(page: Page, options: { role?: 'Customer' | 'Rep'; email: string; withMailProgram: boolean }) {
+  if (options.role) await clickByRole(page, 'radio', options.role);
+  await fillByLabel(page, 'Email address', options.email);
+  const box = page.locator('::-p-aria([name="Send with my email program"][role="checkbox"])');
   const checked = await box.map((el) => (el as HTMLInputElement).checked).wait();
   if (checked !== options.withMailProgram) await box.click();
-  await clickByRole(panel.page, 'button', 'OK');
+  await clickByRole(page, 'button', 'OK');
+}
+
+async function openInviteDialog(
+  panel: SidePanel,
+  options: { role?: 'Customer' | 'Rep'; email: string; withMailProgram: boolean },
+) {
+  await clickByRole(panel.page, 'button', 'Invite');
+  await inviteByDialog(panel.page, options);
 }
 
 const closeDialog = (panel: SidePanel) => panel.page.locator('dialog ::-p-aria([name="Close"][role="button"])').click();
@@ -52,7 +60,7 @@ describe('invitations: email both ways, messenger text, Email on start, revoke, 
   it('the broker emails the customer; the customer joins with the link from the message', async () => {
     const { panel } = world;
     session = await panel.startSession();
-    await inviteByDialog(panel, { role: 'Customer', email: 'casey@example.com', withMailProgram: false });
+    await openInviteDialog(panel, { role: 'Customer', email: 'casey@example.com', withMailProgram: false });
     await panel.waitForText('Invitation sent to casey@example.com.');
     const mail = await smtp.waitForMessage((m) => m.to.includes('casey@example.com'));
     expect(mail.text).toContain(session.number);
@@ -80,7 +88,7 @@ describe('invitations: email both ways, messenger text, Email on start, revoke, 
   it('with "Send with my email program" the mailto link carries address, subject and body; no mail is sent', async () => {
     const { panel } = world;
     const before = smtp.messages.length;
-    await inviteByDialog(panel, { role: 'Customer', email: "o'brien+help@example.com", withMailProgram: true });
+    await openInviteDialog(panel, { role: 'Customer', email: "o'brien+help@example.com", withMailProgram: true });
     await panel.waitForText('Your email program should open');
     const href = await panel.page.$eval('[data-testid="mailto-link"]', (a) => a.getAttribute('href') ?? '');
     const url = new URL(href);
@@ -120,7 +128,7 @@ describe('invitations: email both ways, messenger text, Email on start, revoke, 
     const invitesBefore = await countInvites();
 
     await smtp.stop();
-    await inviteByDialog(panel, { role: 'Customer', email: 'dana@example.com', withMailProgram: false });
+    await openInviteDialog(panel, { role: 'Customer', email: 'dana@example.com', withMailProgram: false });
     await panel.waitForText('The invitation was not sent.');
     await panel.page.locator('::-p-aria([name="Use my email program instead"][role="button"])').wait();
     expect(await countInvites()).toBe(invitesBefore);
@@ -136,10 +144,17 @@ describe('invitations: email both ways, messenger text, Email on start, revoke, 
 
   it('a colleague joins as assistant from an emailed rep invitation, sees the screen and chat, has no control', async () => {
     const { panel } = world;
-    await inviteByDialog(panel, { role: 'Rep', email: COLLEAGUE.email, withMailProgram: false });
+    await openInviteDialog(panel, { role: 'Rep', email: COLLEAGUE.email, withMailProgram: false });
     await panel.waitForText(`Invitation sent to ${COLLEAGUE.email}.`);
     await closeDialog(panel);
     const mail = await smtp.waitForMessage((m) => m.to.includes(COLLEAGUE.email));
+
+    // Without the extension, the page says how to assist instead.
+    const noExtension = await world.customerBrowser.newPage();
+    await noExtension.goto(linkIn(mail, 'assist'));
+    await waitForText(noExtension, 'To assist, install the Remote Support extension and sign in');
+    await waitForText(noExtension, `type ${session.number}`);
+    await noExtension.close();
 
     const assistPage = await colleague.newPage();
     await assistPage.goto(linkIn(mail, 'assist'));
@@ -210,8 +225,7 @@ describe('invitations: email both ways, messenger text, Email on start, revoke, 
   it('the popup invites a colleague to the current session', async () => {
     const popup = await openPopup(world.repBrowser, world.extensionId);
     await clickByRole(popup, 'button', 'Invite a colleague');
-    await fillByLabel(popup, 'Email address', 'sam@example.com');
-    await clickByRole(popup, 'button', 'OK');
+    await inviteByDialog(popup, { email: 'sam@example.com', withMailProgram: true });
     await waitForText(popup, 'Your email program should open');
     const href = await popup.$eval('[data-testid="mailto-link"]', (a) => a.getAttribute('href') ?? '');
     expect(new URL(href).searchParams.get('body')).toMatch(/\/assist#[A-Za-z0-9_-]+/);
@@ -226,9 +240,11 @@ describe('invitations: email both ways, messenger text, Email on start, revoke, 
     await panel.waitForText('Invitations revoked:');
     const { joinUrl } = await panel.sessionInfo();
     expect(joinUrl).not.toBe(oldLink);
-    const customer = await JoinPage.open(world.customerBrowser, oldLink);
-    await customer.waitForText('This invitation has expired');
-    await customer.page.close();
+    // A new customer (a fresh profile: earlier customers' pages remember their places in the session).
+    const newcomer = await world.customerBrowser.createBrowserContext();
+    const customer = await JoinPage.open(newcomer, oldLink);
+    await customer.waitForText('This invitation is no longer valid');
+    await newcomer.close();
   });
 
   it('"Email" beside Start session opens the customer invitation at once; unchecked it does not', async () => {

@@ -37,8 +37,10 @@ describe('joining by number on the support site', () => {
     const { panel } = world;
     await panel.waitForText('Dana Customer wants to join');
     // The customer's page had focus, not the panel: a desktop notification with Admit and Decline.
-    const notifications = await panel.page.evaluate(() => chrome.notifications.getAll());
-    expect(Object.keys(notifications).some((id) => id.startsWith('knock:'))).toBe(true);
+    await panel.page.waitForFunction(
+      async () => Object.keys(await chrome.notifications.getAll()).some((id) => id.startsWith('knock:')),
+      { polling: 50 },
+    );
 
     await elsewhere.close();
     await clickByRole(panel.page, 'button', 'Admit');

@@ -70,15 +70,16 @@ describe('links and peers that must not get in', () => {
     expect(await page.page.$('#name')).toBeNull();
     const mangled = await JoinPage.open(browser, `${broker.url}/join#not a token`);
     await mangled.waitForText('This invitation link is not valid');
+    // No link at all: the support site's join-by-number form.
     const bare = await JoinPage.open(browser, `${broker.url}/`);
-    await bare.waitForText('Open the link your representative sent you');
+    await bare.waitForText('Enter the session number your representative gave you');
   });
 
   it('explains an expired link', async () => {
     const { session } = await api('/api/sessions', {}, repToken);
     clock += 25 * 3_600_000; // invites live 24 hours
     const page = await JoinPage.open(browser, session.joinUrl);
-    await page.waitForText('This invitation has expired');
+    await page.waitForText('This invitation is no longer valid');
     await page.waitForText('Ask your representative for a new link.');
   });
 

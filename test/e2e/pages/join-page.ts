@@ -5,7 +5,7 @@ import { clickByRole, fillByLabel, observe, waitForText } from '../browser';
 export class JoinPage {
   constructor(readonly page: Page) {}
 
-  static async open(browser: Browser, url: string): Promise<JoinPage> {
+  static async open(browser: Pick<Browser, 'newPage'>, url: string): Promise<JoinPage> {
     const page = observe(await browser.newPage(), 'customer');
     await page.goto(url);
     return new JoinPage(page);

@@ -95,7 +95,7 @@ describe('email sent by the broker', () => {
     const mail = await smtp.waitForMessage((m) => m.to.includes('kolya@example.com'));
     expect(mail.subject).toBe('Rita Rep просит вас помочь в сеансе поддержки');
     expect(mail.text).toContain(`введите номер сеанса ${groupSessionNumber(session.number)}`);
-    expect(mail.text).toContain('«Assist in a session»');
+    expect(mail.text).toContain('«Помочь в сеансе»');
     expect(mail.text).toContain(res.body.invite.url);
     expect(res.body.invite.url).toMatch(new RegExp(`^${broker.url}/assist#`));
   });
