@@ -97,6 +97,8 @@ export const SessionDetail = v.object({
   self: v.optional(Self),
   /** For the session's reps: customers waiting to be admitted right now (later ones arrive as events). */
   knocks: v.optional(v.array(Knock)),
+  /** The customer the controller is helping now (null: nobody chosen yet). */
+  activeCustomerId: v.optional(v.nullable(OpaqueId)),
 });
 export type SessionDetail = v.InferOutput<typeof SessionDetail>;
 
@@ -246,6 +248,10 @@ export const CancelWaitRequest = v.object({ waitToken: JoinByNumberResponse.entr
 export const DecideWaitRequest = v.object({ waitId: OpaqueId });
 export type DecideWaitRequest = v.InferInput<typeof DecideWaitRequest>;
 
+/** POST /api/sessions/:id/active-customer (controller only): help this customer now; every share stops. */
+export const SetActiveCustomerRequest = v.object({ participantId: OpaqueId });
+export type SetActiveCustomerRequest = v.InferInput<typeof SetActiveCustomerRequest>;
+
 /** Every error the broker returns has this body, with a 4xx status. */
 export const ApiErrorBody = v.object({ error: v.object({ code: v.string(), message: v.string() }) });
 export type ApiErrorBody = v.InferOutput<typeof ApiErrorBody>;
@@ -265,4 +271,8 @@ export const ErrorCode = {
   conflict: 'conflict',
   mailFailed: 'mail_failed',
   waitExpired: 'wait_expired',
+  /** The rep already helps as many customers as the admin allows (maxCustomers). */
+  sessionFull: 'session_full',
+  /** A single-mode rep already has a live session. */
+  singleSession: 'single_session',
 } as const;

@@ -18,12 +18,19 @@ export const SessionEvent = v.variant('type', [
   v.object({ ...base, type: v.literal('session-ended') }),
   /** A customer on the support site asks to join by number (reps only see these). */
   v.object({ ...base, type: v.literal('knock'), knock: Knock }),
+  /**
+   * The controller now helps this customer (null: nobody). Every participant stops any share it runs:
+   * a switch means the old screen is no longer the subject.
+   */
+  v.object({ ...base, type: v.literal('active-customer'), participantId: v.nullable(OpaqueId) }),
+  /** A customer was turned away because the rep is at maxCustomers (reps only). */
+  v.object({ ...base, type: v.literal('customer-refused'), name: v.string() }),
   /** The knock is over: admitted, declined, cancelled by the customer, or timed out (reps only). */
   v.object({ ...base, type: v.literal('knock-ended'), waitId: OpaqueId, outcome: KnockOutcome }),
 ]);
 
 /** Event types only the session's reps receive: customers never learn who else knocked. */
-export const repOnlyEventTypes: ReadonlySet<string> = new Set(['knock', 'knock-ended']);
+export const repOnlyEventTypes: ReadonlySet<string> = new Set(['knock', 'knock-ended', 'customer-refused']);
 export type SessionEvent = v.InferOutput<typeof SessionEvent>;
 export type SessionEventType = SessionEvent['type'];
 
