@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { IceServer } from '../core/protocol';
+import { DEFAULT_MAX_CUSTOMERS, MAX_CUSTOMERS_LIMIT } from './limits';
 
 /** Broker settings, read once at start from the environment. */
 export interface Config {
@@ -25,6 +26,8 @@ export interface Config {
   joinByNumberLimit: number;
   /** Join-by-number attempts per session number per minute. */
   joinByNumberPerNumberLimit: number;
+  /** Site default of a rep's maxCustomers, for reps added without --max-customers (and the first admin). */
+  maxCustomers: number;
 }
 
 export class ConfigError extends Error {
@@ -51,6 +54,7 @@ export function loadConfig(env: Env = process.env): Config {
     knockTtlMs: integer(env, 'KNOCK_TTL_SECONDS', 300, 1, 86_400) * 1000,
     joinByNumberLimit: integer(env, 'JOIN_BY_NUMBER_LIMIT', 10, 1, 1_000_000),
     joinByNumberPerNumberLimit: integer(env, 'JOIN_BY_NUMBER_PER_NUMBER_LIMIT', 10, 1, 1_000_000),
+    maxCustomers: integer(env, 'MAX_CUSTOMERS', DEFAULT_MAX_CUSTOMERS, 1, MAX_CUSTOMERS_LIMIT),
   };
 }
 

@@ -8,12 +8,14 @@ import {
   OpaqueId,
   RevokeInvitesRequest,
   SessionNumber,
+  SetActiveCustomerRequest,
 } from '../../core/protocol';
 import type { BrokerContext } from '../context';
 import { createSession, endSession, leaveSession, listSessions, sessionDetail } from '../sessions/lifecycle';
 import { checkInvite, createInvite, joinByInvite, listInvites, revokeInvites } from '../sessions/invites';
 import { assistByInvite, assistByNumber, type AssistResult } from '../sessions/assist';
 import { admitWait, declineWait } from '../sessions/waits';
+import { setActiveCustomer } from '../sessions/activeCustomer';
 import { parse } from './errors';
 import { callerOf, repOf, requireCaller, requireRep } from './authenticate';
 
@@ -60,6 +62,12 @@ export function sessionsRouter(ctx: BrokerContext): Router {
     const id = sessionId(req.params);
     declineWait(ctx, callerOf(res), id, parse(DecideWaitRequest, req.body).waitId);
     res.json({ ok: true });
+  });
+
+  router.post('/sessions/:id/active-customer', requireCaller(ctx), (req, res) => {
+    const id = sessionId(req.params);
+    const { participantId } = parse(SetActiveCustomerRequest, req.body);
+    res.json({ ok: true, ...setActiveCustomer(ctx, callerOf(res), id, participantId) });
   });
 
   router.post('/sessions/:id/leave', requireCaller(ctx), (req, res) => {

@@ -16,9 +16,14 @@ import { inviteMailText, mailtoUrl } from '../mail/templates';
 import { MailError } from '../mail/mailer';
 import { actorName, type Caller } from './caller';
 import { activeStanding, requireController, standing } from './access';
+import { claimActiveCustomer } from './activeCustomer';
 import { assistUrl, joinUrl, participantView, selfView, sessionLink, sessionLinkToken, sessionView, siteUrl } from './views';
 
 export { mailtoUrl } from '../mail/templates';
+
+/** What a customer over the rep's maxCustomers reads on the join page. */
+export const SESSION_FULL =
+  'The representative is already helping as many customers as they can. Please try again in a few minutes.';
 
 export const INVITE_NO_LONGER_VALID = 'This invitation is no longer valid. Ask your representative for a new link.';
 
@@ -220,7 +225,9 @@ export function joinByInvite(ctx: BrokerContext, inviteToken: string, name: stri
 
 /**
  * Puts a customer into a live session: the participant, its `participant-joined` event and the audit
- * entry, at once. `extra` runs inside the same commit (e.g. closing the knock that led here).
+ * entry, at once. `extra` runs inside the same commit (e.g. closing the knock that led here). The first
+ * customer of a session with nobody active becomes the active customer in that commit too. Over the
+ * controller's maxCustomers: 409 session_full, and nothing of the join stays (not `extra` either).
  */
 export function addCustomer(
   ctx: BrokerContext,
@@ -228,10 +235,9 @@ export function addCustomer(
   name: string,
   tokenHash: string,
   detail: Record<string, unknown>,
-  options: { id?: string; extra?: (participant: ParticipantRow) => void } = {},
+  options: { id?: string; actor?: string; extra?: (participant: ParticipantRow) => void } = {},
 ): ParticipantRow {
   const { store, bus } = ctx;
-  admitCustomer(ctx, session);
   const now = ctx.now();
   const participant: ParticipantRow = {
     id: options.id ?? newId(),
@@ -244,10 +250,13 @@ export function addCustomer(
     joinedAt: now,
     leftAt: null,
   };
-  bus.commit(() => {
+  // Count and insert in one transaction: two customers arriving together cannot both take the last place.
+  const admitted = bus.commit(() => {
+    if (!admitCustomer(ctx, session, name, detail, options.actor)) return false;
     store.insertParticipant(participant);
     bus.append(session.id, 'participant-joined', { participant: participantView(participant) });
     options.extra?.(participant);
+    claimActiveCustomer(ctx, session.id, participant.id);
     store.audit({
       at: now,
       actor: `participant:${participant.id}`,
@@ -255,12 +264,43 @@ export function addCustomer(
       sessionId: session.id,
       detail: { ...detail, role: 'customer' },
     });
+    return true;
   });
+  // Thrown after the commit, so the refusal's event and audit entry stay.
+  if (!admitted) throw new ApiError(409, ErrorCode.sessionFull, SESSION_FULL);
   return participant;
 }
 
 /**
- * Seam for the rep's `maxCustomers` (design: "Several customers per session up to the rep's
- * maxCustomers"). Not enforced yet: the active-customer feature defines who counts.
+ * The rep's `maxCustomers` (design: "Several customers per session up to the rep's maxCustomers"):
+ * customers in the session who have not left, counted against the controller's limit. A refusal is
+ * recorded (audit) and told to the session's reps (`customer-refused`); false means "refuse".
+ * Runs inside the caller's commit.
  */
-function admitCustomer(_ctx: BrokerContext, _session: SessionRow): void {}
+function admitCustomer(
+  ctx: BrokerContext,
+  session: SessionRow,
+  name: string,
+  detail: Record<string, unknown>,
+  actor = 'customer',
+): boolean {
+  const limit = customerLimit(ctx, session);
+  const customers = ctx.store.countCurrentCustomers(session.id);
+  if (customers < limit) return true;
+  ctx.bus.append(session.id, 'customer-refused', { name });
+  ctx.store.audit({
+    at: ctx.now(),
+    actor,
+    action: 'customer-refused',
+    sessionId: session.id,
+    detail: { ...detail, customers, maxCustomers: limit },
+  });
+  return false;
+}
+
+/** The limit of whoever controls the session now (read fresh: the admin may have changed it). */
+function customerLimit(ctx: BrokerContext, session: SessionRow): number {
+  const controller = ctx.store.listParticipants(session.id).find((p) => p.role === 'controller' && p.leftAt === null);
+  const rep = ctx.store.findRepById(controller?.repId ?? session.controllerRepId);
+  return rep?.maxCustomers ?? 0;
+}

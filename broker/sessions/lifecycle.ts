@@ -1,10 +1,12 @@
 import type { CreateSessionResponse, SessionDetail, Session } from '../../core/protocol';
+import { ErrorCode, groupSessionNumber } from '../../core/protocol';
 import type { ParticipantRow, RepRow, SessionRow } from '../store';
 import type { BrokerContext } from '../context';
-import { conflict } from '../api/errors';
+import { ApiError, conflict } from '../api/errors';
 import { hashToken, newId, newPeerId, newSessionNumber, sameHash } from '../auth/tokens';
 import { actorName, type Caller } from './caller';
 import { activeStanding, requireController, standing } from './access';
+import { releaseActiveCustomer } from './activeCustomer';
 import { participantView, repPeerToken, selfView, sessionLink, sessionLinkToken, sessionView } from './views';
 
 /** A rep starts a session: the session, the rep as controller, its customer link and the first event, at once. */
@@ -28,6 +30,7 @@ export function createSession(ctx: BrokerContext, rep: RepRow): CreateSessionRes
   controller.tokenHash = hashToken(peerToken);
 
   const session = bus.commit(() => {
+    refuseSecondSession(ctx, rep);
     const row: SessionRow = {
       id: sessionId,
       number: uniqueLiveNumber(ctx),
@@ -36,6 +39,7 @@ export function createSession(ctx: BrokerContext, rep: RepRow): CreateSessionRes
       createdAt: now,
       endedAt: null,
       linkInviteId,
+      activeCustomerId: null,
     };
     store.insertSession(row);
     store.insertParticipant(controller);
@@ -56,6 +60,18 @@ export function createSession(ctx: BrokerContext, rep: RepRow): CreateSessionRes
     return row;
   });
   return { session: sessionView(session, sessionLink(ctx, session)), self: selfView(ctx, controller, peerToken) };
+}
+
+/** Single-session mode: a rep in control of a live session may not start another (inside the create commit). */
+function refuseSecondSession(ctx: BrokerContext, rep: RepRow): void {
+  if (rep.mode !== 'single') return;
+  const live = ctx.store.listLiveSessionsControlledBy(rep.id)[0];
+  if (!live) return;
+  throw new ApiError(
+    409,
+    ErrorCode.singleSession,
+    `You already have a live session (${groupSessionNumber(live.number)}). End it before starting another, or switch to it.`,
+  );
 }
 
 /** Session numbers are short enough to collide; the partial unique index backs this check. */
@@ -92,6 +108,7 @@ export function sessionDetail(ctx: BrokerContext, caller: Caller, sessionId: str
     session: sessionView(session, link),
     participants: ctx.store.listParticipants(session.id).map(participantView),
     lastSeq: ctx.bus.lastSeq(session.id),
+    activeCustomerId: session.activeCustomerId,
     ...(self ? { self } : {}),
     ...(knocks ? { knocks } : {}),
   };
@@ -118,6 +135,7 @@ export function leaveSession(ctx: BrokerContext, caller: Caller, sessionId: stri
   ctx.bus.commit(() => {
     ctx.store.markParticipantLeft(current.id, now);
     ctx.bus.append(sessionId, 'participant-left', { participantId: current.id });
+    releaseActiveCustomer(ctx, sessionId, current.id);
     ctx.store.audit({
       at: now,
       actor: actorName(caller),

@@ -86,6 +86,7 @@ export function admitWait(ctx: BrokerContext, caller: Caller, sessionId: string,
     { via: 'number', waitId },
     {
       id: participantId,
+      actor: actorName(caller),
       extra: () => {
         // Inside the same commit: if someone decided meanwhile, nothing of this admission stays.
         if (!ctx.store.decideWait(wait.id, 'admitted', now, participantId)) throw conflict('This customer was already answered');

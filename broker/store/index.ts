@@ -7,6 +7,7 @@ export type {
   StoredEvent,
   AuditEntry,
   RepMode,
+  RepChanges,
   WaitRow,
   WaitStatusValue,
 } from './types';

@@ -103,6 +103,10 @@ export const migrations: readonly string[] = [
   CREATE INDEX waits_session ON waits(session_id);
   CREATE INDEX waits_waiting ON waits(expires_at) WHERE status = 'waiting';
   `,
+  // 3: the customer the controller is helping now (several customers per session).
+  `
+  ALTER TABLE sessions ADD COLUMN active_customer_id TEXT;
+  `,
 ];
 
 /** Brings the schema up to date; refuses a database written by a newer broker. */

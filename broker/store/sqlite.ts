@@ -7,6 +7,7 @@ import {
   type AuditEntry,
   type InviteRow,
   type ParticipantRow,
+  type RepChanges,
   type RepRow,
   type SessionRow,
   type StoredEvent,
@@ -66,6 +67,7 @@ function toSession(r: Row): SessionRow {
     createdAt: num(r.created_at),
     endedAt: nullableNum(r.ended_at),
     linkInviteId: nullableStr(r.link_invite_id),
+    activeCustomerId: nullableStr(r.active_customer_id),
   };
 }
 
@@ -178,6 +180,20 @@ export class SqliteStore implements Store {
     return this.get('SELECT 1 FROM reps WHERE is_admin = 1 LIMIT 1') !== undefined;
   }
 
+  updateRep(id: string, changes: RepChanges): void {
+    const columns: [string, unknown][] = [];
+    if (changes.name !== undefined) columns.push(['name', changes.name]);
+    if (changes.maxCustomers !== undefined) columns.push(['max_customers', changes.maxCustomers]);
+    if (changes.mode !== undefined) columns.push(['mode', changes.mode]);
+    if (columns.length === 0) return;
+    // Column names are our own constants; values are bound.
+    this.run(
+      `UPDATE reps SET ${columns.map(([column]) => `${column} = ?`).join(', ')} WHERE id = ?`,
+      ...columns.map(([, value]) => value),
+      id,
+    );
+  }
+
   insertRepToken(token: { tokenHash: string; repId: string; createdAt: number }): void {
     this.run(
       'INSERT INTO rep_tokens (token_hash, rep_id, created_at) VALUES (?, ?, ?)',
@@ -202,8 +218,8 @@ export class SqliteStore implements Store {
 
   insertSession(s: SessionRow): void {
     this.run(
-      `INSERT INTO sessions (id, number, controller_rep_id, status, created_at, ended_at, link_invite_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO sessions (id, number, controller_rep_id, status, created_at, ended_at, link_invite_id, active_customer_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       s.id,
       s.number,
       s.controllerRepId,
@@ -211,6 +227,7 @@ export class SqliteStore implements Store {
       s.createdAt,
       s.endedAt,
       s.linkInviteId,
+      s.activeCustomerId,
     );
   }
 
@@ -234,6 +251,20 @@ export class SqliteStore implements Store {
 
   listSessionIdsOfRep(repId: string): string[] {
     return this.all('SELECT DISTINCT session_id FROM participants WHERE rep_id = ?', repId).map((r) => str(r.session_id));
+  }
+
+  listLiveSessionsControlledBy(repId: string): SessionRow[] {
+    return this.all(
+      `SELECT DISTINCT sessions.* FROM sessions JOIN participants ON participants.session_id = sessions.id
+       WHERE participants.rep_id = ? AND participants.role = 'controller' AND participants.left_at IS NULL
+         AND sessions.status = 'live'
+       ORDER BY sessions.created_at DESC, sessions.rowid DESC`,
+      repId,
+    ).map(toSession);
+  }
+
+  setActiveCustomer(sessionId: string, participantId: string | null): void {
+    this.run('UPDATE sessions SET active_customer_id = ? WHERE id = ?', participantId, sessionId);
   }
 
   endSession(id: string, at: number): void {
@@ -286,6 +317,15 @@ export class SqliteStore implements Store {
 
   listParticipants(sessionId: string): ParticipantRow[] {
     return this.all('SELECT * FROM participants WHERE session_id = ? ORDER BY joined_at, rowid', sessionId).map(toParticipant);
+  }
+
+  countCurrentCustomers(sessionId: string): number {
+    return num(
+      this.get(
+        "SELECT COUNT(*) AS n FROM participants WHERE session_id = ? AND role = 'customer' AND left_at IS NULL",
+        sessionId,
+      )!.n,
+    );
   }
 
   markParticipantLeft(id: string, at: number): void {

@@ -14,6 +14,8 @@ export interface Store {
   findRepById(id: string): RepRow | undefined;
   findRepByEmail(email: string): RepRow | undefined;
   hasAdmin(): boolean;
+  /** Changes a rep's admin-set fields; the others stay as they are. */
+  updateRep(id: string, changes: RepChanges): void;
 
   insertRepToken(token: { tokenHash: string; repId: string; createdAt: number }): void;
   /** The rep owning a token that has not been revoked. */
@@ -29,6 +31,10 @@ export interface Store {
   listSessionIdsOfRep(repId: string): string[];
   /** Marks the session ended, every participant left, every invite revoked. */
   endSession(id: string, at: number): void;
+  /** Live sessions where the rep is the controller (and has not left), newest first. */
+  listLiveSessionsControlledBy(repId: string): SessionRow[];
+  /** Records the customer the controller helps now (null: nobody). */
+  setActiveCustomer(sessionId: string, participantId: string | null): void;
 
   insertParticipant(participant: ParticipantRow): void;
   findParticipant(id: string): ParticipantRow | undefined;
@@ -37,6 +43,8 @@ export interface Store {
   /** The rep's participant entries in a session, the current one (not left) first. */
   findRepParticipants(sessionId: string, repId: string): ParticipantRow[];
   listParticipants(sessionId: string): ParticipantRow[];
+  /** Customers in the session who have not left. */
+  countCurrentCustomers(sessionId: string): number;
   markParticipantLeft(id: string, at: number): void;
   setParticipantTokenHash(id: string, tokenHash: string): void;
 
@@ -87,6 +95,9 @@ export interface RepRow {
   createdAt: number;
 }
 
+/** What `set-rep` may change. */
+export type RepChanges = Partial<Pick<RepRow, 'name' | 'maxCustomers' | 'mode'>>;
+
 export interface SessionRow {
   id: string;
   number: string;
@@ -96,6 +107,8 @@ export interface SessionRow {
   endedAt: number | null;
   /** The invite behind the session's customer link (re-derivable, see auth/tokens.ts). */
   linkInviteId: string | null;
+  /** The customer the controller is helping now; null when nobody is chosen. */
+  activeCustomerId: string | null;
 }
 
 export interface ParticipantRow {

@@ -147,7 +147,10 @@ export function createRepModel(deps: RepModelDeps) {
 
   // Another extension page signed in or out: follow it (our own sign-in finds nothing to do by then).
   deps.settings.onChanged((keys) => {
-    if (keys.includes(deps.settings.keys.pendingAssist)) void guarded(assistPending);
+    // Only when something is pending: taking it changes the key again, and that echo must not wipe an error.
+    if (keys.includes(deps.settings.keys.pendingAssist)) {
+      void deps.settings.pendingAssist().then((pending) => pending && guarded(assistPending));
+    }
     if (!keys.includes(deps.settings.keys.auth)) return;
     void guarded(async () => {
       const a = await deps.settings.auth();

@@ -95,4 +95,34 @@ describe('rep model', () => {
     expect(model.phase.value).toBe('signed-out');
     expect(model.error.value).toBe('Email or password is incorrect');
   });
+
+  it('joins as assistant from a session number the popup left for it, and resumes that session after a reload', async () => {
+    const controller = panel();
+    await controller.model.signIn(broker.url, rep.email, rep.password);
+    await controller.model.startSession();
+    const { number } = controller.model.runtime.value!.session.value;
+
+    const colleague = await broker.addRep({ name: 'Alex' });
+    const assistant = panel();
+    await assistant.model.signIn(broker.url, colleague.email, colleague.password);
+    await createSettings(assistant.storage).setPendingAssist({ kind: 'number', number });
+    while (assistant.model.runtime.value?.self.role !== 'assistant') await new Promise((r) => setTimeout(r, 10));
+    expect(assistant.model.runtime.value.session.value.number).toBe(number);
+    expect(await createSettings(assistant.storage).pendingAssist()).toBeUndefined();
+    expect(await createSettings(assistant.storage).currentSession()).toMatchObject({ number, role: 'assistant' });
+    assistant.model.runtime.value.dispose();
+
+    const reopened = panel(assistant.storage, assistant.db);
+    await reopened.model.load();
+    expect(reopened.model.runtime.value?.self.role).toBe('assistant');
+  });
+
+  it('says why an assist failed', async () => {
+    const { model, storage } = panel();
+    await model.signIn(broker.url, rep.email, rep.password);
+    await createSettings(storage).setPendingAssist({ kind: 'number', number: '100000000' });
+    while (!model.error.value) await new Promise((r) => setTimeout(r, 10));
+    expect(model.error.value).toMatch(/no session with this number/);
+    expect(model.phase.value).toBe('idle');
+  });
 });
