@@ -5,7 +5,8 @@ import { parseArgs } from 'node:util';
 import * as v from 'valibot';
 import { ConfigError, loadConfig } from './config';
 import { createBroker } from './server';
-import { createRep, ensureAdmin } from './reps';
+import { createRep, ensureAdmin, UnknownRepError, updateRep } from './reps';
+import { MAX_CUSTOMERS_LIMIT } from './limits';
 import { DuplicateEmailError, openSqliteStore } from './store';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -17,10 +18,14 @@ Commands:
   add-rep    Add a rep; the password is read from the first line of stdin
                --email E --name N [--admin] [--acd] [--max-customers K] [--mode single|multi]
              e.g. echo 'a-long-password' | npm run admin -- add-rep --email ann@example.com --name Ann
+             Without --max-customers the rep gets MAX_CUSTOMERS (default 5); without --mode, single.
+  set-rep    Change an existing rep; give at least one of the options
+               --email E [--max-customers K] [--mode single|multi] [--name N]
+             e.g. npm run admin -- set-rep --email ann@example.com --max-customers 3 --mode multi
 
 Configuration comes from the environment: PORT, HOST, DATA_DIR, PUBLIC_URL, ICE_SERVERS,
 ADMIN_EMAIL, ADMIN_PASSWORD, INVITE_TTL_HOURS, PEER_CONCURRENT_LIMIT, ALLOWED_ORIGINS, SMTP_URL,
-MAIL_FROM, KNOCK_TTL_SECONDS, JOIN_BY_NUMBER_LIMIT, JOIN_BY_NUMBER_PER_NUMBER_LIMIT.`;
+MAIL_FROM, KNOCK_TTL_SECONDS, JOIN_BY_NUMBER_LIMIT, JOIN_BY_NUMBER_PER_NUMBER_LIMIT, MAX_CUSTOMERS.`;
 
 /** A failure the user can fix: printed without a stack trace. */
 class UsageError extends Error {}
@@ -28,7 +33,7 @@ class UsageError extends Error {}
 async function serve(): Promise<void> {
   const config = loadConfig(process.env);
   const broker = await createBroker(config);
-  const admin = await ensureAdmin(broker.store, config.adminEmail, config.adminPassword);
+  const admin = await ensureAdmin(broker.store, config.adminEmail, config.adminPassword, config.maxCustomers);
 
   console.log(`Broker listening on ${broker.url}`);
   if (broker.publicUrl !== broker.url) console.log(`Public URL: ${broker.publicUrl}`);
@@ -84,25 +89,27 @@ async function addRep(args: string[]): Promise<void> {
     throw new UsageError(`${(error as Error).message}\n\n${USAGE}`);
   }
   if (!values.email || !values.name) throw new UsageError(`add-rep needs --email and --name\n\n${USAGE}`);
-  const maxCustomers = values['max-customers'];
-  if (maxCustomers !== undefined && !/^\d+$/.test(maxCustomers)) throw new UsageError('--max-customers must be a whole number');
-  if (values.mode !== undefined && values.mode !== 'single' && values.mode !== 'multi') {
-    throw new UsageError('--mode must be single or multi');
-  }
+  const maxCustomers = maxCustomersOption(values['max-customers']);
+  const mode = modeOption(values.mode);
 
   const password = await readFirstLine();
   const config = loadConfig(process.env);
   const store = openSqliteStore(config.dataDir);
   try {
-    const rep = await createRep(store, {
-      email: values.email,
-      name: values.name,
-      password,
-      isAdmin: values.admin,
-      isAgent: values.acd,
-      ...(maxCustomers === undefined ? {} : { maxCustomers: Number(maxCustomers) }),
-      ...(values.mode === undefined ? {} : { mode: values.mode as 'single' | 'multi' }),
-    });
+    const rep = await createRep(
+      store,
+      {
+        email: values.email,
+        name: values.name,
+        password,
+        isAdmin: values.admin,
+        isAgent: values.acd,
+        ...(maxCustomers === undefined ? {} : { maxCustomers }),
+        ...(mode === undefined ? {} : { mode }),
+      },
+      Date.now(),
+      config.maxCustomers,
+    );
     const flags = [rep.isAdmin && 'admin', rep.isAgent && 'WebACD agent'].filter(Boolean).join(', ');
     console.log(
       `Added rep ${rep.email} (${rep.name})${flags ? `, ${flags}` : ''}, up to ${rep.maxCustomers} customers, ${rep.mode}-session mode`,
@@ -114,6 +121,66 @@ async function addRep(args: string[]): Promise<void> {
   } finally {
     store.close();
   }
+}
+
+async function setRep(args: string[]): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      options: {
+        email: { type: 'string' },
+        name: { type: 'string' },
+        'max-customers': { type: 'string' },
+        mode: { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${USAGE}`);
+  }
+  if (!values.email) throw new UsageError(`set-rep needs --email\n\n${USAGE}`);
+  const maxCustomers = maxCustomersOption(values['max-customers']);
+  const mode = modeOption(values.mode);
+  if (maxCustomers === undefined && mode === undefined && values.name === undefined) {
+    throw new UsageError('Nothing to change: give --max-customers, --mode or --name');
+  }
+
+  const config = loadConfig(process.env);
+  const store = openSqliteStore(config.dataDir);
+  try {
+    const { before, after, changes } = updateRep(store, values.email, {
+      ...(maxCustomers === undefined ? {} : { maxCustomers }),
+      ...(mode === undefined ? {} : { mode }),
+      ...(values.name === undefined ? {} : { name: values.name }),
+    });
+    const said: string[] = [];
+    if (changes.name !== undefined) said.push(`name ${before.name} → ${after.name}`);
+    if (changes.maxCustomers !== undefined) said.push(`max customers ${before.maxCustomers} → ${after.maxCustomers}`);
+    if (changes.mode !== undefined) said.push(`mode ${before.mode} → ${after.mode}`);
+    console.log(`Updated rep ${after.email}: ${said.join(', ')}`);
+  } catch (error) {
+    if (error instanceof UnknownRepError) throw new UsageError(error.message);
+    if (error instanceof v.ValiError) throw new UsageError(error.issues[0]?.message ?? 'Invalid value');
+    throw error;
+  } finally {
+    store.close();
+  }
+}
+
+function maxCustomersOption(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > MAX_CUSTOMERS_LIMIT) {
+    throw new UsageError(`--max-customers must be a whole number from 1 to ${MAX_CUSTOMERS_LIMIT}, got "${raw}"`);
+  }
+  return n;
+}
+
+function modeOption(raw: string | undefined): 'single' | 'multi' | undefined {
+  if (raw === undefined) return undefined;
+  if (raw !== 'single' && raw !== 'multi') throw new UsageError(`--mode must be single or multi, got "${raw}"`);
+  return raw;
 }
 
 /** The password: the first line of stdin, so `echo secret | … add-rep …` works; prompts on a terminal. */
@@ -135,6 +202,8 @@ async function main(argv: string[]): Promise<void> {
       return serve();
     case 'add-rep':
       return addRep(args);
+    case 'set-rep':
+      return setRep(args);
     case undefined:
     case 'help':
     case '--help':

@@ -8,27 +8,50 @@ const roleLabel: Record<Role, MessageKey> = {
   customer: 'roleCustomer',
 };
 
+const stateLabel: Record<LinkState, MessageKey> = {
+  connected: 'connected',
+  connecting: 'connecting',
+  reconnecting: 'reconnectingState',
+  offline: 'offline',
+  left: 'leftState',
+};
+
 interface Props {
-  participants: Participant[];
+  participants: readonly Participant[];
   selfId: string;
   linkStates: ReadonlyMap<string, LinkState>;
+  /** Who is sharing a screen right now (self included). */
+  sharing: ReadonlySet<string>;
+  activeCustomerId?: string | null;
+  /** The controller picks the customer to help by their name; absent for everyone else. */
+  onSelectCustomer?(participantId: string): void;
 }
 
-export function ParticipantList({ participants, selfId, linkStates }: Props) {
+/** Everyone in the session: role, connection state, what they share, and (controller) whom to help. */
+export function ParticipantList({ participants, selfId, linkStates, sharing, activeCustomerId, onSelectCustomer }: Props) {
   return (
     <section class="card" aria-label={t('participants')}>
       <h3>{t('participants')}</h3>
       <ul class="participants">
         {participants.map((p) => {
           const state = p.id === selfId ? 'connected' : (linkStates.get(p.id) ?? 'offline');
+          const active = p.role === 'customer' && p.id === activeCustomerId;
+          const name = `${p.name}${p.id === selfId ? ` ${t('you')}` : ''}`;
+          const selectable = onSelectCustomer && p.role === 'customer' && p.leftAt === null;
           return (
-            <li key={p.id}>
+            <li key={p.id} class={active ? 'active' : undefined}>
               <span class={`dot ${state}`} aria-hidden="true" />
-              <span>
-                {p.name} {p.id === selfId ? t('you') : ''}
-              </span>
+              {selectable ? (
+                <button type="button" class="link-button" aria-pressed={active} onClick={() => onSelectCustomer(p.id)}>
+                  {p.name}
+                </button>
+              ) : (
+                <span>{name}</span>
+              )}
               <span class="badge">{t(roleLabel[p.role])}</span>
-              {p.id !== selfId && <span class="muted">{t(state)}</span>}
+              {active && <span class="badge">{t('activeCustomer')}</span>}
+              {p.id !== selfId && <span class="muted">{t(stateLabel[state])}</span>}
+              {sharing.has(p.id) && <span class="muted">{t('sharingScreen')}</span>}
             </li>
           );
         })}

@@ -55,6 +55,11 @@ export function CustomerSessionView({ runtime, onLeave }: { runtime: SessionRunt
           </span>
         </div>
       </section>
+      {runtime.shareStop.value && (
+        <p class="status" role="status">
+          {t('shareStoppedForSwitchCustomer')}
+        </p>
+      )}
       {screens.map(([participantId, stream]) => (
         <ScreenView key={participantId} title={t('customerScreen', { name: nameOf(participantId) })} stream={stream} />
       ))}

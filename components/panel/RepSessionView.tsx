@@ -28,6 +28,7 @@ interface Props {
 export function RepSessionView({ model, runtime, inviteAtOnce, onOpenScreenInTab, openMailto }: Props) {
   const [confirming, setConfirming] = useState(false);
   const isController = runtime.self.role === 'controller';
+  const shareStop = runtime.shareStop.value;
   const status = runtime.status.value;
   const session = runtime.session.value;
   const others = runtime.present.value.filter((p) => p.id !== runtime.self.participantId);
@@ -68,10 +69,23 @@ export function RepSessionView({ model, runtime, inviteAtOnce, onOpenScreenInTab
       )}
       <SessionTools model={model} runtime={runtime} inviteAtOnce={inviteAtOnce} openMailto={openMailto} />
       <ParticipantList
-        participants={runtime.present.value}
+        participants={runtime.participants.value}
         selfId={runtime.self.participantId}
         linkStates={runtime.linkStates.value}
+        sharing={runtime.sharing.value}
+        activeCustomerId={runtime.activeCustomerId.value}
+        onSelectCustomer={isController ? (id) => void runtime.setActiveCustomer(id).catch(() => undefined) : undefined}
       />
+      {shareStop && (
+        <p class="status" role="status">
+          {t('shareStoppedForSwitch', { name: nameOf(shareStop.activeCustomerId ?? '') })}
+        </p>
+      )}
+      {runtime.refusals.value.map((refusal) => (
+        <p key={refusal.at} class="status" role="alert">
+          {t('customerRefused', { name: refusal.name })}
+        </p>
+      ))}
       {others.length === 0 && (
         <p class="muted" role="status">
           {t('waitingForCustomer')}

@@ -8,6 +8,7 @@ import { openMailto } from '../invite/open-mailto';
 import { SignInForm } from '../SignInForm';
 import type { KnockNotifier } from '../../core/extension/knock-notifications';
 import { RepSessionView } from './RepSessionView';
+import { SessionTabBar } from './SessionTabBar';
 import { useKnockNotifications } from './useKnockNotifications';
 
 /** The rep's dashboard: sign-in when signed out, Start session when idle, the session when in one. */
@@ -26,7 +27,13 @@ export function SidePanelApp({ model, defaultBrokerUrl, onOpenScreenInTab, knock
   const auth = model.auth.value;
   const runtime = model.runtime.value;
   const error = model.error.value;
-  useKnockNotifications(runtime?.self.role === 'controller' ? runtime : undefined, knockNotifier);
+  const sessions = model.sessions.value;
+  const multi = auth?.rep.mode === 'multi';
+  useKnockNotifications(sessions, knockNotifier);
+  const start = () => {
+    setStartedWithEmail(model.emailOnStart.value);
+    void model.startSession();
+  };
 
   return (
     <main class="page stack">
@@ -51,15 +58,7 @@ export function SidePanelApp({ model, defaultBrokerUrl, onOpenScreenInTab, knock
           <h1>{t('appName')}</h1>
           <p class="muted">{t('noSessionYet')}</p>
           <div class="row">
-            <button
-              type="button"
-              class="primary"
-              disabled={phase === 'starting'}
-              onClick={() => {
-                setStartedWithEmail(model.emailOnStart.value);
-                void model.startSession();
-              }}
-            >
+            <button type="button" class="primary" disabled={phase === 'starting'} onClick={start}>
               {phase === 'starting' ? t('starting') : t('startSession')}
             </button>
             <Checkbox
@@ -70,6 +69,15 @@ export function SidePanelApp({ model, defaultBrokerUrl, onOpenScreenInTab, knock
             />
           </div>
         </section>
+      )}
+      {phase === 'in-session' && (
+        <SessionTabBar
+          sessions={multi || sessions.length > 1 ? sessions : []}
+          selectedId={runtime?.sessionId}
+          unread={model.unread.value}
+          onSelect={(id) => void model.select(id)}
+          onNewSession={start}
+        />
       )}
       {phase === 'in-session' && runtime && (
         <RepSessionView
@@ -82,6 +90,13 @@ export function SidePanelApp({ model, defaultBrokerUrl, onOpenScreenInTab, knock
         />
       )}
       {phase !== 'signed-out' && <ErrorLine message={error} />}
+      {model.liveElsewhere.value && (
+        <div>
+          <button type="button" class="primary" onClick={() => void model.backToLive()}>
+            {t('backToLiveSession')}
+          </button>
+        </div>
+      )}
     </main>
   );
 }

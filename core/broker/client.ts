@@ -86,6 +86,8 @@ export function createBrokerClient(options: BrokerClientOptions) {
     cancelWait: (waitToken: string) => call(Ok, 'POST', '/api/join-by-number/cancel', { waitToken }),
     admit: (sessionId: string, waitId: string) => call(Ok, 'POST', `/api/sessions/${id(sessionId)}/admit`, { waitId }),
     decline: (sessionId: string, waitId: string) => call(Ok, 'POST', `/api/sessions/${id(sessionId)}/decline`, { waitId }),
+    setActiveCustomer: (sessionId: string, participantId: string) =>
+      call(Ok, 'POST', `/api/sessions/${id(sessionId)}/active-customer`, { participantId }),
     leave: (sessionId: string) => call(Ok, 'POST', `/api/sessions/${id(sessionId)}/leave`, {}),
     end: (sessionId: string) => call(Ok, 'POST', `/api/sessions/${id(sessionId)}/end`, {}),
   };

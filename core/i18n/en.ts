@@ -140,6 +140,18 @@ export const en = {
   assistNoExtension: 'To assist, install the Remote Support extension and sign in, then open this link again.',
   assistByNumberHint: 'Or, in the extension, choose “Assist in a session” and type {number}.',
   assistFailed: 'The extension could not take the invitation: {message}',
+  // Several customers, several sessions
+  activeCustomer: 'helping now',
+  sharingScreen: 'sharing screen',
+  reconnectingState: 'reconnecting',
+  leftState: 'left',
+  shareStoppedForSwitch: 'Screen sharing stopped: {name} is the customer being helped now.',
+  shareStoppedForSwitchCustomer: 'Screen sharing stopped: the representative is now helping another customer.',
+  customerRefused: '{name} could not join: you are already helping as many customers as your account allows.',
+  sessionsTabs: 'Sessions',
+  newSession: 'New session',
+  unreadCount: '{count} unread',
+  backToLiveSession: 'Back to the live session',
 } as const;
 
 export type MessageKey = keyof typeof en;

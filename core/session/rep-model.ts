@@ -1,6 +1,6 @@
 import { signal, type ReadonlySignal } from '@preact/signals-core';
 import { createBrokerClient, type BrokerClient } from '../broker/client';
-import { isBrokerError } from '../broker/errors';
+import { BrokerError, isBrokerError } from '../broker/errors';
 import type { ChatStore } from '../chat/types';
 import { signIn, signOut } from '../extension/account';
 import type { Auth, Settings } from '../extension/settings';
@@ -9,6 +9,7 @@ import type { Capabilities, Self } from '../protocol';
 import { createSerialQueue } from '../serial';
 import type { SupportDb } from '../storage/db';
 import { createSessionRuntime, type SessionRuntime } from './runtime';
+import { createSessionTabs } from './session-tabs';
 
 export interface RepModelDeps {
   settings: Settings;
@@ -23,14 +24,16 @@ export interface RepModelDeps {
 export type RepPhase = 'loading' | 'signed-out' | 'idle' | 'starting' | 'in-session';
 
 /**
- * The side panel's state: who is signed in, and the session being worked on. On open it resumes the
- * rep's live session from the broker (falling back to what Dexie remembers), so a reloaded or reopened
- * panel carries on where it was.
+ * The side panel's state: who is signed in, and the sessions being worked on (one tab each, one shown).
+ * On open it resumes the rep's live sessions from the broker (with what Dexie remembers), so a reloaded
+ * or reopened panel carries on where it was.
  */
 export function createRepModel(deps: RepModelDeps) {
   const phase = signal<RepPhase>('loading');
   const auth = signal<Auth | undefined>(undefined);
-  const runtime = signal<SessionRuntime | undefined>(undefined);
+  const tabs = createSessionTabs();
+  /** A single-mode rep tried to start a second session: the panel offers the live one instead. */
+  const liveElsewhere = signal(false);
   const error = signal<string | undefined>(undefined);
   const capabilities = signal<Capabilities | undefined>(undefined);
   const inviteWithMailProgram = signal(true);
@@ -46,17 +49,36 @@ export function createRepModel(deps: RepModelDeps) {
     await deps.settings.setLiveSessions(sessions.length);
   }
 
-  async function open(sessionId: string): Promise<boolean> {
+  async function remember(runtime: SessionRuntime | undefined): Promise<void> {
+    if (!runtime) return void (await deps.settings.setCurrentSession(undefined));
+    await deps.db.sessions.update(runtime.sessionId, { updatedAt: Date.now() });
+    await deps.settings.setCurrentSession({
+      id: runtime.sessionId,
+      number: runtime.session.value.number,
+      role: runtime.self.role,
+    });
+  }
+
+  /** Opens a session's tab (or shows it, when already open). `show`: bring it to the front. */
+  async function open(sessionId: string, show = true): Promise<boolean> {
     const a = auth.value;
     if (!broker || !a) return false;
+    const existing = tabs.get(sessionId);
+    if (existing && existing.status.value !== 'ended' && existing.status.value !== 'left') {
+      if (show) {
+        tabs.select(sessionId);
+        await remember(existing);
+      }
+      phase.value = 'in-session';
+      return true;
+    }
     const detail = await broker.getSession(sessionId);
     if (detail.session.status !== 'live' || !detail.self) return false;
     const { self } = detail;
     const stored = await deps.db.sessions.get(sessionId);
     const session = { ...detail.session, joinUrl: detail.session.joinUrl ?? stored?.session.joinUrl };
     await deps.db.sessions.put({ id: sessionId, session, self, brokerUrl: a.brokerUrl, updatedAt: Date.now() });
-    runtime.value?.dispose();
-    runtime.value = await createSessionRuntime({
+    const runtime = await createSessionRuntime({
       broker,
       eventsToken: a.token,
       detail: { ...detail, session, self },
@@ -65,18 +87,18 @@ export function createRepModel(deps: RepModelDeps) {
       getDisplayMedia: deps.getDisplayMedia,
       WebSocket: deps.WebSocket,
     });
+    tabs.add(runtime, show);
     phase.value = 'in-session';
-    await deps.settings.setCurrentSession({ id: sessionId, number: session.number, role: self.role });
+    if (show) await remember(runtime);
     return true;
   }
 
   function close(): void {
-    runtime.value?.dispose();
-    runtime.value = undefined;
+    tabs.clear();
     void deps.settings.setCurrentSession(undefined);
   }
 
-  /** Resume the live session this panel showed last (else the newest on the broker), if any. */
+  /** Resume every live session of the rep, one tab each; the one shown last is in front again. */
   async function resume(): Promise<void> {
     if (!broker) return;
     const { sessions } = await broker.listSessions();
@@ -85,8 +107,12 @@ export function createRepModel(deps: RepModelDeps) {
       (await deps.db.sessions.bulkGet(sessions.map((s) => s.id))).map((row) => [row?.id, row?.updatedAt ?? 0]),
     );
     const order = [...sessions].sort((a, b) => (lastShown.get(b.id) ?? 0) - (lastShown.get(a.id) ?? 0));
-    for (const s of order) if (await open(s.id)) return;
-    phase.value = 'idle';
+    let shown = false;
+    for (const s of order) if (await open(s.id, !shown)) shown = true;
+    if (!shown) {
+      phase.value = 'idle';
+      await remember(undefined);
+    }
   }
 
   /** Join, as assistant, the session a colleague's link or the popup's number pointed at. */
@@ -163,7 +189,15 @@ export function createRepModel(deps: RepModelDeps) {
   return {
     phase: phase as ReadonlySignal<RepPhase>,
     auth: auth as ReadonlySignal<Auth | undefined>,
-    runtime: runtime as ReadonlySignal<SessionRuntime | undefined>,
+    /** The session shown now. */
+    runtime: tabs.selected as ReadonlySignal<SessionRuntime | undefined>,
+    /** Every open session, one tab each. */
+    sessions: tabs.runtimes,
+    /** Chat messages not yet seen, per session (0 for the one shown). */
+    unread: tabs.unread as ReadonlySignal<ReadonlyMap<string, number>>,
+    liveElsewhere: liveElsewhere as ReadonlySignal<boolean>,
+    /** Show another session's tab: nothing else changes, every session keeps its links and shares. */
+    select: (sessionId: string) => guarded(() => open(sessionId).then(() => undefined)),
     error: error as ReadonlySignal<string | undefined>,
     /** What the broker offers (server mail, the support site); undefined until known. */
     capabilities: capabilities as ReadonlySignal<Capabilities | undefined>,
@@ -197,8 +231,16 @@ export function createRepModel(deps: RepModelDeps) {
     startSession: () =>
       guarded(async () => {
         if (!broker) return;
-        phase.value = 'starting';
-        const { session, self } = await broker.createSession();
+        liveElsewhere.value = false;
+        if (phase.value === 'idle') phase.value = 'starting';
+        let created;
+        try {
+          created = await broker.createSession();
+        } catch (e) {
+          if (e instanceof BrokerError && e.code === 'single_session') liveElsewhere.value = true;
+          throw e;
+        }
+        const { session, self } = created;
         // Remember the customer link now: it is shown again after a panel reload.
         await deps.db.sessions.put({ id: session.id, session, self, brokerUrl: broker.baseUrl, updatedAt: Date.now() });
         await open(session.id);
@@ -207,22 +249,31 @@ export function createRepModel(deps: RepModelDeps) {
 
     endSession: () =>
       guarded(async () => {
-        await runtime.value?.end();
+        await tabs.selected.value?.end();
         await countLive();
       }),
 
     /** An assistant leaves; the session goes on for the others. */
     leaveSession: () =>
       guarded(async () => {
-        await runtime.value?.leave();
+        await tabs.selected.value?.leave();
         await countLive();
       }),
 
-    /** Leave the ended session's summary and go back to the start screen. */
+    /** Close the shown (ended or left) session's tab: the next one shows, or the start screen. */
     dismiss(): void {
-      close();
-      phase.value = auth.value ? 'idle' : 'signed-out';
+      const shown = tabs.selected.value;
+      if (shown) tabs.remove(shown.sessionId);
+      void remember(tabs.selected.value);
+      if (!tabs.selected.value) phase.value = auth.value ? 'idle' : 'signed-out';
     },
+
+    /** Back to the live session after a refused start (single mode). */
+    backToLive: () =>
+      guarded(async () => {
+        liveElsewhere.value = false;
+        await resume();
+      }),
   };
 }
 

@@ -9,7 +9,13 @@ import type { PeerTransport } from '../mesh/transport';
 import { createScreenShare } from '../share/screen-share';
 
 export type SessionStatus = 'connecting' | 'live' | 'reconnecting' | 'ended' | 'left';
-export type LinkState = 'connected' | 'connecting' | 'offline';
+export type LinkState = 'connected' | 'connecting' | 'reconnecting' | 'offline' | 'left';
+
+/** Why every share in the session stopped: the controller turned to another customer. */
+export interface ShareStop {
+  activeCustomerId: string | null;
+  at: number;
+}
 
 export interface SessionRuntimeDeps {
   broker: BrokerClient;
@@ -39,6 +45,12 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
   /** Customers asking to join by number (reps only: the broker never tells customers). */
   const knocks = signal<Knock[]>(deps.detail.knocks ?? []);
   const dropKnock = (waitId: string) => (knocks.value = knocks.value.filter((k) => k.waitId !== waitId));
+  const activeCustomerId = signal<string | null>(deps.detail.activeCustomerId ?? null);
+  const shareStop = signal<ShareStop | undefined>(undefined);
+  /** Customers turned away because the rep was at their limit (reps only). */
+  const refusals = signal<{ name: string; at: number }[]>([]);
+  /** Participants whose link has been open at least once: a closed link then means "reconnecting". */
+  const everLinked = new Set<string>();
 
   // Chat and share reach the mesh through closures: the mesh is created after history is loaded and its
   // roster is set in the same tick, so no link opens before everything that reacts to it exists.
@@ -67,6 +79,7 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
       else share.receive(from, message);
     },
     onLinkOpen(participantId) {
+      everLinked.add(participantId);
       openLinks.value = new Set(openLinks.value).add(participantId);
       chat.linkOpened(participantId);
       share.linkOpened(participantId);
@@ -116,6 +129,19 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
       case 'knock-ended':
         dropKnock(event.waitId);
         return;
+      case 'active-customer':
+        if (event.participantId === activeCustomerId.value) return;
+        batch(() => {
+          activeCustomerId.value = event.participantId;
+          // A new customer is the subject now: whatever was shared stops, here and on every other side.
+          if (share.local.value || share.remote.value.size > 0)
+            shareStop.value = { activeCustomerId: event.participantId, at: event.at };
+        });
+        share.stopAll();
+        return;
+      case 'customer-refused':
+        refusals.value = [...refusals.value, { name: event.name, at: event.at }];
+        return;
     }
     syncRoster();
   }
@@ -156,9 +182,12 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
 
   const linkStates = computed(() => {
     const states = new Map<string, LinkState>();
-    for (const p of present.value) {
+    for (const p of participants.value) {
       if (p.id === self.participantId) continue;
-      states.set(p.id, openLinks.value.has(p.id) ? 'connected' : eventsLive.value ? 'connecting' : 'offline');
+      if (p.leftAt !== null) states.set(p.id, 'left');
+      else if (openLinks.value.has(p.id)) states.set(p.id, 'connected');
+      else if (!eventsLive.value) states.set(p.id, 'offline');
+      else states.set(p.id, everLinked.has(p.id) ? 'reconnecting' : 'connecting');
     }
     return states;
   });
@@ -174,6 +203,18 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
       () => ended.value ?? (eventsLive.value ? 'live' : everLive.value ? 'reconnecting' : 'connecting'),
     ),
     knocks: knocks as ReadonlySignal<Knock[]>,
+    activeCustomerId: activeCustomerId as ReadonlySignal<string | null>,
+    /** Who is sharing a screen right now, this participant included. */
+    sharing: computed<ReadonlySet<string>>(() => {
+      const ids = new Set(share.remote.value.keys());
+      if (share.local.value) ids.add(self.participantId);
+      return ids;
+    }),
+    /** Set when a switch of customer stopped the shares; the UI says why. */
+    shareStop: shareStop as ReadonlySignal<ShareStop | undefined>,
+    refusals: refusals as ReadonlySignal<{ name: string; at: number }[]>,
+    /** Controller only: help this customer now (every share stops, on every side). */
+    setActiveCustomer: (participantId: string) => deps.broker.setActiveCustomer(sessionId, participantId),
     chat,
     share,
     get droppedMessages() {

@@ -110,9 +110,14 @@ export function createScreenShare(deps: ScreenShareDeps) {
       outgoing.delete(participantId);
     },
 
-    dispose(): void {
+    /** Every share in the session stops: mine, and the screens shown to me (the broker said so). */
+    stopAll(): void {
       stop();
       for (const participantId of [...incoming.keys()]) dropIncoming(participantId);
+    },
+
+    dispose(): void {
+      this.stopAll();
     },
   };
 }

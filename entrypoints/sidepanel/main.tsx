@@ -27,10 +27,14 @@ const model = createRepModel({
 publishScreens(window, () => model.runtime.value?.share.remote.value ?? new Map());
 const openScreenInTab = (participantId: string, title: string) =>
   void browser.tabs.create({ url: browser.runtime.getURL(viewerPath(participantId, title)) });
+const knockOwner = (waitId: string) => model.sessions.value.find((r) => r.knocks.value.some((k) => k.waitId === waitId));
 const knockNotifier = createKnockNotifier(
   browser.notifications as unknown as NotificationsApi,
   { iconUrl: browser.runtime.getURL('/icon/128.png'), buttons: import.meta.env.BROWSER !== 'firefox' },
-  { admit: (id) => void model.runtime.value?.admit(id), decline: (id) => void model.runtime.value?.decline(id) },
+  {
+    admit: (id) => void knockOwner(id)?.admit(id),
+    decline: (id) => void knockOwner(id)?.decline(id),
+  },
 );
 const brokerUrl = await settings.brokerUrl().catch(() => DEFAULT_BROKER_URL);
 render(

@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'puppeteer-core';
-import { startBroker, type StartBrokerOptions, type TestBroker } from '../helpers/broker';
+import { startBroker, type StartBrokerOptions, type TestBroker, type TestRepInput } from '../helpers/broker';
 import { launchBrowser, launchRepBrowser } from './browser';
 import { SidePanel } from './pages/side-panel';
 
@@ -15,10 +15,12 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function createWorld(brokerOptions: StartBrokerOptions = {}): Promise<World> {
+/** `rep`: the signed-in rep's account settings (mode, maxCustomers). */
+export async function createWorld(options: StartBrokerOptions & { rep?: TestRepInput } = {}): Promise<World> {
+  const { rep, ...brokerOptions } = options;
   const broker = await startBroker(brokerOptions);
   try {
-    await broker.addRep(REP);
+    await broker.addRep({ mode: 'single', ...rep, ...REP });
     const [{ browser: repBrowser, extensionId }, customerBrowser] = await Promise.all([launchRepBrowser(), launchBrowser()]);
     const panel = await SidePanel.open(repBrowser, extensionId);
     await panel.signIn(broker.url, REP.email, REP.password);

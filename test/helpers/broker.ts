@@ -34,7 +34,12 @@ export interface TestRepInput {
   password?: string;
   isAdmin?: boolean;
   isAgent?: boolean;
+  /** Default: the broker's MAX_CUSTOMERS (5 unless the test's env sets it). */
   maxCustomers?: number;
+  /**
+   * Default 'multi', unlike the product's 'single': most tests start several sessions with one rep and
+   * never end them. Tests of single-session mode ask for 'single'.
+   */
   mode?: 'single' | 'multi';
 }
 
@@ -117,15 +122,20 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Tes
     async addRep(input = {}) {
       const n = ++repCounter;
       const password = input.password ?? `password-${n}-for-tests`;
-      const rep = await createRep(current().store, {
-        email: input.email ?? `rep${n}.${process.pid}@example.test`,
-        name: input.name ?? `Rep ${n}`,
-        password,
-        ...(input.isAdmin === undefined ? {} : { isAdmin: input.isAdmin }),
-        ...(input.isAgent === undefined ? {} : { isAgent: input.isAgent }),
-        ...(input.maxCustomers === undefined ? {} : { maxCustomers: input.maxCustomers }),
-        ...(input.mode === undefined ? {} : { mode: input.mode }),
-      });
+      const rep = await createRep(
+        current().store,
+        {
+          email: input.email ?? `rep${n}.${process.pid}@example.test`,
+          name: input.name ?? `Rep ${n}`,
+          password,
+          ...(input.isAdmin === undefined ? {} : { isAdmin: input.isAdmin }),
+          ...(input.isAgent === undefined ? {} : { isAgent: input.isAgent }),
+          ...(input.maxCustomers === undefined ? {} : { maxCustomers: input.maxCustomers }),
+          mode: input.mode ?? 'multi',
+        },
+        Date.now(),
+        loadConfig(env).maxCustomers,
+      );
       return { ...rep, password };
     },
     async login(email, password) {
@@ -164,7 +174,7 @@ async function startInProcess(env: Record<string, string>, options: StartBrokerO
     ...(options.now ? { now: options.now } : {}),
     ...(options.waitSweepIntervalMs === undefined ? {} : { waitSweepIntervalMs: options.waitSweepIntervalMs }),
   });
-  await ensureAdmin(broker.store, env.ADMIN_EMAIL!, env.ADMIN_PASSWORD!);
+  await ensureAdmin(broker.store, env.ADMIN_EMAIL!, env.ADMIN_PASSWORD!, loadConfig(env).maxCustomers);
   return { url: broker.url, port: broker.port, store: broker.store, output: [], stop: () => broker.close() };
 }
 

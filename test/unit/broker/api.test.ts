@@ -48,7 +48,7 @@ describe('account', () => {
       isAdmin: false,
       isAgent: false,
       maxCustomers: 5,
-      mode: 'single',
+      mode: 'multi', // the test helper's default (the product's is single)
     });
     const t = login.body.token as string;
     expect((await api('GET', '/api/me', { token: t })).body.rep.id).toBe(rep.id);
@@ -122,7 +122,9 @@ describe('sessions', () => {
     expect(detail.self).toEqual(self);
     expect(detail.session.joinUrl).toBeUndefined();
     expect(detail.participants.map((p) => p.name)).toEqual(['Rita Rep', 'Carl Customer', 'Second']);
-    expect(detail.lastSeq).toBe(3);
+    // joined ×3 and the first customer becoming the active one
+    expect(detail.lastSeq).toBe(4);
+    expect(detail.activeCustomerId).toBe(self.participantId);
 
     // A customer's token opens nothing else.
     expectError(await api('GET', '/api/me', { token: self.peerToken }), 401, 'unauthorized');
@@ -156,7 +158,9 @@ describe('sessions', () => {
     const detail = (await api('GET', `/api/sessions/${session.id}`, { token: self.peerToken })).body;
     expect(detail.self).toBeUndefined();
     expect(detail.participants[1].leftAt).toEqual(expect.any(Number));
-    expect(detail.lastSeq).toBe(3);
+    // joined ×2, active-customer, left, active-customer null
+    expect(detail.lastSeq).toBe(5);
+    expect(detail.activeCustomerId).toBeNull();
     expect((await api('POST', `/api/sessions/${session.id}/leave`, { token })).status).toBe(409);
   });
 

@@ -81,6 +81,74 @@ describe('admin CLI', { timeout: 30_000 }, () => {
     expect(unknown.stderr).toContain('Usage:');
   });
 
+  it('add-rep without --max-customers takes MAX_CUSTOMERS; set-rep changes max customers, mode and name', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'rs-cli-'));
+    dirs.push(dataDir);
+    const env = { DATA_DIR: dataDir, MAX_CUSTOMERS: '3' };
+    const added = await cli(['add-rep', '--email', 'bo@example.com', '--name', 'Bo'], 'a long secret\n', env);
+    expect(added.stderr).toBe('');
+    expect(added.stdout).toContain('up to 3 customers, single-session mode');
+
+    const set = await cli(
+      ['set-rep', '--email', 'Bo@Example.com', '--max-customers', '2', '--mode', 'multi', '--name', 'Bo Rep'],
+      '',
+      env,
+    );
+    expect(set.stderr).toBe('');
+    expect(set.code).toBe(0);
+    expect(set.stdout.trim()).toBe('Updated rep bo@example.com: name Bo → Bo Rep, max customers 3 → 2, mode single → multi');
+    const onlyMode = await cli(['set-rep', '--email', 'bo@example.com', '--mode', 'single'], '', env);
+    expect(onlyMode.stdout.trim()).toBe('Updated rep bo@example.com: mode multi → single');
+
+    const store = openSqliteStore(dataDir);
+    const rep = store.findRepByEmail('bo@example.com')!;
+    const audit = store.listAudit().map((a) => a.action);
+    store.close();
+    expect(rep).toMatchObject({ name: 'Bo Rep', maxCustomers: 2, mode: 'single' });
+    expect(audit.filter((a) => a === 'rep-update')).toHaveLength(2);
+  });
+
+  it('set-rep fails clearly', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'rs-cli-'));
+    dirs.push(dataDir);
+    const env = { DATA_DIR: dataDir };
+    expect((await cli(['add-rep', '--email', 'cy@example.com', '--name', 'Cy'], 'a long secret\n', env)).code).toBe(0);
+    const [unknown, nothing, noEmail, badMax, zeroMax, badMode, badName, badFlag] = await Promise.all([
+      cli(['set-rep', '--email', 'nobody@example.com', '--mode', 'multi'], '', env),
+      cli(['set-rep', '--email', 'cy@example.com'], '', env),
+      cli(['set-rep', '--mode', 'multi'], '', env),
+      cli(['set-rep', '--email', 'cy@example.com', '--max-customers', 'lots'], '', env),
+      cli(['set-rep', '--email', 'cy@example.com', '--max-customers', '0'], '', env),
+      cli(['set-rep', '--email', 'cy@example.com', '--mode', 'many'], '', env),
+      cli(['set-rep', '--email', 'cy@example.com', '--name', '   '], '', env),
+      cli(['set-rep', '--email', 'cy@example.com', '--admin'], '', env),
+    ]);
+    for (const result of [unknown, nothing, noEmail, badMax, zeroMax, badMode, badName, badFlag]) {
+      expect(result.code).not.toBe(0);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).not.toMatch(/\bat .*\.ts:\d+/); // no stack trace
+    }
+    expect(unknown.stderr).toContain('There is no rep with the email nobody@example.com');
+    expect(nothing.stderr).toContain('Nothing to change: give --max-customers, --mode or --name');
+    expect(noEmail.stderr).toContain('set-rep needs --email');
+    expect(badMax.stderr).toContain('--max-customers must be a whole number from 1 to 100, got "lots"');
+    expect(zeroMax.stderr).toContain('--max-customers must be a whole number from 1 to 100, got "0"');
+    expect(badMode.stderr).toContain('--mode must be single or multi, got "many"');
+    expect(badName.stderr).toContain('Please enter a name');
+    expect(badFlag.stderr).toContain('Usage:');
+
+    const store = openSqliteStore(dataDir);
+    expect(store.findRepByEmail('cy@example.com')).toMatchObject({ name: 'Cy', maxCustomers: 5, mode: 'single' });
+    store.close();
+  });
+
+  it('usage names set-rep and MAX_CUSTOMERS', async () => {
+    const help = await cli(['help'], '', {});
+    expect(help.stdout).toContain('set-rep');
+    expect(help.stdout).toContain('--email E [--max-customers K] [--mode single|multi] [--name N]');
+    expect(help.stdout).toContain('MAX_CUSTOMERS');
+  });
+
   it('serve prints where to go and creates the admin once, with a password shown only that time', async () => {
     const broker = await startBroker({ mode: 'child', env: { ADMIN_PASSWORD: '' } });
     try {

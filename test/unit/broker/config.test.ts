@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       knockTtlMs: 300_000,
       joinByNumberLimit: 10,
       joinByNumberPerNumberLimit: 10,
+      maxCustomers: 5,
     });
     expect(resolvePublicUrl(config, 9000)).toBe('http://127.0.0.1:9000');
     expect(resolvePublicUrl(loadConfig({ PORT: '0' }), 41234)).toBe('http://127.0.0.1:41234');
@@ -42,6 +43,7 @@ describe('loadConfig', () => {
       KNOCK_TTL_SECONDS: '120',
       JOIN_BY_NUMBER_LIMIT: '5',
       JOIN_BY_NUMBER_PER_NUMBER_LIMIT: '3',
+      MAX_CUSTOMERS: '2',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -57,6 +59,7 @@ describe('loadConfig', () => {
       knockTtlMs: 120_000,
       joinByNumberLimit: 5,
       joinByNumberPerNumberLimit: 3,
+      maxCustomers: 2,
     });
     expect(loadConfig({ MAIL_FROM: 'help@example.com' }).mailFrom).toBe('help@example.com');
     expect(resolvePublicUrl(config, 8080)).toBe('https://support.example.com');
@@ -81,6 +84,10 @@ describe('loadConfig', () => {
     [{ KNOCK_TTL_SECONDS: '0' }, /KNOCK_TTL_SECONDS must be a whole number/],
     [{ JOIN_BY_NUMBER_LIMIT: 'many' }, /JOIN_BY_NUMBER_LIMIT/],
     [{ JOIN_BY_NUMBER_PER_NUMBER_LIMIT: '0' }, /JOIN_BY_NUMBER_PER_NUMBER_LIMIT/],
+    [{ MAX_CUSTOMERS: '0' }, /MAX_CUSTOMERS must be a whole number from 1 to 100, got "0"/],
+    [{ MAX_CUSTOMERS: '101' }, /MAX_CUSTOMERS must be a whole number from 1 to 100/],
+    [{ MAX_CUSTOMERS: 'two' }, /MAX_CUSTOMERS must be a whole number/],
+    [{ MAX_CUSTOMERS: '1.5' }, /MAX_CUSTOMERS must be a whole number/],
   ])('rejects %j clearly', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

@@ -75,7 +75,8 @@ describe('WS /api/events', () => {
     await joinCustomer(created, 'One');
     await joinCustomer(created, 'Two');
     const { messages } = await hello({ token, since: { [created.session.id]: 1 } });
-    expect(eventSummary(messages)).toEqual(['participant-joined:2', 'participant-joined:3']);
+    // The first customer becomes the active one at once.
+    expect(eventSummary(messages)).toEqual(['participant-joined:2', 'active-customer:3', 'participant-joined:4']);
   });
 
   it('after a broker restart, still sends what was missed', async () => {
@@ -85,8 +86,8 @@ describe('WS /api/events', () => {
     await call(broker.url, 'POST', `/api/sessions/${created.session.id}/end`, { token });
     await broker.restart();
     // The session ended while the rep was away: because the client names it in `since`, it hears so.
-    const { messages } = await hello({ token, since: { [created.session.id]: 2 } });
-    expect(eventSummary(messages)).toEqual(['participant-left:3', 'session-ended:4']);
+    const { messages } = await hello({ token, since: { [created.session.id]: 3 } });
+    expect(eventSummary(messages)).toEqual(['participant-left:4', 'active-customer:5', 'session-ended:6']);
     expect(messages.at(-1)).toEqual({ type: 'ready', sessionIds: [created.session.id] });
   });
 
@@ -96,13 +97,13 @@ describe('WS /api/events', () => {
     const customer = await joinCustomer(created);
     const { socket, messages } = await hello({ token: customer.peerToken, since: { [other.session.id]: 0 } });
     expect(messages.at(-1)).toEqual({ type: 'ready', sessionIds: [created.session.id] });
-    expect(eventSummary(messages)).toEqual(['participant-joined:1', 'participant-joined:2']);
+    expect(eventSummary(messages)).toEqual(['participant-joined:1', 'participant-joined:2', 'active-customer:3']);
 
     socket.send({ type: 'follow', sessionId: other.session.id, since: 0 });
     expect(await socket.next()).toMatchObject({ type: 'error', code: 'forbidden' });
 
     await call(broker.url, 'POST', `/api/sessions/${created.session.id}/end`, { token });
-    expect(await socket.next()).toMatchObject({ type: 'event', event: { type: 'session-ended', seq: 3 } });
+    expect(await socket.next()).toMatchObject({ type: 'event', event: { type: 'session-ended', seq: 4 } });
     expect((await socket.closed).code).toBe(1000);
     // Its token no longer opens the stream.
     const again = await events();

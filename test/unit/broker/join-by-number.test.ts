@@ -79,14 +79,15 @@ describe('join by number', () => {
     const { session } = await newSession();
     const customer = (await api('POST', '/api/join', { body: { invite: session.joinUrl!.split('#')[1], name: 'Linked Lou' } }))
       .body.self;
-    const reps = await listen(token, session.id, 2);
-    const lou = await listen(customer.peerToken, session.id, 2);
+    // Lou, the first customer, became the active one (seq 3).
+    const reps = await listen(token, session.id, 3);
+    const lou = await listen(customer.peerToken, session.id, 3);
 
     const wait = await knock(session.number.replace(/(\d{3})/g, '$1 ').trim(), 'Kim Customer');
     expect(wait.expiresAt).toBe(clock + 120_000);
     expect(await nextEvent(reps.socket, session.id)).toMatchObject({
       type: 'knock',
-      seq: 3,
+      seq: 4,
       knock: { waitId: wait.waitId, name: 'Kim Customer', createdAt: clock, expiresAt: wait.expiresAt },
     });
     expect(await status(wait.waitToken)).toEqual({ status: 'waiting', expiresAt: wait.expiresAt });
@@ -100,15 +101,15 @@ describe('join by number', () => {
 
     expect((await decide(session.id, 'admit', wait.waitId)).body).toEqual({ ok: true });
     const joined = await nextEvent(reps.socket, session.id);
-    expect(joined).toMatchObject({ type: 'participant-joined', seq: 4, participant: { name: 'Kim Customer', role: 'customer' } });
+    expect(joined).toMatchObject({ type: 'participant-joined', seq: 5, participant: { name: 'Kim Customer', role: 'customer' } });
     expect(await nextEvent(reps.socket, session.id)).toMatchObject({
       type: 'knock-ended',
-      seq: 5,
+      seq: 6,
       waitId: wait.waitId,
       outcome: 'admitted',
     });
     // The customer already inside hears of the new customer, never of the knock.
-    expect(await nextEvent(lou.socket, session.id)).toMatchObject({ type: 'participant-joined', seq: 4 });
+    expect(await nextEvent(lou.socket, session.id)).toMatchObject({ type: 'participant-joined', seq: 5 });
 
     const admitted = await status(wait.waitToken);
     if (admitted.status !== 'admitted') throw new Error(admitted.status);
@@ -126,9 +127,14 @@ describe('join by number', () => {
 
     // Replays leave the knocks out for customers, and keep them for reps.
     const kimReplay = await listen(admitted.self.peerToken, session.id, 0);
-    expect(eventSummary(kimReplay.replay)).toEqual(['participant-joined:1', 'participant-joined:2', 'participant-joined:4']);
+    expect(eventSummary(kimReplay.replay)).toEqual([
+      'participant-joined:1',
+      'participant-joined:2',
+      'active-customer:3',
+      'participant-joined:5',
+    ]);
     const repReplay = await listen(token, session.id, 2);
-    expect(eventSummary(repReplay.replay)).toEqual(['knock:3', 'participant-joined:4', 'knock-ended:5']);
+    expect(eventSummary(repReplay.replay)).toEqual(['active-customer:3', 'knock:4', 'participant-joined:5', 'knock-ended:6']);
 
     expectError(await decide(session.id, 'admit', wait.waitId), 409, 'conflict');
     expectError(await decide(session.id, 'decline', wait.waitId), 409, 'conflict');

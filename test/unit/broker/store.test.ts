@@ -78,6 +78,7 @@ describe('SQLite store', () => {
       createdAt: 1,
       endedAt: null,
       linkInviteId: null,
+      activeCustomerId: null,
     });
     store.insertSession(session('s1', '123456789'));
     expect(store.isLiveNumberTaken('123456789')).toBe(true);

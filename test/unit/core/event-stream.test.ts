@@ -52,9 +52,14 @@ describe('event stream', () => {
     const { events, status } = follow((await join(session.joinUrl!, 'Ann')).self.peerToken, { [session.id]: lastSeq });
     await until(() => status.includes(true));
     await join(session.joinUrl!, 'Bob');
-    await until(() => events.length === 2);
-    expect(events.map((e) => e.type === 'participant-joined' && e.participant.name)).toEqual(['Ann', 'Bob']);
-    expect(events.map((e) => e.seq)).toEqual([lastSeq + 1, lastSeq + 2]);
+    await until(() => events.length === 3);
+    // Ann, the first customer, becomes the active one in the same commit as her join.
+    expect(events.map((e) => (e.type === 'participant-joined' ? e.participant.name : e.type))).toEqual([
+      'Ann',
+      'active-customer',
+      'Bob',
+    ]);
+    expect(events.map((e) => e.seq)).toEqual([lastSeq + 1, lastSeq + 2, lastSeq + 3]);
   });
 
   it('catches up after a broker restart, losing nothing', async () => {
@@ -62,16 +67,16 @@ describe('event stream', () => {
     const { lastSeq } = await rep.getSession(session.id);
     const ann = await join(session.joinUrl!, 'Ann');
     const { events, status } = follow(ann.self.peerToken, { [session.id]: lastSeq });
-    await until(() => events.length === 1 && status.includes(true));
+    await until(() => events.length === 2 && status.includes(true));
 
     await broker.stop();
     await until(() => status.at(-1) === false);
     await broker.start();
     await join(session.joinUrl!, 'Bob'); // happens while the client may still be reconnecting
-    await until(() => events.length === 2);
-    await rep.end(session.id);
     await until(() => events.length === 3);
-    expect(events.map((e) => e.type)).toEqual(['participant-joined', 'participant-joined', 'session-ended']);
-    expect(new Set(events.map((e) => e.seq)).size).toBe(3);
+    await rep.end(session.id);
+    await until(() => events.length === 4);
+    expect(events.map((e) => e.type)).toEqual(['participant-joined', 'active-customer', 'participant-joined', 'session-ended']);
+    expect(new Set(events.map((e) => e.seq)).size).toBe(4);
   });
 });

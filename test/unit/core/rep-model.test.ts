@@ -109,6 +109,7 @@ describe('rep model', () => {
     while (assistant.model.runtime.value?.self.role !== 'assistant') await new Promise((r) => setTimeout(r, 10));
     expect(assistant.model.runtime.value.session.value.number).toBe(number);
     expect(await createSettings(assistant.storage).pendingAssist()).toBeUndefined();
+    while (!(await createSettings(assistant.storage).currentSession())) await new Promise((r) => setTimeout(r, 10));
     expect(await createSettings(assistant.storage).currentSession()).toMatchObject({ number, role: 'assistant' });
     assistant.model.runtime.value.dispose();
 
