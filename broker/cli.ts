@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import * as v from 'valibot';
 import { ConfigError, loadConfig } from './config';
 import { createBroker } from './server';
@@ -70,24 +70,29 @@ async function serve(): Promise<void> {
   process.once('SIGTERM', () => stop('SIGTERM'));
 }
 
-async function addRep(args: string[]): Promise<void> {
-  let values;
+/** The options add-rep and set-rep share. */
+const REP_OPTIONS = {
+  email: { type: 'string' },
+  name: { type: 'string' },
+  'max-customers': { type: 'string' },
+  mode: { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** Parses a command's options; anything unknown or malformed is a usage error that shows the usage. */
+function options<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], spec: O) {
   try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      options: {
-        email: { type: 'string' },
-        name: { type: 'string' },
-        admin: { type: 'boolean', default: false },
-        acd: { type: 'boolean', default: false },
-        'max-customers': { type: 'string' },
-        mode: { type: 'string' },
-      },
-    }));
+    return parseArgs({ args, strict: true, options: spec }).values;
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\n\n${USAGE}`);
   }
+}
+
+async function addRep(args: string[]): Promise<void> {
+  const values = options(args, {
+    ...REP_OPTIONS,
+    admin: { type: 'boolean', default: false },
+    acd: { type: 'boolean', default: false },
+  });
   if (!values.email || !values.name) throw new UsageError(`add-rep needs --email and --name\n\n${USAGE}`);
   const maxCustomers = maxCustomersOption(values['max-customers']);
   const mode = modeOption(values.mode);
@@ -124,21 +129,7 @@ async function addRep(args: string[]): Promise<void> {
 }
 
 async function setRep(args: string[]): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      options: {
-        email: { type: 'string' },
-        name: { type: 'string' },
-        'max-customers': { type: 'string' },
-        mode: { type: 'string' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${USAGE}`);
-  }
+  const values = options(args, REP_OPTIONS);
   if (!values.email) throw new UsageError(`set-rep needs --email\n\n${USAGE}`);
   const maxCustomers = maxCustomersOption(values['max-customers']);
   const mode = modeOption(values.mode);

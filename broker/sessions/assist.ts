@@ -1,10 +1,9 @@
 import type { JoinResponse } from '../../core/protocol';
-import type { ParticipantRow, RepRow, SessionRow } from '../store';
+import type { RepRow, SessionRow } from '../store';
 import type { BrokerContext } from '../context';
 import { notFound, sessionEnded, unsupported } from '../api/errors';
-import { hashToken, newId, newPeerId } from '../auth/tokens';
 import { admittingInvite } from './invites';
-import { participantView, repPeerToken, selfView } from './views';
+import { newRepParticipant, participantView, repPeerToken, selfView } from './views';
 
 export const NO_SESSION_WITH_NUMBER =
   'There is no session with this number right now. Check the number with your representative.';
@@ -43,19 +42,7 @@ function joinAsAssistant(ctx: BrokerContext, rep: RepRow, session: SessionRow, d
     return { created: false, body: { sessionId: session.id, self: selfView(ctx, current, repPeerToken(ctx, current.id)) } };
   }
   const now = ctx.now();
-  const assistant: ParticipantRow = {
-    id: newId(),
-    sessionId: session.id,
-    role: 'assistant',
-    name: rep.name,
-    repId: rep.id,
-    peerId: newPeerId(),
-    tokenHash: '',
-    joinedAt: now,
-    leftAt: null,
-  };
-  const peerToken = repPeerToken(ctx, assistant.id);
-  assistant.tokenHash = hashToken(peerToken);
+  const { participant: assistant, peerToken } = newRepParticipant(ctx, session.id, rep, 'assistant', now);
   ctx.bus.commit(() => {
     ctx.store.insertParticipant(assistant);
     ctx.bus.append(session.id, 'participant-joined', { participant: participantView(assistant) });

@@ -3,11 +3,11 @@ import { ErrorCode, groupSessionNumber } from '../../core/protocol';
 import type { ParticipantRow, RepRow, SessionRow } from '../store';
 import type { BrokerContext } from '../context';
 import { ApiError, conflict } from '../api/errors';
-import { hashToken, newId, newPeerId, newSessionNumber, sameHash } from '../auth/tokens';
+import { hashToken, newId, newSessionNumber, sameHash } from '../auth/tokens';
 import { actorName, type Caller } from './caller';
 import { activeStanding, requireController, standing } from './access';
 import { releaseActiveCustomer } from './activeCustomer';
-import { participantView, repPeerToken, selfView, sessionLink, sessionLinkToken, sessionView } from './views';
+import { newRepParticipant, participantView, repPeerToken, selfView, sessionLink, sessionLinkToken, sessionView } from './views';
 
 /** A rep starts a session: the session, the rep as controller, its customer link and the first event, at once. */
 export function createSession(ctx: BrokerContext, rep: RepRow): CreateSessionResponse {
@@ -15,19 +15,7 @@ export function createSession(ctx: BrokerContext, rep: RepRow): CreateSessionRes
   const now = ctx.now();
   const sessionId = newId();
   const linkInviteId = newId();
-  const controller: ParticipantRow = {
-    id: newId(),
-    sessionId,
-    role: 'controller',
-    name: rep.name,
-    repId: rep.id,
-    peerId: newPeerId(),
-    tokenHash: '',
-    joinedAt: now,
-    leftAt: null,
-  };
-  const peerToken = repPeerToken(ctx, controller.id);
-  controller.tokenHash = hashToken(peerToken);
+  const { participant: controller, peerToken } = newRepParticipant(ctx, sessionId, rep, 'controller', now);
 
   const session = bus.commit(() => {
     refuseSecondSession(ctx, rep);

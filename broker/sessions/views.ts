@@ -1,7 +1,7 @@
 import type { Participant, Rep, Self, Session } from '../../core/protocol';
 import type { ParticipantRow, RepRow, SessionRow } from '../store';
 import type { BrokerContext } from '../context';
-import { deriveToken } from '../auth/tokens';
+import { deriveToken, hashToken, newId, newPeerId } from '../auth/tokens';
 
 /** Row → wire shapes of core/protocol. Secrets appear only in Self, and only for its owner. */
 
@@ -62,3 +62,27 @@ export const repPeerToken = (ctx: BrokerContext, participantId: string) =>
 /** A customer admitted by number asks again after a page refresh: the same secret, never stored. */
 export const waitPeerToken = (ctx: BrokerContext, participantId: string) =>
   deriveToken(ctx.serverKey, 'wait-peer-token', participantId, 32);
+
+/** A rep's entry in a session, with the peerToken derived from its id (shown again after a reload). */
+export function newRepParticipant(
+  ctx: BrokerContext,
+  sessionId: string,
+  rep: RepRow,
+  role: 'controller' | 'assistant',
+  now: number,
+): { participant: ParticipantRow; peerToken: string } {
+  const id = newId();
+  const peerToken = repPeerToken(ctx, id);
+  const participant: ParticipantRow = {
+    id,
+    sessionId,
+    role,
+    name: rep.name,
+    repId: rep.id,
+    peerId: newPeerId(),
+    tokenHash: hashToken(peerToken),
+    joinedAt: now,
+    leftAt: null,
+  };
+  return { participant, peerToken };
+}

@@ -2,9 +2,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiErrorBody, CreateSessionResponse, JoinResponse, SessionDetail } from '../../../core/protocol';
+import { CreateSessionResponse, JoinResponse, SessionDetail } from '../../../core/protocol';
 import { startBroker, type TestBroker, type TestRep } from '../../helpers/broker';
-import { call } from './support';
+import { call, expectError, linkToken } from './support';
 
 let broker: TestBroker;
 let clock = Date.now();
@@ -27,14 +27,6 @@ async function newSession(withToken = token) {
 
 async function joinSession(invite: string, name = 'Carl Customer') {
   return api('POST', '/api/join', { body: { invite, name } });
-}
-
-const linkToken = (url: string) => url.split('#')[1]!;
-
-function expectError(res: { status: number; body: unknown }, status: number, code: string) {
-  expect(res.status).toBe(status);
-  expect(v.is(ApiErrorBody, res.body)).toBe(true);
-  expect((res.body as ApiErrorBody).error.code).toBe(code);
 }
 
 describe('account', () => {

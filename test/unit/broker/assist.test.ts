@@ -1,8 +1,8 @@
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiErrorBody, CreateSessionResponse, JoinResponse, groupSessionNumber } from '../../../core/protocol';
+import { CreateSessionResponse, JoinResponse, groupSessionNumber } from '../../../core/protocol';
 import { startBroker, type TestBroker } from '../../helpers/broker';
-import { call, Socket, wsUrl } from './support';
+import { Socket, call, expectError, wsUrl } from './support';
 
 let broker: TestBroker;
 let token: string;
@@ -26,12 +26,6 @@ async function colleague(name = 'Cora Colleague') {
 
 const assist = (number: string, withToken: string) =>
   api('POST', `/api/sessions/by-number/${encodeURIComponent(number)}/assist`, { token: withToken, body: {} });
-
-function expectError(res: { status: number; body: unknown }, status: number, code: string) {
-  expect(res.status).toBe(status);
-  expect(v.is(ApiErrorBody, res.body)).toBe(true);
-  expect((res.body as ApiErrorBody).error.code).toBe(code);
-}
 
 describe('assist by session number', () => {
   it('joins as assistant (spaces allowed), once; the controller hears of it', async () => {

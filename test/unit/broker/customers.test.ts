@@ -1,7 +1,6 @@
 import * as v from 'valibot';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ApiErrorBody,
   CreateSessionResponse,
   JoinByNumberResponse,
   JoinResponse,
@@ -13,7 +12,7 @@ import {
 import { SESSION_FULL } from '../../../broker/sessions/invites';
 import { updateRep } from '../../../broker/reps';
 import { startBroker, type TestBroker } from '../../helpers/broker';
-import { call, Socket, wsUrl } from './support';
+import { Socket, call, expectError, wsUrl } from './support';
 
 // Several customers in one session (maxCustomers, the active customer) and several sessions (single/multi).
 let broker: TestBroker;
@@ -53,12 +52,6 @@ const setActive = (sessionId: string, participantId: string, token: string) =>
 
 const detail = async (sessionId: string, token: string) =>
   v.parse(SessionDetail, (await api('GET', `/api/sessions/${sessionId}`, { token })).body);
-
-function expectError(res: { status: number; body: unknown }, status: number, code: string) {
-  expect(res.status).toBe(status);
-  expect(v.is(ApiErrorBody, res.body)).toBe(true);
-  expect((res.body as ApiErrorBody).error.code).toBe(code);
-}
 
 /** An events socket that has replayed the session up to `since`. */
 async function listen(bearer: string, sessionId: string, since: number) {

@@ -1,7 +1,6 @@
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ApiErrorBody,
   CheckInviteResponse,
   CreateInviteResponse,
   CreateSessionResponse,
@@ -11,7 +10,7 @@ import {
 } from '../../../core/protocol';
 import { startBroker, type TestBroker, type TestRep } from '../../helpers/broker';
 import { startSmtpServer, type TestSmtp } from '../../helpers/smtp';
-import { call } from './support';
+import { call, expectError, linkToken } from './support';
 
 let smtp: TestSmtp;
 let broker: TestBroker;
@@ -49,14 +48,7 @@ async function colleague(name = 'Cora Colleague') {
   return { rep: r, token: await broker.login(r.email, r.password) };
 }
 
-const linkToken = (url: string) => url.split('#')[1]!;
 const join = (inviteToken: string, name = 'Carl Customer') => api('POST', '/api/join', { body: { invite: inviteToken, name } });
-
-function expectError(res: { status: number; body: unknown }, status: number, code: string) {
-  expect(res.status).toBe(status);
-  expect(v.is(ApiErrorBody, res.body)).toBe(true);
-  expect((res.body as ApiErrorBody).error.code).toBe(code);
-}
 
 describe('email sent by the broker', () => {
   it('reaches the customer with the link and the grouped number; the link in it admits', async () => {

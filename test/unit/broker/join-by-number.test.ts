@@ -1,7 +1,6 @@
 import * as v from 'valibot';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ApiErrorBody,
   CreateSessionResponse,
   JoinByNumberResponse,
   SessionDetail,
@@ -9,7 +8,7 @@ import {
   type EventsServerMessage,
 } from '../../../core/protocol';
 import { startBroker, type TestBroker } from '../../helpers/broker';
-import { call, eventSummary, Socket, wsUrl } from './support';
+import { Socket, call, eventSummary, expectError, wsUrl } from './support';
 
 let broker: TestBroker;
 let clock = Date.now();
@@ -66,12 +65,6 @@ async function nextEvent(socket: Socket, sessionId: string) {
     if (message.type !== 'event') throw new Error(`expected an event, got ${JSON.stringify(message)}`);
     if (message.event.sessionId === sessionId) return message.event;
   }
-}
-
-function expectError(res: { status: number; body: unknown }, status: number, code: string) {
-  expect(res.status).toBe(status);
-  expect(v.is(ApiErrorBody, res.body)).toBe(true);
-  expect((res.body as ApiErrorBody).error.code).toBe(code);
 }
 
 describe('join by number', () => {

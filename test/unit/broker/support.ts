@@ -1,5 +1,7 @@
 import { WebSocket } from 'ws';
-import type { EventsServerMessage } from '../../../core/protocol';
+import * as v from 'valibot';
+import { expect } from 'vitest';
+import { ApiErrorBody, type EventsServerMessage } from '../../../core/protocol';
 
 /** Test-side HTTP: JSON in, status + JSON out. */
 export async function call(
@@ -83,3 +85,13 @@ export const wsUrl = (httpUrl: string, path: string) => httpUrl.replace(/^http/,
 /** Events of a batch of messages, as "type:seq". */
 export const eventSummary = (messages: EventsServerMessage[]) =>
   messages.flatMap((m) => (m.type === 'event' ? [`${m.event.type}:${m.event.seq}`] : []));
+
+/** Asserts a 4xx/5xx answer in the broker's error shape with this code. */
+export function expectError(res: { status: number; body: unknown }, status: number, code: string) {
+  expect(res.status).toBe(status);
+  expect(v.is(ApiErrorBody, res.body)).toBe(true);
+  expect((res.body as ApiErrorBody).error.code).toBe(code);
+}
+
+/** The token in a join or assist link's fragment. */
+export const linkToken = (url: string) => url.split('#')[1]!;
