@@ -15,8 +15,6 @@ import { SessionTools } from './SessionTools';
 interface Props {
   model: RepModel;
   runtime: SessionRuntime;
-  /** Open the customer invitation at once (the session was started with "Email" checked). */
-  inviteAtOnce: boolean;
   onOpenScreenInTab(participantId: string, title: string): void;
   openMailto(url: string): void;
 }
@@ -25,7 +23,7 @@ interface Props {
  * The rep's view of a live session: number and link, who is knocking, the tools, who is here, their
  * screens, the chat, and End (the controller) or Leave (an assistant).
  */
-export function RepSessionView({ model, runtime, inviteAtOnce, onOpenScreenInTab, openMailto }: Props) {
+export function RepSessionView({ model, runtime, onOpenScreenInTab, openMailto }: Props) {
   const [confirming, setConfirming] = useState(false);
   const isController = runtime.self.role === 'controller';
   const shareStop = runtime.shareStop.value;
@@ -67,7 +65,7 @@ export function RepSessionView({ model, runtime, inviteAtOnce, onOpenScreenInTab
           onDecline={(waitId) => void runtime.decline(waitId).catch(() => undefined)}
         />
       )}
-      <SessionTools model={model} runtime={runtime} inviteAtOnce={inviteAtOnce} openMailto={openMailto} />
+      <SessionTools model={model} runtime={runtime} openMailto={openMailto} />
       <ParticipantList
         participants={runtime.participants.value}
         selfId={runtime.self.participantId}

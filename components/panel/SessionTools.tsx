@@ -11,15 +11,14 @@ import { InviteDialog } from '../invite/InviteDialog';
 interface Props {
   model: RepModel;
   runtime: SessionRuntime;
-  /** Open the customer invitation at once (the "Email" box beside Start session was checked). */
-  inviteAtOnce: boolean;
   openMailto(url: string): void;
 }
 
 /** The session's tools: invite someone, revoke the invitations out there. */
-export function SessionTools({ model, runtime, inviteAtOnce, openMailto }: Props) {
+export function SessionTools({ model, runtime, openMailto }: Props) {
   const isController = runtime.self.role === 'controller';
-  const [inviting, setInviting] = useState(inviteAtOnce && isController);
+  // Started with "Email" checked: the customer invitation opens at once, the first time only.
+  const [inviting, setInviting] = useState(() => isController && model.takeInviteOnFirstShow(runtime.sessionId));
   const [confirmingRevoke, setConfirmingRevoke] = useState(false);
   const [note, setNote] = useState<{ text: string; error?: boolean }>();
   const locale = getLocale() as MailLocale;

@@ -1,6 +1,6 @@
 // Installs Preact's signal tracking: components re-render when the core signals they read change.
 import '@preact/signals';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import { t } from '../../core/i18n';
 import type { RepModel } from '../../core/session/rep-model';
 import { Checkbox, ErrorLine } from '../Field';
@@ -22,7 +22,6 @@ interface Props {
 
 export function SidePanelApp({ model, defaultBrokerUrl, onOpenScreenInTab, knockNotifier }: Props) {
   useEffect(() => void model.load(), [model]);
-  const [startedWithEmail, setStartedWithEmail] = useState(false);
   const phase = model.phase.value;
   const auth = model.auth.value;
   const runtime = model.runtime.value;
@@ -30,10 +29,7 @@ export function SidePanelApp({ model, defaultBrokerUrl, onOpenScreenInTab, knock
   const sessions = model.sessions.value;
   const multi = auth?.rep.mode === 'multi';
   useKnockNotifications(sessions, knockNotifier);
-  const start = () => {
-    setStartedWithEmail(model.emailOnStart.value);
-    void model.startSession();
-  };
+  const start = () => void model.startSession();
 
   return (
     <main class="page stack">
@@ -84,7 +80,6 @@ export function SidePanelApp({ model, defaultBrokerUrl, onOpenScreenInTab, knock
           key={runtime.sessionId}
           model={model}
           runtime={runtime}
-          inviteAtOnce={startedWithEmail}
           onOpenScreenInTab={onOpenScreenInTab}
           openMailto={openMailto}
         />

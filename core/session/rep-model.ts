@@ -39,6 +39,8 @@ export function createRepModel(deps: RepModelDeps) {
   const inviteWithMailProgram = signal(true);
   const emailOnStart = signal(false);
   const serially = createSerialQueue();
+  /** A session started with "Email" checked: its customer invitation opens once, when it is first shown. */
+  let inviteOnFirstShow: string | undefined;
   let broker: BrokerClient | undefined;
 
   const clientFor = (a: Auth) => createBrokerClient({ baseUrl: a.brokerUrl, getToken: () => a.token });
@@ -241,6 +243,7 @@ export function createRepModel(deps: RepModelDeps) {
           throw e;
         }
         const { session, self } = created;
+        if (emailOnStart.value) inviteOnFirstShow = session.id;
         // Remember the customer link now: it is shown again after a panel reload.
         await deps.db.sessions.put({ id: session.id, session, self, brokerUrl: broker.baseUrl, updatedAt: Date.now() });
         await open(session.id);
@@ -266,6 +269,13 @@ export function createRepModel(deps: RepModelDeps) {
       if (shown) tabs.remove(shown.sessionId);
       void remember(tabs.selected.value);
       if (!tabs.selected.value) phase.value = auth.value ? 'idle' : 'signed-out';
+    },
+
+    /** True once for a session started with "Email" checked: open its customer invitation now. */
+    takeInviteOnFirstShow(sessionId: string): boolean {
+      if (inviteOnFirstShow !== sessionId) return false;
+      inviteOnFirstShow = undefined;
+      return true;
     },
 
     /** Back to the live session after a refused start (single mode). */

@@ -126,4 +126,15 @@ describe('rep model', () => {
     expect(model.error.value).toMatch(/no session with this number/);
     expect(model.phase.value).toBe('idle');
   });
+
+  it('a session started with "Email" checked asks for its invitation once, and only that session', async () => {
+    const { model } = panel();
+    await model.signIn(broker.url, rep.email, rep.password);
+    model.setEmailOnStart(true);
+    await model.startSession();
+    const { sessionId } = model.runtime.value!;
+    expect(model.takeInviteOnFirstShow('some-other-session')).toBe(false);
+    expect(model.takeInviteOnFirstShow(sessionId)).toBe(true);
+    expect(model.takeInviteOnFirstShow(sessionId)).toBe(false); // a tab switch or re-render does not reopen it
+  });
 });
