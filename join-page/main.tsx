@@ -2,7 +2,7 @@ import { render } from 'preact';
 import '../components/styles.css';
 import { JoinApp } from '../components/join/JoinApp';
 import { getLocale } from '../core/i18n';
-import { createPeerJsTransport } from '../core/mesh/peerjs-transport';
+import { createPeerJsTransport, preloadPeerJs } from '../core/mesh/peerjs-transport';
 import { createJoinModel } from '../core/session/join-model';
 import { createLocalChatStore } from '../core/storage/local-chat-store';
 
@@ -16,6 +16,7 @@ const model = createJoinModel({
   chatStore: createLocalChatStore(localStorage),
   createTransport: (self) =>
     createPeerJsTransport({ brokerUrl, peerId: self.peerId, peerToken: self.peerToken, iceServers: self.iceServers }),
+  preloadTransport: preloadPeerJs,
   getDisplayMedia: () => navigator.mediaDevices.getDisplayMedia({ video: true, audio: false }),
 });
 render(<JoinApp model={model} />, document.getElementById('app')!);

@@ -49,6 +49,15 @@ function mediaLink(connection: MediaConnection): MediaLink {
 }
 
 /**
+ * Starts downloading PeerJS ahead of need, e.g. the moment the customer clicks Join, so the download
+ * overlaps the join's API calls instead of following them. Harmless to repeat; a failure is left to
+ * the transport's own retry.
+ */
+export function preloadPeerJs(): void {
+  import('./peerjs-peer').catch(() => undefined);
+}
+
+/**
  * A link whose PeerJS connection does not exist yet (PeerJS is still loading). Listeners and a close
  * are kept and handed to the real link once it exists; it is never open before that.
  */

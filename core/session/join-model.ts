@@ -15,6 +15,8 @@ export interface JoinModelDeps {
   storage: Storage;
   chatStore: ChatStore;
   createTransport(self: Self): PeerTransport;
+  /** Optional: start loading what createTransport needs, as soon as a session is about to be entered. */
+  preloadTransport?(): void;
   getDisplayMedia(): Promise<MediaStream>;
 }
 
@@ -90,6 +92,7 @@ export function createJoinModel(deps: JoinModelDeps) {
     async load(): Promise<void> {
       if (!deps.invite) return;
       const place = saved();
+      if (place) deps.preloadTransport?.();
       try {
         if (place && (await enter(place.sessionId, place.self))) return;
         deps.storage.removeItem(key);
@@ -105,6 +108,7 @@ export function createJoinModel(deps: JoinModelDeps) {
       const current = phase.value;
       if (!deps.invite || current.name !== 'ask-name') return;
       phase.value = { name: 'joining', repName: current.repName };
+      deps.preloadTransport?.();
       try {
         const { sessionId, self } = await createBrokerClient({ baseUrl: deps.brokerUrl }).join({ invite: deps.invite, name });
         deps.storage.setItem(key, JSON.stringify({ sessionId, self }));
