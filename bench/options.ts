@@ -24,8 +24,8 @@ export const FULL: BenchCounts = {
   chat: 1000,
   weight: 10,
   panel: 10,
-  // The machine's 20,000 open files per process cap the ramp: the broker holds two sockets per participant.
-  capacitySteps: [500, 1000, 2000, 3000, 4000, 5000, 6000, 7500, 9000],
+  // 20,000 open files a process (hard) and two sockets a participant end the ramp at 9,750 here.
+  capacitySteps: [500, 1000, 2500, 5000, 7500, 9500],
   capacityWindowMs: 10_000,
   capacityRate: 0.1,
 };

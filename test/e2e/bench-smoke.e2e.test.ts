@@ -24,6 +24,7 @@ describe('benchmarks (smoke run)', () => {
       'broker: participants held',
       'broker: relay p99',
       'broker: RSS per participant',
+      'broker: RSS per socket',
     ]) {
       expect(
         names.some((n) => n.startsWith(prefix)),
