@@ -6,6 +6,7 @@ import { ApiError, sessionEnded, unsupported } from '../api/errors';
 import { hashToken, newId, newInviteToken, newParticipantToken, newPeerId } from '../auth/tokens';
 import { actorName, type Caller } from './caller';
 import { activeStanding, requireController } from './access';
+import { sessionDetail } from './lifecycle';
 import { joinUrl, participantView, selfView } from './views';
 
 export interface InviteResult {
@@ -122,7 +123,8 @@ export function joinByInvite(ctx: BrokerContext, inviteToken: string, name: stri
       detail: { via: 'invite', role: 'customer' },
     });
   });
-  return { sessionId: session.id, self: selfView(ctx, participant, peerToken) };
+  const detail = sessionDetail(ctx, { kind: 'participant', participant, token: peerToken }, session.id);
+  return { sessionId: session.id, self: selfView(ctx, participant, peerToken), detail };
 }
 
 /**

@@ -123,7 +123,11 @@ export const JoinRequest = v.object({
 });
 export type JoinRequest = v.InferInput<typeof JoinRequest>;
 
-export const JoinResponse = v.object({ sessionId: OpaqueId, self: Self });
+/**
+ * `detail` is what `GET /api/sessions/:id` would answer the new participant (issue 6: the join page
+ * starts the session from it, one round trip sooner). Optional: an older broker leaves it out.
+ */
+export const JoinResponse = v.object({ sessionId: OpaqueId, self: Self, detail: v.optional(SessionDetail) });
 export type JoinResponse = v.InferOutput<typeof JoinResponse>;
 
 /** Every error the broker returns has this body, with a 4xx status. */

@@ -4,7 +4,7 @@ import { createBrokerClient } from '../broker/client';
 import { BrokerError, isBrokerError } from '../broker/errors';
 import type { ChatStore } from '../chat/types';
 import type { PeerTransport } from '../mesh/transport';
-import { OpaqueId, Self } from '../protocol';
+import { OpaqueId, Self, type SessionDetail } from '../protocol';
 import { createSessionRuntime, type SessionRuntime } from './runtime';
 
 export interface JoinModelDeps {
@@ -59,12 +59,15 @@ export function createJoinModel(deps: JoinModelDeps) {
     } else phase.value = { name: 'error', message: error instanceof Error ? error.message : String(error) };
   }
 
-  /** Enter the session as `self`; false when that place is gone (left, or token revoked). */
-  async function enter(sessionId: string, self: Self): Promise<boolean> {
+  /**
+   * Enter the session as `self`; false when that place is gone (left, or token revoked). `known` is the
+   * session as the join answer gave it; without it (a rejoin after a refresh) the broker is asked.
+   */
+  async function enter(sessionId: string, self: Self, known?: SessionDetail): Promise<boolean> {
     const broker = createBrokerClient({ baseUrl: deps.brokerUrl, getToken: () => self.peerToken });
-    let detail;
+    let detail = known;
     try {
-      detail = await broker.getSession(sessionId);
+      detail ??= await broker.getSession(sessionId);
     } catch (error) {
       if (isBrokerError(error, 'unauthorized') || isBrokerError(error, 'not_found')) return false;
       throw error;
@@ -110,9 +113,10 @@ export function createJoinModel(deps: JoinModelDeps) {
       phase.value = { name: 'joining', repName: current.repName };
       deps.preloadTransport?.();
       try {
-        const { sessionId, self } = await createBrokerClient({ baseUrl: deps.brokerUrl }).join({ invite: deps.invite, name });
+        const joined = await createBrokerClient({ baseUrl: deps.brokerUrl }).join({ invite: deps.invite, name });
+        const { sessionId, self } = joined;
         deps.storage.setItem(key, JSON.stringify({ sessionId, self }));
-        if (!(await enter(sessionId, self))) phase.value = { name: 'left' };
+        if (!(await enter(sessionId, self, joined.detail))) phase.value = { name: 'left' };
       } catch (error) {
         fail(error, 'join', current.repName);
       }
