@@ -43,12 +43,9 @@ const ECHO_OFFER = `(async () => {
 })()`;
 const ECHO_ANSWER = `async (sdp) => {
   const pc = new RTCPeerConnection();
-  window.__echo = { pc, oneWay: [] };
+  window.__echo = { pc };
   pc.addEventListener('datachannel', (e) => {
-    e.channel.onmessage = (m) => {
-      window.__echo.oneWay.push(window.__benchNow() - JSON.parse(m.data).sentAt);
-      e.channel.send(m.data);
-    };
+    e.channel.onmessage = (m) => e.channel.send(m.data);
   });
   await pc.setRemoteDescription({ type: 'offer', sdp });
   await pc.setLocalDescription(await pc.createAnswer());
@@ -71,13 +68,17 @@ const ECHO_LOOP = `async (answer, count, filler) => {
   return out;
 }`;
 
+/** Messages a single page.evaluate sends: a long loop would outlast the DevTools protocol's timeout. */
+const BATCH = 25;
+
 async function chatFrom(from: Page, to: Page, count: number, prefix: string): Promise<{ rtt: number[]; oneWay: number[] }> {
   await from.bringToFront();
-  const sent = (await from.evaluate(`(${CHAT_LOOP})(${count}, ${JSON.stringify(prefix)}, ${JSON.stringify(FILLER)})`)) as [
-    string,
-    number,
-    number,
-  ][];
+  const sent: [string, number, number][] = [];
+  for (let done = 0; done < count; done += BATCH) {
+    const n = Math.min(BATCH, count - done);
+    const batch = `(${CHAT_LOOP})(${n}, ${JSON.stringify(`${prefix}${done}x`)}, ${JSON.stringify(FILLER)})`;
+    sent.push(...((await from.evaluate(batch)) as [string, number, number][]));
+  }
   const seen = (await readMarks(to)).texts;
   return {
     rtt: sent.map(([, at, acked]) => acked - at),
@@ -101,18 +102,23 @@ export async function benchChat(world: BenchWorld, count: number): Promise<Metri
     const answer = await app.join.page.evaluate(`(${ECHO_ANSWER})(${JSON.stringify(offer)})`);
     const echo = (await world.panel.page.evaluate(
       `(${ECHO_LOOP})(${JSON.stringify(answer)}, ${count}, ${JSON.stringify(FILLER)})`,
-    )) as number[];
-    const echoOneWay = (await app.join.page.evaluate('window.__echo.oneWay')) as number[];
+    )) as number[]; // raw echoes take well under a millisecond each: one evaluate is enough
+    await app.join.page.evaluate('window.__echo.pc.close()');
     return [
       timing('chat: round trip (sent → shown there → ack shown here)', [...a.rtt, ...b.rtt], echo, {
         p99: true,
         target: { target: 'p50 ≤ 20 ms', met: (m) => m.p50 <= 20 },
         note: 'baseline: raw RTCDataChannel echo between the same two pages',
       }),
-      timing('chat: sent → shown on the other side', [...a.oneWay, ...b.oneWay], echoOneWay, {
-        p99: true,
-        note: 'across the two browsers (epoch clocks); baseline: raw one-way delivery',
-      }),
+      timing(
+        'chat: sent → shown on the other side',
+        [...a.oneWay, ...b.oneWay],
+        echo.map((ms) => ms / 2),
+        {
+          p99: true,
+          note: 'across the two browsers (clocks anchored to the system clock, ±1 ms); baseline: half the raw echo',
+        },
+      ),
     ];
   } finally {
     await app.end();

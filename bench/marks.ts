@@ -22,7 +22,7 @@ export const INSTRUMENT = String.raw`(() => {
   // (it was seen 10 ms apart between two Chromiums). performance.now() gives the sub-millisecond steps.
   const offset = Date.now() - performance.now();
   const now = () => offset + performance.now();
-  const marks = { origin: offset, clicks: [], channels: [], frames: [], appear: {}, texts: {}, acked: {} };
+  const marks = { origin: offset, clicks: [], channels: [], sockets: [], frames: [], appear: {}, texts: {}, acked: {} };
   window.__bench = marks;
   window.__benchNow = now;
   document.addEventListener('click', (e) => {
@@ -45,6 +45,17 @@ export const INSTRUMENT = String.raw`(() => {
       }
     };
   }
+
+  // WebSockets too (PeerServer, events), for reading a join's waterfall when a figure needs explaining.
+  const NativeSocket = window.WebSocket;
+  window.WebSocket = class extends NativeSocket {
+    constructor(...args) {
+      super(...args);
+      const entry = { path: new URL(this.url).pathname, created: now(), opened: 0 };
+      marks.sockets.push(entry);
+      this.addEventListener('open', () => (entry.opened = now()), { once: true });
+    }
+  };
 
   const button = (name) => [...document.querySelectorAll('button')].find((b) => !b.disabled && (b.textContent || '').trim() === name);
   const conditions = {
@@ -87,6 +98,7 @@ export const INSTRUMENT = String.raw`(() => {
   window.__benchReset = () => {
     marks.clicks.length = 0;
     marks.channels.length = 0;
+    marks.sockets.length = 0;
     marks.frames.length = 0;
     marks.appear = {};
   };
@@ -101,6 +113,7 @@ export const INSTRUMENT = String.raw`(() => {
 export interface Marks {
   clicks: { name: string; at: number }[];
   channels: { label: string; at: number }[];
+  sockets: { path: string; created: number; opened: number }[];
   frames: { at: number }[];
   appear: Record<string, number>;
   texts: Record<string, number>;

@@ -25,7 +25,9 @@ export interface BenchWorld extends World {
 }
 
 export async function createBenchWorld(): Promise<BenchWorld> {
-  const world = await createWorld({ panelInit: INSTRUMENT });
+  // The broker in a process of its own, as in production: in this one it would share an event loop with
+  // the automation of two browsers.
+  const world = await createWorld({ panelInit: INSTRUMENT, brokerMode: 'child' });
   const bare = await startBareServer();
   const rep = await world.broker.addRep({ name: 'Baseline Rep' });
   const token = await world.broker.login(rep.email, rep.password);

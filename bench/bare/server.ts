@@ -1,7 +1,9 @@
+import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ROOT } from '../../test/helpers/broker';
 
 /**
@@ -9,6 +11,9 @@ import { ROOT } from '../../test/helpers/broker';
  * 127.0.0.1:0. They talk to the broker's PeerServer with real participant ids and tokens made through
  * the API, so the baseline crosses the same PeerServer door as the app (issue 6: "against the same
  * PeerServer").
+ *
+ * The files are served by a child process (this module, forked), as the broker serves the join page
+ * from its own: the benchmark's process is busy driving the browsers.
  *
  * The page reads its part from the URL fragment: `{host, port, id, token, dial?}`. It opens a Peer;
  * with `dial` it opens a JSON data connection to that peer, and its Share/Stop buttons call it with the
@@ -71,7 +76,25 @@ export interface BareServer {
   close(): Promise<void>;
 }
 
+/** Forks this module as a static server on 127.0.0.1:0; resolves once it listens. */
 export async function startBareServer(): Promise<BareServer> {
+  const child = fork(fileURLToPath(import.meta.url), ['--serve'], { execArgv: ['--import', 'tsx'] });
+  const port = await new Promise<number>((done, fail) => {
+    child.once('message', (message) => done((message as { port: number }).port));
+    child.once('exit', (code) => fail(new Error(`The bare-page server exited (${code})`)));
+  });
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    url: (part) => `${base}/bare.html#${encodeURIComponent(JSON.stringify(part))}`,
+    close: async () => {
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill();
+      await exited;
+    },
+  };
+}
+
+function serve(): void {
   const files: Record<string, [string, string | Buffer]> = {
     '/bare.html': ['text/html; charset=utf-8', PAGE],
     '/bare.js': ['text/javascript', SCRIPT],
@@ -82,14 +105,8 @@ export async function startBareServer(): Promise<BareServer> {
     if (!file) return void res.writeHead(404).end();
     res.writeHead(200, { 'content-type': file[0], 'cache-control': 'no-store' }).end(file[1]);
   });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url: (part) => `${base}/bare.html#${encodeURIComponent(JSON.stringify(part))}`,
-    close: () =>
-      new Promise((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
-  };
+  server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as AddressInfo).port }));
+  process.on('disconnect', () => process.exit(0));
 }
+
+if (process.argv.includes('--serve') && process.send) serve();

@@ -15,9 +15,12 @@ export interface World {
   close(): Promise<void>;
 }
 
-/** `panelInit` runs in the side panel before its own scripts, on every (re)load (benchmarks time things with it). */
-export async function createWorld(options: { panelInit?: string } = {}): Promise<World> {
-  const broker = await startBroker();
+/**
+ * `panelInit` runs in the side panel before its own scripts, on every (re)load (benchmarks time things
+ * with it); `brokerMode: 'child'` runs the broker in a process of its own, as in production.
+ */
+export async function createWorld(options: { panelInit?: string; brokerMode?: 'in-process' | 'child' } = {}): Promise<World> {
+  const broker = await startBroker({ mode: options.brokerMode ?? 'in-process' });
   try {
     await broker.addRep(REP);
     const [{ browser: repBrowser, extensionId }, customerBrowser] = await Promise.all([launchRepBrowser(), launchBrowser()]);
