@@ -28,9 +28,18 @@ export async function createBenchWorld(): Promise<BenchWorld> {
   // The broker in a process of its own, as in production: in this one it would share an event loop with
   // the automation of two browsers.
   const world = await createWorld({ panelInit: INSTRUMENT, brokerMode: 'child' });
-  const bare = await startBareServer();
-  const rep = await world.broker.addRep({ name: 'Baseline Rep' });
-  const token = await world.broker.login(rep.email, rep.password);
+  const bare = await startBareServer().catch(async (error: unknown) => {
+    await world.close();
+    throw error;
+  });
+  let token: string;
+  try {
+    const rep = await world.broker.addRep({ name: 'Baseline Rep' });
+    token = await world.broker.login(rep.email, rep.password);
+  } catch (error) {
+    await Promise.all([world.close(), bare.close()]);
+    throw error;
+  }
   const post = <T>(path: string, body: unknown, bearer?: string) => postJson<T>(world.broker.url, path, body, bearer);
   const part = (self: Self, dial?: string): BarePeer => ({
     host: '127.0.0.1',
