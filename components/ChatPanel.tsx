@@ -1,3 +1,4 @@
+import { Component } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ChatEntry } from '../core/chat/types';
 import { t } from '../core/i18n';
@@ -31,13 +32,7 @@ export function ChatPanel({ entries, onSend, disabled }: Props) {
       ) : (
         <ol class="chat-log" ref={log} aria-live="polite" aria-label={t('chat')}>
           {entries.map((e) => (
-            <li key={e.id} class={e.mine ? 'mine' : ''}>
-              <span class="chat-meta">
-                {e.senderName} · <time dateTime={new Date(e.sentAt).toISOString()}>{formatTime(e.sentAt)}</time>
-                {e.mine && e.pendingFor.length > 0 ? ` · ${t('pending')}` : ''}
-              </span>
-              {e.text}
-            </li>
+            <ChatLine key={e.id} entry={e} />
           ))}
         </ol>
       )}
@@ -69,4 +64,27 @@ export function ChatPanel({ entries, onSend, disabled }: Props) {
       </form>
     </section>
   );
+}
+
+/**
+ * One message. The chat replaces an entry object only when that message changes, so a line re-renders
+ * only then: a long conversation costs one line's work per message, not the whole log's.
+ */
+class ChatLine extends Component<{ entry: ChatEntry }> {
+  override shouldComponentUpdate(next: { entry: ChatEntry }): boolean {
+    return next.entry !== this.props.entry;
+  }
+
+  override render() {
+    const e = this.props.entry;
+    return (
+      <li class={e.mine ? 'mine' : ''}>
+        <span class="chat-meta">
+          {e.senderName} · <time dateTime={new Date(e.sentAt).toISOString()}>{formatTime(e.sentAt)}</time>
+          {e.mine && e.pendingFor.length > 0 ? ` · ${t('pending')}` : ''}
+        </span>
+        {e.text}
+      </li>
+    );
+  }
 }

@@ -4,7 +4,7 @@ import { AssistApp } from '../components/join/AssistApp';
 import { JoinApp } from '../components/join/JoinApp';
 import { createAssistPageBridge } from '../core/extension/assist-bridge';
 import { getLocale } from '../core/i18n';
-import { createPeerJsTransport } from '../core/mesh/peerjs-transport';
+import { createPeerJsTransport, preloadPeerJs } from '../core/mesh/peerjs-transport';
 import { createAssistModel } from '../core/session/assist-model';
 import { createJoinModel } from '../core/session/join-model';
 import { createLocalChatStore } from '../core/storage/local-chat-store';
@@ -25,6 +25,7 @@ if (location.pathname.replace(/\/+$/, '').endsWith('/assist')) {
     chatStore: createLocalChatStore(localStorage),
     createTransport: (self) =>
       createPeerJsTransport({ brokerUrl, peerId: self.peerId, peerToken: self.peerToken, iceServers: self.iceServers }),
+    preloadTransport: preloadPeerJs,
     getDisplayMedia: () => navigator.mediaDevices.getDisplayMedia({ video: true, audio: false }),
   });
   render(<JoinApp model={model} />, root);

@@ -46,6 +46,20 @@ export function createPeerService(ctx: BrokerContext, server: Server, concurrent
     }
   };
 
+  /**
+   * Remembers a peer's socket, to cut it when its participant leaves. A function of its own, so the
+   * listener it leaves on the socket does not hold the upgrade request (and its headers) for the life
+   * of the connection, as a closure inside handleUpgrade did (issue 6: memory per participant).
+   */
+  function track(peerId: string, ws: WebSocket): void {
+    const set = sockets.get(peerId) ?? new Set<WebSocket>();
+    sockets.set(peerId, set.add(ws));
+    ws.on('close', () => {
+      set.delete(ws);
+      if (set.size === 0 && sockets.get(peerId) === set) sockets.delete(peerId);
+    });
+  }
+
   const unsubscribe = ctx.bus.subscribe((event) => {
     if (event.type === 'participant-left') {
       const p = ctx.store.findParticipant(event.participantId);
@@ -64,13 +78,7 @@ export function createPeerService(ctx: BrokerContext, server: Server, concurrent
       if (!wss || !admitPeer(ctx, id, token)) return rejectUpgrade(socket, 401, 'Unauthorized');
       const peerWss = wss;
       peerWss.handleUpgrade(req, socket, head, (ws) => {
-        const peerId = id!;
-        const set = sockets.get(peerId) ?? new Set();
-        sockets.set(peerId, set.add(ws));
-        ws.on('close', () => {
-          set.delete(ws);
-          if (set.size === 0 && sockets.get(peerId) === set) sockets.delete(peerId);
-        });
+        track(id!, ws);
         // The participant may have left while the handshake completed.
         if (!admitPeer(ctx, id, token)) return void ws.close(1008, 'Not in the session');
         peerWss.emit('connection', ws, req);

@@ -18,6 +18,7 @@ import { actorName, type Caller } from './caller';
 import { activeStanding, requireController, standing } from './access';
 import { claimActiveCustomer } from './activeCustomer';
 import { assistUrl, joinUrl, participantView, selfView, sessionLink, sessionLinkToken, sessionView, siteUrl } from './views';
+import { sessionDetail } from './lifecycle';
 
 export { mailtoUrl } from '../mail/templates';
 
@@ -220,7 +221,9 @@ export function joinByInvite(ctx: BrokerContext, inviteToken: string, name: stri
   }
   const peerToken = newParticipantToken();
   const participant = addCustomer(ctx, session, name, hashToken(peerToken), { via: 'invite', inviteId: invite.id });
-  return { sessionId: session.id, self: selfView(ctx, participant, peerToken) };
+  // The session as the new customer sees it, so the join page needs no second request.
+  const detail = sessionDetail(ctx, { kind: 'participant', participant, token: peerToken }, session.id);
+  return { sessionId: session.id, self: selfView(ctx, participant, peerToken), detail };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Peer, type DataConnection, type MediaConnection, type PeerError } from 'peerjs';
+import type { DataConnection, MediaConnection, Peer, PeerError } from 'peerjs';
 import { defaultReconnectPolicy, type ReconnectPolicy } from '../reconnect';
 import type { DataLink, MediaLink, PeerTransport, TransportStatus } from './transport';
 
@@ -49,8 +49,51 @@ function mediaLink(connection: MediaConnection): MediaLink {
 }
 
 /**
+ * Starts downloading PeerJS ahead of need, e.g. the moment the customer clicks Join, so the download
+ * overlaps the join's API calls instead of following them. Harmless to repeat; a failure is left to
+ * the transport's own retry.
+ */
+export function preloadPeerJs(): void {
+  import('./peerjs-peer').catch(() => undefined);
+}
+
+/**
+ * A link whose PeerJS connection does not exist yet (PeerJS is still loading). Listeners and a close
+ * are kept and handed to the real link once it exists; it is never open before that.
+ */
+function pendingLink<T extends { onClose(listener: () => void): void; close(): void }>(
+  made: Promise<T | undefined>,
+): { get(): T | undefined; whenMade(fn: (link: T) => void): void; close(): void; onClose(listener: () => void): void } {
+  let link: T | undefined;
+  let closed = false;
+  const closeListeners: (() => void)[] = [];
+  const waiting: ((link: T) => void)[] = [];
+  void made.then((real) => {
+    if (!real) return closeListeners.splice(0).forEach((l) => l());
+    link = real;
+    waiting.splice(0).forEach((fn) => fn(real));
+    closeListeners.splice(0).forEach((l) => real.onClose(l));
+    if (closed) real.close();
+  });
+  return {
+    get: () => link,
+    whenMade: (fn) => (link ? fn(link) : void waiting.push(fn)),
+    close() {
+      closed = true;
+      link?.close();
+    },
+    onClose: (listener) => (link ? link.onClose(listener) : void closeListeners.push(listener)),
+  };
+}
+
+/**
  * PeerJS behind the `PeerTransport` interface. Keeps the PeerServer connection up: reconnects after a
  * drop and recreates the Peer if PeerJS gave it up, with backoff, until `destroy()`.
+ *
+ * PeerJS itself (most of the join page's weight) is imported on first use, so pages that have not
+ * joined a session yet never download it: bundlers split `import('./peerjs-peer')` into a chunk of its own
+ * (issue 6). Until it has loaded the status stays 'connecting'; a dial or call made meanwhile is
+ * carried out as soon as it has.
  */
 export function createPeerJsTransport(options: PeerJsTransportOptions): PeerTransport {
   const url = new URL(options.brokerUrl);
@@ -66,11 +109,28 @@ export function createPeerJsTransport(options: PeerJsTransportOptions): PeerTran
   let destroyed = false;
   let attempt = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let peer = createPeer();
+  let peer: Peer | undefined;
+  const loaded = load();
+  /** Runs `fn` once PeerJS is there; undefined if the transport was destroyed first. */
+  const afterLoad = <T>(fn: () => T) => loaded.then((p) => (p && !destroyed ? fn() : undefined));
 
-  function createPeer(): Peer {
+  /** Imports PeerJS and creates the Peer; a failed download (a network blip) is retried with backoff. */
+  async function load(): Promise<Peer | undefined> {
+    try {
+      const { Peer: PeerClass } = await import('./peerjs-peer');
+      if (destroyed) return undefined;
+      return (peer = createPeer(PeerClass));
+    } catch {
+      if (destroyed) return undefined;
+      emitStatus('reconnecting');
+      await new Promise((resolve) => (timer = setTimeout(resolve, policy(attempt++))));
+      return destroyed ? undefined : load();
+    }
+  }
+
+  function createPeer(PeerClass: typeof Peer): Peer {
     emitStatus('connecting');
-    const p = new Peer(options.peerId, {
+    const p = new PeerClass(options.peerId, {
       host: url.hostname,
       port: Number(url.port) || (secure ? 443 : 80),
       path: '/peerjs/',
@@ -87,7 +147,7 @@ export function createPeerJsTransport(options: PeerJsTransportOptions): PeerTran
     p.on('connection', (c) => listeners.connection.forEach((l) => l(dataLink(c))));
     p.on('call', (c) => listeners.call.forEach((l) => l(mediaLink(c))));
     p.on('disconnected', () => scheduleRetry(() => !p.destroyed && p.reconnect()));
-    p.on('close', () => scheduleRetry(() => (peer = createPeer())));
+    p.on('close', () => scheduleRetry(() => (peer = createPeer(PeerClass))));
     p.on('error', (error: PeerError<string>) => {
       if (error.type === 'peer-unavailable') {
         const remote = /peer (\S+)$/.exec(error.message)?.[1];
@@ -104,9 +164,39 @@ export function createPeerJsTransport(options: PeerJsTransportOptions): PeerTran
     timer = setTimeout(() => !destroyed && retry(), policy(attempt++));
   }
 
+  function connect(remotePeerId: string): DataLink {
+    if (peer) return dataLink(peer.connect(remotePeerId, { serialization: 'json', reliable: true }));
+    const pending = pendingLink(afterLoad(() => connect(remotePeerId)));
+    return {
+      remotePeerId,
+      get isOpen() {
+        return pending.get()?.isOpen ?? false;
+      },
+      // The mesh sends only on open links, and this one is not open yet.
+      send: (message) => pending.get()?.send(message),
+      close: () => pending.close(),
+      onOpen: (listener) => pending.whenMade((link) => link.onOpen(listener)),
+      onData: (listener) => pending.whenMade((link) => link.onData(listener)),
+      onClose: (listener) => pending.onClose(listener),
+    };
+  }
+
+  function call(remotePeerId: string, stream: MediaStream, metadata: unknown): MediaLink {
+    if (peer) return mediaLink(peer.call(remotePeerId, stream, { metadata }));
+    const pending = pendingLink(afterLoad(() => call(remotePeerId, stream, metadata)));
+    return {
+      remotePeerId,
+      metadata,
+      answer: () => pending.whenMade((link) => link.answer()),
+      close: () => pending.close(),
+      onStream: (listener) => pending.whenMade((link) => link.onStream(listener)),
+      onClose: (listener) => pending.onClose(listener),
+    };
+  }
+
   return {
-    connect: (remotePeerId) => dataLink(peer.connect(remotePeerId, { serialization: 'json', reliable: true })),
-    call: (remotePeerId, stream, metadata) => mediaLink(peer.call(remotePeerId, stream, { metadata })),
+    connect,
+    call,
     onConnection: (l) => void listeners.connection.push(l),
     onCall: (l) => void listeners.call.push(l),
     onStatus: (l) => void listeners.status.push(l),
@@ -114,7 +204,7 @@ export function createPeerJsTransport(options: PeerJsTransportOptions): PeerTran
     destroy() {
       destroyed = true;
       clearTimeout(timer);
-      peer.destroy();
+      peer?.destroy();
     },
   };
 }

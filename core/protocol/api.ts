@@ -204,7 +204,11 @@ export const JoinRequest = v.object({
 });
 export type JoinRequest = v.InferInput<typeof JoinRequest>;
 
-export const JoinResponse = v.object({ sessionId: OpaqueId, self: Self });
+/**
+ * `detail` is what `GET /api/sessions/:id` would answer the new participant (issue 6: the join page
+ * starts the session from it, one round trip sooner). Optional: an older broker leaves it out.
+ */
+export const JoinResponse = v.object({ sessionId: OpaqueId, self: Self, detail: v.optional(SessionDetail) });
 export type JoinResponse = v.InferOutput<typeof JoinResponse>;
 
 /** POST /api/assist (rep bearer): a colleague follows a rep invite and joins as assistant. */

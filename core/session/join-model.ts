@@ -4,7 +4,7 @@ import { createBrokerClient } from '../broker/client';
 import { BrokerError, isBrokerError } from '../broker/errors';
 import type { ChatStore } from '../chat/types';
 import type { PeerTransport } from '../mesh/transport';
-import { OpaqueId, Self, type JoinByNumberRequest } from '../protocol';
+import { OpaqueId, Self, type JoinByNumberRequest, type SessionDetail } from '../protocol';
 import { createSessionRuntime, type SessionRuntime } from './runtime';
 
 export interface JoinModelDeps {
@@ -15,6 +15,8 @@ export interface JoinModelDeps {
   storage: Storage;
   chatStore: ChatStore;
   createTransport(self: Self): PeerTransport;
+  /** Optional: start loading what createTransport needs, as soon as a session is about to be entered. */
+  preloadTransport?(): void;
   getDisplayMedia(): Promise<MediaStream>;
 }
 
@@ -67,12 +69,15 @@ export function createJoinModel(deps: JoinModelDeps) {
     } else phase.value = { name: 'error', message: error instanceof Error ? error.message : String(error) };
   }
 
-  /** Enter the session as `self`; false when that place is gone (left, or token revoked). */
-  async function enter(sessionId: string, self: Self): Promise<boolean> {
+  /**
+   * Enter the session as `self`; false when that place is gone (left, or token revoked). `known` is the
+   * session as the join answer gave it; without it (a rejoin after a refresh) the broker is asked.
+   */
+  async function enter(sessionId: string, self: Self, known?: SessionDetail): Promise<boolean> {
     const broker = createBrokerClient({ baseUrl: deps.brokerUrl, getToken: () => self.peerToken });
-    let detail;
+    let detail = known;
     try {
-      detail = await broker.getSession(sessionId);
+      detail ??= await broker.getSession(sessionId);
     } catch (error) {
       if (isBrokerError(error, 'unauthorized') || isBrokerError(error, 'not_found')) return false;
       throw error;
@@ -148,10 +153,14 @@ export function createJoinModel(deps: JoinModelDeps) {
       if (!deps.invite) {
         const waitToken = deps.storage.getItem(WAIT_KEY);
         if (!waitToken) phase.value = { name: 'ask-number' };
-        else await startWaiting(waitToken, 0).catch((error: unknown) => fail(error, 'join'));
+        else {
+          deps.preloadTransport?.();
+          await startWaiting(waitToken, 0).catch((error: unknown) => fail(error, 'join'));
+        }
         return;
       }
       const place = saved();
+      if (place) deps.preloadTransport?.();
       try {
         if (place && (await enter(place.sessionId, place.self))) return;
         deps.storage.removeItem(key);
@@ -167,10 +176,12 @@ export function createJoinModel(deps: JoinModelDeps) {
       const current = phase.value;
       if (!deps.invite || current.name !== 'ask-name') return;
       phase.value = { name: 'joining', repName: current.repName };
+      deps.preloadTransport?.();
       try {
-        const { sessionId, self } = await anonymous.join({ invite: deps.invite, name });
+        const joined = await anonymous.join({ invite: deps.invite, name });
+        const { sessionId, self } = joined;
         deps.storage.setItem(key, JSON.stringify({ sessionId, self }));
-        if (!(await enter(sessionId, self))) phase.value = { name: 'left' };
+        if (!(await enter(sessionId, self, joined.detail))) phase.value = { name: 'left' };
       } catch (error) {
         fail(error, 'join', current.repName);
       }
@@ -182,6 +193,7 @@ export function createJoinModel(deps: JoinModelDeps) {
       phase.value = { name: 'knocking' };
       try {
         const { waitToken, expiresAt } = await anonymous.joinByNumber(request);
+        deps.preloadTransport?.(); // fetched while the customer waits, ready when they are let in
         deps.storage.setItem(WAIT_KEY, waitToken);
         await startWaiting(waitToken, expiresAt);
       } catch (error) {

@@ -19,21 +19,30 @@ const StoredEntry = v.object({
  * without loading an IndexedDB library before they have even joined.
  */
 export function createLocalChatStore(storage: Storage, prefix = 'rs.chat.'): ChatStore {
-  const read = (sessionId: string): ChatEntry[] => {
+  // Read and checked once per session, then kept here: re-reading and re-validating the whole history on
+  // every message made a long chat slower with each line (issue 6, chat round trip).
+  const sessions = new Map<string, Map<string, ChatEntry>>();
+  const read = (sessionId: string): Map<string, ChatEntry> => {
+    let entries = sessions.get(sessionId);
+    if (entries) return entries;
+    entries = new Map();
     try {
       const parsed: unknown = JSON.parse(storage.getItem(prefix + sessionId) ?? '[]');
-      return Array.isArray(parsed) ? parsed.filter((e): e is ChatEntry => v.is(StoredEntry, e)) : [];
+      if (Array.isArray(parsed)) for (const e of parsed) if (v.is(StoredEntry, e)) entries.set(e.id, e);
     } catch {
-      return [];
+      // Unreadable: start afresh.
     }
+    sessions.set(sessionId, entries);
+    return entries;
   };
   return {
-    list: async (sessionId) => read(sessionId),
+    list: async (sessionId) => [...read(sessionId).values()],
     async put(entry) {
-      const all = read(entry.sessionId).filter((e) => e.id !== entry.id);
-      all.push(entry);
+      const entries = read(entry.sessionId);
+      entries.delete(entry.id); // an update moves to the end, as before
+      entries.set(entry.id, entry);
       try {
-        storage.setItem(prefix + entry.sessionId, JSON.stringify(all));
+        storage.setItem(prefix + entry.sessionId, JSON.stringify([...entries.values()]));
       } catch {
         // Storage full or disabled: the conversation still works, it just won't survive a refresh.
       }

@@ -15,14 +15,24 @@ export interface World {
   close(): Promise<void>;
 }
 
-/** `rep`: the signed-in rep's account settings (mode, maxCustomers). */
-export async function createWorld(options: StartBrokerOptions & { rep?: TestRepInput } = {}): Promise<World> {
-  const { rep, ...brokerOptions } = options;
-  const broker = await startBroker(brokerOptions);
+/**
+ * `rep`: the signed-in rep's account settings (mode, maxCustomers). `panelInit` runs in the side panel
+ * before its own scripts, on every (re)load (benchmarks time things with it); `brokerMode: 'child'` runs
+ * the broker in a process of its own, as in production.
+ */
+export async function createWorld(
+  options: Omit<StartBrokerOptions, 'mode'> & {
+    rep?: TestRepInput;
+    panelInit?: string;
+    brokerMode?: 'in-process' | 'child';
+  } = {},
+): Promise<World> {
+  const { rep, panelInit, brokerMode, ...brokerOptions } = options;
+  const broker = await startBroker({ ...brokerOptions, mode: brokerMode ?? 'in-process' });
   try {
     await broker.addRep({ mode: 'single', ...rep, ...REP });
     const [{ browser: repBrowser, extensionId }, customerBrowser] = await Promise.all([launchRepBrowser(), launchBrowser()]);
-    const panel = await SidePanel.open(repBrowser, extensionId);
+    const panel = await SidePanel.open(repBrowser, extensionId, { init: panelInit });
     await panel.signIn(broker.url, REP.email, REP.password);
     return {
       broker,

@@ -51,6 +51,8 @@ export interface TestBroker {
   /** e.g. http://127.0.0.1:41234 — changes after restart(), not after stop() + start(). */
   readonly url: string;
   readonly port: number;
+  /** The broker's process: the test's own in-process, the child's otherwise (benchmarks read its memory). */
+  readonly pid: number;
   readonly dataDir: string;
   readonly admin: typeof TEST_ADMIN;
   /** The broker's store (in-process) or a second connection to its database (child). */
@@ -74,6 +76,7 @@ export interface TestBroker {
 interface Running {
   url: string;
   port: number;
+  pid: number;
   store: Store;
   output: string[];
   stop(): Promise<void>;
@@ -110,6 +113,9 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Tes
     },
     get port() {
       return current().port;
+    },
+    get pid() {
+      return current().pid;
     },
     get store() {
       return current().store;
@@ -175,7 +181,7 @@ async function startInProcess(env: Record<string, string>, options: StartBrokerO
     ...(options.waitSweepIntervalMs === undefined ? {} : { waitSweepIntervalMs: options.waitSweepIntervalMs }),
   });
   await ensureAdmin(broker.store, env.ADMIN_EMAIL!, env.ADMIN_PASSWORD!, loadConfig(env).maxCustomers);
-  return { url: broker.url, port: broker.port, store: broker.store, output: [], stop: () => broker.close() };
+  return { url: broker.url, port: broker.port, pid: process.pid, store: broker.store, output: [], stop: () => broker.close() };
 }
 
 /** Runs the real CLI and waits for its "Broker listening on …" line. */
@@ -205,6 +211,7 @@ async function startChild(env: Record<string, string>): Promise<Running> {
   return {
     url,
     port: Number(new URL(url).port),
+    pid: child.pid!,
     store,
     output,
     async stop() {

@@ -1,12 +1,14 @@
-import type { Browser, Page } from 'puppeteer-core';
+import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import { clickByRole, fillByLabel, observe, waitForText } from '../browser';
 
 /** The customer's join page in their own browser. */
 export class JoinPage {
   constructor(readonly page: Page) {}
 
-  static async open(browser: Pick<Browser, 'newPage'>, url: string): Promise<JoinPage> {
+  /** `browser` may be a fresh context (a first-time visitor); `init` runs in the page before its own scripts. */
+  static async open(browser: Browser | BrowserContext, url: string, options: { init?: string } = {}): Promise<JoinPage> {
     const page = observe(await browser.newPage(), 'customer');
+    if (options.init) await page.evaluateOnNewDocument(options.init);
     await page.goto(url);
     return new JoinPage(page);
   }

@@ -5,8 +5,10 @@ import { clickByRole, fillByLabel, observe, waitForText } from '../browser';
 export class SidePanel {
   constructor(readonly page: Page) {}
 
-  static async open(browser: Browser, extensionId: string): Promise<SidePanel> {
+  /** `init` runs in the page before its own scripts, on every (re)load. */
+  static async open(browser: Browser, extensionId: string, options: { init?: string } = {}): Promise<SidePanel> {
     const page = observe(await browser.newPage(), 'panel');
+    if (options.init) await page.evaluateOnNewDocument(options.init);
     await page.goto(`chrome-extension://${extensionId}/sidepanel.html`);
     return new SidePanel(page);
   }

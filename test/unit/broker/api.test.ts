@@ -104,9 +104,13 @@ describe('sessions', () => {
     const { session } = await newSession();
     const joined = await joinSession(linkToken(session.joinUrl!));
     expect(joined.status).toBe(201);
-    const { sessionId, self } = v.parse(JoinResponse, joined.body);
+    const { sessionId, self, detail: atJoin } = v.parse(JoinResponse, joined.body);
     expect(sessionId).toBe(session.id);
     expect(self.role).toBe('customer');
+    // The answer carries the session as the newcomer would read it, so the join page need not ask again.
+    expect(atJoin?.self).toEqual(self);
+    expect(atJoin?.participants.map((p) => p.name)).toEqual(['Rita Rep', 'Carl Customer']);
+    expect(atJoin?.lastSeq).toBe(3); // started, joined, became the active customer
     // The link admits several customers while it is valid.
     expect((await joinSession(linkToken(session.joinUrl!), 'Second')).status).toBe(201);
 

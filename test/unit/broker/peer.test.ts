@@ -72,3 +72,28 @@ describe('PeerServer door', () => {
     expect((await call(broker.url, 'GET', '/peerjs/peerjs/peers')).status).toBe(401);
   });
 });
+
+describe('PeerServer capacity', () => {
+  it('admits as many peers as PEER_CONCURRENT_LIMIT says, not PeerServer’s own default', async () => {
+    const small = await startBroker({ env: { PEER_CONCURRENT_LIMIT: '1' } });
+    try {
+      const rep = await small.addRep();
+      const repToken = await small.login(rep.email, rep.password);
+      const created: CreateSessionResponse = (await call(small.url, 'POST', '/api/sessions', { token: repToken })).body;
+      const invite = created.session.joinUrl!.split('#')[1];
+      const customer: Self = (await call(small.url, 'POST', '/api/join', { body: { invite, name: 'Cy' } })).body.self;
+      const url = (self: Self) =>
+        wsUrl(small.url, `/peerjs/peerjs?key=peerjs&id=${self.peerId}&token=${encodeURIComponent(self.peerToken)}`);
+      const first = await Socket.open(url(created.self));
+      expect(await first.next()).toEqual({ type: 'OPEN' });
+      const second = await Socket.open(url(customer));
+      expect(await second.next()).toMatchObject({
+        type: 'ERROR',
+        payload: { msg: expect.stringMatching(/concurrent user limit/) },
+      });
+      await Promise.all([first.close(), second.closed]);
+    } finally {
+      await small.close();
+    }
+  });
+});

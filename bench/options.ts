@@ -1,0 +1,69 @@
+/** How much each benchmark does. The full run meets the issue's minimum counts; the smoke run (npm test) is tiny. */
+export interface BenchCounts {
+  /** Joins timed (and as many bare-PeerJS joins). */
+  joins: number;
+  /** Screen shares timed to the first frame. */
+  frames: number;
+  /** Chat messages timed (half each way), and as many raw data channel echoes. */
+  chat: number;
+  /** Cold loads of the join page weighed and timed. */
+  weight: number;
+  /** Side panel cold opens and reloads timed. */
+  panel: number;
+  /** Concurrent participants at each step of the broker ramp. */
+  capacitySteps: number[];
+  /** How long each ramp step carries traffic before its latencies are read. */
+  capacityWindowMs: number;
+  /** Signaling rate per participant, in relayed messages a second (see bench/capacity/load.ts). */
+  capacityRate: number;
+}
+
+export const FULL: BenchCounts = {
+  joins: 20,
+  frames: 10,
+  chat: 1000,
+  weight: 10,
+  panel: 10,
+  // 20,000 open files a process (hard) and two sockets a participant end the ramp at 9,750 here.
+  capacitySteps: [500, 1000, 2500, 5000, 7500, 9500],
+  capacityWindowMs: 10_000,
+  capacityRate: 0.1,
+};
+
+export const SMOKE: BenchCounts = {
+  joins: 1,
+  frames: 1,
+  chat: 2,
+  weight: 1,
+  panel: 1,
+  capacitySteps: [2, 4],
+  capacityWindowMs: 300,
+  capacityRate: 5,
+};
+
+export const BENCHMARKS = ['weight', 'panel', 'join', 'frame', 'chat', 'capacity'] as const;
+export type BenchmarkName = (typeof BENCHMARKS)[number];
+
+/**
+ * `--smoke` (or BENCH_SMOKE=1) starts from the tiny counts; BENCH_JOINS, BENCH_FRAMES, BENCH_CHAT,
+ * BENCH_WEIGHT, BENCH_PANEL, BENCH_CAPACITY_STEPS (comma-separated), BENCH_CAPACITY_WINDOW_MS and
+ * BENCH_CAPACITY_RATE override single counts; `--only join,chat` picks benchmarks.
+ */
+export function parseOptions(argv: readonly string[], env: Record<string, string | undefined>) {
+  const smoke = argv.includes('--smoke') || env.BENCH_SMOKE === '1';
+  const counts: BenchCounts = { ...(smoke ? SMOKE : FULL) };
+  const num = (name: string) => (env[name] ? Number(env[name]) : undefined);
+  counts.joins = num('BENCH_JOINS') ?? counts.joins;
+  counts.frames = num('BENCH_FRAMES') ?? counts.frames;
+  counts.chat = num('BENCH_CHAT') ?? counts.chat;
+  counts.weight = num('BENCH_WEIGHT') ?? counts.weight;
+  counts.panel = num('BENCH_PANEL') ?? counts.panel;
+  counts.capacityWindowMs = num('BENCH_CAPACITY_WINDOW_MS') ?? counts.capacityWindowMs;
+  counts.capacityRate = num('BENCH_CAPACITY_RATE') ?? counts.capacityRate;
+  if (env.BENCH_CAPACITY_STEPS) counts.capacitySteps = env.BENCH_CAPACITY_STEPS.split(',').map(Number);
+  const onlyArg = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+  const only = (onlyArg ?? env.BENCH_ONLY)?.split(',').map((s) => s.trim()) as BenchmarkName[] | undefined;
+  for (const name of only ?? [])
+    if (!BENCHMARKS.includes(name)) throw new Error(`Unknown benchmark "${name}": ${BENCHMARKS.join(', ')}`);
+  return { smoke, counts, only: only ?? [...BENCHMARKS] };
+}

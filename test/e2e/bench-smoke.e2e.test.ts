@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { SMOKE } from '../../bench/options';
+import { runBenchmarks } from '../../bench/run';
+import type { Metric } from '../../bench/stats';
+
+// Every benchmark once with tiny counts, so `npm run bench` cannot rot: the numbers are not judged here,
+// only that each metric comes out whole and finite.
+describe('benchmarks (smoke run)', () => {
+  let metrics: Metric[];
+
+  it('the browser benchmarks and the broker ramp run and report every metric', async () => {
+    metrics = await runBenchmarks(SMOKE, ['panel', 'weight', 'join', 'frame', 'chat', 'capacity']);
+    const names = metrics.map((m) => m.name);
+    for (const prefix of [
+      'side panel: cold open',
+      'side panel: reload',
+      'join page: weight',
+      'join page: link opened',
+      'join: link opened',
+      'rep: Start session',
+      'first frame:',
+      'chat: round trip',
+      'chat: sent',
+      'broker: participants held',
+      'broker: relay p99',
+      'broker: RSS per participant',
+      'broker: RSS per socket',
+    ]) {
+      expect(
+        names.some((n) => n.startsWith(prefix)),
+        prefix,
+      ).toBe(true);
+    }
+  });
+
+  it('each metric has the results.json shape with sane numbers', () => {
+    for (const m of metrics) {
+      expect(typeof m.name).toBe('string');
+      expect(typeof m.unit).toBe('string');
+      for (const key of ['value', 'baseline', 'p50', 'p95', 'runs'] as const) {
+        expect(Number.isFinite(m[key]), `${m.name}: ${key} = ${m[key]}`).toBe(true);
+      }
+      // With two or four simulated participants a baseline figure can be 0 (no memory grown, or a step
+      // missed on a busy machine): then there is no ratio.
+      if (m.baseline !== 0) expect(Number.isFinite(m.ratio), `${m.name}: ratio = ${m.ratio}`).toBe(true);
+      expect(m.runs, m.name).toBeGreaterThanOrEqual(1);
+      expect(m.p95, m.name).toBeGreaterThanOrEqual(m.p50);
+      if (m.p99 !== undefined) expect(m.p99, m.name).toBeGreaterThanOrEqual(m.p95);
+      if (m.unit === 'ms') expect(m.value, m.name).toBeGreaterThan(0);
+    }
+    expect(metrics.find((m) => m.name.startsWith('chat: round trip'))?.p99).toBeDefined();
+    // The join page's weight counts what it really loaded before Join, and PeerJS's chunk was not part of it.
+    const weight = metrics.find((m) => m.name.startsWith('join page: weight'))!;
+    expect(weight.value).toBeGreaterThan(1);
+    expect(weight.note).toMatch(/loaded: .*\/assets\/index-/);
+    expect(weight.note).not.toMatch(/\/assets\/peerjs/);
+  });
+});
