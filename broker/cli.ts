@@ -53,7 +53,7 @@ async function serve(): Promise<void> {
   );
   console.log(`Load unpacked: ${resolve(ROOT, '.output/chrome-mv3')}`);
   console.log(`Firefox (about:debugging → Load Temporary Add-on): ${resolve(ROOT, '.output/firefox-mv2')}`);
-  console.log(`Join page: ${broker.publicUrl}/join`);
+  console.log(`Support site (customers join by number): ${broker.publicUrl}/`);
 
   const stop = (signal: string) => {
     console.log(`${signal}: shutting down`);

@@ -159,7 +159,7 @@ describe('admin CLI', { timeout: 30_000 }, () => {
       const password = passwordLine.slice('  password: '.length);
       expect(password).toMatch(/^[A-Za-z0-9]{16}$/);
       expect(out).toContain(`Load unpacked: ${join(ROOT, '.output/chrome-mv3')}`);
-      expect(out).toContain(`Join page: ${broker.url}/join`);
+      expect(out).toContain(`Support site (customers join by number): ${broker.url}/`);
       expect(out).toContain("Invitation email: only through reps' own mail programs (set SMTP_URL to let the broker send it)");
       expect((await call(broker.url, 'POST', '/api/login', { body: { email: 'admin@example.test', password } })).status).toBe(
         200,
