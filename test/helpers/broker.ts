@@ -196,13 +196,13 @@ async function startChild(env: Record<string, string>): Promise<Running> {
   const errors: string[] = [];
   child.stderr!.on('data', (chunk: Buffer) => errors.push(chunk.toString()));
 
-  // The URL is on the first line; "Join page: …" ends the start-up banner.
+  // The URL is on the first line; the support site's line ends the start-up banner.
   const url = await new Promise<string>((resolve, reject) => {
     let listening: string | undefined;
     createInterface({ input: child.stdout! }).on('line', (line) => {
       output.push(line);
       listening ??= /^Broker listening on (http:\/\/\S+)/.exec(line)?.[1];
-      if (listening && line.startsWith('Join page: ')) resolve(listening);
+      if (listening && line.startsWith('Support site ')) resolve(listening);
     });
     void exited.then((code) => reject(new Error(`The broker exited (${code}) before listening:\n${errors.join('')}`)));
   });
