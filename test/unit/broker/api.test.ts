@@ -2,9 +2,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateSessionResponse, JoinResponse, SessionDetail } from '../../../core/protocol';
+import { JoinResponse, SessionDetail } from '../../../core/protocol';
 import { startBroker, type TestBroker, type TestRep } from '../../helpers/broker';
-import { call, expectError, linkToken } from './support';
+import { call, expectError, linkToken, startSessionAs } from './support';
 
 let broker: TestBroker;
 let clock = Date.now();
@@ -19,11 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => broker.close());
 
-async function newSession(withToken = token) {
-  const res = await api('POST', '/api/sessions', { token: withToken });
-  expect(res.status).toBe(201);
-  return v.parse(CreateSessionResponse, res.body);
-}
+const newSession = (withToken = token) => startSessionAs(broker.url, withToken);
 
 async function joinSession(invite: string, name = 'Carl Customer') {
   return api('POST', '/api/join', { body: { invite, name } });

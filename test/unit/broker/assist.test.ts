@@ -1,8 +1,8 @@
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateSessionResponse, JoinResponse, groupSessionNumber } from '../../../core/protocol';
+import { JoinResponse, groupSessionNumber } from '../../../core/protocol';
 import { startBroker, type TestBroker } from '../../helpers/broker';
-import { Socket, call, expectError, wsUrl } from './support';
+import { Socket, call, expectError, startSessionAs, wsUrl } from './support';
 
 let broker: TestBroker;
 let token: string;
@@ -15,9 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => broker.close());
 
-async function newSession() {
-  return v.parse(CreateSessionResponse, (await api('POST', '/api/sessions', { token })).body);
-}
+const newSession = () => startSessionAs(broker.url, token);
 
 async function colleague(name = 'Cora Colleague') {
   const r = await broker.addRep({ name });

@@ -1,7 +1,6 @@
 import * as v from 'valibot';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CreateSessionResponse,
   JoinByNumberResponse,
   JoinResponse,
   SessionDetail,
@@ -12,7 +11,7 @@ import {
 import { SESSION_FULL } from '../../../broker/sessions/invites';
 import { updateRep } from '../../../broker/reps';
 import { startBroker, type TestBroker } from '../../helpers/broker';
-import { Socket, call, expectError, wsUrl } from './support';
+import { Socket, call, expectError, linkToken, startSessionAs, wsUrl } from './support';
 
 // Several customers in one session (maxCustomers, the active customer) and several sessions (single/multi).
 let broker: TestBroker;
@@ -32,14 +31,9 @@ async function signedInRep(input: Parameters<TestBroker['addRep']>[0] = {}) {
   return { rep, token: await broker.login(rep.email, rep.password) };
 }
 
-async function newSession(token: string) {
-  const res = await api('POST', '/api/sessions', { token });
-  expect(res.status).toBe(201);
-  return v.parse(CreateSessionResponse, res.body);
-}
+const newSession = (token: string) => startSessionAs(broker.url, token);
 
-const joinByLink = (joinUrl: string, name: string) =>
-  api('POST', '/api/join', { body: { invite: joinUrl.split('#')[1]!, name } });
+const joinByLink = (joinUrl: string, name: string) => api('POST', '/api/join', { body: { invite: linkToken(joinUrl), name } });
 
 async function joined(joinUrl: string, name: string) {
   const res = await joinByLink(joinUrl, name);

@@ -1,16 +1,9 @@
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CheckInviteResponse,
-  CreateInviteResponse,
-  CreateSessionResponse,
-  InviteList,
-  JoinResponse,
-  groupSessionNumber,
-} from '../../../core/protocol';
+import { CheckInviteResponse, CreateInviteResponse, InviteList, JoinResponse, groupSessionNumber } from '../../../core/protocol';
 import { startBroker, type TestBroker, type TestRep } from '../../helpers/broker';
 import { startSmtpServer, type TestSmtp } from '../../helpers/smtp';
-import { call, expectError, linkToken } from './support';
+import { call, expectError, linkToken, startSessionAs } from './support';
 
 let smtp: TestSmtp;
 let broker: TestBroker;
@@ -33,11 +26,7 @@ afterAll(async () => {
   await smtp.close();
 });
 
-async function newSession(withToken = token) {
-  const res = await api('POST', '/api/sessions', { token: withToken });
-  expect(res.status).toBe(201);
-  return v.parse(CreateSessionResponse, res.body);
-}
+const newSession = (withToken = token) => startSessionAs(broker.url, withToken);
 
 async function invite(sessionId: string, body: Record<string, unknown>, withToken = token) {
   return api('POST', `/api/sessions/${sessionId}/invites`, { token: withToken, body });

@@ -1,14 +1,8 @@
 import * as v from 'valibot';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CreateSessionResponse,
-  JoinByNumberResponse,
-  SessionDetail,
-  WaitStatus,
-  type EventsServerMessage,
-} from '../../../core/protocol';
+import { JoinByNumberResponse, SessionDetail, WaitStatus, type EventsServerMessage } from '../../../core/protocol';
 import { startBroker, type TestBroker } from '../../helpers/broker';
-import { Socket, call, eventSummary, expectError, wsUrl } from './support';
+import { Socket, call, eventSummary, expectError, startSessionAs, wsUrl } from './support';
 
 let broker: TestBroker;
 let clock = Date.now();
@@ -31,9 +25,7 @@ afterEach(async () => {
 });
 afterAll(() => broker.close());
 
-async function newSession() {
-  return v.parse(CreateSessionResponse, (await api('POST', '/api/sessions', { token })).body);
-}
+const newSession = () => startSessionAs(broker.url, token);
 
 async function knock(number: string, name = 'Kim Customer') {
   const res = await api('POST', '/api/join-by-number', { body: { number, name } });

@@ -1,7 +1,7 @@
 import { WebSocket } from 'ws';
 import * as v from 'valibot';
 import { expect } from 'vitest';
-import { ApiErrorBody, type EventsServerMessage } from '../../../core/protocol';
+import { ApiErrorBody, CreateSessionResponse, type EventsServerMessage } from '../../../core/protocol';
 
 /** Test-side HTTP: JSON in, status + JSON out. */
 export async function call(
@@ -95,3 +95,10 @@ export function expectError(res: { status: number; body: unknown }, status: numb
 
 /** The token in a join or assist link's fragment. */
 export const linkToken = (url: string) => url.split('#')[1]!;
+
+/** POST /api/sessions as the rep with this token; the new session and the rep's place in it. */
+export async function startSessionAs(brokerUrl: string, token: string) {
+  const res = await call(brokerUrl, 'POST', '/api/sessions', { token });
+  expect(res.status).toBe(201);
+  return v.parse(CreateSessionResponse, res.body);
+}
