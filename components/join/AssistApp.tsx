@@ -5,7 +5,9 @@ import { t } from '../../core/i18n';
 import { groupSessionNumber } from '../../core/protocol';
 import type { AssistModel } from '../../core/session/assist-model';
 import { ErrorLine } from '../Field';
+import { Loading } from '../Loading';
 import { Notice } from '../Notice';
+import { DeadLinkNotice } from './DeadLinkNotice';
 
 /** The page a colleague's invitation opens: hands it to the extension, or explains how to assist. */
 export function AssistApp({ model }: { model: AssistModel }) {
@@ -13,11 +15,7 @@ export function AssistApp({ model }: { model: AssistModel }) {
   const phase = model.phase.value;
   return (
     <main class="page">
-      {phase.name === 'loading' && (
-        <p class="muted center" role="status">
-          …
-        </p>
-      )}
+      {phase.name === 'loading' && <Loading centered />}
       {phase.name === 'ready' && (
         <section class="card stack" style={{ maxWidth: '30rem', margin: '2rem auto' }}>
           <h1>{t('assistTitle')}</h1>
@@ -38,8 +36,7 @@ export function AssistApp({ model }: { model: AssistModel }) {
         </section>
       )}
       {phase.name === 'ended' && <Notice title={t('sessionEnded')} />}
-      {phase.name === 'invite-invalid' && <Notice title={t('inviteInvalid')} detail={t('inviteInvalidDetail')} />}
-      {phase.name === 'invite-expired' && <Notice title={t('inviteExpired')} detail={t('inviteExpiredDetail')} />}
+      {(phase.name === 'invite-invalid' || phase.name === 'invite-expired') && <DeadLinkNotice problem={phase.name} />}
       {phase.name === 'error' && <Notice title={t('genericError', { message: phase.message })} />}
     </main>
   );

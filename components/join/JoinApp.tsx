@@ -3,7 +3,9 @@ import '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { t } from '../../core/i18n';
 import type { JoinModel } from '../../core/session/join-model';
+import { Loading } from '../Loading';
 import { Notice } from '../Notice';
+import { DeadLinkNotice } from './DeadLinkNotice';
 import { CustomerSessionView } from './CustomerSessionView';
 import { NameForm } from './NameForm';
 import { NumberForm } from './NumberForm';
@@ -14,11 +16,7 @@ export function JoinApp({ model }: { model: JoinModel }) {
   const phase = model.phase.value;
   return (
     <main class="page">
-      {phase.name === 'loading' && (
-        <p class="muted center" role="status">
-          …
-        </p>
-      )}
+      {phase.name === 'loading' && <Loading centered />}
       {(phase.name === 'ask-number' || phase.name === 'knocking') && (
         <NumberForm
           busy={phase.name === 'knocking'}
@@ -53,8 +51,7 @@ export function JoinApp({ model }: { model: JoinModel }) {
       {phase.name === 'in-session' && <CustomerSessionView runtime={phase.runtime} onLeave={() => void model.leave()} />}
       {phase.name === 'ended' && <Notice title={t('sessionEnded')} detail={t('sessionEndedDetail')} />}
       {phase.name === 'left' && <Notice title={t('left')} />}
-      {phase.name === 'invite-invalid' && <Notice title={t('inviteInvalid')} detail={t('inviteInvalidDetail')} />}
-      {phase.name === 'invite-expired' && <Notice title={t('inviteExpired')} detail={t('inviteExpiredDetail')} />}
+      {(phase.name === 'invite-invalid' || phase.name === 'invite-expired') && <DeadLinkNotice problem={phase.name} />}
       {phase.name === 'error' && (
         <Notice title={t('genericError', { message: phase.message })}>
           <button type="button" onClick={() => location.reload()}>

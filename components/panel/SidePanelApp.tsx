@@ -5,6 +5,7 @@ import { t } from '../../core/i18n';
 import type { RepModel } from '../../core/session/rep-model';
 import { Checkbox, ErrorLine } from '../Field';
 import { openMailto } from '../invite/open-mailto';
+import { Loading } from '../Loading';
 import { SignInForm } from '../SignInForm';
 import type { KnockNotifier } from '../../core/extension/knock-notifications';
 import { RepSessionView } from './RepSessionView';
@@ -33,11 +34,7 @@ export function SidePanelApp({ model, defaultBrokerUrl, onOpenScreenInTab, knock
 
   return (
     <main class="page stack">
-      {phase === 'loading' && (
-        <p class="muted" role="status">
-          …
-        </p>
-      )}
+      {phase === 'loading' && <Loading />}
       {phase === 'signed-out' && <SignInForm initialBrokerUrl={defaultBrokerUrl} error={error} onSignIn={model.signIn} />}
       {auth && phase !== 'signed-out' && phase !== 'loading' && (
         <header class="row">

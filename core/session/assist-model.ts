@@ -1,7 +1,7 @@
 import { signal, type ReadonlySignal } from '@preact/signals-core';
 import { createBrokerClient } from '../broker/client';
-import { isBrokerError } from '../broker/errors';
 import type { AssistPageBridge } from '../extension/assist-bridge';
+import { inviteProblem } from './invite-problem';
 
 export type AssistPhase =
   | { name: 'loading' }
@@ -45,11 +45,10 @@ export function createAssistModel(deps: { brokerUrl: string; invite: string | un
           handover: 'idle',
         };
       } catch (error) {
-        if (isBrokerError(error, 'invite_expired')) phase.value = { name: 'invite-expired' };
-        else if (isBrokerError(error, 'session_ended')) phase.value = { name: 'ended' };
-        else if (isBrokerError(error, 'invite_not_found') || isBrokerError(error, 'bad_request')) {
-          phase.value = { name: 'invite-invalid' };
-        } else phase.value = { name: 'error', message: error instanceof Error ? error.message : String(error) };
+        const problem = inviteProblem(error, true);
+        phase.value = problem
+          ? { name: problem }
+          : { name: 'error', message: error instanceof Error ? error.message : String(error) };
         return;
       }
       update({ extension: (await deps.bridge.detect()) ? 'present' : 'absent' });

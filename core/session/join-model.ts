@@ -5,6 +5,7 @@ import { BrokerError, isBrokerError } from '../broker/errors';
 import type { ChatStore } from '../chat/types';
 import type { PeerTransport } from '../mesh/transport';
 import { OpaqueId, Self, type JoinByNumberRequest, type SessionDetail } from '../protocol';
+import { inviteProblem } from './invite-problem';
 import { createSessionRuntime, type SessionRuntime } from './runtime';
 
 export interface JoinModelDeps {
@@ -60,10 +61,8 @@ export function createJoinModel(deps: JoinModelDeps) {
 
   /** Shows what went wrong in words the customer can act on. `repName` keeps the greeting on a retry. */
   function fail(error: unknown, stage: 'check' | 'join', repName?: string): void {
-    if (isBrokerError(error, 'invite_not_found') || (stage === 'check' && isBrokerError(error, 'bad_request'))) {
-      phase.value = { name: 'invite-invalid' };
-    } else if (isBrokerError(error, 'invite_expired')) phase.value = { name: 'invite-expired' };
-    else if (isBrokerError(error, 'session_ended')) phase.value = { name: 'ended' };
+    const problem = inviteProblem(error, stage === 'check');
+    if (problem) phase.value = { name: problem };
     else if (stage === 'join' && error instanceof BrokerError && error.status < 500 && error.status !== 0) {
       phase.value = { name: 'ask-name', repName, error: error.message };
     } else phase.value = { name: 'error', message: error instanceof Error ? error.message : String(error) };
