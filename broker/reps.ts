@@ -52,6 +52,7 @@ export async function createRep(
     maxCustomers: rep.maxCustomers ?? siteMaxCustomers,
     mode: rep.mode,
     createdAt: now,
+    disabledAt: null,
   };
   store.transaction(() => {
     store.insertRep(row);

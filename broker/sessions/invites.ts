@@ -252,6 +252,7 @@ export function addCustomer(
     tokenHash,
     joinedAt: now,
     leftAt: null,
+    leftReason: null,
   };
   // Count and insert in one transaction: two customers arriving together cannot both take the last place.
   const admitted = bus.commit(() => {

@@ -121,8 +121,8 @@ export function leaveSession(ctx: BrokerContext, caller: Caller, sessionId: stri
   }
   const now = ctx.now();
   ctx.bus.commit(() => {
-    ctx.store.markParticipantLeft(current.id, now);
-    ctx.bus.append(sessionId, 'participant-left', { participantId: current.id });
+    ctx.store.markParticipantLeft(current.id, now, 'left');
+    ctx.bus.append(sessionId, 'participant-left', { participantId: current.id, reason: 'left' });
     releaseActiveCustomer(ctx, sessionId, current.id);
     ctx.store.audit({
       at: now,

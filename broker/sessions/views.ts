@@ -18,7 +18,15 @@ export function repView(rep: RepRow): Rep {
 }
 
 export function participantView(p: ParticipantRow): Participant {
-  return { id: p.id, role: p.role, name: p.name, peerId: p.peerId, joinedAt: p.joinedAt, leftAt: p.leftAt };
+  return {
+    id: p.id,
+    role: p.role,
+    name: p.name,
+    peerId: p.peerId,
+    joinedAt: p.joinedAt,
+    leftAt: p.leftAt,
+    leftReason: p.leftReason,
+  };
 }
 
 export function sessionView(s: SessionRow, joinUrl?: string): Session {
@@ -83,6 +91,7 @@ export function newRepParticipant(
     tokenHash: hashToken(peerToken),
     joinedAt: now,
     leftAt: null,
+    leftReason: null,
   };
   return { participant, peerToken };
 }

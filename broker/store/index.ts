@@ -3,6 +3,7 @@ export type {
   RepRow,
   SessionRow,
   ParticipantRow,
+  LeftReason,
   InviteRow,
   StoredEvent,
   AuditEntry,

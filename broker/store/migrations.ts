@@ -107,6 +107,16 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE sessions ADD COLUMN active_customer_id TEXT;
   `,
+  // 4: hardening (issue 10): why participants left, disabled reps, expiring rep tokens.
+  `
+  ALTER TABLE participants ADD COLUMN left_reason TEXT
+    CHECK (left_reason IS NULL OR left_reason IN ('left', 'removed', 'timeout', 'ended'));
+  UPDATE participants SET left_reason = 'left' WHERE left_at IS NOT NULL;
+  ALTER TABLE reps ADD COLUMN disabled_at INTEGER;
+  -- Tokens from before expiry existed live for one more idle period from the upgrade on.
+  ALTER TABLE rep_tokens ADD COLUMN last_used_at INTEGER;
+  ALTER TABLE rep_tokens ADD COLUMN expires_at INTEGER;
+  `,
 ];
 
 /** Brings the schema up to date; refuses a database written by a newer broker. */

@@ -6,6 +6,7 @@ import {
   DuplicateEmailError,
   type AuditEntry,
   type InviteRow,
+  type LeftReason,
   type ParticipantRow,
   type RepChanges,
   type RepRow,
@@ -55,6 +56,7 @@ function toRep(r: Row): RepRow {
     maxCustomers: num(r.max_customers),
     mode: str(r.mode) as RepRow['mode'],
     createdAt: num(r.created_at),
+    disabledAt: nullableNum(r.disabled_at),
   };
 }
 
@@ -82,6 +84,7 @@ function toParticipant(r: Row): ParticipantRow {
     tokenHash: str(r.token_hash),
     joinedAt: num(r.joined_at),
     leftAt: nullableNum(r.left_at),
+    leftReason: nullableStr(r.left_reason) as ParticipantRow['leftReason'],
   };
 }
 
@@ -270,15 +273,15 @@ export class SqliteStore implements Store {
   endSession(id: string, at: number): void {
     this.transaction(() => {
       this.run("UPDATE sessions SET status = 'ended', ended_at = ? WHERE id = ? AND status = 'live'", at, id);
-      this.run('UPDATE participants SET left_at = ? WHERE session_id = ? AND left_at IS NULL', at, id);
+      this.run("UPDATE participants SET left_at = ?, left_reason = 'ended' WHERE session_id = ? AND left_at IS NULL", at, id);
       this.run('UPDATE invites SET revoked_at = ? WHERE session_id = ? AND revoked_at IS NULL', at, id);
     });
   }
 
   insertParticipant(p: ParticipantRow): void {
     this.run(
-      `INSERT INTO participants (id, session_id, role, name, rep_id, peer_id, token_hash, joined_at, left_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO participants (id, session_id, role, name, rep_id, peer_id, token_hash, joined_at, left_at, left_reason)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       p.id,
       p.sessionId,
       p.role,
@@ -288,6 +291,7 @@ export class SqliteStore implements Store {
       p.tokenHash,
       p.joinedAt,
       p.leftAt,
+      p.leftReason,
     );
   }
 
@@ -328,8 +332,11 @@ export class SqliteStore implements Store {
     );
   }
 
-  markParticipantLeft(id: string, at: number): void {
-    this.run('UPDATE participants SET left_at = ? WHERE id = ? AND left_at IS NULL', at, id);
+  markParticipantLeft(id: string, at: number, reason: LeftReason): boolean {
+    return (
+      this.run('UPDATE participants SET left_at = ?, left_reason = ? WHERE id = ? AND left_at IS NULL', at, reason, id).changes >
+      0
+    );
   }
 
   setParticipantTokenHash(id: string, tokenHash: string): void {

@@ -29,7 +29,7 @@ export interface Store {
   listLiveSessionsOfRep(repId: string): SessionRow[];
   /** Every session the rep has ever been a participant of. */
   listSessionIdsOfRep(repId: string): string[];
-  /** Marks the session ended, every participant left, every invite revoked. */
+  /** Marks the session ended, every participant left (reason 'ended'), every invite revoked. */
   endSession(id: string, at: number): void;
   /** Live sessions where the rep is the controller (and has not left), newest first. */
   listLiveSessionsControlledBy(repId: string): SessionRow[];
@@ -45,7 +45,8 @@ export interface Store {
   listParticipants(sessionId: string): ParticipantRow[];
   /** Customers in the session who have not left. */
   countCurrentCustomers(sessionId: string): number;
-  markParticipantLeft(id: string, at: number): void;
+  /** Marks a participant out of the session (no-op when already out); false when nothing changed. */
+  markParticipantLeft(id: string, at: number, reason: LeftReason): boolean;
   setParticipantTokenHash(id: string, tokenHash: string): void;
 
   insertInvite(invite: InviteRow): void;
@@ -93,6 +94,8 @@ export interface RepRow {
   maxCustomers: number;
   mode: RepMode;
   createdAt: number;
+  /** Set while an admin has disabled the account: no sign-in, no tokens. */
+  disabledAt: number | null;
 }
 
 /** What `set-rep` may change. */
@@ -121,7 +124,11 @@ export interface ParticipantRow {
   tokenHash: string;
   joinedAt: number;
   leftAt: number | null;
+  /** Set with leftAt. */
+  leftReason: LeftReason | null;
 }
+
+export type LeftReason = 'left' | 'removed' | 'timeout' | 'ended';
 
 export type InviteRole = 'customer' | 'rep';
 export type InviteChannel = 'link' | 'server' | 'client' | 'none';

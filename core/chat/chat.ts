@@ -11,6 +11,8 @@ export interface ChatDeps {
   send(participantId: string, message: MeshMessage): boolean;
   /** Who should receive a message sent now (everyone in the session but me). */
   recipients(): string[];
+  /** A participant's name from the roster (the sender is known from the connection, never the message). */
+  nameOf(participantId: string): string;
   now?: () => number;
 }
 
@@ -37,8 +39,7 @@ export function createChat(deps: ChatDeps) {
       id: entry.id,
       text: entry.text,
       sentAt: entry.sentAt,
-      senderId: entry.senderId,
-      senderName: entry.senderName,
+      thread: 'all',
     };
   }
 
@@ -75,9 +76,20 @@ export function createChat(deps: ChatDeps) {
       if (message.type === 'chat') {
         // Acknowledge even a duplicate: the first ack may have been lost.
         deps.send(from, { type: 'chat-ack', id: message.id });
-        if (byId.has(message.id) || message.senderId !== from) return;
-        const { id, text, sentAt, senderId, senderName } = message;
-        remember({ sessionId: deps.sessionId, id, text, sentAt, senderId, senderName, mine: false, sentTo: [], pendingFor: [] });
+        if (byId.has(message.id)) return;
+        const { id, text, sentAt } = message;
+        const senderName = deps.nameOf(from);
+        remember({
+          sessionId: deps.sessionId,
+          id,
+          text,
+          sentAt,
+          senderId: from,
+          senderName,
+          mine: false,
+          sentTo: [],
+          pendingFor: [],
+        });
       } else if (message.type === 'chat-ack') {
         const entry = byId.get(message.id);
         if (!entry?.mine || !entry.pendingFor.includes(from)) return;

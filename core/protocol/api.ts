@@ -1,13 +1,20 @@
 import * as v from 'valibot';
 import { OpaqueId, PeerId, SessionNumber } from './ids';
+import { hasBidiControls, hasControlCharacters, hasVisibleCharacters } from './text';
 
 /** Shapes of the broker's REST API (see docs/architecture.md, "Public API"). */
 
+/** A person's name as others will see it: one line, no direction tricks, something visible. */
 export const DisplayName = v.pipe(
   v.string(),
+  v.maxLength(400, 'A name has at most 80 characters'),
+  v.transform((name) => name.normalize('NFC')),
   v.trim(),
   v.minLength(1, 'Please enter a name'),
   v.maxLength(80, 'A name has at most 80 characters'),
+  v.check((name) => !hasControlCharacters(name), 'A name must be on one line, without control characters'),
+  v.check((name) => !hasBidiControls(name), 'A name must not contain characters that change the text direction'),
+  v.check(hasVisibleCharacters, 'Please enter a name with visible letters or digits'),
 );
 
 export const LoginRequest = v.object({
@@ -56,6 +63,13 @@ export const Self = v.object({
 });
 export type Self = v.InferOutput<typeof Self>;
 
+/**
+ * Why a participant is no longer in the session: they left, the controller removed them, they were
+ * offline longer than the broker's grace period, or the session ended.
+ */
+export const LeftReason = v.picklist(['left', 'removed', 'timeout', 'ended']);
+export type LeftReason = v.InferOutput<typeof LeftReason>;
+
 export const Participant = v.object({
   id: OpaqueId,
   role: Role,
@@ -64,6 +78,8 @@ export const Participant = v.object({
   joinedAt: v.number(),
   /** null while the participant is in the session. */
   leftAt: v.nullable(v.number()),
+  /** Set with leftAt. */
+  leftReason: v.optional(v.nullable(LeftReason)),
 });
 export type Participant = v.InferOutput<typeof Participant>;
 
@@ -99,6 +115,8 @@ export const SessionDetail = v.object({
   knocks: v.optional(v.array(Knock)),
   /** The customer the controller is helping now (null: nobody chosen yet). */
   activeCustomerId: v.optional(v.nullable(OpaqueId)),
+  /** Participants the broker hears from right now (an events socket with a fresh heartbeat). */
+  online: v.optional(v.array(OpaqueId)),
 });
 export type SessionDetail = v.InferOutput<typeof SessionDetail>;
 
@@ -255,6 +273,13 @@ export type DecideWaitRequest = v.InferInput<typeof DecideWaitRequest>;
 /** POST /api/sessions/:id/active-customer (controller only): help this customer now; every share stops. */
 export const SetActiveCustomerRequest = v.object({ participantId: OpaqueId });
 export type SetActiveCustomerRequest = v.InferInput<typeof SetActiveCustomerRequest>;
+
+/**
+ * POST /api/sessions/:id/remove (controller only): the participant is out at once; their tokens stop
+ * working and their page says they were removed.
+ */
+export const RemoveParticipantRequest = v.object({ participantId: OpaqueId });
+export type RemoveParticipantRequest = v.InferInput<typeof RemoveParticipantRequest>;
 
 /** Every error the broker returns has this body, with a 4xx status. */
 export const ApiErrorBody = v.object({ error: v.object({ code: v.string(), message: v.string() }) });

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { OpaqueId } from './ids';
-import { Knock, Participant } from './api';
+import { Knock, LeftReason, Participant } from './api';
 
 /**
  * Session events: every change to a session is one of these, numbered per session (`seq` from 1),
@@ -14,7 +14,8 @@ const base = { sessionId: OpaqueId, seq: v.pipe(v.number(), v.integer(), v.minVa
 
 export const SessionEvent = v.variant('type', [
   v.object({ ...base, type: v.literal('participant-joined'), participant: Participant }),
-  v.object({ ...base, type: v.literal('participant-left'), participantId: OpaqueId }),
+  /** `reason` absent means 'left' (events stored before reasons existed). */
+  v.object({ ...base, type: v.literal('participant-left'), participantId: OpaqueId, reason: v.optional(LeftReason) }),
   v.object({ ...base, type: v.literal('session-ended') }),
   /** A customer on the support site asks to join by number (reps only see these). */
   v.object({ ...base, type: v.literal('knock'), knock: Knock }),
@@ -27,10 +28,15 @@ export const SessionEvent = v.variant('type', [
   v.object({ ...base, type: v.literal('customer-refused'), name: v.string() }),
   /** The knock is over: admitted, declined, cancelled by the customer, or timed out (reps only). */
   v.object({ ...base, type: v.literal('knock-ended'), waitId: OpaqueId, outcome: KnockOutcome }),
+  /**
+   * Unusually many knocks on this session's number within a minute (reps only): someone may be
+   * guessing numbers or flooding. Sent once per minute while it lasts; the knocks themselves still arrive.
+   */
+  v.object({ ...base, type: v.literal('many-knocks'), count: v.number() }),
 ]);
 
 /** Event types only the session's reps receive: customers never learn who else knocked. */
-export const repOnlyEventTypes: ReadonlySet<string> = new Set(['knock', 'knock-ended', 'customer-refused']);
+export const repOnlyEventTypes: ReadonlySet<string> = new Set(['knock', 'knock-ended', 'customer-refused', 'many-knocks']);
 export type SessionEvent = v.InferOutput<typeof SessionEvent>;
 export type SessionEventType = SessionEvent['type'];
 
@@ -49,6 +55,8 @@ export const EventsClientMessage = v.variant('type', [
     sessionId: OpaqueId,
     since: v.pipe(v.number(), v.integer(), v.minValue(0)),
   }),
+  /** Heartbeat: the broker answers `pong`, so a client learns within seconds that its socket is dead. */
+  v.object({ type: v.literal('ping') }),
 ]);
 export type EventsClientMessage = v.InferOutput<typeof EventsClientMessage>;
 
@@ -57,8 +65,20 @@ export const EventsServerMessage = v.variant('type', [
   v.object({ type: v.literal('ready'), sessionIds: v.array(OpaqueId) }),
   v.object({ type: v.literal('event'), event: SessionEvent }),
   v.object({ type: v.literal('error'), code: v.string(), message: v.string() }),
+  v.object({ type: v.literal('pong') }),
+  /**
+   * Who in a followed session the broker hears from right now (not a stored event: presence is a
+   * reading, not a change). Sent after `ready` for every followed session, then whenever it changes.
+   */
+  v.object({ type: v.literal('presence'), sessionId: OpaqueId, online: v.array(OpaqueId) }),
 ]);
 export type EventsServerMessage = v.InferOutput<typeof EventsServerMessage>;
 
-/** WebSocket close codes the broker uses on /api/events. */
+/**
+ * WebSocket close codes the broker uses on /api/events. `unauthorized` also closes sockets whose
+ * credential was revoked (sign-out, removal, an admin's revoke-tokens); the reason says which.
+ */
 export const EventsCloseCode = { unauthorized: 4401, badMessage: 4400 } as const;
+
+/** How often clients ping the events socket, and after how long without an answer it counts as dead. */
+export const EVENTS_HEARTBEAT = { intervalMs: 3_000, deadAfterMs: 8_000 } as const;

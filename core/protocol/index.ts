@@ -2,3 +2,4 @@ export * from './ids';
 export * from './api';
 export * from './events';
 export * from './mesh';
+export * from './text';

@@ -1,31 +1,55 @@
 import * as v from 'valibot';
 import { OpaqueId } from './ids';
+import { utf8Length } from './text';
 
 /**
  * Messages on the peer mesh's reliable data connection (JSON). Each is validated on receipt;
- * anything unknown or malformed is dropped and counted, never trusted.
+ * anything unknown or malformed is dropped and counted, never trusted. Who sent a message is never
+ * part of it: the receiver knows it from the connection (the broker vouches for every peer id).
  */
-export const ChatText = v.pipe(v.string(), v.maxLength(4000, 'A message has at most 4,000 characters'));
+export const CHAT_TEXT_MAX_CHARS = 4000;
+export const CHAT_TEXT_MAX_BYTES = 10_000;
+
+export const ChatText = v.pipe(
+  v.string(),
+  v.maxLength(CHAT_TEXT_MAX_CHARS, 'A message has at most 4,000 characters'),
+  v.check((text) => utf8Length(text) <= CHAT_TEXT_MAX_BYTES, 'A message has at most 10 kB'),
+);
+
+/** Chosen by the sender; unique among that sender's messages only (receivers key by sender and id). */
 export const MessageId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/));
+
+/**
+ * Whose conversation a chat message belongs to: a customer's participant id (that customer and the
+ * session's reps), or 'all' (reps posting to everyone). Customers never receive another customer's thread.
+ */
+export const ChatThread = v.union([v.literal('all'), OpaqueId]);
+export type ChatThread = v.InferOutput<typeof ChatThread>;
 
 export const ChatMessage = v.object({
   type: v.literal('chat'),
   id: MessageId,
   text: v.pipe(ChatText, v.minLength(1)),
-  sentAt: v.number(),
-  senderId: OpaqueId,
-  senderName: v.pipe(v.string(), v.maxLength(80)),
+  /** The sender's clock; a receiver uses its own receive time when this is more than a day off. */
+  sentAt: v.pipe(v.number(), v.finite()),
+  thread: ChatThread,
 });
 export type ChatMessage = v.InferOutput<typeof ChatMessage>;
 
 export const MeshMessage = v.variant('type', [
   ChatMessage,
+  /** The receiver has the sender's message `id`. */
   v.object({ type: v.literal('chat-ack'), id: MessageId }),
   /** The sender starts or stops sharing its screen. */
   v.object({ type: v.literal('share'), sharing: v.boolean() }),
+  /** "I am here": sent on every open link every few seconds; any message counts as a sign of life. */
+  v.object({ type: v.literal('heartbeat') }),
 ]);
 export type MeshMessage = v.InferOutput<typeof MeshMessage>;
 
 /** Metadata attached to PeerJS media calls, so the receiver knows what a stream is. */
 export const CallMetadata = v.object({ kind: v.picklist(['screen']) });
 export type CallMetadata = v.InferOutput<typeof CallMetadata>;
+
+/** How often links carry a heartbeat, and how long a silent link may stay before it counts as dead. */
+export const MESH_HEARTBEAT = { intervalMs: 2_000, deadAfterMs: 6_500 } as const;

@@ -60,6 +60,7 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     store: deps.chatStore,
     send: (to, message) => mesh.send(to, message),
     recipients: () => present.value.filter((p) => p.id !== self.participantId).map((p) => p.id),
+    nameOf: (id) => participants.value.find((p) => p.id === id)?.name ?? '',
   });
   await chat.load();
 

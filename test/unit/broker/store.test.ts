@@ -28,6 +28,7 @@ const rep = (id: string, email: string) => ({
   maxCustomers: 5,
   mode: 'single' as const,
   createdAt: 1,
+  disabledAt: null,
 });
 
 describe('SQLite store', () => {

@@ -14,6 +14,7 @@ function pair() {
       self: { participantId: me, name: me.toUpperCase() },
       store: store[me],
       recipients: () => [other],
+      nameOf: (id: string) => id.toUpperCase(),
       send: (to: string, message: MeshMessage) => {
         if (!linkUp) return false;
         queueMicrotask(() => chats[to]!.receive(me, structuredClone(message)));
@@ -68,6 +69,7 @@ describe('chat', () => {
       self: { participantId: 'alice', name: 'ALICE' },
       store: store.alice,
       recipients: () => ['bob'],
+      nameOf: () => '',
       send: (_to, m) => (sent.push(m), true),
     });
     await reloaded.load();
@@ -76,10 +78,10 @@ describe('chat', () => {
     expect(sent).toMatchObject([{ type: 'chat', text: 'before reload' }]);
   });
 
-  it('refuses a message claiming to come from someone else', async () => {
+  it('names the sender from the connection, whatever the message says', async () => {
     const { bob } = pair();
-    bob.receive('alice', { type: 'chat', id: 'abcdefgh12', text: 'hi', sentAt: 1, senderId: 'mallory', senderName: 'M' });
-    expect(bob.entries.value).toEqual([]);
+    bob.receive('alice', { type: 'chat', id: 'abcdefgh12', text: 'hi', sentAt: 1, thread: 'all', senderName: 'Rep' } as never);
+    expect(bob.entries.value.map((e) => [e.senderId, e.senderName])).toEqual([['alice', 'ALICE']]);
   });
 
   it('delivers to a newcomer what was sent after they joined, even before their arrival was known', async () => {
@@ -90,6 +92,7 @@ describe('chat', () => {
       self: { participantId: 'rep', name: 'Rep' },
       store: createMemoryChatStore(),
       recipients: () => [],
+      nameOf: () => '',
       send: (to, m) => (sent.push([to, m]), true),
       now: () => clock,
     });
