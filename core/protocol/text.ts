@@ -5,6 +5,7 @@
  */
 
 /** C0/C1 controls (line breaks and tabs included), DEL, and the Unicode line and paragraph separators. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
 
 /** Marks and embeddings that change the direction text is shown in (Trojan-Source style spoofing). */
@@ -14,6 +15,7 @@ const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
  * Characters that draw nothing: spaces, format characters (zero-width joiners, BOM, …), variation
  * selectors and other default-ignorable code points. A name made only of these looks empty.
  */
+// eslint-disable-next-line no-misleading-character-class -- each listed code point is matched on its own, on purpose
 const INVISIBLE = /[\s\p{Cf}\p{Mn}\p{Me}\u115f\u1160\u3164\uffa0\u2800\ufe00-\ufe0f\u{e0000}-\u{e0fff}]/gu;
 
 export const hasControlCharacters = (text: string) => CONTROL.test(text);
