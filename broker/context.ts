@@ -1,4 +1,5 @@
 import type { IceServer } from '../core/protocol';
+import type { Revocations } from './auth/revocations';
 import type { EventBus } from './events/bus';
 import type { Logger } from './log';
 import type { Mailer } from './mail/mailer';
@@ -23,4 +24,6 @@ export interface BrokerContext {
   knockTtlMs: number;
   /** Wakes long-polling wait-status requests when a knock is decided. */
   waits: WaitNotifier;
+  /** Tells open sockets that the credential they were opened with no longer works. */
+  revocations: Revocations;
 }

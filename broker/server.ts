@@ -8,6 +8,7 @@ import type { BrokerContext } from './context';
 import { consoleLogger, type Logger } from './log';
 import { openSqliteStore, type Store } from './store';
 import { loadServerKey } from './auth/serverKey';
+import { Revocations } from './auth/revocations';
 import { EventBus } from './events/bus';
 import { createEventsServer } from './events/socket';
 import { createPeerService, PEER_MOUNT, PEER_SOCKET_PATH } from './peer/server';
@@ -74,6 +75,7 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
     mailer,
     knockTtlMs: config.knockTtlMs,
     waits,
+    revocations: new Revocations(),
   };
 
   const app = express();

@@ -14,7 +14,7 @@ export function bearerToken(req: Request): string | undefined {
 export function requireCaller(ctx: BrokerContext): RequestHandler {
   return (req, res, next) => {
     const token = bearerToken(req);
-    const caller = token === undefined ? undefined : resolveToken(ctx.store, token);
+    const caller = token === undefined ? undefined : resolveToken(ctx, token);
     if (!caller) throw unauthorized();
     res.locals.caller = caller;
     next();
@@ -25,7 +25,7 @@ export function requireCaller(ctx: BrokerContext): RequestHandler {
 export function requireRep(ctx: BrokerContext): RequestHandler {
   return (req, res, next) => {
     const token = bearerToken(req);
-    const caller = token === undefined ? undefined : resolveToken(ctx.store, token);
+    const caller = token === undefined ? undefined : resolveToken(ctx, token);
     if (caller?.kind !== 'rep') throw unauthorized();
     res.locals.caller = caller;
     next();

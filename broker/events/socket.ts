@@ -108,7 +108,7 @@ class EventsConnection {
 
   private hello(message: Extract<EventsClientMessage, { type: 'hello' }>): void {
     clearTimeout(this.helloTimer);
-    const caller = resolveToken(this.ctx.store, message.token);
+    const caller = resolveToken(this.ctx, message.token);
     if (!caller || (caller.kind === 'participant' && !this.isCurrent(caller.participant.id))) {
       return this.fail(EventsCloseCode.unauthorized, 'unauthorized', 'Please sign in again');
     }

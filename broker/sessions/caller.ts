@@ -1,4 +1,5 @@
-import type { ParticipantRow, RepRow, Store } from '../store';
+import type { ParticipantRow, RepRow } from '../store';
+import type { BrokerContext } from '../context';
 import { hashToken } from '../auth/tokens';
 
 /**
@@ -9,11 +10,11 @@ import { hashToken } from '../auth/tokens';
 export type Caller =
   { kind: 'rep'; rep: RepRow; tokenHash: string } | { kind: 'participant'; participant: ParticipantRow; token: string };
 
-export function resolveToken(store: Store, token: string): Caller | undefined {
+export function resolveToken(ctx: BrokerContext, token: string): Caller | undefined {
   const tokenHash = hashToken(token);
-  const rep = store.findRepByTokenHash(tokenHash);
+  const rep = ctx.store.findRepByTokenHash(tokenHash);
   if (rep) return { kind: 'rep', rep, tokenHash };
-  const participant = store.findParticipantByTokenHash(tokenHash);
+  const participant = ctx.store.findParticipantByTokenHash(tokenHash);
   if (participant) return { kind: 'participant', participant, token };
   return undefined;
 }

@@ -215,6 +215,10 @@ export class SqliteStore implements Store {
     return r && toRep(r);
   }
 
+  hasLiveRepToken(repId: string, _at: number): boolean {
+    return this.get('SELECT 1 FROM rep_tokens WHERE rep_id = ? AND revoked_at IS NULL LIMIT 1', repId) !== undefined;
+  }
+
   revokeRepToken(tokenHash: string, at: number): void {
     this.run('UPDATE rep_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL', at, tokenHash);
   }

@@ -21,6 +21,8 @@ export interface Store {
   /** The rep owning a token that has not been revoked. */
   findRepByTokenHash(tokenHash: string): RepRow | undefined;
   revokeRepToken(tokenHash: string, at: number): void;
+  /** Does the rep have a token that is neither revoked nor expired at `at`? */
+  hasLiveRepToken(repId: string, at: number): boolean;
 
   insertSession(session: SessionRow): void;
   findSession(id: string): SessionRow | undefined;
