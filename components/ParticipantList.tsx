@@ -16,6 +16,13 @@ const stateLabel: Record<LinkState, MessageKey> = {
   left: 'leftState',
 };
 
+/** How someone's connection reads; someone gone says how they went. */
+function stateText(state: LinkState, p: Participant): MessageKey {
+  if (state === 'left' && p.leftReason === 'removed') return 'removedState';
+  if (state === 'left' && p.leftReason === 'timeout') return 'timedOutState';
+  return stateLabel[state];
+}
+
 interface Props {
   participants: readonly Participant[];
   selfId: string;
@@ -25,10 +32,20 @@ interface Props {
   activeCustomerId?: string | null;
   /** The controller picks the customer to help by their name; absent for everyone else. */
   onSelectCustomer?(participantId: string): void;
+  /** The controller takes someone out of the session (asks first); absent for everyone else. */
+  onRemove?(participant: Participant): void;
 }
 
 /** Everyone in the session: role, connection state, what they share, and (controller) whom to help. */
-export function ParticipantList({ participants, selfId, linkStates, sharing, activeCustomerId, onSelectCustomer }: Props) {
+export function ParticipantList({
+  participants,
+  selfId,
+  linkStates,
+  sharing,
+  activeCustomerId,
+  onSelectCustomer,
+  onRemove,
+}: Props) {
   return (
     <section class="card" aria-label={t('participants')}>
       <h3>{t('participants')}</h3>
@@ -50,8 +67,18 @@ export function ParticipantList({ participants, selfId, linkStates, sharing, act
               )}
               <span class="badge">{t(roleLabel[p.role])}</span>
               {active && <span class="badge">{t('activeCustomer')}</span>}
-              {p.id !== selfId && <span class="muted">{t(stateLabel[state])}</span>}
+              {p.id !== selfId && <span class="muted">{t(stateText(state, p))}</span>}
               {sharing.has(p.id) && <span class="muted">{t('sharingScreen')}</span>}
+              {onRemove && p.id !== selfId && p.leftAt === null && (
+                <button
+                  type="button"
+                  class="link-button remove"
+                  aria-label={t('removeNamed', { name: p.name })}
+                  onClick={() => onRemove(p)}
+                >
+                  {t('remove')}
+                </button>
+              )}
             </li>
           );
         })}

@@ -4,23 +4,46 @@ import type { SessionRuntime } from '../../core/session/runtime';
 import { ChatPanel } from '../ChatPanel';
 import { Notice } from '../Notice';
 import { ScreenView } from '../ScreenView';
+import { SectionBoundary } from '../SectionBoundary';
+import { SessionOverNotice } from './SessionOverNotice';
 
-/** The customer's session: who helps them, the chat, and sharing their screen. */
-export function CustomerSessionView({ runtime, onLeave }: { runtime: SessionRuntime; onLeave(): void }) {
+interface Props {
+  runtime: SessionRuntime;
+  onLeave(): void;
+  /** After being dropped for being offline too long: join again with the same link. */
+  onRejoin(): void;
+}
+
+/** The customer's session: who helps them, who else is here, the chat, and sharing their screen. */
+export function CustomerSessionView({ runtime, onLeave, onRejoin }: Props) {
   const [shareMessage, setShareMessage] = useState<string>();
   const status = runtime.status.value;
-  const rep = runtime.present.value.find((p) => p.role === 'controller');
+  const rep = runtime.controller.value;
+  const repName = rep?.name ?? '';
   const sharing = runtime.share.local.value !== null;
+  const canShare = runtime.canShare.value;
   const screens = [...runtime.share.remote.value];
+  const others = runtime.otherCustomers.value;
+  const notice = runtime.shareNotice.value;
   const nameOf = (id: string) => runtime.participants.value.find((p) => p.id === id)?.name ?? '';
 
   if (status === 'ended') return <Notice title={t('sessionEnded')} detail={t('sessionEndedDetail')} />;
-  if (status === 'left') return <Notice title={t('left')} />;
+  if (status === 'left' || status === 'removed' || status === 'timeout') {
+    return <SessionOverNotice reason={status} onRejoin={onRejoin} />;
+  }
+
+  const share = async () => {
+    setShareMessage(undefined);
+    const result = await runtime.share.start();
+    if (result.ok) return;
+    if ('notAllowed' in result) setShareMessage(t('shareNotYourTurn', { name: repName }));
+    else setShareMessage(result.cancelled ? t('shareCancelled') : t('shareFailed', { reason: result.reason }));
+  };
 
   return (
     <div class="stack">
       <header class="row">
-        <h1 style={{ flex: 1 }}>{rep ? t('connectedWith', { name: rep.name }) : t('appName')}</h1>
+        <h1 style={{ flex: 1 }}>{rep ? t('connectedWith', { name: repName }) : t('appName')}</h1>
         <button type="button" onClick={onLeave}>
           {t('leave')}
         </button>
@@ -30,6 +53,16 @@ export function CustomerSessionView({ runtime, onLeave }: { runtime: SessionRunt
           {t('reconnecting')}
         </p>
       )}
+      {runtime.controllerAway.value && (
+        <p class="status" role="status">
+          {t('repDisconnected', { name: repName })}
+        </p>
+      )}
+      {others.length > 0 && (
+        <p class="status" role="note">
+          {t('otherCustomersHere', { names: others.map((p) => p.name).join(', ') })}
+        </p>
+      )}
       <section class="card stack" aria-label={t('shareScreen')}>
         <div class="row">
           {sharing ? (
@@ -37,33 +70,37 @@ export function CustomerSessionView({ runtime, onLeave }: { runtime: SessionRunt
               {t('stopSharing')}
             </button>
           ) : (
-            <button
-              type="button"
-              class="primary"
-              onClick={async () => {
-                setShareMessage(undefined);
-                const result = await runtime.share.start();
-                if (!result.ok)
-                  setShareMessage(result.cancelled ? t('shareCancelled') : t('shareFailed', { reason: result.reason }));
-              }}
-            >
+            <button type="button" class="primary" disabled={!canShare} onClick={() => void share()}>
               {t('shareScreen')}
             </button>
           )}
           <span role="status" class="muted">
-            {sharing ? t('sharingNow', { name: rep?.name ?? '' }) : (shareMessage ?? '')}
+            {sharing
+              ? t(others.length > 0 ? 'sharingNowWithEveryone' : 'sharingNow', { name: repName })
+              : !canShare
+                ? t('shareNotYourTurn', { name: repName })
+                : (shareMessage ?? '')}
           </span>
         </div>
       </section>
-      {runtime.shareStop.value && (
+      {notice && (
         <p class="status" role="status">
-          {t('shareStoppedForSwitchCustomer')}
+          {notice.kind === 'your-turn' ? t('shareYourTurn') : t('shareStoppedForSwitchCustomer')}
         </p>
       )}
-      {screens.map(([participantId, stream]) => (
-        <ScreenView key={participantId} title={t('customerScreen', { name: nameOf(participantId) })} stream={stream} />
-      ))}
-      <ChatPanel entries={runtime.chat.entries.value} onSend={(text) => runtime.chat.send(text)} />
+      <SectionBoundary name={t('screens')}>
+        {screens.map(([participantId, stream]) => (
+          <ScreenView key={participantId} title={t('customerScreen', { name: nameOf(participantId) })} stream={stream} />
+        ))}
+      </SectionBoundary>
+      <SectionBoundary name={t('chat')}>
+        <ChatPanel
+          log={runtime.chat.log}
+          onSend={(text) => runtime.chat.send(text, runtime.self.participantId)}
+          onRetry={(key) => runtime.chat.retry(key)}
+          nameOf={nameOf}
+        />
+      </SectionBoundary>
     </div>
   );
 }

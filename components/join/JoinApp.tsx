@@ -9,6 +9,7 @@ import { DeadLinkNotice } from './DeadLinkNotice';
 import { CustomerSessionView } from './CustomerSessionView';
 import { NameForm } from './NameForm';
 import { NumberForm } from './NumberForm';
+import { SessionOverNotice } from './SessionOverNotice';
 
 /** The customer's page, from the name form to "The session has ended". */
 export function JoinApp({ model }: { model: JoinModel }) {
@@ -48,9 +49,13 @@ export function JoinApp({ model }: { model: JoinModel }) {
           onJoin={(n) => void model.join(n)}
         />
       )}
-      {phase.name === 'in-session' && <CustomerSessionView runtime={phase.runtime} onLeave={() => void model.leave()} />}
+      {phase.name === 'in-session' && (
+        <CustomerSessionView runtime={phase.runtime} onLeave={() => void model.leave()} onRejoin={() => void model.rejoin()} />
+      )}
       {phase.name === 'ended' && <Notice title={t('sessionEnded')} detail={t('sessionEndedDetail')} />}
-      {phase.name === 'left' && <Notice title={t('left')} />}
+      {(phase.name === 'left' || phase.name === 'removed' || phase.name === 'timeout') && (
+        <SessionOverNotice reason={phase.name} onRejoin={() => void model.rejoin()} />
+      )}
       {(phase.name === 'invite-invalid' || phase.name === 'invite-expired') && <DeadLinkNotice problem={phase.name} />}
       {phase.name === 'error' && (
         <Notice title={t('genericError', { message: phase.message })}>

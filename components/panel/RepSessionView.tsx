@@ -1,14 +1,17 @@
 import { useState } from 'preact/hooks';
-import { t } from '../../core/i18n';
+import { t, type MessageKey } from '../../core/i18n';
 import { invitationText } from '../../core/invite/invitation-text';
+import type { Participant } from '../../core/protocol';
 import type { RepModel } from '../../core/session/rep-model';
-import type { SessionRuntime } from '../../core/session/runtime';
-import { ChatPanel } from '../ChatPanel';
+import { isOver, type EndReason, type SessionRuntime } from '../../core/session/runtime';
 import { ConfirmDialog } from '../ConfirmDialog';
+import { ErrorLine } from '../Field';
 import { Notice } from '../Notice';
 import { ParticipantList } from '../ParticipantList';
 import { ScreenView } from '../ScreenView';
+import { SectionBoundary } from '../SectionBoundary';
 import { KnockList } from './KnockList';
+import { RepChat } from './RepChat';
 import { SessionInfo } from './SessionInfo';
 import { SessionTools } from './SessionTools';
 
@@ -19,23 +22,34 @@ interface Props {
   openMailto(url: string): void;
 }
 
+const endTitle: Record<EndReason, MessageKey> = {
+  ended: 'sessionEnded',
+  left: 'left',
+  removed: 'removedFromSessionRep',
+  timeout: 'timedOutOfSession',
+};
+
 /**
  * The rep's view of a live session: number and link, who is knocking, the tools, who is here, their
- * screens, the chat, and End (the controller) or Leave (an assistant).
+ * screens, the conversations, and End (the controller) or Leave (an assistant). Each part is fenced
+ * off: if one fails to render, the others (End session among them) stay usable.
  */
 export function RepSessionView({ model, runtime, onOpenScreenInTab, openMailto }: Props) {
   const [confirming, setConfirming] = useState(false);
+  const [removing, setRemoving] = useState<Participant>();
+  const [removeError, setRemoveError] = useState<string>();
   const isController = runtime.self.role === 'controller';
-  const shareStop = runtime.shareStop.value;
+  const notice = runtime.shareNotice.value;
   const status = runtime.status.value;
   const session = runtime.session.value;
   const others = runtime.present.value.filter((p) => p.id !== runtime.self.participantId);
+  const customers = runtime.present.value.filter((p) => p.role === 'customer');
   const screens = [...runtime.share.remote.value];
   const nameOf = (id: string) => runtime.participants.value.find((p) => p.id === id)?.name ?? '';
 
-  if (status === 'ended' || status === 'left') {
+  if (isOver(status)) {
     return (
-      <Notice title={status === 'left' ? t('left') : t('sessionEnded')}>
+      <Notice title={t(endTitle[status])}>
         <button type="button" class="primary" onClick={model.dismiss}>
           {t('backToStart')}
         </button>
@@ -43,40 +57,65 @@ export function RepSessionView({ model, runtime, onOpenScreenInTab, openMailto }
     );
   }
 
+  const remove = async (participant: Participant) => {
+    setRemoving(undefined);
+    setRemoveError(undefined);
+    try {
+      await runtime.remove(participant.id);
+    } catch (error) {
+      setRemoveError(error instanceof Error ? error.message : String(error));
+    }
+  };
+
   return (
     <div class="stack">
       {!isController && <p class="muted">{t('assistingNote')}</p>}
-      <SessionInfo
-        number={session.number}
-        joinUrl={isController ? session.joinUrl : undefined}
-        copyText={(url) =>
-          invitationText({ role: 'customer', url, number: session.number, siteUrl: model.capabilities.value?.siteUrl })
-        }
-      />
+      <SectionBoundary name={t('sessionNumber')}>
+        <SessionInfo
+          number={session.number}
+          joinUrl={isController ? session.joinUrl : undefined}
+          copyText={(url) =>
+            invitationText({ role: 'customer', url, number: session.number, siteUrl: model.capabilities.value?.siteUrl })
+          }
+        />
+      </SectionBoundary>
       {status !== 'live' && (
         <p class="status" role="status">
           {t('reconnecting')}
         </p>
       )}
       {isController && (
-        <KnockList
-          knocks={runtime.knocks.value}
-          onAdmit={(waitId) => void runtime.admit(waitId).catch(() => undefined)}
-          onDecline={(waitId) => void runtime.decline(waitId).catch(() => undefined)}
-        />
+        <SectionBoundary name={t('knocksSection')}>
+          {runtime.manyKnocks.value && (
+            <p class="status" role="alert">
+              {t('manyKnocks', { count: runtime.manyKnocks.value.count })}
+            </p>
+          )}
+          <KnockList
+            knocks={runtime.knocks.value}
+            onAdmit={(waitId) => void runtime.admit(waitId).catch(() => undefined)}
+            onDecline={(waitId) => void runtime.decline(waitId).catch(() => undefined)}
+          />
+        </SectionBoundary>
       )}
-      <SessionTools model={model} runtime={runtime} openMailto={openMailto} />
-      <ParticipantList
-        participants={runtime.participants.value}
-        selfId={runtime.self.participantId}
-        linkStates={runtime.linkStates.value}
-        sharing={runtime.sharing.value}
-        activeCustomerId={runtime.activeCustomerId.value}
-        onSelectCustomer={isController ? (id) => void runtime.setActiveCustomer(id).catch(() => undefined) : undefined}
-      />
-      {shareStop && (
+      <SectionBoundary name={t('tools')}>
+        <SessionTools model={model} runtime={runtime} openMailto={openMailto} />
+      </SectionBoundary>
+      <SectionBoundary name={t('participants')}>
+        <ParticipantList
+          participants={runtime.participants.value}
+          selfId={runtime.self.participantId}
+          linkStates={runtime.linkStates.value}
+          sharing={runtime.sharing.value}
+          activeCustomerId={runtime.activeCustomerId.value}
+          onSelectCustomer={isController ? (id) => void runtime.setActiveCustomer(id).catch(() => undefined) : undefined}
+          onRemove={isController ? setRemoving : undefined}
+        />
+        <ErrorLine message={removeError} />
+      </SectionBoundary>
+      {notice?.kind === 'stopped-for-switch' && (
         <p class="status" role="status">
-          {t('shareStoppedForSwitch', { name: nameOf(shareStop.activeCustomerId ?? '') })}
+          {t('shareStoppedForSwitch', { name: nameOf(notice.activeCustomerId ?? '') })}
         </p>
       )}
       {runtime.refusals.value.map((refusal) => (
@@ -84,24 +123,33 @@ export function RepSessionView({ model, runtime, onOpenScreenInTab, openMailto }
           {t('customerRefused', { name: refusal.name })}
         </p>
       ))}
+      {runtime.flooding.value.map((participantId) => (
+        <p key={participantId} class="status" role="alert">
+          {t('floodWarning', { name: nameOf(participantId) })}
+        </p>
+      ))}
       {others.length === 0 && (
         <p class="muted" role="status">
           {t('waitingForCustomer')}
         </p>
       )}
-      {screens.map(([participantId, stream]) => {
-        const title = t('customerScreen', { name: nameOf(participantId) });
-        return (
-          <ScreenView
-            key={participantId}
-            title={title}
-            stream={stream}
-            onOpenInTab={() => onOpenScreenInTab(participantId, title)}
-          />
-        );
-      })}
-      {others.length > 0 && screens.length === 0 && <p class="muted">{t('noScreen')}</p>}
-      <ChatPanel entries={runtime.chat.entries.value} onSend={(text) => runtime.chat.send(text)} />
+      <SectionBoundary name={t('screens')}>
+        {screens.map(([participantId, stream]) => {
+          const title = t('customerScreen', { name: nameOf(participantId) });
+          return (
+            <ScreenView
+              key={participantId}
+              title={title}
+              stream={stream}
+              onOpenInTab={() => onOpenScreenInTab(participantId, title)}
+            />
+          );
+        })}
+        {customers.length > 0 && screens.length === 0 && <p class="muted">{t('noScreen')}</p>}
+      </SectionBoundary>
+      <SectionBoundary name={t('chat')}>
+        <RepChat runtime={runtime} />
+      </SectionBoundary>
       <div class="row">
         {isController ? (
           <button type="button" class="danger" onClick={() => setConfirming(true)}>
@@ -123,6 +171,17 @@ export function RepSessionView({ model, runtime, onOpenScreenInTab, openMailto }
             setConfirming(false);
             void model.endSession();
           }}
+        />
+      )}
+      {removing && (
+        <ConfirmDialog
+          title={t('removeConfirm', { name: removing.name })}
+          detail={t(removing.role === 'customer' ? 'removeConfirmCustomerDetail' : 'removeConfirmRepDetail', {
+            name: removing.name,
+          })}
+          confirmLabel={t('remove')}
+          onCancel={() => setRemoving(undefined)}
+          onConfirm={() => void remove(removing)}
         />
       )}
     </div>

@@ -1,6 +1,7 @@
 import { groupSessionNumber } from '../../core/protocol';
 import { t } from '../../core/i18n';
-import type { SessionRuntime } from '../../core/session/runtime';
+import { isOver, type SessionRuntime } from '../../core/session/runtime';
+import { TabList } from '../TabList';
 
 interface Props {
   /** The tabs; none in single-session mode with one session. */
@@ -20,53 +21,30 @@ function tabLabel(runtime: SessionRuntime): string {
 }
 
 const dotFor = (runtime: SessionRuntime) =>
-  runtime.status.value === 'live'
-    ? 'connected'
-    : runtime.status.value === 'ended' || runtime.status.value === 'left'
-      ? 'offline'
-      : 'connecting';
+  runtime.status.value === 'live' ? 'connected' : isOver(runtime.status.value) ? 'offline' : 'connecting';
 
-/** One tab per session; arrow keys move between tabs, as in any tab list. */
+/** One tab per session, and New session. */
 export function SessionTabBar({ sessions, selectedId, unread, onSelect, onNewSession }: Props) {
-  const move = (from: number, by: number) => {
-    const next = sessions[(from + by + sessions.length) % sessions.length];
-    if (next) {
-      onSelect(next.sessionId);
-      document.getElementById(`tab-${next.sessionId}`)?.focus();
-    }
-  };
   return (
     <div class="row">
       {sessions.length > 0 && (
-        <div class="tabs" role="tablist" aria-label={t('sessionsTabs')} style={{ flex: 1 }}>
-          {sessions.map((runtime, index) => {
-            const selected = runtime.sessionId === selectedId;
-            const count = unread.get(runtime.sessionId) ?? 0;
-            return (
-              <button
-                key={runtime.sessionId}
-                id={`tab-${runtime.sessionId}`}
-                type="button"
-                role="tab"
-                aria-selected={selected}
-                aria-label={tabLabel(runtime)}
-                tabIndex={selected ? 0 : -1}
-                onClick={() => onSelect(runtime.sessionId)}
-                onKeyDown={(ev) => {
-                  if (ev.key === 'ArrowRight') move(index, 1);
-                  if (ev.key === 'ArrowLeft') move(index, -1);
-                }}
-              >
-                <span class={`dot ${dotFor(runtime)}`} aria-hidden="true" />
-                {tabLabel(runtime)}
-                {count > 0 && (
-                  <span class="unread" data-testid="unread" title={t('unreadCount', { count })}>
-                    {count}
-                  </span>
-                )}
-              </button>
-            );
-          })}
+        <div style={{ flex: 1 }}>
+          <TabList
+            label={t('sessionsTabs')}
+            idPrefix="tab"
+            selectedId={selectedId}
+            onSelect={onSelect}
+            tabs={sessions.map((runtime) => {
+              const count = unread.get(runtime.sessionId) ?? 0;
+              return {
+                id: runtime.sessionId,
+                label: tabLabel(runtime),
+                icon: <span class={`dot ${dotFor(runtime)}`} aria-hidden="true" />,
+                unread: count,
+                unreadLabel: t('unreadCount', { count }),
+              };
+            })}
+          />
         </div>
       )}
       <button type="button" onClick={onNewSession}>

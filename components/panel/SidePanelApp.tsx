@@ -1,8 +1,9 @@
 // Installs Preact's signal tracking: components re-render when the core signals they read change.
 import '@preact/signals';
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../core/i18n';
 import type { RepModel } from '../../core/session/rep-model';
+import { ConfirmDialog } from '../ConfirmDialog';
 import { Checkbox, ErrorLine } from '../Field';
 import { openMailto } from '../invite/open-mailto';
 import { Loading } from '../Loading';
@@ -31,6 +32,10 @@ export function SidePanelApp({ model, defaultBrokerUrl, onOpenScreenInTab, knock
   const multi = auth?.rep.mode === 'multi';
   useKnockNotifications(sessions, knockNotifier);
   const start = () => void model.startSession();
+  const [confirmingSignOut, setConfirmingSignOut] = useState(false);
+  const live = model.liveSessions.value;
+  // With sessions going on, signing out first asks: they end (or are left) for everyone.
+  const signOut = () => (live.length > 0 ? setConfirmingSignOut(true) : void model.signOut());
 
   return (
     <main class="page stack">
@@ -41,10 +46,22 @@ export function SidePanelApp({ model, defaultBrokerUrl, onOpenScreenInTab, knock
           <span class="muted" style={{ flex: 1 }}>
             {t('signedInAs', { name: auth.rep.name, email: auth.rep.email })}
           </span>
-          <button type="button" onClick={() => void model.signOut()}>
+          <button type="button" onClick={signOut}>
             {t('signOut')}
           </button>
         </header>
+      )}
+      {confirmingSignOut && (
+        <ConfirmDialog
+          title={t('signOutConfirm', { count: live.length })}
+          detail={t(live.some((r) => r.self.role === 'controller') ? 'signOutConfirmDetail' : 'signOutConfirmAssistDetail')}
+          confirmLabel={t('signOutEndSessions')}
+          onCancel={() => setConfirmingSignOut(false)}
+          onConfirm={() => {
+            setConfirmingSignOut(false);
+            void model.signOut();
+          }}
+        />
       )}
       {(phase === 'idle' || phase === 'starting') && (
         <section class="stack">

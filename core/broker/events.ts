@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { EventsCloseCode, EventsServerMessage, type EventsClientMessage, type SessionEvent } from '../protocol';
+import { EVENTS_HEARTBEAT, EventsCloseCode, EventsServerMessage, type EventsClientMessage, type SessionEvent } from '../protocol';
 import { defaultReconnectPolicy, type ReconnectPolicy } from '../reconnect';
 
 export interface EventStreamOptions {
@@ -11,35 +11,64 @@ export interface EventStreamOptions {
   onEvent: (event: SessionEvent) => void;
   /** Called with true when the stream is live (after replay), false when it drops. */
   onStatus?: (live: boolean) => void;
-  /** The broker refused the token: reconnecting cannot help. */
-  onUnauthorized?: () => void;
+  /** The broker refused the token (or revoked it, `reason` says why): reconnecting cannot help. */
+  onUnauthorized?: (reason: string) => void;
+  /** Who the broker hears from in a followed session, whenever that changes (and after each connect). */
+  onPresence?: (sessionId: string, online: string[]) => void;
   WebSocket?: typeof WebSocket;
   reconnectPolicy?: ReconnectPolicy;
+  /** Ping interval, and silence after which the socket counts as dead and is replaced. */
+  heartbeat?: { intervalMs: number; deadAfterMs: number };
+  now?: () => number;
 }
 
 /**
  * A live, gap-free stream of session events. Reconnects with backoff and asks for everything after the
  * last sequence number it delivered, so a dropped socket or a broker restart loses nothing; each event is
- * delivered exactly once and in order per session.
+ * delivered exactly once and in order per session. It pings the broker every few seconds: a socket
+ * that went silent (a dead network says nothing) is given up and replaced within seconds.
  */
 export function openEventStream(options: EventStreamOptions): { follow(sessionId: string, since: number): void; close(): void } {
   const Socket = options.WebSocket ?? globalThis.WebSocket;
   const policy = options.reconnectPolicy ?? defaultReconnectPolicy;
+  const heartbeat = options.heartbeat ?? EVENTS_HEARTBEAT;
+  const now = options.now ?? Date.now;
   const lastSeq: Record<string, number> = { ...options.since };
   const url = options.baseUrl.replace(/^http/, 'ws').replace(/\/+$/, '') + '/api/events';
   let socket: WebSocket | undefined;
   let closed = false;
   let attempt = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let pinger: ReturnType<typeof setInterval> | undefined;
+  let lastHeard = 0;
 
   const send = (message: EventsClientMessage) => socket?.readyState === 1 && socket.send(JSON.stringify(message));
+
+  /** The socket is over (closed, or silent too long): forget it and try again after the backoff. */
+  function lost(ws: WebSocket): void {
+    if (socket !== ws) return;
+    socket = undefined;
+    clearInterval(pinger);
+    options.onStatus?.(false);
+    if (!closed) timer = setTimeout(connect, policy(attempt++));
+  }
 
   function connect(): void {
     const ws = new Socket(url);
     socket = ws;
-    ws.onopen = () => send({ type: 'hello', token: options.token, since: lastSeq });
+    ws.onopen = () => {
+      lastHeard = now();
+      send({ type: 'hello', token: options.token, since: lastSeq });
+      pinger = setInterval(() => {
+        if (now() - lastHeard <= heartbeat.deadAfterMs) return void send({ type: 'ping' });
+        // A dead network never delivers the close handshake: stop waiting for it.
+        lost(ws);
+        ws.close();
+      }, heartbeat.intervalMs);
+    };
     ws.onerror = () => undefined; // always followed by close, which decides what to do
     ws.onmessage = (e) => {
+      if (socket === ws) lastHeard = now();
       let data: unknown;
       try {
         data = JSON.parse(String(e.data));
@@ -52,6 +81,8 @@ export function openEventStream(options: EventStreamOptions): { follow(sessionId
       if (message.type === 'ready') {
         attempt = 0;
         options.onStatus?.(true);
+      } else if (message.type === 'presence') {
+        options.onPresence?.(message.sessionId, message.online);
       } else if (message.type === 'event') {
         const { event } = message;
         const seen = lastSeq[event.sessionId];
@@ -62,14 +93,14 @@ export function openEventStream(options: EventStreamOptions): { follow(sessionId
     };
     ws.onclose = (e) => {
       if (socket !== ws) return;
-      socket = undefined;
-      options.onStatus?.(false);
-      if (closed) return;
-      if (e.code === EventsCloseCode.unauthorized) {
-        options.onUnauthorized?.();
+      if (e.code === EventsCloseCode.unauthorized && !closed) {
+        socket = undefined;
+        clearInterval(pinger);
+        options.onStatus?.(false);
+        options.onUnauthorized?.(e.reason);
         return;
       }
-      timer = setTimeout(connect, policy(attempt++));
+      lost(ws);
     };
   }
 
@@ -82,6 +113,7 @@ export function openEventStream(options: EventStreamOptions): { follow(sessionId
     close() {
       closed = true;
       clearTimeout(timer);
+      clearInterval(pinger);
       socket?.close();
     },
   };

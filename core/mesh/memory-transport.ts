@@ -4,8 +4,10 @@ import type { DataLink, MediaLink, PeerTransport, TransportStatus } from './tran
  * An in-memory network of peers for fast tests of the mesh and everything above it. Links open on the
  * next microtask; `goOffline` drops a peer as a closed tab would.
  */
-export function createMemoryNetwork() {
+export function createMemoryNetwork(options: { tap?(from: string, to: string, message: unknown): void } = {}) {
   const peers = new Map<string, ReturnType<typeof endpoint>>();
+  /** Peers whose network died silently: their links stay "open" but nothing gets through. */
+  const silent = new Set<string>();
 
   function linkPair(a: string, b: string): [DataLink, DataLink] {
     const sides = [a, b].map((remote) => {
@@ -19,8 +21,9 @@ export function createMemoryNetwork() {
         return mine.open;
       },
       send: (message) => {
-        if (!mine.open) return;
+        if (!mine.open || silent.has(mine.remote) || silent.has(theirs.remote)) return;
         const copy = structuredClone(message);
+        options.tap?.(theirs.remote, mine.remote, copy);
         queueMicrotask(() => theirs.open && theirs.listeners.data.forEach((l) => l(copy)));
       },
       close: () => {
@@ -96,5 +99,7 @@ export function createMemoryNetwork() {
       return peer.transport;
     },
     goOffline,
+    /** The peer's network dies without a word: no close reaches anyone, messages just stop. */
+    silence: (peerId: string) => void silent.add(peerId),
   };
 }

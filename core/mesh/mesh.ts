@@ -1,6 +1,7 @@
 import * as v from 'valibot';
-import { MeshMessage } from '../protocol';
+import { MESH_HEARTBEAT, MeshMessage } from '../protocol';
 import { defaultReconnectPolicy, type ReconnectPolicy } from '../reconnect';
+import { createTokenBucket, type TokenBucket } from '../token-bucket';
 import type { DataLink, MediaLink, PeerTransport } from './transport';
 
 export interface MeshPeer {
@@ -16,7 +17,16 @@ export interface MeshEvents {
   onLinkClose(participantId: string): void;
   /** An incoming media call from a roster participant (not yet answered). */
   onCall(participantId: string, call: MediaLink): void;
+  /** `participantId` sends faster than the rate allows; their excess is being dropped. Once per participant. */
+  onFlood?(participantId: string): void;
 }
+
+/** Messages a peer may send: a sustained rate and a burst (a reconnect's resend, a pasted paragraph). */
+export const DEFAULT_PEER_RATE = { perSecond: 20, burst: 50 } as const;
+/** Links from one unknown peer held while the roster catches up; more are refused at once. */
+const MAX_WAITING_PER_PEER = 2;
+/** Unknown peers whose links may be held at once. */
+const MAX_WAITING_PEERS = 8;
 
 export interface MeshOptions extends MeshEvents {
   transport: PeerTransport;
@@ -26,11 +36,18 @@ export interface MeshOptions extends MeshEvents {
   unknownPeerGraceMs?: number;
   /** How long a dial may stay unanswered before it is abandoned. */
   dialTimeoutMs?: number;
+  /** Per-peer message rate; the excess is dropped and counted. */
+  rate?: { perSecond: number; burst: number };
+  /** Heartbeat on every open link; a link silent for `deadAfterMs` is closed (and redialed). */
+  heartbeat?: { intervalMs: number; deadAfterMs: number };
+  now?: () => number;
 }
 
 interface Link {
   data: DataLink;
   outgoing: boolean;
+  /** When anything last arrived on this link (or when it opened). */
+  lastHeard: number;
 }
 
 /**
@@ -47,14 +64,27 @@ export function createMesh(options: MeshOptions) {
   const policy = options.reconnectPolicy ?? defaultReconnectPolicy;
   const graceMs = options.unknownPeerGraceMs ?? 10_000;
   const dialTimeoutMs = options.dialTimeoutMs ?? 15_000;
+  const rate = options.rate ?? DEFAULT_PEER_RATE;
+  const heartbeat = options.heartbeat ?? MESH_HEARTBEAT;
+  const now = options.now ?? Date.now;
   const roster = new Map<string, string>(); // peerId → participantId
   const links = new Map<string, Link>(); // peerId → current link
   const waitingForRoster = new Map<string, DataLink[]>();
   const redialAttempts = new Map<string, number>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
+  /** Per peer id, across its links: reconnecting must not refill a flooder's allowance. */
+  const buckets = new Map<string, TokenBucket>();
+  const flooding = new Set<string>();
   let transportOpen = false;
   let destroyed = false;
   let dropped = 0;
+  let rateDropped = 0;
+
+  const bucketOf = (peerId: string) => {
+    let bucket = buckets.get(peerId);
+    if (!bucket) buckets.set(peerId, (bucket = createTokenBucket(rate.perSecond, rate.burst, now)));
+    return bucket;
+  };
 
   const later = (ms: number, fn: () => void) => {
     const timer = setTimeout(() => {
@@ -65,7 +95,7 @@ export function createMesh(options: MeshOptions) {
   };
 
   function adopt(peerId: string, data: DataLink, outgoing: boolean): void {
-    const link: Link = { data, outgoing };
+    const link: Link = { data, outgoing, lastHeard: now() };
     links.get(peerId)?.data.close();
     links.set(peerId, link);
     const isCurrent = () => links.get(peerId) === link;
@@ -73,6 +103,7 @@ export function createMesh(options: MeshOptions) {
     const opened = () => {
       if (!isCurrent()) return;
       everOpened = true;
+      link.lastHeard = now();
       redialAttempts.delete(peerId);
       const participantId = roster.get(peerId);
       if (participantId) options.onLinkOpen(participantId);
@@ -80,12 +111,22 @@ export function createMesh(options: MeshOptions) {
     if (data.isOpen) queueMicrotask(opened);
     else data.onOpen(opened);
     data.onData((raw) => {
+      link.lastHeard = now();
       const participantId = roster.get(peerId);
-      const parsed = v.safeParse(MeshMessage, raw);
-      if (!isCurrent() || !participantId || !parsed.success) {
+      if (!isCurrent() || !participantId) return void dropped++;
+      // Before parsing: a flood costs a counter, not a validation and a render each.
+      if (!bucketOf(peerId).take()) {
         dropped++;
+        rateDropped++;
+        if (!flooding.has(participantId)) {
+          flooding.add(participantId);
+          options.onFlood?.(participantId);
+        }
         return;
       }
+      const parsed = v.safeParse(MeshMessage, raw);
+      if (!parsed.success) return void dropped++;
+      if (parsed.output.type === 'heartbeat') return;
       options.onMessage(participantId, parsed.output);
     });
     data.onClose(() => {
@@ -140,8 +181,14 @@ export function createMesh(options: MeshOptions) {
 
   transport.onConnection((data) => {
     if (roster.has(data.remotePeerId)) return acceptIncoming(data);
-    // The broker's roster event may still be on its way: hold the link briefly, then refuse it.
+    // The broker's roster event may still be on its way: hold the link briefly, then refuse it. Only a
+    // few, so strangers cannot make us hold connections open.
     const waiting = waitingForRoster.get(data.remotePeerId) ?? [];
+    if (waiting.length >= MAX_WAITING_PER_PEER || (waiting.length === 0 && waitingForRoster.size >= MAX_WAITING_PEERS)) {
+      dropped++;
+      data.close();
+      return;
+    }
     waiting.push(data);
     waitingForRoster.set(data.remotePeerId, waiting);
     later(graceMs, () => {
@@ -162,6 +209,17 @@ export function createMesh(options: MeshOptions) {
     }
     options.onCall(participantId, call);
   });
+
+  // Heartbeat: say we are here on every open link, and let go of links that went silent (a closed
+  // browser or a dead network can take WebRTC half a minute to notice; presence must be true within 10 s).
+  const beat = setInterval(() => {
+    const t = now();
+    for (const link of links.values()) {
+      if (!link.data.isOpen) continue;
+      if (t - link.lastHeard > heartbeat.deadAfterMs) link.data.close();
+      else link.data.send({ type: 'heartbeat' });
+    }
+  }, heartbeat.intervalMs);
 
   transport.onStatus((status) => {
     transportOpen = status === 'open';
@@ -210,12 +268,17 @@ export function createMesh(options: MeshOptions) {
       const peerId = peerIdOf(participantId);
       return peerId === undefined ? undefined : transport.call(peerId, stream, metadata);
     },
-    /** Messages dropped because they were malformed or came from outside the roster. */
+    /** Messages dropped because they were malformed, came from outside the roster, or over the rate. */
     get droppedCount() {
       return dropped;
     },
+    /** Of those, the ones over a peer's rate. */
+    get rateDroppedCount() {
+      return rateDropped;
+    },
     destroy(): void {
       destroyed = true;
+      clearInterval(beat);
       timers.forEach(clearTimeout);
       for (const link of links.values()) link.data.close();
       links.clear();

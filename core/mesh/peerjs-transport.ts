@@ -1,6 +1,7 @@
 import type { DataConnection, MediaConnection, Peer, PeerError } from 'peerjs';
 import { defaultReconnectPolicy, type ReconnectPolicy } from '../reconnect';
 import type { DataLink, MediaLink, PeerTransport, TransportStatus } from './transport';
+import { guardDataConnection, guardSignaling, type GuardableDataConnection, type GuardablePeer } from './signaling-guard';
 
 export interface PeerJsTransportOptions {
   /** Broker base URL; PeerServer is mounted at /peerjs on it. */
@@ -12,6 +13,8 @@ export interface PeerJsTransportOptions {
 }
 
 function dataLink(connection: DataConnection): DataLink {
+  // Unparsable data is dropped; the mesh counts what it cannot validate, this is what PeerJS cannot parse.
+  guardDataConnection(connection as unknown as GuardableDataConnection, () => undefined);
   return {
     remotePeerId: connection.peer,
     get isOpen() {
@@ -140,6 +143,7 @@ export function createPeerJsTransport(options: PeerJsTransportOptions): PeerTran
       config: { iceServers: options.iceServers },
       debug: 0,
     });
+    guardSignaling(p as unknown as GuardablePeer);
     p.on('open', () => {
       attempt = 0;
       emitStatus('open');

@@ -33,6 +33,10 @@ export type JoinPhase =
   | { name: 'in-session'; runtime: SessionRuntime }
   | { name: 'ended' }
   | { name: 'left' }
+  /** The controller took them out: they may not come back with this place. */
+  | { name: 'removed' }
+  /** Offline longer than the broker's grace period: out, but the link may let them in again. */
+  | { name: 'timeout' }
   | { name: 'invite-invalid' }
   | { name: 'invite-expired' }
   | { name: 'error'; message: string };
@@ -85,7 +89,14 @@ export function createJoinModel(deps: JoinModelDeps) {
       phase.value = { name: 'ended' };
       return true;
     }
-    if (!detail.self) return false;
+    if (!detail.self) {
+      // Out of the session: say how, when it was not by their own choice.
+      const reason = detail.participants.find((p) => p.id === self.participantId)?.leftReason;
+      if (reason !== 'removed' && reason !== 'timeout') return false;
+      deps.storage.removeItem(key);
+      phase.value = { name: reason };
+      return true;
+    }
     const runtime = await createSessionRuntime({
       broker,
       eventsToken: self.peerToken,
@@ -206,6 +217,15 @@ export function createJoinModel(deps: JoinModelDeps) {
       const waitToken = deps.storage.getItem(WAIT_KEY);
       finishWait({ name: 'ask-number' });
       if (waitToken) await anonymous.cancelWait(waitToken).catch(() => undefined);
+    },
+
+    /** Join again with the same link after being dropped (offline too long): back to the name form. */
+    async rejoin(): Promise<void> {
+      const current = phase.value;
+      if (current.name === 'in-session') current.runtime.dispose();
+      deps.storage.removeItem(key);
+      phase.value = { name: 'loading' };
+      await this.load();
     },
 
     async leave(): Promise<void> {

@@ -1,14 +1,15 @@
-import { signal, type ReadonlySignal } from '@preact/signals-core';
+import { computed, signal, type ReadonlySignal } from '@preact/signals-core';
 import { createBrokerClient, type BrokerClient } from '../broker/client';
 import { BrokerError, isBrokerError } from '../broker/errors';
 import type { ChatStore } from '../chat/types';
 import { signIn, signOut } from '../extension/account';
+import { t } from '../i18n';
 import type { Auth, Settings } from '../extension/settings';
 import type { PeerTransport } from '../mesh/transport';
 import type { Capabilities, Self } from '../protocol';
 import { createSerialQueue } from '../serial';
 import type { SupportDb } from '../storage/db';
-import { createSessionRuntime, type SessionRuntime } from './runtime';
+import { createSessionRuntime, isOver, type SessionRuntime } from './runtime';
 import { createSessionTabs } from './session-tabs';
 
 export interface RepModelDeps {
@@ -66,7 +67,7 @@ export function createRepModel(deps: RepModelDeps) {
     const a = auth.value;
     if (!broker || !a) return false;
     const existing = tabs.get(sessionId);
-    if (existing && existing.status.value !== 'ended' && existing.status.value !== 'left') {
+    if (existing && !isOver(existing.status.value)) {
       if (show) {
         tabs.select(sessionId);
         await remember(existing);
@@ -87,6 +88,7 @@ export function createRepModel(deps: RepModelDeps) {
       chatStore: deps.chatStore,
       createTransport: (s) => deps.createTransport(a.brokerUrl, s),
       getDisplayMedia: deps.getDisplayMedia,
+      onSignedOut: () => void guarded(() => signedOut(a.token)),
       WebSocket: deps.WebSocket,
     });
     tabs.add(runtime, show);
@@ -135,6 +137,20 @@ export function createRepModel(deps: RepModelDeps) {
     await countLive();
   }
 
+  /**
+   * The broker no longer takes the rep's token (signed out on another device, expired, revoked by an
+   * admin). Sessions are not over: they resume after signing in again. Only the token that failed counts.
+   */
+  async function signedOut(token: string): Promise<void> {
+    if (auth.value?.token !== token) return;
+    close();
+    await deps.settings.clearAuth();
+    auth.value = undefined;
+    broker = undefined;
+    phase.value = 'signed-out';
+    error.value = t('signInEnded');
+  }
+
   async function load(): Promise<void> {
     auth.value = await deps.settings.auth();
     broker = auth.value && clientFor(auth.value);
@@ -154,7 +170,9 @@ export function createRepModel(deps: RepModelDeps) {
     } catch (e) {
       if (isBrokerError(e, 'unauthorized')) {
         await deps.settings.clearAuth();
-        return load();
+        await load();
+        error.value = t('signInEnded');
+        return;
       }
       error.value = e instanceof Error ? e.message : String(e);
       phase.value = 'idle';
@@ -221,8 +239,19 @@ export function createRepModel(deps: RepModelDeps) {
         await load();
       }),
 
+    /** Sessions still going on in this panel (signing out asks what to do with them first). */
+    liveSessions: computed(() => tabs.runtimes.value.filter((r) => !isOver(r.status.value))),
+
+    /**
+     * Signs out. With live sessions, the rep has chosen to end them (those they control) and leave the
+     * others first; if that fails, they stay signed in and are told why.
+     */
     signOut: () =>
       guarded(async () => {
+        for (const runtime of tabs.runtimes.value) {
+          if (isOver(runtime.status.value)) continue;
+          await (runtime.self.role === 'controller' ? runtime.end() : runtime.leave());
+        }
         close();
         await signOut(deps.settings, auth.value);
         auth.value = undefined;

@@ -1,18 +1,31 @@
-import { batch, computed, signal, type ReadonlySignal } from '@preact/signals-core';
+import { batch, computed, effect, signal, type ReadonlySignal } from '@preact/signals-core';
 import type { CreateInviteRequest, Knock, Participant, Self, Session, SessionDetail, SessionEvent } from '../protocol';
 import type { BrokerClient } from '../broker/client';
+import { isBrokerError } from '../broker/errors';
 import { openEventStream } from '../broker/events';
 import { createChat } from '../chat/chat';
 import type { ChatStore } from '../chat/types';
 import { createMesh } from '../mesh/mesh';
 import type { PeerTransport } from '../mesh/transport';
 import { createScreenShare } from '../share/screen-share';
+import { chatRules } from './chat-rules';
+import { sessionTimeline } from './timeline';
 
-export type SessionStatus = 'connecting' | 'live' | 'reconnecting' | 'ended' | 'left';
+export type EndReason = 'ended' | 'left' | 'removed' | 'timeout';
+export type SessionStatus = 'connecting' | 'live' | 'reconnecting' | EndReason;
 export type LinkState = 'connected' | 'connecting' | 'reconnecting' | 'offline' | 'left';
 
-/** Why every share in the session stopped: the controller turned to another customer. */
-export interface ShareStop {
+/** The session is over for this participant: ended, or they are out of it. */
+export const isOver = (status: SessionStatus): status is EndReason =>
+  status === 'ended' || status === 'left' || status === 'removed' || status === 'timeout';
+
+/**
+ * Something about screen sharing a person should be told after the controller turned to another
+ * customer: the shares that ran stopped, or (the new active customer) they may share now.
+ * Cleared when a share starts again.
+ */
+export interface ShareNotice {
+  kind: 'stopped-for-switch' | 'your-turn';
   activeCustomerId: string | null;
   at: number;
 }
@@ -25,32 +38,54 @@ export interface SessionRuntimeDeps {
   chatStore: ChatStore;
   createTransport(self: Self): PeerTransport;
   getDisplayMedia(): Promise<MediaStream>;
+  /**
+   * Reps only: the broker refused the rep's token (signed out elsewhere, expired, revoked). The session
+   * is not over; the rep must sign in again. Without it (customers) the broker is asked what happened.
+   */
+  onSignedOut?(reason: string): void;
   WebSocket?: typeof WebSocket;
 }
 
+const REP_ROLES = new Set(['controller', 'assistant']);
+
 /**
- * One session as one participant lives it: the roster (kept current by broker events), the peer mesh
- * to everyone on it, chat and screen sharing. Framework-free: the UI reads its signals and calls its actions.
+ * One session as one participant lives it: the roster (kept current by broker events), who is online,
+ * the peer mesh to everyone on it, private chat threads and screen sharing with the broker's rules.
+ * Framework-free: the UI reads its signals and calls its actions.
  */
 export async function createSessionRuntime(deps: SessionRuntimeDeps) {
   const { self } = deps.detail;
   const sessionId = deps.detail.session.id;
+  const isRep = REP_ROLES.has(self.role);
   const session = signal<Session>(deps.detail.session);
   const participants = signal<Participant[]>(deps.detail.participants);
   const openLinks = signal<ReadonlySet<string>>(new Set());
   const eventsLive = signal(false);
   const everLive = signal(false);
-  const ended = signal<'ended' | 'left' | null>(deps.detail.session.status === 'ended' ? 'ended' : null);
+  const ended = signal<EndReason | null>(deps.detail.session.status === 'ended' ? 'ended' : null);
+  /** Who the broker hears from; null until it has said (an older broker never does). */
+  const online = signal<ReadonlySet<string> | null>(deps.detail.online ? new Set(deps.detail.online) : null);
   const present = computed(() => participants.value.filter((p) => p.leftAt === null));
   /** Customers asking to join by number (reps only: the broker never tells customers). */
   const knocks = signal<Knock[]>(deps.detail.knocks ?? []);
   const dropKnock = (waitId: string) => (knocks.value = knocks.value.filter((k) => k.waitId !== waitId));
+  const manyKnocks = signal<{ count: number; at: number } | undefined>(undefined);
   const activeCustomerId = signal<string | null>(deps.detail.activeCustomerId ?? null);
-  const shareStop = signal<ShareStop | undefined>(undefined);
+  const shareNotice = signal<ShareNotice | undefined>(undefined);
   /** Customers turned away because the rep was at their limit (reps only). */
   const refusals = signal<{ name: string; at: number }[]>([]);
+  /** Participants whose messages came too fast and were partly dropped (each reported once). */
+  const flooding = signal<readonly string[]>([]);
   /** Participants whose link has been open at least once: a closed link then means "reconnecting". */
   const everLinked = new Set<string>();
+
+  const roleOf = (participantId: string) => participants.value.find((p) => p.id === participantId)?.role;
+  /** The broker's rule, kept on this side too: the session's reps and the active customer may share. */
+  const mayShare = (participantId: string) => {
+    const role = roleOf(participantId);
+    return role !== undefined && (REP_ROLES.has(role) || participantId === activeCustomerId.value);
+  };
+  const rules = chatRules({ self, participants: () => present.value, everyone: () => participants.value });
 
   // Chat and share reach the mesh through closures: the mesh is created after history is loaded and its
   // roster is set in the same tick, so no link opens before everything that reacts to it exists.
@@ -59,16 +94,23 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     self: { participantId: self.participantId, name: self.name },
     store: deps.chatStore,
     send: (to, message) => mesh.send(to, message),
-    recipients: () => present.value.filter((p) => p.id !== self.participantId).map((p) => p.id),
+    recipients: rules.recipients,
+    accepts: rules.accepts,
     nameOf: (id) => participants.value.find((p) => p.id === id)?.name ?? '',
   });
   await chat.load();
 
   const share = createScreenShare({
+    selfId: self.participantId,
+    mayShare,
     openParticipants: () => [...openLinks.value],
     call: (to, stream, metadata) => mesh.call(to, stream, metadata),
     broadcast: (message) => mesh.broadcast(message),
     getDisplayMedia: deps.getDisplayMedia,
+  });
+  // A share that starts makes the notes about the last one stale.
+  const stopWatchingShares = effect(() => {
+    if (share.local.value || share.remote.value.size > 0) shareNotice.value = undefined;
   });
 
   const transport = deps.createTransport(self);
@@ -92,18 +134,31 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
       share.participantGone(participantId);
     },
     onCall: (participantId, call) => share.incomingCall(participantId, call),
+    onFlood: (participantId) => (flooding.value = [...flooding.value, participantId]),
   });
 
   const syncRoster = () => mesh.setRoster(present.value.map((p) => ({ participantId: p.id, peerId: p.peerId })));
   syncRoster();
 
-  function finish(reason: 'ended' | 'left'): void {
-    if (ended.value && reason === 'left') return;
+  function finish(reason: EndReason): void {
+    if (ended.value && reason !== 'ended') return;
     batch(() => {
       ended.value = reason;
       if (reason === 'ended') session.value = { ...session.value, status: 'ended', endedAt: session.value.endedAt ?? Date.now() };
     });
     dispose();
+  }
+
+  function switchCustomer(next: string | null, at: number): void {
+    const sharesRan = share.local.value !== null || share.remote.value.size > 0;
+    batch(() => {
+      activeCustomerId.value = next;
+      // A new customer is the subject now: whatever was shared stops, here and on every other side.
+      if (!isRep && next === self.participantId) shareNotice.value = { kind: 'your-turn', activeCustomerId: next, at };
+      else if (sharesRan) shareNotice.value = { kind: 'stopped-for-switch', activeCustomerId: next, at };
+    });
+    share.stopAll();
+    share.rightsChanged();
   }
 
   function apply(event: SessionEvent): void {
@@ -113,13 +168,18 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
         participants.value = [...participants.value.filter((p) => p.id !== event.participant.id), event.participant];
         syncRoster();
         chat.participantJoined(event.participant.id, event.participant.joinedAt);
+        share.rightsChanged();
         return;
-      case 'participant-left':
-        participants.value = participants.value.map((p) => (p.id === event.participantId ? { ...p, leftAt: event.at } : p));
+      case 'participant-left': {
+        const reason = event.reason ?? 'left';
+        participants.value = participants.value.map((p) =>
+          p.id === event.participantId ? { ...p, leftAt: event.at, leftReason: reason } : p,
+        );
         chat.participantLeft(event.participantId);
         share.participantGone(event.participantId);
-        if (event.participantId === self.participantId) finish('left');
+        if (event.participantId === self.participantId) finish(reason === 'ended' ? 'ended' : reason);
         break;
+      }
       case 'session-ended':
         knocks.value = [];
         finish('ended');
@@ -130,15 +190,11 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
       case 'knock-ended':
         dropKnock(event.waitId);
         return;
+      case 'many-knocks':
+        manyKnocks.value = { count: event.count, at: event.at };
+        return;
       case 'active-customer':
-        if (event.participantId === activeCustomerId.value) return;
-        batch(() => {
-          activeCustomerId.value = event.participantId;
-          // A new customer is the subject now: whatever was shared stops, here and on every other side.
-          if (share.local.value || share.remote.value.size > 0)
-            shareStop.value = { activeCustomerId: event.participantId, at: event.at };
-        });
-        share.stopAll();
+        if (event.participantId !== activeCustomerId.value) switchCustomer(event.participantId, event.at);
         return;
       case 'customer-refused':
         refusals.value = [...refusals.value, { name: event.name, at: event.at }];
@@ -156,8 +212,9 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
       eventsLive.value = live;
       if (live) everLive.value = true;
     },
-    // Refused: we left or the session ended while we were away. Ask the broker which.
-    onUnauthorized: () => void refresh(),
+    onPresence: (id, ids) => id === sessionId && (online.value = new Set(ids)),
+    // Refused: a rep's sign-in ended, or we left (or were removed) while away. Ask the broker which.
+    onUnauthorized: (reason) => (deps.onSignedOut ? deps.onSignedOut(reason) : void refresh()),
     WebSocket: deps.WebSocket,
   });
 
@@ -165,10 +222,12 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     try {
       const detail = await deps.broker.getSession(sessionId);
       participants.value = detail.participants;
+      const mine = detail.participants.find((p) => p.id === self.participantId);
       if (detail.session.status === 'ended') finish('ended');
-      else if (!detail.self) finish('left');
-    } catch {
-      finish('left');
+      else if (!detail.self) finish(mine?.leftReason && mine.leftReason !== 'ended' ? mine.leftReason : 'left');
+    } catch (error) {
+      if (deps.onSignedOut && isBrokerError(error, 'unauthorized')) deps.onSignedOut(error.message);
+      else finish('left');
     }
   }
 
@@ -176,26 +235,32 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
   function dispose(): void {
     if (disposed) return;
     disposed = true;
+    stopWatchingShares();
     events.close();
     share.dispose();
+    chat.dispose();
     mesh.destroy();
   }
 
   const linkStates = computed(() => {
     const states = new Map<string, LinkState>();
+    const heard = online.value;
     for (const p of participants.value) {
       if (p.id === self.participantId) continue;
       if (p.leftAt !== null) states.set(p.id, 'left');
       else if (openLinks.value.has(p.id)) states.set(p.id, 'connected');
-      else if (!eventsLive.value) states.set(p.id, 'offline');
+      else if (!eventsLive.value || (heard && !heard.has(p.id))) states.set(p.id, 'offline');
       else states.set(p.id, everLinked.has(p.id) ? 'reconnecting' : 'connecting');
     }
     return states;
   });
 
+  const controller = computed(() => present.value.find((p) => p.role === 'controller'));
+
   return {
     sessionId,
     self,
+    isRep,
     session: session as ReadonlySignal<Session>,
     participants: participants as ReadonlySignal<Participant[]>,
     present,
@@ -204,22 +269,42 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
       () => ended.value ?? (eventsLive.value ? 'live' : everLive.value ? 'reconnecting' : 'connecting'),
     ),
     knocks: knocks as ReadonlySignal<Knock[]>,
+    /** Unusually many knocks on this session's number (reps only): shown as a warning. */
+    manyKnocks: manyKnocks as ReadonlySignal<{ count: number; at: number } | undefined>,
     activeCustomerId: activeCustomerId as ReadonlySignal<string | null>,
+    /** The rep in control; for customers, "the representative". */
+    controller,
+    /** The controller is offline (vanished without signing out): customers are told to wait. */
+    controllerAway: computed(() => {
+      const rep = controller.value;
+      return rep !== undefined && rep.id !== self.participantId && linkStates.value.get(rep.id) === 'offline';
+    }),
+    /** Other customers in the session, for the customer's "screens are visible to everyone" notice. */
+    otherCustomers: computed(() => present.value.filter((p) => p.role === 'customer' && p.id !== self.participantId)),
+    /** May I share my screen now? */
+    canShare: computed(() => {
+      void participants.value; // roles live there
+      return mayShare(self.participantId);
+    }),
     /** Who is sharing a screen right now, this participant included. */
     sharing: computed<ReadonlySet<string>>(() => {
       const ids = new Set(share.remote.value.keys());
       if (share.local.value) ids.add(self.participantId);
       return ids;
     }),
-    /** Set when a switch of customer stopped the shares; the UI says why. */
-    shareStop: shareStop as ReadonlySignal<ShareStop | undefined>,
+    shareNotice: shareNotice as ReadonlySignal<ShareNotice | undefined>,
     refusals: refusals as ReadonlySignal<{ name: string; at: number }[]>,
+    flooding: flooding as ReadonlySignal<readonly string[]>,
+    /** Joins and departures, for the reps' view of the conversation. */
+    timeline: computed(() => sessionTimeline(participants.value, self.participantId)),
     /** Controller only: help this customer now (every share stops, on every side). */
     setActiveCustomer: (participantId: string) => deps.broker.setActiveCustomer(sessionId, participantId),
     chat,
+    /** The threads this participant may post in, and to whom a message there goes. */
+    chatRules: rules,
     share,
     get droppedMessages() {
-      return mesh.droppedCount;
+      return mesh.droppedCount + chat.droppedCount;
     },
     /** Controller only: ends the session for everyone. */
     async end(): Promise<void> {
@@ -230,6 +315,8 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
       await deps.broker.leave(sessionId);
       finish('left');
     },
+    /** Controller only: take someone out of the session; their tokens stop working. */
+    remove: (participantId: string) => deps.broker.remove(sessionId, participantId),
     /** Controller only: let a customer who knocked in, or turn them away. */
     async admit(waitId: string): Promise<void> {
       await deps.broker.admit(sessionId, waitId);

@@ -1,7 +1,7 @@
 import { computed, effect, signal, type ReadonlySignal } from '@preact/signals-core';
 import type { SessionRuntime } from './runtime';
 
-const fromOthers = (runtime: SessionRuntime) => runtime.chat.entries.value.filter((entry) => !entry.mine).length;
+const fromOthers = (runtime: SessionRuntime) => runtime.chat.log.countFromOthers();
 
 /**
  * The rep's open sessions, one tab each: which one is shown, and how many chat messages arrived in the

@@ -6,12 +6,17 @@ import type { MediaLink } from '../mesh/transport';
 export interface ScreenShareDeps {
   /** Participants with an open link right now. */
   openParticipants(): string[];
+  /** May this participant share a screen now? (The session's reps, and the active customer.) */
+  mayShare(participantId: string): boolean;
+  selfId: string;
+  /** How long a call from someone not (yet) allowed is held for the news that they are, before it is refused. */
+  pendingCallMs?: number;
   call(participantId: string, stream: MediaStream, metadata: CallMetadata): MediaLink | undefined;
   broadcast(message: MeshMessage): void;
   getDisplayMedia(): Promise<MediaStream>;
 }
 
-export type StartShareResult = { ok: true } | { ok: false; cancelled: boolean; reason: string };
+export type StartShareResult = { ok: true } | { ok: false; cancelled: boolean; reason: string } | { ok: false; notAllowed: true };
 
 /**
  * Screen sharing in both directions: my screen goes to every participant as one media call each (also to
@@ -22,6 +27,9 @@ export function createScreenShare(deps: ScreenShareDeps) {
   const remote = signal<ReadonlyMap<string, MediaStream>>(new Map());
   const outgoing = new Map<string, MediaLink>();
   const incoming = new Map<string, MediaLink>();
+  /** Calls from participants not allowed to share (yet): one each, refused unless the right arrives. */
+  const held = new Map<string, { call: MediaLink; timer: ReturnType<typeof setTimeout> }>();
+  let refused = 0;
 
   function setRemote(participantId: string, stream: MediaStream | null): void {
     const next = new Map(remote.value);
@@ -36,6 +44,31 @@ export function createScreenShare(deps: ScreenShareDeps) {
     if (!link) return;
     outgoing.set(participantId, link);
     link.onClose(() => outgoing.get(participantId) === link && outgoing.delete(participantId));
+  }
+
+  function release(participantId: string): MediaLink | undefined {
+    const entry = held.get(participantId);
+    if (!entry) return undefined;
+    held.delete(participantId);
+    clearTimeout(entry.timer);
+    return entry.call;
+  }
+
+  function refuse(call: MediaLink): void {
+    refused++;
+    call.close();
+  }
+
+  function accept(participantId: string, call: MediaLink): void {
+    incoming.get(participantId)?.close();
+    incoming.set(participantId, call);
+    call.onStream((stream) => incoming.get(participantId) === call && setRemote(participantId, stream));
+    call.onClose(() => {
+      if (incoming.get(participantId) !== call) return;
+      incoming.delete(participantId);
+      setRemote(participantId, null);
+    });
+    call.answer();
   }
 
   function dropIncoming(participantId: string): void {
@@ -61,6 +94,7 @@ export function createScreenShare(deps: ScreenShareDeps) {
 
     async start(): Promise<StartShareResult> {
       if (local.value) return { ok: true };
+      if (!deps.mayShare(deps.selfId)) return { ok: false, notAllowed: true };
       let stream: MediaStream;
       try {
         stream = await deps.getDisplayMedia();
@@ -68,6 +102,11 @@ export function createScreenShare(deps: ScreenShareDeps) {
         const name = error instanceof Error ? error.name : '';
         const cancelled = name === 'NotAllowedError' || name === 'AbortError';
         return { ok: false, cancelled, reason: error instanceof Error ? error.message : String(error) };
+      }
+      // The right may have gone while the browser's picker was open.
+      if (!deps.mayShare(deps.selfId)) {
+        stream.getTracks().forEach((track) => track.stop());
+        return { ok: false, notAllowed: true };
       }
       local.value = stream;
       // The browser's own "Stop sharing" bar ends the track: treat it like our button.
@@ -84,20 +123,39 @@ export function createScreenShare(deps: ScreenShareDeps) {
       if (local.value) callOne(participantId, local.value);
     },
 
+    /**
+     * A screen call arrived. Only someone allowed to share is answered: a customer who is not the active
+     * customer is refused here too, whatever their page does (the broker drops such calls as well).
+     */
     incomingCall(participantId: string, call: MediaLink): void {
-      if (!v.is(CallMetadata, call.metadata)) {
-        call.close();
-        return;
+      if (!v.is(CallMetadata, call.metadata)) return refuse(call);
+      if (deps.mayShare(participantId)) {
+        release(participantId)?.close();
+        return accept(participantId, call);
       }
-      incoming.get(participantId)?.close();
-      incoming.set(participantId, call);
-      call.onStream((stream) => incoming.get(participantId) === call && setRemote(participantId, stream));
-      call.onClose(() => {
-        if (incoming.get(participantId) !== call) return;
-        incoming.delete(participantId);
-        setRemote(participantId, null);
-      });
-      call.answer();
+      // The news that they may share (active-customer) can arrive just after their call: wait briefly.
+      const previous = release(participantId);
+      if (previous) refuse(previous);
+      const timer = setTimeout(() => {
+        if (held.get(participantId)?.call !== call) return;
+        release(participantId);
+        refuse(call);
+      }, deps.pendingCallMs ?? 5_000);
+      held.set(participantId, { call, timer });
+    },
+
+    /** Who may share changed (active customer, roles): answer held calls now allowed, stop screens no longer. */
+    rightsChanged(): void {
+      for (const participantId of [...held.keys()]) {
+        if (deps.mayShare(participantId)) accept(participantId, release(participantId)!);
+      }
+      for (const participantId of [...incoming.keys()]) if (!deps.mayShare(participantId)) dropIncoming(participantId);
+      if (local.value && !deps.mayShare(deps.selfId)) stop();
+    },
+
+    /** Calls refused because their sender may not share, or were not screen calls. */
+    get refusedCount() {
+      return refused;
     },
 
     receive(from: string, message: MeshMessage): void {
@@ -105,6 +163,7 @@ export function createScreenShare(deps: ScreenShareDeps) {
     },
 
     participantGone(participantId: string): void {
+      release(participantId)?.close();
       dropIncoming(participantId);
       outgoing.get(participantId)?.close();
       outgoing.delete(participantId);
@@ -118,6 +177,7 @@ export function createScreenShare(deps: ScreenShareDeps) {
 
     dispose(): void {
       this.stopAll();
+      for (const participantId of [...held.keys()]) release(participantId)?.close();
     },
   };
 }

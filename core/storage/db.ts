@@ -23,5 +23,17 @@ export class SupportDb extends Dexie {
       sessions: 'id, updatedAt',
       messages: 'key, sessionId, sentAt',
     });
+    // 2 (issue 10): a message is known by its sender and the sender's id (two senders may pick the same
+    // id), and belongs to a thread; rows from before threads belong to everyone.
+    this.version(2)
+      .stores({ messages: 'key, sessionId, sentAt' })
+      .upgrade(async (tx) => {
+        const table = tx.table<Record<string, unknown>, string>('messages');
+        const rows = await table.toArray();
+        await table.clear();
+        await table.bulkPut(
+          rows.map((row) => ({ ...row, thread: row.thread ?? 'all', key: `${row.sessionId}/${row.senderId}/${row.id}` })),
+        );
+      });
   }
 }

@@ -1,24 +1,11 @@
-import * as v from 'valibot';
-import type { ChatEntry, ChatStore } from '../chat/types';
-
-// localStorage is another program's to tamper with: every entry is checked on the way in.
-const StoredEntry = v.object({
-  sessionId: v.string(),
-  id: v.string(),
-  senderId: v.string(),
-  senderName: v.string(),
-  text: v.string(),
-  sentAt: v.number(),
-  mine: v.boolean(),
-  sentTo: v.array(v.string()),
-  pendingFor: v.array(v.string()),
-});
+import { readStoredEntry } from '../chat/stored-entry';
+import { entryKey, type ChatEntry, type ChatStore } from '../chat/types';
 
 /**
  * Chat history in `localStorage`, for the join page: a customer who refreshes keeps the conversation,
  * without loading an IndexedDB library before they have even joined.
  */
-export function createLocalChatStore(storage: Storage, prefix = 'rs.chat.'): ChatStore {
+export function createLocalChatStore(storage: Storage, prefix = 'rs.chat.', now: () => number = Date.now): ChatStore {
   // Read and checked once per session, then kept here: re-reading and re-validating the whole history on
   // every message made a long chat slower with each line (issue 6, chat round trip).
   const sessions = new Map<string, Map<string, ChatEntry>>();
@@ -28,7 +15,12 @@ export function createLocalChatStore(storage: Storage, prefix = 'rs.chat.'): Cha
     entries = new Map();
     try {
       const parsed: unknown = JSON.parse(storage.getItem(prefix + sessionId) ?? '[]');
-      if (Array.isArray(parsed)) for (const e of parsed) if (v.is(StoredEntry, e)) entries.set(e.id, e);
+      if (Array.isArray(parsed)) {
+        for (const row of parsed) {
+          const entry = readStoredEntry(row, now());
+          if (entry?.sessionId === sessionId) entries.set(entryKey(entry), entry);
+        }
+      }
     } catch {
       // Unreadable: start afresh.
     }
@@ -37,14 +29,18 @@ export function createLocalChatStore(storage: Storage, prefix = 'rs.chat.'): Cha
   };
   return {
     list: async (sessionId) => [...read(sessionId).values()],
-    async put(entry) {
-      const entries = read(entry.sessionId);
-      entries.delete(entry.id); // an update moves to the end, as before
-      entries.set(entry.id, entry);
-      try {
-        storage.setItem(prefix + entry.sessionId, JSON.stringify([...entries.values()]));
-      } catch {
-        // Storage full or disabled: the conversation still works, it just won't survive a refresh.
+    async putMany(batch) {
+      const touched = new Set<string>();
+      for (const entry of batch) {
+        read(entry.sessionId).set(entryKey(entry), entry);
+        touched.add(entry.sessionId);
+      }
+      for (const sessionId of touched) {
+        try {
+          storage.setItem(prefix + sessionId, JSON.stringify([...read(sessionId).values()]));
+        } catch {
+          // Storage full or disabled: the conversation still works, it just won't survive a refresh.
+        }
       }
     },
   };

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createChat, type Chat } from '../../../core/chat/chat';
-import { createMemoryChatStore } from '../../../core/chat/types';
+import { createChat, deliveryStatus, type Chat, type ChatDeps } from '../../../core/chat/chat';
+import { createChatLog } from '../../../core/chat/chat-log';
+import { createMemoryChatStore, entryKey, type ChatEntry } from '../../../core/chat/types';
 import type { MeshMessage } from '../../../core/protocol';
+
+const flush = () => new Promise((r) => setTimeout(r, 40)); // past the store's batching
 
 /** Two participants whose link can be cut; what is sent while cut is lost, as on a dropped data channel. */
 function pair() {
@@ -14,6 +17,7 @@ function pair() {
       self: { participantId: me, name: me.toUpperCase() },
       store: store[me],
       recipients: () => [other],
+      accepts: () => true,
       nameOf: (id: string) => id.toUpperCase(),
       send: (to: string, message: MeshMessage) => {
         if (!linkUp) return false;
@@ -24,94 +28,245 @@ function pair() {
     });
   chats.alice = make('alice', 'bob');
   chats.bob = make('bob', 'alice');
-  const flush = () => new Promise((r) => setTimeout(r, 0));
-  return { alice: chats.alice, bob: chats.bob, store, flush, cut: () => (linkUp = false), restore: () => (linkUp = true) };
+  const texts = (chat: Chat) => chat.log.all().map((e) => e.text);
+  return { alice: chats.alice, bob: chats.bob, store, texts, cut: () => (linkUp = false), restore: () => (linkUp = true) };
+}
+
+/** A chat whose sends are recorded, for tests of what goes where. */
+function recorder(overrides: Partial<ChatDeps> = {}) {
+  const sent: [string, MeshMessage][] = [];
+  const chat = createChat({
+    sessionId: 's1',
+    self: { participantId: 'rep', name: 'Rep' },
+    store: createMemoryChatStore(),
+    recipients: () => [],
+    accepts: () => true,
+    nameOf: (id) => `name of ${id}`,
+    send: (to, m) => (sent.push([to, m]), true),
+    ...overrides,
+  });
+  return { chat, sent };
 }
 
 describe('chat', () => {
-  it('delivers a message, and the ack clears it from pending', async () => {
-    const { alice, bob, flush } = pair();
-    alice.send('  Hello  ');
-    expect(alice.entries.value[0]).toMatchObject({ text: 'Hello', mine: true, pendingFor: ['bob'] });
+  it('delivers a message, and the ack (sent once it is stored) clears it from pending', async () => {
+    const { alice, bob } = pair();
+    alice.send('  Hello  ', 'all');
+    expect(alice.log.all()[0]).toMatchObject({ text: 'Hello', mine: true, pendingFor: ['bob'], thread: 'all' });
     await flush();
-    expect(bob.entries.value.map((e) => [e.text, e.senderName, e.mine])).toEqual([['Hello', 'ALICE', false]]);
-    expect(alice.entries.value[0]!.pendingFor).toEqual([]);
+    expect(bob.log.all().map((e) => [e.text, e.senderName, e.mine])).toEqual([['Hello', 'ALICE', false]]);
+    await flush();
+    expect(alice.log.all()[0]!.pendingFor).toEqual([]);
+    expect(deliveryStatus(alice.log.all()[0]!)).toBe('delivered');
   });
 
   it('ignores blank messages', () => {
     const { alice } = pair();
-    alice.send('   ');
-    expect(alice.entries.value).toEqual([]);
+    alice.send('   ', 'all');
+    expect(alice.log.all()).toEqual([]);
   });
 
   it('resends unacknowledged messages when the link opens again, and the receiver keeps one copy', async () => {
-    const { alice, bob, flush, cut, restore } = pair();
+    const { alice, bob, texts, cut, restore } = pair();
     cut();
-    alice.send('lost in transit');
+    alice.send('lost in transit', 'all');
     await flush();
-    expect(bob.entries.value).toEqual([]);
+    expect(texts(bob)).toEqual([]);
     restore();
     alice.linkOpened('bob');
     alice.linkOpened('bob'); // a second reconnect before the ack: still one copy
     await flush();
-    expect(bob.entries.value.map((e) => e.text)).toEqual(['lost in transit']);
-    expect(alice.entries.value[0]!.pendingFor).toEqual([]);
+    await flush();
+    expect(texts(bob)).toEqual(['lost in transit']);
+    expect(alice.log.all()[0]!.pendingFor).toEqual([]);
   });
 
   it('keeps history in its store, so a reloaded chat has it and still resends what is pending', async () => {
     const { alice, store, cut } = pair();
     cut();
-    alice.send('before reload');
-    await new Promise((r) => setTimeout(r, 0));
-    const sent: MeshMessage[] = [];
-    const reloaded = createChat({
-      sessionId: 's1',
+    alice.send('before reload', 'all');
+    await flush();
+    const { chat: reloaded, sent } = recorder({
       self: { participantId: 'alice', name: 'ALICE' },
       store: store.alice,
       recipients: () => ['bob'],
-      nameOf: () => '',
-      send: (_to, m) => (sent.push(m), true),
     });
     await reloaded.load();
-    expect(reloaded.entries.value.map((e) => e.text)).toEqual(['before reload']);
+    expect(reloaded.log.all().map((e) => e.text)).toEqual(['before reload']);
     reloaded.linkOpened('bob');
-    expect(sent).toMatchObject([{ type: 'chat', text: 'before reload' }]);
+    expect(sent.map(([, m]) => m)).toMatchObject([{ type: 'chat', text: 'before reload' }]);
+    reloaded.dispose();
   });
 
   it('names the sender from the connection, whatever the message says', async () => {
     const { bob } = pair();
-    bob.receive('alice', { type: 'chat', id: 'abcdefgh12', text: 'hi', sentAt: 1, thread: 'all', senderName: 'Rep' } as never);
-    expect(bob.entries.value.map((e) => [e.senderId, e.senderName])).toEqual([['alice', 'ALICE']]);
+    bob.receive('alice', { type: 'chat', id: 'abcdefgh12', text: 'hi', sentAt: 1000, thread: 'all', senderName: 'Rep' } as never);
+    expect(bob.log.all().map((e) => [e.senderId, e.senderName])).toEqual([['alice', 'ALICE']]);
   });
 
-  it('delivers to a newcomer what was sent after they joined, even before their arrival was known', async () => {
-    const sent: [string, MeshMessage][] = [];
-    let clock = 1000;
-    const chat = createChat({
-      sessionId: 's1',
-      self: { participantId: 'rep', name: 'Rep' },
-      store: createMemoryChatStore(),
-      recipients: () => [],
-      nameOf: () => '',
-      send: (to, m) => (sent.push([to, m]), true),
-      now: () => clock,
+  it('keeps two senders’ messages apart even when they chose the same id', () => {
+    const { chat } = recorder({ recipients: () => ['ann', 'mallory'] });
+    chat.receive('ann', { type: 'chat', id: 'same-id-123', text: 'from Ann', sentAt: 1, thread: 'all' });
+    chat.receive('mallory', { type: 'chat', id: 'same-id-123', text: 'from Mallory', sentAt: 2, thread: 'all' });
+    expect(chat.log.all().map((e) => [e.senderId, e.text])).toEqual([
+      ['ann', 'from Ann'],
+      ['mallory', 'from Mallory'],
+    ]);
+    // Mallory acknowledging my message clears it for Mallory only.
+    const mine = chat.send('to both', 'all')!;
+    chat.receive('mallory', { type: 'chat-ack', id: mine.id });
+    expect(chat.log.get(entryKey(mine))!.pendingFor).toEqual(['ann']);
+    chat.dispose();
+  });
+
+  it('uses its own clock for a message whose time is more than a day off', () => {
+    const { chat } = recorder({ now: () => 5_000_000_000 });
+    chat.receive('ann', { type: 'chat', id: 'abcdefgh01', text: 'from the future', sentAt: 1e20, thread: 'all' });
+    chat.receive('ann', {
+      type: 'chat',
+      id: 'abcdefgh02',
+      text: 'an hour ago',
+      sentAt: 5_000_000_000 - 3_600_000,
+      thread: 'all',
     });
-    chat.send('said before they came');
+    expect(chat.log.all().map((e) => [e.text, e.sentAt])).toEqual([
+      ['an hour ago', 5_000_000_000 - 3_600_000],
+      ['from the future', 5_000_000_000],
+    ]);
+  });
+
+  it('refuses messages posted where the sender may not post, and acknowledges nothing', () => {
+    const { chat, sent } = recorder({ accepts: (from, thread) => thread === from });
+    chat.receive('ann', { type: 'chat', id: 'abcdefgh01', text: 'in my thread', sentAt: 1, thread: 'ann' });
+    chat.receive('ann', { type: 'chat', id: 'abcdefgh02', text: 'in Bea’s thread', sentAt: 1, thread: 'bea' });
+    expect(chat.log.all().map((e) => e.text)).toEqual(['in my thread']);
+    expect(chat.droppedCount).toBe(1);
+    expect(sent.filter(([, m]) => m.type === 'chat-ack' && m.id === 'abcdefgh02')).toEqual([]);
+  });
+
+  it('keeps at most maxPerSender messages from one sender', () => {
+    const { chat } = recorder({ maxPerSender: 3 });
+    for (let i = 0; i < 5; i++)
+      chat.receive('ann', { type: 'chat', id: `abcdefgh0${i}`, text: `m${i}`, sentAt: i, thread: 'all' });
+    chat.receive('bea', { type: 'chat', id: 'abcdefgh99', text: 'bea', sentAt: 9, thread: 'all' });
+    expect(chat.log.all().map((e) => e.text)).toEqual(['m0', 'm1', 'm2', 'bea']);
+  });
+
+  it('sends to whoever the thread’s rule names, and delivers to a newcomer only what their thread lets them have', () => {
+    let clock = 1000;
+    const inSession = new Set<string>();
+    const { chat, sent } = recorder({
+      now: () => clock,
+      // A rep's rule: a customer's thread goes to that customer (and reps); 'all' to everyone.
+      recipients: (thread) => [...inSession].filter((p) => thread === 'all' || p === thread),
+    });
+    chat.send('said before they came', 'all');
     clock = 2000;
-    chat.send('said after they joined');
-    chat.participantJoined('cust', 1500);
-    expect(sent.map(([to, m]) => [to, m.type === 'chat' && m.text])).toEqual([['cust', 'said after they joined']]);
-    chat.participantJoined('cust', 1500); // the same event replayed: nothing more
-    expect(sent).toHaveLength(1);
-    chat.receive('cust', { type: 'chat-ack', id: (sent[0]![1] as { id: string }).id });
-    expect(chat.entries.value.find((e) => e.text === 'said after they joined')!.pendingFor).toEqual([]);
+    chat.send('for everyone', 'all');
+    chat.send('for Ann only', 'ann');
+    inSession.add('ann').add('bea');
+    chat.participantJoined('ann', 1500);
+    chat.participantJoined('bea', 1500);
+    const texts = (to: string) =>
+      sent.filter(([p, m]) => p === to && m.type === 'chat').map(([, m]) => (m as { text: string }).text);
+    expect(texts('ann').sort()).toEqual(['for Ann only', 'for everyone']);
+    expect(texts('bea')).toEqual(['for everyone']);
+    chat.participantJoined('ann', 1500); // the same event replayed: nothing more
+    expect(texts('ann')).toHaveLength(2);
+  });
+
+  it('shows a message as not delivered when acks do not come in time, and Retry sends it again', async () => {
+    let clock = 0;
+    const { chat, sent } = recorder({ now: () => clock, recipients: () => ['bob'], deliveryTimeoutMs: 30 });
+    const entry = chat.send('are you there?', 'all')!;
+    expect(deliveryStatus(chat.log.get(entryKey(entry))!)).toBe('sending');
+    clock = 100;
+    await new Promise((r) => setTimeout(r, 80));
+    expect(deliveryStatus(chat.log.get(entryKey(entry))!)).toBe('failed');
+    chat.retry(entryKey(entry));
+    expect(deliveryStatus(chat.log.get(entryKey(entry))!)).toBe('sending');
+    expect(sent.filter(([, m]) => m.type === 'chat')).toHaveLength(2);
+    chat.receive('bob', { type: 'chat-ack', id: entry.id });
+    expect(deliveryStatus(chat.log.get(entryKey(entry))!)).toBe('delivered');
+    chat.dispose();
+  });
+
+  it('a message with nobody to receive it is not delivered at once; Retry finds whoever came since', () => {
+    const here: string[] = [];
+    const { chat, sent } = recorder({ recipients: () => here });
+    const entry = chat.send('hello?', 'all')!;
+    expect(deliveryStatus(entry)).toBe('failed');
+    here.push('ann');
+    chat.retry(entryKey(entry));
+    expect(chat.log.get(entryKey(entry))).toMatchObject({ sentTo: ['ann'], pendingFor: ['ann'], failed: false });
+    expect(sent.map(([to]) => to)).toEqual(['ann']);
+    chat.dispose();
   });
 
   it('stops waiting for acks from someone who left', async () => {
     const { alice, cut } = pair();
     cut();
-    alice.send('anyone?');
+    alice.send('anyone?', 'all');
     alice.participantLeft('bob');
-    expect(alice.entries.value[0]!.pendingFor).toEqual([]);
+    expect(alice.log.all()[0]!.pendingFor).toEqual([]);
+  });
+
+  it('writes a burst of messages to its store in one batch', async () => {
+    const batches: number[] = [];
+    const store = createMemoryChatStore();
+    const { chat } = recorder({
+      store: { list: store.list, putMany: (entries) => (batches.push(entries.length), store.putMany(entries)) },
+    });
+    for (let i = 0; i < 50; i++)
+      chat.receive('ann', { type: 'chat', id: `abcdefgh${i}x`, text: `m${i}`, sentAt: i, thread: 'all' });
+    await flush();
+    expect(batches).toEqual([50]);
+    expect(await store.list('s1')).toHaveLength(50);
+  });
+});
+
+describe('chat log', () => {
+  const entry = (senderId: string, id: string, sentAt: number, thread = 'all'): ChatEntry => ({
+    sessionId: 's',
+    id,
+    senderId,
+    senderName: senderId,
+    thread,
+    text: id,
+    sentAt,
+    mine: false,
+    sentTo: [],
+    pendingFor: [],
+  });
+
+  it('keeps time order whether messages arrive in order or late, and replaces updates in place', () => {
+    const log = createChatLog();
+    log.put(entry('a', 'm1', 10));
+    log.put(entry('a', 'm3', 30));
+    log.put(entry('b', 'm2', 20)); // late
+    log.put({ ...entry('a', 'm3', 30), text: 'edited' });
+    expect(log.all().map((e) => e.text)).toEqual(['m1', 'm2', 'edited']);
+    expect(log.size).toBe(3);
+  });
+
+  it('gives a window of the newest lines of a thread, saying whether older ones exist', () => {
+    const log = createChatLog();
+    for (let i = 0; i < 10; i++) log.put(entry('a', `m${i}`, i, i % 2 === 0 ? 'ann' : 'bea'));
+    const annOnly = (e: ChatEntry) => e.thread === 'ann';
+    expect(log.window(2, annOnly)).toEqual({ entries: [log.get('a/m6'), log.get('a/m8')], hasEarlier: true });
+    expect(log.window(5, annOnly).hasEarlier).toBe(false);
+    expect(log.countFromOthers('ann')).toBe(5);
+    expect(log.countFromOthers()).toBe(10);
+  });
+
+  it('appends 3,000 messages in order, one change each', () => {
+    const log = createChatLog();
+    let revisions = 0;
+    const stop = log.revision.subscribe(() => revisions++);
+    for (let i = 0; i < 3000; i++) log.put(entry('a', `m${i}`, i));
+    stop();
+    expect(log.size).toBe(3000);
+    expect(revisions).toBe(3001); // one change per message (plus the subscription's first call)
+    expect(log.window(100).entries[99]!.id).toBe('m2999');
   });
 });

@@ -15,9 +15,16 @@ async function until(check: () => boolean): Promise<void> {
 const meshes: Mesh[] = [];
 afterEach(() => meshes.splice(0).forEach((m) => m.destroy()));
 
-function member(net: ReturnType<typeof createMemoryNetwork>, me: typeof A, roster: (typeof A)[]) {
+function member(
+  net: ReturnType<typeof createMemoryNetwork>,
+  me: typeof A,
+  roster: (typeof A)[],
+  options: Partial<Parameters<typeof createMesh>[0]> = {},
+) {
   const received: [string, MeshMessage][] = [];
   const opened: string[] = [];
+  const closed: string[] = [];
+  const floods: string[] = [];
   const mesh: Mesh = createMesh({
     transport: net.join(me.peerId),
     selfPeerId: me.peerId,
@@ -25,12 +32,14 @@ function member(net: ReturnType<typeof createMemoryNetwork>, me: typeof A, roste
     unknownPeerGraceMs: 50,
     onMessage: (from, m) => received.push([from, m]),
     onLinkOpen: (p) => opened.push(p),
-    onLinkClose: () => undefined,
+    onLinkClose: (p) => closed.push(p),
     onCall: () => undefined,
+    onFlood: (p) => floods.push(p),
+    ...options,
   });
   mesh.setRoster(roster);
   meshes.push(mesh);
-  return { mesh, received, opened };
+  return { mesh, received, opened, closed, floods };
 }
 
 describe('mesh', () => {
@@ -120,5 +129,48 @@ describe('mesh', () => {
     await until(() => a.mesh.isOpen(B.participantId));
     a.mesh.setRoster([A]);
     await until(() => !b.mesh.isOpen(A.participantId));
+  });
+
+  it('drops a flood beyond the per-peer rate before parsing it, and says so once', async () => {
+    const net = createMemoryNetwork();
+    const a = member(net, A, [A, B], { rate: { perSecond: 20, burst: 50 } });
+    await tick();
+    const b = member(net, B, [A, B]);
+    await until(() => b.mesh.isOpen(A.participantId));
+    for (let i = 0; i < 3000; i++) b.mesh.send(A.participantId, { type: 'share', sharing: false });
+    await until(() => a.mesh.droppedCount >= 2900);
+    const accepted = a.received.length;
+    expect(accepted).toBeGreaterThanOrEqual(50);
+    expect(accepted).toBeLessThan(100); // the burst, and what the rate refilled meanwhile
+    expect(a.mesh.rateDroppedCount).toBe(3000 - accepted);
+    expect(a.floods).toEqual([B.participantId]);
+  });
+
+  it('heartbeats keep a quiet link up, and a link whose peer went silent is let go within the dead time', async () => {
+    const net = createMemoryNetwork();
+    const heartbeat = { intervalMs: 20, deadAfterMs: 80 };
+    const a = member(net, A, [A, B], { heartbeat });
+    await tick();
+    const b = member(net, B, [A, B], { heartbeat });
+    await until(() => a.mesh.isOpen(B.participantId));
+    await new Promise((r) => setTimeout(r, 200)); // quiet but alive: heartbeats flow, nothing closes
+    expect(a.closed).toEqual([]);
+    expect(a.received).toEqual([]); // heartbeats are the mesh's own business
+    net.silence(B.peerId); // B's network dies without a close
+    await until(() => a.closed.includes(B.participantId));
+    expect(a.mesh.isOpen(B.participantId)).toBe(false);
+    void b;
+  });
+
+  it('holds only a few links from strangers while the roster catches up', async () => {
+    const net = createMemoryNetwork();
+    const a = member(net, A, [A], { unknownPeerGraceMs: 10_000 });
+    await tick();
+    const stranger = net.join(C.peerId);
+    await tick();
+    const links = Array.from({ length: 5 }, () => stranger.connect(A.peerId));
+    await tick();
+    expect(links.filter((l) => l.isOpen).length).toBeLessThanOrEqual(2);
+    expect(a.mesh.droppedCount).toBeGreaterThanOrEqual(3);
   });
 });

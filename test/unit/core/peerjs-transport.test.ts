@@ -24,6 +24,7 @@ const fake = vi.hoisted(() => {
     send(message: unknown) {
       this.sent.push(message);
     }
+    _handleDataMessage() {}
     close() {
       this.closed = true;
       this.emit('close');
@@ -44,6 +45,11 @@ const fake = vi.hoisted(() => {
     }
     destroy() {
       this.destroyed = true;
+    }
+    // What the signaling guard wraps (see signaling-guard.test.ts for the guard itself).
+    _handleMessage() {}
+    getConnection() {
+      return undefined;
     }
   }
   return { FakePeer };

@@ -1,3 +1,4 @@
+import Dexie from 'dexie';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import type { ChatEntry } from '../../../core/chat/types';
@@ -6,38 +7,75 @@ import { createDexieChatStore } from '../../../core/storage/dexie-chat-store';
 import { createLocalChatStore } from '../../../core/storage/local-chat-store';
 import { memoryWebStorage } from '../../helpers/storage';
 
-const entry = (sessionId: string, id: string, text: string): ChatEntry => ({
+const entry = (sessionId: string, id: string, text: string, senderId = 'me'): ChatEntry => ({
   sessionId,
   id,
   text,
-  senderId: 'me',
+  senderId,
   senderName: 'Me',
+  thread: 'all',
   sentAt: 1,
   mine: true,
   sentTo: ['you'],
   pendingFor: ['you'],
 });
 
+const fakeIdb = () => ({ indexedDB: new IDBFactory(), IDBKeyRange });
+
 describe('chat stores', () => {
-  it('Dexie keeps messages per session and updates them in place', async () => {
-    const db = new SupportDb('test-db', { indexedDB: new IDBFactory(), IDBKeyRange });
+  it('Dexie keeps messages per session and sender, and updates them in place', async () => {
+    const db = new SupportDb('test-db', fakeIdb());
     const store = createDexieChatStore(db);
-    await store.put(entry('s1', 'm1', 'hello'));
-    await store.put(entry('s2', 'm2', 'other session'));
-    await store.put({ ...entry('s1', 'm1', 'hello'), pendingFor: [] });
-    expect(await store.list('s1')).toEqual([{ ...entry('s1', 'm1', 'hello'), pendingFor: [] }]);
+    await store.putMany([entry('s1', 'm1aaaaaa', 'hello'), entry('s2', 'm2aaaaaa', 'other session')]);
+    await store.putMany([{ ...entry('s1', 'm1aaaaaa', 'hello'), pendingFor: [] }]);
+    await store.putMany([entry('s1', 'm1aaaaaa', 'same id, other sender', 'you')]);
+    expect(await store.list('s1')).toEqual([
+      { ...entry('s1', 'm1aaaaaa', 'hello'), pendingFor: [] },
+      entry('s1', 'm1aaaaaa', 'same id, other sender', 'you'),
+    ]);
+    db.close();
+  });
+
+  it('Dexie history from before threads is re-keyed by sender and belongs to everyone', async () => {
+    const idb = fakeIdb();
+    const old = new Dexie('upgrade-db', idb);
+    old.version(1).stores({ sessions: 'id, updatedAt', messages: 'key, sessionId, sentAt' });
+    const { thread: _thread, ...before } = entry('s1', 'm1aaaaaa', 'from version 1');
+    await old.table('messages').put({ ...before, key: 's1/m1aaaaaa' });
+    old.close();
+    const db = new SupportDb('upgrade-db', idb);
+    expect(await createDexieChatStore(db).list('s1')).toEqual([entry('s1', 'm1aaaaaa', 'from version 1')]);
+    expect(await db.messages.toCollection().primaryKeys()).toEqual(['s1/me/m1aaaaaa']);
+    db.close();
+  });
+
+  it('a stored time no clock can show is read back as now; malformed rows are skipped, never rendered', async () => {
+    const db = new SupportDb('bad-rows', fakeIdb());
+    await db.messages.bulkPut([
+      { ...entry('s1', 'm1aaaaaa', 'from 1e20'), sentAt: 1e20, key: 'a' },
+      { ...entry('s1', 'm2aaaaaa', 'ok'), key: 'b' },
+      { ...entry('s1', 'm3aaaaaa', 'x'), text: 5 as unknown as string, key: 'c' },
+    ]);
+    const list = await createDexieChatStore(db, () => 42).list('s1');
+    expect(list.map((e) => [e.text, e.sentAt])).toEqual([
+      ['from 1e20', 42],
+      ['ok', 1],
+    ]);
     db.close();
   });
 
   it('localStorage keeps messages per session and survives garbage in storage', async () => {
     const storage = memoryWebStorage();
     const store = createLocalChatStore(storage);
-    await store.put(entry('s1', 'm1', 'hello'));
-    await store.put({ ...entry('s1', 'm1', 'hello'), pendingFor: [] });
-    expect(await store.list('s1')).toEqual([{ ...entry('s1', 'm1', 'hello'), pendingFor: [] }]);
+    await store.putMany([entry('s1', 'm1aaaaaa', 'hello')]);
+    await store.putMany([{ ...entry('s1', 'm1aaaaaa', 'hello'), pendingFor: [] }]);
+    expect(await store.list('s1')).toEqual([{ ...entry('s1', 'm1aaaaaa', 'hello'), pendingFor: [] }]);
     storage.setItem('rs.chat.s2', '{not json');
     expect(await store.list('s2')).toEqual([]);
-    storage.setItem('rs.chat.s3', JSON.stringify([{ id: 5 }, entry('s3', 'm3', 'ok')]));
+    storage.setItem(
+      'rs.chat.s3',
+      JSON.stringify([{ id: 5 }, entry('s3', 'm3aaaaaa', 'ok'), entry('s4', 'm4aaaaaa', 'not here')]),
+    );
     expect((await store.list('s3')).map((e) => e.text)).toEqual(['ok']);
   });
 });

@@ -1,0 +1,114 @@
+import { signal, type ReadonlySignal } from '@preact/signals-core';
+import { entryKey, type ChatEntry } from './types';
+
+const compare = (a: ChatEntry, b: ChatEntry) => {
+  if (a.sentAt !== b.sentAt) return a.sentAt - b.sentAt;
+  const ka = entryKey(a);
+  const kb = entryKey(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+};
+
+/** A slice of the conversation: the newest `entries` (oldest first) and whether older ones exist. */
+export interface ChatWindow {
+  entries: ChatEntry[];
+  hasEarlier: boolean;
+}
+
+/**
+ * The conversation in time order, cheap to grow: a message that arrives in order is appended in O(1)
+ * (a late one is inserted by binary search), an update (an ack) replaces one element, and readers take
+ * a window of the newest lines instead of copying the whole history. A 3,000-message flood once froze
+ * the panel for ~47 s because every message copied and re-sorted the history (issue 10).
+ *
+ * `revision` changes on every change: reading it subscribes a component or computed to the log.
+ */
+export function createChatLog() {
+  const list: ChatEntry[] = [];
+  const byKey = new Map<string, ChatEntry>();
+  /** Messages from others, per thread (unread counts are derived from these). */
+  const fromOthers = new Map<string, number>();
+  const revision = signal(0);
+
+  /** Index of `entry`'s place in the list: where it is, or where it belongs. */
+  function position(entry: ChatEntry): number {
+    let low = 0;
+    let high = list.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (compare(list[middle]!, entry) < 0) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  function insert(entry: ChatEntry): void {
+    const last = list[list.length - 1];
+    if (!last || compare(last, entry) <= 0) list.push(entry);
+    else list.splice(position(entry), 0, entry);
+    if (!entry.mine) fromOthers.set(entry.thread, (fromOthers.get(entry.thread) ?? 0) + 1);
+  }
+
+  return {
+    revision: revision as ReadonlySignal<number>,
+
+    get(key: string): ChatEntry | undefined {
+      return byKey.get(key);
+    },
+
+    /** Adds a new entry or replaces the one with the same sender and id; true when it was new. */
+    put(entry: ChatEntry): boolean {
+      const key = entryKey(entry);
+      const old = byKey.get(key);
+      byKey.set(key, entry);
+      if (old) list[position(old)] = entry;
+      else insert(entry);
+      revision.value++;
+      return !old;
+    },
+
+    /** Adds many entries at once (history from storage): one sort, one change. */
+    load(entries: readonly ChatEntry[]): void {
+      for (const entry of entries) {
+        const key = entryKey(entry);
+        if (byKey.has(key)) continue;
+        byKey.set(key, entry);
+        list.push(entry);
+        if (!entry.mine) fromOthers.set(entry.thread, (fromOthers.get(entry.thread) ?? 0) + 1);
+      }
+      list.sort(compare);
+      revision.value++;
+    },
+
+    /** Every entry, oldest first. Read-only: the log keeps it. Subscribes the reader. */
+    all(): readonly ChatEntry[] {
+      void revision.value;
+      return list;
+    },
+
+    /** The newest `limit` entries that `include` keeps, oldest first. Subscribes the reader. */
+    window(limit: number, include: (entry: ChatEntry) => boolean = () => true): ChatWindow {
+      void revision.value;
+      const entries: ChatEntry[] = [];
+      let i = list.length - 1;
+      for (; i >= 0 && entries.length < limit; i--) if (include(list[i]!)) entries.push(list[i]!);
+      let hasEarlier = false;
+      for (; i >= 0 && !hasEarlier; i--) hasEarlier = include(list[i]!);
+      return { entries: entries.reverse(), hasEarlier };
+    },
+
+    /** How many messages from others there are, in one thread or in all. Subscribes the reader. */
+    countFromOthers(thread?: string): number {
+      void revision.value;
+      if (thread !== undefined) return fromOthers.get(thread) ?? 0;
+      let total = 0;
+      for (const n of fromOthers.values()) total += n;
+      return total;
+    },
+
+    get size(): number {
+      return list.length;
+    },
+  };
+}
+
+export type ChatLog = ReturnType<typeof createChatLog>;
