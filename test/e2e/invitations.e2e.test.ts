@@ -178,12 +178,14 @@ describe('invitations: email both ways, messenger text, Email on start, revoke, 
     const customer = await JoinPage.open(world.customerBrowser, session.joinUrl);
     await customer.join('Erin Customer');
     await assistant.waitForText('Erin Customer');
+    // Casey (from the first test) is still the customer being helped: Erin may share once chosen.
+    await clickByRole(panel.page, 'button', 'Erin Customer');
     await customer.shareScreen();
     await assistant.waitForText("Erin Customer's screen");
     expect((await waitForLiveVideo(assistant.page, 5)).width).toBeGreaterThan(0);
     await customer.sendChat('Can you both see it?');
     await assistant.waitForText('Can you both see it?');
-    await assistant.sendChat('Yes, I can see it');
+    await assistant.sendChat('Yes, I can see it', 'Erin Customer');
     await customer.waitForText('Yes, I can see it');
     await panel.waitForText('Yes, I can see it');
 

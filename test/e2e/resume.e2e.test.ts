@@ -27,7 +27,7 @@ describe('nothing is lost when tabs and pages misbehave', () => {
     await tab.goto(world.broker.url + '/');
     await tab.goto('data:text/html,<title>Another site</title><h1>Another site</h1>');
     await tab.close();
-    await world.panel.sendChat('Still here after the tab closed');
+    await world.panel.sendChat('Still here after the tab closed', 'Pat Customer');
     await customer.waitForText('Still here after the tab closed');
     await customer.sendChat('Me too');
     await world.panel.waitForText('Me too');
@@ -40,7 +40,7 @@ describe('nothing is lost when tabs and pages misbehave', () => {
     await panel.waitForText('Still here after the tab closed');
     await panel.waitForText('Me too');
     await waitUntil(panel.page, linked);
-    await panel.sendChat('Back after a reload');
+    await panel.sendChat('Back after a reload', 'Pat Customer');
     await customer.waitForText('Back after a reload');
     await customer.sendChat('Welcome back');
     await panel.waitForText('Welcome back');
@@ -73,7 +73,7 @@ describe('nothing is lost when tabs and pages misbehave', () => {
     await waitUntil(world.panel.page, linked);
     await customer.sendChat('Refreshed and still here');
     await world.panel.waitForText('Refreshed and still here');
-    await world.panel.sendChat('I see you');
+    await world.panel.sendChat('I see you', 'Pat Customer');
     await customer.waitForText('I see you');
     const customers = (await participantNames(world.panel.page)).filter((n) => n.includes('Pat Customer'));
     expect(customers).toHaveLength(1);
@@ -82,7 +82,7 @@ describe('nothing is lost when tabs and pages misbehave', () => {
   it('a broker restart loses nothing: chat goes on peer-to-peer meanwhile, and the session carries on after', async () => {
     await world.broker.stop();
     await world.panel.waitForText('Reconnecting…');
-    await world.panel.sendChat('The broker is down, we are not');
+    await world.panel.sendChat('The broker is down, we are not', 'Pat Customer');
     await customer.waitForText('The broker is down, we are not');
     await world.broker.start();
     await waitUntil(world.panel.page, () => !document.body.textContent?.includes('Reconnecting…'));

@@ -44,7 +44,7 @@ describe('a rep helps a customer end to end', () => {
     const customer = await JoinPage.open(world.customerBrowser, joinUrl);
     await customer.join('Casey Customer');
     // The rep greets at once, maybe before the news of the customer's arrival reached the panel.
-    await panel.sendChat('Hello, I am Rita. How can I help?');
+    await panel.sendChat('Hello, I am Rita. How can I help?', 'Casey Customer');
     await customer.waitForText(`You are connected with ${REP.name}`);
     await panel.waitForText('Casey Customer');
     // Connected over WebRTC: the customer's dot turns green (the rep's own is always).

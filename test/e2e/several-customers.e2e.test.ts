@@ -131,7 +131,7 @@ describe('several sessions at once (multi mode)', () => {
     await panel.waitForText('Still there?');
     expect(await unreadOf(panel, 'Xavier')).toBe('0');
     await waitForLiveVideo(panel.page, 5); // Xavier's screen kept flowing while his tab was hidden
-    await panel.sendChat('Yes, right here');
+    await panel.sendChat('Yes, right here', 'Xavier');
     await xavier.waitForText('Yes, right here');
     await tab(panel, 'Yara');
     await waitForLiveVideo(panel.page, 5);

@@ -39,8 +39,9 @@ export class SidePanel {
     return { number, joinUrl };
   }
 
-  async sendChat(text: string): Promise<void> {
-    await fillByLabel(this.page, 'Message', text);
+  /** Writes in the conversation with `to` (a customer's name, or 'everyone'). */
+  async sendChat(text: string, to: string): Promise<void> {
+    await fillByLabel(this.page, to === 'everyone' ? 'Message to everyone' : `Message to ${to}`, text);
     await this.page.keyboard.press('Enter');
   }
 
