@@ -10,6 +10,8 @@ export interface BenchCounts {
   weight: number;
   /** Side panel cold opens and reloads timed. */
   panel: number;
+  /** 3,000-message floods the panel is typed into during (and as many quiet typing rounds). */
+  floods: number;
   /** Concurrent participants at each step of the broker ramp. */
   capacitySteps: number[];
   /** How long each ramp step carries traffic before its latencies are read. */
@@ -24,6 +26,7 @@ export const FULL: BenchCounts = {
   chat: 1000,
   weight: 10,
   panel: 10,
+  floods: 5,
   // 20,000 open files a process (hard) and two sockets a participant end the ramp at 9,750 here.
   capacitySteps: [500, 1000, 2500, 5000, 7500, 9500],
   capacityWindowMs: 10_000,
@@ -36,17 +39,18 @@ export const SMOKE: BenchCounts = {
   chat: 2,
   weight: 1,
   panel: 1,
+  floods: 1,
   capacitySteps: [2, 4],
   capacityWindowMs: 300,
   capacityRate: 5,
 };
 
-export const BENCHMARKS = ['weight', 'panel', 'join', 'frame', 'chat', 'capacity'] as const;
+export const BENCHMARKS = ['weight', 'panel', 'join', 'frame', 'chat', 'flood', 'capacity'] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
 
 /**
  * `--smoke` (or BENCH_SMOKE=1) starts from the tiny counts; BENCH_JOINS, BENCH_FRAMES, BENCH_CHAT,
- * BENCH_WEIGHT, BENCH_PANEL, BENCH_CAPACITY_STEPS (comma-separated), BENCH_CAPACITY_WINDOW_MS and
+ * BENCH_WEIGHT, BENCH_PANEL, BENCH_FLOODS, BENCH_CAPACITY_STEPS (comma-separated), BENCH_CAPACITY_WINDOW_MS and
  * BENCH_CAPACITY_RATE override single counts; `--only join,chat` picks benchmarks.
  */
 export function parseOptions(argv: readonly string[], env: Record<string, string | undefined>) {
@@ -58,6 +62,7 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
   counts.chat = num('BENCH_CHAT') ?? counts.chat;
   counts.weight = num('BENCH_WEIGHT') ?? counts.weight;
   counts.panel = num('BENCH_PANEL') ?? counts.panel;
+  counts.floods = num('BENCH_FLOODS') ?? counts.floods;
   counts.capacityWindowMs = num('BENCH_CAPACITY_WINDOW_MS') ?? counts.capacityWindowMs;
   counts.capacityRate = num('BENCH_CAPACITY_RATE') ?? counts.capacityRate;
   if (env.BENCH_CAPACITY_STEPS) counts.capacitySteps = env.BENCH_CAPACITY_STEPS.split(',').map(Number);

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { benchCapacity } from './capacity/capacity';
 import { benchChat } from './chat';
 import { benchFirstFrame } from './first-frame';
+import { benchFlood } from './flood';
 import { benchJoin } from './join';
 import { benchJoinWeight } from './join-weight';
 import { parseOptions, type BenchCounts, type BenchmarkName } from './options';
@@ -17,6 +18,7 @@ const BROWSER_BENCHES: Partial<Record<BenchmarkName, (world: BenchWorld, counts:
   join: (w, c) => benchJoin(w, c.joins),
   frame: (w, c) => benchFirstFrame(w, c.frames),
   chat: (w, c) => benchChat(w, c.chat),
+  flood: (w, c) => benchFlood(w, c.floods),
 };
 
 /** Runs the chosen benchmarks one after another (they share the machine's two cores), in a fixed order. */

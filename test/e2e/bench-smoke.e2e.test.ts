@@ -9,7 +9,7 @@ describe('benchmarks (smoke run)', () => {
   let metrics: Metric[];
 
   it('the browser benchmarks and the broker ramp run and report every metric', async () => {
-    metrics = await runBenchmarks(SMOKE, ['panel', 'weight', 'join', 'frame', 'chat', 'capacity']);
+    metrics = await runBenchmarks(SMOKE, ['panel', 'weight', 'join', 'frame', 'chat', 'flood', 'capacity']);
     const names = metrics.map((m) => m.name);
     for (const prefix of [
       'side panel: cold open',
@@ -21,6 +21,7 @@ describe('benchmarks (smoke run)', () => {
       'first frame:',
       'chat: round trip',
       'chat: sent',
+      'panel: input delay during a 3,000-message flood',
       'broker: participants held',
       'broker: relay p99',
       'broker: RSS per participant',

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Browser, Page } from 'puppeteer-core';
+import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import { createBrokerClient } from '../../core/broker/client';
 import type { Participant, Self } from '../../core/protocol';
 import { ROOT } from './broker';
@@ -25,7 +25,12 @@ export class HostileCustomer {
   ) {}
 
   /** Joins with `joinUrl` as `name` and opens a PeerJS peer with the participant's own id and token. */
-  static async join(browser: Browser, brokerUrl: string, joinUrl: string, name: string): Promise<HostileCustomer> {
+  static async join(
+    browser: Browser | BrowserContext,
+    brokerUrl: string,
+    joinUrl: string,
+    name: string,
+  ): Promise<HostileCustomer> {
     const invite = new URL(joinUrl).hash.slice(1);
     const { sessionId, self } = await createBrokerClient({ baseUrl: brokerUrl }).join({ invite, name });
     const page = await browser.newPage();
