@@ -20,6 +20,6 @@ export default defineBackground(() => {
     if (command === 'open-dashboard') void openDashboard(browser as unknown as DashboardApi, tab?.windowId);
   });
   browser.runtime.onMessage.addListener((message, sender) =>
-    receiveAssist(message, sender.tab?.windowId, { api: browser as unknown as DashboardApi, settings }),
+    receiveAssist(message, sender, { api: browser as unknown as DashboardApi, settings }),
   );
 });

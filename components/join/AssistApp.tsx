@@ -22,6 +22,7 @@ export function AssistApp({ model }: { model: AssistModel }) {
           <p>{t('assistInvitedBy', { name: phase.repName, number: groupSessionNumber(phase.sessionNumber) })}</p>
           {phase.extension === 'looking' && <p role="status">{t('assistLooking')}</p>}
           {phase.extension === 'absent' && <p role="status">{t('assistNoExtension')}</p>}
+          {phase.extension === 'other-broker' && <p role="status">{t('assistOtherBroker', { site: location.origin })}</p>}
           {phase.extension === 'present' && phase.handover !== 'handed' && phase.handover !== 'sign-in' && (
             <div>
               <button type="button" class="primary" disabled={phase.handover === 'sending'} onClick={() => void model.assist()}>
@@ -31,7 +32,17 @@ export function AssistApp({ model }: { model: AssistModel }) {
           )}
           {phase.handover === 'handed' && <p role="status">{t('assistHanded')}</p>}
           {phase.handover === 'sign-in' && <p role="status">{t('assistSignIn')}</p>}
-          {phase.handover === 'failed' && <ErrorLine message={t('assistFailed', { message: phase.message ?? '' })} />}
+          {phase.handover === 'failed' && (
+            <ErrorLine
+              message={
+                phase.refusal === 'other-broker'
+                  ? t('assistOtherBroker', { site: location.origin })
+                  : phase.refusal === 'no-click'
+                    ? t('assistClickFirst')
+                    : t('assistFailed', { message: phase.message ?? '' })
+              }
+            />
+          )}
           <p class="muted">{t('assistByNumberHint', { number: groupSessionNumber(phase.sessionNumber) })}</p>
         </section>
       )}

@@ -65,6 +65,11 @@ export function createSettings(storage: KeyValueStorage) {
     },
     setBrokerUrl: (url: string) => storage.set(KEYS.brokerUrl, url),
     auth: () => parsed(Auth, storage.get(KEYS.auth)),
+    /** Is `origin` the broker this extension is set up for (signed in to, or else last entered)? */
+    async isOwnBroker(origin: string): Promise<boolean> {
+      const configured = (await this.auth())?.brokerUrl ?? (await this.brokerUrl());
+      return normalizeBrokerUrl(configured) === origin;
+    },
     setAuth: (auth: Auth) => storage.set(KEYS.auth, auth),
     clearAuth: () => storage.remove(KEYS.auth),
     async liveSessions(): Promise<number> {

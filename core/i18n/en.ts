@@ -200,6 +200,9 @@ export const en = {
   sharingNowWithEveryone: 'You are sharing your screen with {name} and everyone else in this session.',
   shareNotYourTurn: '{name} is helping another customer right now. You can share your screen when they turn to you.',
   shareYourTurn: 'You can share your screen now.',
+  assistOtherBroker:
+    'Your Remote Support extension is set up for another server. Sign in to {site} in the extension, then open this link again.',
+  assistClickFirst: 'Click “Assist in this session” on this page to hand the invitation to your extension.',
 } as const;
 
 export type MessageKey = keyof typeof en;

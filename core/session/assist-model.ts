@@ -1,6 +1,6 @@
 import { signal, type ReadonlySignal } from '@preact/signals-core';
 import { createBrokerClient } from '../broker/client';
-import type { AssistPageBridge } from '../extension/assist-bridge';
+import type { AssistPageBridge, AssistRefusal } from '../extension/assist-bridge';
 import { inviteProblem } from './invite-problem';
 
 export type AssistPhase =
@@ -13,10 +13,11 @@ export type AssistPhase =
       name: 'ready';
       repName: string;
       sessionNumber: string;
-      /** Is the Remote Support extension on this browser? */
-      extension: 'looking' | 'absent' | 'present';
+      /** Is the Remote Support extension on this browser, set up for this broker? */
+      extension: 'looking' | 'absent' | 'present' | 'other-broker';
       handover: 'idle' | 'sending' | 'handed' | 'sign-in' | 'failed';
       message?: string;
+      refusal?: AssistRefusal;
     };
 
 /**
@@ -51,16 +52,16 @@ export function createAssistModel(deps: { brokerUrl: string; invite: string | un
           : { name: 'error', message: error instanceof Error ? error.message : String(error) };
         return;
       }
-      update({ extension: (await deps.bridge.detect()) ? 'present' : 'absent' });
+      update({ extension: await deps.bridge.detect() });
     },
 
     /** Runs in the click: the extension opens its side panel within the gesture. */
     async assist(): Promise<void> {
       const current = phase.value;
       if (!deps.invite || current.name !== 'ready' || current.extension !== 'present') return;
-      update({ handover: 'sending', message: undefined });
+      update({ handover: 'sending', message: undefined, refusal: undefined });
       const reply = await deps.bridge.handOver(deps.invite);
-      if (!reply.ok) update({ handover: 'failed', message: reply.message });
+      if (!reply.ok) update({ handover: 'failed', message: reply.message, refusal: reply.refusal });
       else update({ handover: reply.signedIn ? 'handed' : 'sign-in' });
     },
   };
