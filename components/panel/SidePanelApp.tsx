@@ -53,7 +53,7 @@ export function SidePanelApp({ model, defaultBrokerUrl, onOpenScreenInTab, knock
       )}
       {confirmingSignOut && (
         <ConfirmDialog
-          title={t('signOutConfirm', { count: live.length })}
+          title={live.length === 1 ? t('signOutConfirmOne') : t('signOutConfirm', { count: live.length })}
           detail={t(live.some((r) => r.self.role === 'controller') ? 'signOutConfirmDetail' : 'signOutConfirmAssistDetail')}
           confirmLabel={t('signOutEndSessions')}
           onCancel={() => setConfirmingSignOut(false)}

@@ -154,7 +154,8 @@ export const en = {
   backToLiveSession: 'Back to the live session',
   // Privacy and hardening (issue 10)
   signInEnded: 'Your sign-in has ended (signed out, expired or revoked). Sign in again to carry on with your sessions.',
-  signOutConfirm: 'Sign out with {count} live session(s)?',
+  signOutConfirmOne: 'Sign out during a live session?',
+  signOutConfirm: 'Sign out with {count} live sessions?',
   signOutConfirmDetail: 'Signing out ends the sessions you control for everyone in them, and leaves the ones you assist in.',
   signOutConfirmAssistDetail: 'Signing out takes you out of the sessions you assist in.',
   signOutEndSessions: 'End sessions and sign out',
