@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { migrate } from './migrations';
+import { makePrivateDir, makePrivateFile } from './privateFiles';
 import {
   DuplicateEmailError,
   type AuditEntry,
@@ -19,10 +19,14 @@ import {
 
 export const DATABASE_FILE = 'remote-support.sqlite';
 
-/** Opens (creating if needed) the SQLite store in dataDir and brings its schema up to date. */
+/** Opens (creating if needed) the SQLite store in dataDir and brings its schema up to date. Files are private (0600). */
 export function openSqliteStore(dataDir: string): SqliteStore {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, DATABASE_FILE));
+  makePrivateDir(dataDir);
+  const file = join(dataDir, DATABASE_FILE);
+  // SQLite gives -wal and -shm the database file's mode, so the file is made 0600 before SQLite opens it.
+  makePrivateFile(file, true);
+  for (const suffix of ['-wal', '-shm']) makePrivateFile(file + suffix);
+  const db = new Database(file);
   try {
     // WAL lets readers (and the admin CLI) work while the broker writes.
     db.pragma('journal_mode = WAL');
