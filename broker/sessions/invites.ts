@@ -128,7 +128,7 @@ export function listInvites(ctx: BrokerContext, caller: Caller, sessionId: strin
     email: i.email,
     createdBy: nameOf(i.createdByRepId),
     createdAt: i.createdAt,
-    expiresAt: i.expiresAt,
+    expiresAt: admitsUntil(ctx, i),
     revokedAt: i.revokedAt,
   }));
 }
@@ -186,6 +186,16 @@ export function revokeInvites(
   return { revoked: session.ids.length, session: sessionView(session.row, sessionLink(ctx, session.row)) };
 }
 
+/**
+ * When an invite stops admitting. The session's own customer link (channel "link", the one the panel
+ * shows) admits as long as it is not revoked, and ending the session revokes it: so it lives as long as
+ * the session, and reads as always a full INVITE_TTL_HOURS ahead. Every other invite keeps its TTL.
+ */
+export function admitsUntil(ctx: BrokerContext, invite: InviteRow): number {
+  if (invite.channel === 'link' && invite.revokedAt === null) return Math.max(invite.expiresAt, ctx.now() + ctx.inviteTtlMs);
+  return invite.expiresAt;
+}
+
 /** The invite behind a link, while it and its session still admit people; a clear error otherwise. */
 export function admittingInvite(ctx: BrokerContext, inviteToken: string): { invite: InviteRow; session: SessionRow } {
   const invite = ctx.store.findInviteByTokenHash(hashToken(inviteToken));
@@ -193,7 +203,7 @@ export function admittingInvite(ctx: BrokerContext, inviteToken: string): { invi
   const session = ctx.store.findSession(invite.sessionId);
   if (!session || session.status === 'ended') throw sessionEnded();
   // Expired and revoked read the same to the person holding the link: ask for a new one.
-  if (invite.revokedAt !== null || invite.expiresAt <= ctx.now()) {
+  if (invite.revokedAt !== null || admitsUntil(ctx, invite) <= ctx.now()) {
     throw new ApiError(410, ErrorCode.inviteExpired, INVITE_NO_LONGER_VALID);
   }
   return { invite, session };
@@ -207,7 +217,7 @@ export function checkInvite(ctx: BrokerContext, inviteToken: string): CheckInvit
     invite: {
       role: invite.role,
       repName: rep?.name ?? '',
-      expiresAt: invite.expiresAt,
+      expiresAt: admitsUntil(ctx, invite),
       ...(invite.role === 'rep' ? { sessionNumber: session.number } : {}),
     },
   };

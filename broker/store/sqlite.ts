@@ -385,7 +385,8 @@ export class SqliteStore implements Store {
   revokeInvites(sessionId: string, at: number, inviteId?: string): string[] {
     return this.transaction(() => {
       const outstanding = this.all(
-        'SELECT id FROM invites WHERE session_id = ? AND revoked_at IS NULL AND expires_at > ?',
+        // The session's own link admits while the session lives, whatever its stored expiry (sessions/invites.ts).
+        "SELECT id FROM invites WHERE session_id = ? AND revoked_at IS NULL AND (expires_at > ? OR channel = 'link')",
         sessionId,
         at,
       ).map((r) => str(r.id));

@@ -56,7 +56,7 @@ export interface Store {
   findInviteByTokenHash(tokenHash: string): InviteRow | undefined;
   /** A session's invites, newest first. */
   listInvites(sessionId: string): InviteRow[];
-  /** Revokes invites of a session that still admit at `at` (one, or all when inviteId is absent); returns their ids. */
+  /** Revokes invites of a session that still admit at `at`, its own link included whatever its expiry (one, or all when inviteId is absent); returns their ids. */
   revokeInvites(sessionId: string, at: number, inviteId?: string): string[];
   /** Points the session's customer link at another invite. */
   setSessionLinkInvite(sessionId: string, inviteId: string): void;
