@@ -5,7 +5,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import * as v from 'valibot';
 import { ConfigError, loadConfig } from './config';
 import { createBroker } from './server';
-import { createRep, ensureAdmin, UnknownRepError, updateRep } from './reps';
+import { createRep, UnknownRepError, updateRep } from './reps';
 import { MAX_CUSTOMERS_LIMIT } from './limits';
 import { DuplicateEmailError, openSqliteStore } from './store';
 
@@ -33,7 +33,7 @@ class UsageError extends Error {}
 async function serve(): Promise<void> {
   const config = loadConfig(process.env);
   const broker = await createBroker(config);
-  const admin = await ensureAdmin(broker.store, config.adminEmail, config.adminPassword, config.maxCustomers);
+  const { admin } = broker;
 
   console.log(`Broker listening on ${broker.url}`);
   if (broker.publicUrl !== broker.url) console.log(`Public URL: ${broker.publicUrl}`);

@@ -9,6 +9,7 @@ import { consoleLogger, type Logger } from './log';
 import { openSqliteStore, type Store } from './store';
 import { loadServerKey } from './auth/serverKey';
 import { Revocations } from './auth/revocations';
+import { ensureAdmin, type AdminSetup } from './reps';
 import { EventBus } from './events/bus';
 import { createEventsServer } from './events/socket';
 import { createPeerService, PEER_MOUNT, PEER_SOCKET_PATH } from './peer/server';
@@ -36,6 +37,8 @@ export interface Broker {
   store: Store;
   /** The mail server invitations go through; null without SMTP_URL. */
   mailer: Mailer | null;
+  /** The admin account, made before the broker took its first request (a generated password is shown once). */
+  admin: AdminSetup;
   close(): Promise<void>;
 }
 
@@ -49,11 +52,21 @@ export interface BrokerOptions {
   waitSweepIntervalMs?: number;
 }
 
-/** Starts the broker: REST API, live events, PeerServer and the join page, on one HTTP server. */
+/**
+ * Starts the broker: REST API, live events, PeerServer and the join page, on one HTTP server. Everything
+ * a request may need (schema, admin account) is ready before it listens.
+ */
 export async function createBroker(config: Config, options: BrokerOptions = {}): Promise<Broker> {
   const log = options.log ?? consoleLogger;
   const now = options.now ?? Date.now;
   const store = openSqliteStore(config.dataDir);
+  let admin: AdminSetup;
+  try {
+    admin = await ensureAdmin(store, config.adminEmail, config.adminPassword, config.maxCustomers);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
   let publicUrl = config.publicUrl ?? '';
   const bus = new EventBus(store, now, log);
   const waits = new WaitNotifier();
@@ -145,5 +158,5 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
       server.closeAllConnections();
     }));
 
-  return { url, publicUrl, port, store, mailer, close };
+  return { url, publicUrl, port, store, mailer, admin, close };
 }

@@ -8,7 +8,7 @@ import type { LoginResponse } from '../../core/protocol';
 import { loadConfig } from '../../broker/config';
 import { createBroker, type Broker } from '../../broker/server';
 import { silentLogger } from '../../broker/log';
-import { createRep, ensureAdmin } from '../../broker/reps';
+import { createRep } from '../../broker/reps';
 import { openSqliteStore, type RepRow, type Store } from '../../broker/store';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -174,13 +174,13 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Tes
   return broker;
 }
 
+/** The broker makes the admin account itself before it listens. */
 async function startInProcess(env: Record<string, string>, options: StartBrokerOptions): Promise<Running> {
   const broker: Broker = await createBroker(loadConfig(env), {
     log: silentLogger,
     ...(options.now ? { now: options.now } : {}),
     ...(options.waitSweepIntervalMs === undefined ? {} : { waitSweepIntervalMs: options.waitSweepIntervalMs }),
   });
-  await ensureAdmin(broker.store, env.ADMIN_EMAIL!, env.ADMIN_PASSWORD!, loadConfig(env).maxCustomers);
   return { url: broker.url, port: broker.port, pid: process.pid, store: broker.store, output: [], stop: () => broker.close() };
 }
 
