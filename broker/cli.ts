@@ -5,9 +5,18 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import * as v from 'valibot';
 import { ConfigError, loadConfig } from './config';
 import { createBroker } from './server';
-import { createRep, UnknownRepError, updateRep } from './reps';
+import {
+  createRep,
+  disableRep,
+  enableRep,
+  resetPassword,
+  revokeRepTokens,
+  UnknownRepError,
+  updateRep,
+  type AccountChange,
+} from './reps';
 import { MAX_CUSTOMERS_LIMIT } from './limits';
-import { DuplicateEmailError, openSqliteStore } from './store';
+import { DuplicateEmailError, openSqliteStore, type Store } from './store';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -22,10 +31,17 @@ Commands:
   set-rep    Change an existing rep; give at least one of the options
                --email E [--max-customers K] [--mode single|multi] [--name N]
              e.g. npm run admin -- set-rep --email ann@example.com --max-customers 3 --mode multi
+  disable-rep     --email E   No sign-in until enable-rep; signs the rep out everywhere
+  enable-rep      --email E   Lets a disabled rep sign in again
+  reset-password  --email E   New password from the first line of stdin; signs the rep out everywhere
+             e.g. echo 'a-new-long-password' | npm run admin -- reset-password --email ann@example.com
+  revoke-tokens   --email E   Signs the rep out everywhere (a lost laptop); the password stays
+             A running broker closes the rep's open connections within seconds.
 
 Configuration comes from the environment: PORT, HOST, DATA_DIR, PUBLIC_URL, ICE_SERVERS,
 ADMIN_EMAIL, ADMIN_PASSWORD, INVITE_TTL_HOURS, PEER_CONCURRENT_LIMIT, ALLOWED_ORIGINS, SMTP_URL,
-MAIL_FROM, KNOCK_TTL_SECONDS, JOIN_BY_NUMBER_LIMIT, JOIN_BY_NUMBER_PER_NUMBER_LIMIT, MAX_CUSTOMERS.`;
+MAIL_FROM, KNOCK_TTL_SECONDS, JOIN_BY_NUMBER_LIMIT, JOIN_BY_NUMBER_PER_NUMBER_LIMIT, MAX_CUSTOMERS,
+REP_TOKEN_IDLE_HOURS, REP_TOKEN_MAX_HOURS (see README, Configuration).`;
 
 /** A failure the user can fix: printed without a stack trace. */
 class UsageError extends Error {}
@@ -159,6 +175,61 @@ async function setRep(args: string[]): Promise<void> {
   }
 }
 
+/** disable-rep, enable-rep, reset-password, revoke-tokens: one rep by email, one line saying what happened. */
+async function accountCommand(
+  command: string,
+  args: string[],
+  run: (store: Store, email: string) => AccountChange | Promise<AccountChange>,
+  say: (change: AccountChange) => string,
+): Promise<void> {
+  const { email } = options(args, { email: { type: 'string' } });
+  if (!email) throw new UsageError(`${command} needs --email\n\n${USAGE}`);
+  const store = openSqliteStore(loadConfig(process.env).dataDir);
+  try {
+    console.log(say(await run(store, email)));
+  } catch (error) {
+    if (error instanceof UnknownRepError) throw new UsageError(error.message);
+    if (error instanceof v.ValiError) throw new UsageError(error.issues[0]?.message ?? 'Invalid value');
+    throw error;
+  } finally {
+    store.close();
+  }
+}
+
+const ended = (n: number) => (n === 0 ? 'no sign-in was active' : `${n} sign-in${n === 1 ? '' : 's'} ended`);
+const ACCOUNT_COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
+  'disable-rep': (args) =>
+    accountCommand('disable-rep', args, disableRep, ({ rep, changed, signedOut }) =>
+      changed
+        ? `Disabled rep ${rep.email} (${rep.name}): no sign-in until enable-rep; ${ended(signedOut)}`
+        : `Rep ${rep.email} was already disabled; ${ended(signedOut)}`,
+    ),
+  'enable-rep': (args) =>
+    accountCommand('enable-rep', args, enableRep, ({ rep, changed }) =>
+      changed
+        ? `Enabled rep ${rep.email} (${rep.name}): they can sign in again`
+        : `Rep ${rep.email} was not disabled; nothing changed`,
+    ),
+  'reset-password': async (args) => {
+    // Options first, so a typo is reported before anyone types a password.
+    if (!options(args, { email: { type: 'string' } }).email) throw new UsageError(`reset-password needs --email\n\n${USAGE}`);
+    const password = await readFirstLine();
+    return accountCommand(
+      'reset-password',
+      args,
+      (store, email) => resetPassword(store, email, password),
+      ({ rep, signedOut }) => `New password set for ${rep.email}; ${ended(signedOut)} (they sign in again with the new password)`,
+    );
+  },
+  'revoke-tokens': (args) =>
+    accountCommand(
+      'revoke-tokens',
+      args,
+      revokeRepTokens,
+      ({ rep, signedOut }) => `Signed out ${rep.email} everywhere: ${ended(signedOut)}`,
+    ),
+};
+
 function maxCustomersOption(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
@@ -180,7 +251,7 @@ async function readFirstLine(): Promise<string> {
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
   try {
     for await (const line of lines) return line;
-    throw new UsageError('No password given: pipe it on stdin, e.g. echo secret | … add-rep …');
+    throw new UsageError('No password given: pipe it on stdin, e.g. echo secret | … add-rep … (or reset-password)');
   } finally {
     lines.close();
   }
@@ -195,6 +266,11 @@ async function main(argv: string[]): Promise<void> {
       return addRep(args);
     case 'set-rep':
       return setRep(args);
+    case 'disable-rep':
+    case 'enable-rep':
+    case 'reset-password':
+    case 'revoke-tokens':
+      return ACCOUNT_COMMANDS[command]!(args);
     case undefined:
     case 'help':
     case '--help':

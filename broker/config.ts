@@ -28,6 +28,9 @@ export interface Config {
   joinByNumberPerNumberLimit: number;
   /** Site default of a rep's maxCustomers, for reps added without --max-customers (and the first admin). */
   maxCustomers: number;
+  /** A rep token ends after this long unused, and this long after sign-in whatever happens. */
+  repTokenIdleMs: number;
+  repTokenMaxMs: number;
 }
 
 export class ConfigError extends Error {
@@ -55,7 +58,19 @@ export function loadConfig(env: Env = process.env): Config {
     joinByNumberLimit: integer(env, 'JOIN_BY_NUMBER_LIMIT', 10, 1, 1_000_000),
     joinByNumberPerNumberLimit: integer(env, 'JOIN_BY_NUMBER_PER_NUMBER_LIMIT', 10, 1, 1_000_000),
     maxCustomers: integer(env, 'MAX_CUSTOMERS', DEFAULT_MAX_CUSTOMERS, 1, MAX_CUSTOMERS_LIMIT),
+    ...repTokenLifetime(env),
   };
+}
+
+function repTokenLifetime(env: Env): Pick<Config, 'repTokenIdleMs' | 'repTokenMaxMs'> {
+  const idleHours = positiveNumber(env, 'REP_TOKEN_IDLE_HOURS', 12);
+  const maxHours = positiveNumber(env, 'REP_TOKEN_MAX_HOURS', 168);
+  if (idleHours > maxHours) {
+    throw new ConfigError(
+      `REP_TOKEN_IDLE_HOURS (${idleHours}) must not be longer than REP_TOKEN_MAX_HOURS (${maxHours}): a sign-in never outlives the maximum`,
+    );
+  }
+  return { repTokenIdleMs: idleHours * 3_600_000, repTokenMaxMs: maxHours * 3_600_000 };
 }
 
 /** The URL people use, once the real port is known (PORT=0 binds a free one). */

@@ -1,5 +1,6 @@
 import type { IceServer } from '../core/protocol';
 import type { Revocations } from './auth/revocations';
+import type { RepTokenLifetime } from './auth/repTokens';
 import type { EventBus } from './events/bus';
 import type { Logger } from './log';
 import type { Mailer } from './mail/mailer';
@@ -26,4 +27,6 @@ export interface BrokerContext {
   waits: WaitNotifier;
   /** Tells open sockets that the credential they were opened with no longer works. */
   revocations: Revocations;
+  /** How long a rep's sign-in lasts unused, and at most. */
+  repTokens: RepTokenLifetime;
 }

@@ -9,6 +9,7 @@ import { consoleLogger, type Logger } from './log';
 import { openSqliteStore, type Store } from './store';
 import { loadServerKey } from './auth/serverKey';
 import { Revocations } from './auth/revocations';
+import { startCredentialSweep } from './auth/credentialSweep';
 import { ensureAdmin, type AdminSetup } from './reps';
 import { EventBus } from './events/bus';
 import { createEventsServer } from './events/socket';
@@ -50,11 +51,15 @@ export interface BrokerOptions {
   joinPageDir?: string;
   /** How often overdue waits are swept; tests with a moved clock make it short. */
   waitSweepIntervalMs?: number;
+  /** How often ended rep credentials are looked for (revoked by the CLI, expired); tests make it short. */
+  credentialSweepIntervalMs?: number;
+  /** Where ended credentials are announced; tests pass their own to listen. */
+  revocations?: Revocations;
 }
 
 /**
  * Starts the broker: REST API, live events, PeerServer and the join page, on one HTTP server. Everything
- * a request may need (schema, admin account) is ready before it listens.
+ * a request may need (schema, admin account, token clocks) is ready before it listens.
  */
 export async function createBroker(config: Config, options: BrokerOptions = {}): Promise<Broker> {
   const log = options.log ?? consoleLogger;
@@ -63,6 +68,8 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
   let admin: AdminSetup;
   try {
     admin = await ensureAdmin(store, config.adminEmail, config.adminPassword, config.maxCustomers);
+    // Tokens from before expiry existed get one idle period from now.
+    store.startRepTokenClocks(now(), now() + config.repTokenIdleMs);
   } catch (error) {
     store.close();
     throw error;
@@ -88,7 +95,8 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
     mailer,
     knockTtlMs: config.knockTtlMs,
     waits,
-    revocations: new Revocations(),
+    revocations: options.revocations ?? new Revocations(),
+    repTokens: { idleMs: config.repTokenIdleMs, maxMs: config.repTokenMaxMs },
   };
 
   const app = express();
@@ -142,11 +150,13 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
     }
   }, options.waitSweepIntervalMs ?? WAIT_SWEEP_INTERVAL_MS);
   sweeper.unref();
+  const stopCredentialSweep = startCredentialSweep(ctx, options.credentialSweepIntervalMs);
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {
       clearInterval(sweeper);
+      stopCredentialSweep();
       waits.close();
       events.close();
       peer.close();

@@ -9,6 +9,7 @@ import { loadConfig } from '../../broker/config';
 import { createBroker, type Broker } from '../../broker/server';
 import { silentLogger } from '../../broker/log';
 import { createRep } from '../../broker/reps';
+import type { Revocations } from '../../broker/auth/revocations';
 import { openSqliteStore, type RepRow, type Store } from '../../broker/store';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -26,6 +27,10 @@ export interface StartBrokerOptions {
   now?: () => number;
   /** In-process only: how often overdue join-by-number waits are swept (default 5 s). */
   waitSweepIntervalMs?: number;
+  /** In-process only: how often ended rep credentials are looked for (default 5 s). */
+  credentialSweepIntervalMs?: number;
+  /** In-process only: where the broker announces ended credentials, to listen. */
+  revocations?: Revocations;
 }
 
 export interface TestRepInput {
@@ -176,10 +181,13 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Tes
 
 /** The broker makes the admin account itself before it listens. */
 async function startInProcess(env: Record<string, string>, options: StartBrokerOptions): Promise<Running> {
+  const { now, waitSweepIntervalMs, credentialSweepIntervalMs, revocations } = options;
   const broker: Broker = await createBroker(loadConfig(env), {
     log: silentLogger,
-    ...(options.now ? { now: options.now } : {}),
-    ...(options.waitSweepIntervalMs === undefined ? {} : { waitSweepIntervalMs: options.waitSweepIntervalMs }),
+    ...(now ? { now } : {}),
+    ...(waitSweepIntervalMs === undefined ? {} : { waitSweepIntervalMs }),
+    ...(credentialSweepIntervalMs === undefined ? {} : { credentialSweepIntervalMs }),
+    ...(revocations ? { revocations } : {}),
   });
   return { url: broker.url, port: broker.port, pid: process.pid, store: broker.store, output: [], stop: () => broker.close() };
 }

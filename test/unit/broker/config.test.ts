@@ -21,6 +21,8 @@ describe('loadConfig', () => {
       joinByNumberLimit: 10,
       joinByNumberPerNumberLimit: 10,
       maxCustomers: 5,
+      repTokenIdleMs: 12 * 3_600_000,
+      repTokenMaxMs: 168 * 3_600_000,
     });
     expect(resolvePublicUrl(config, 9000)).toBe('http://127.0.0.1:9000');
     expect(resolvePublicUrl(loadConfig({ PORT: '0' }), 41234)).toBe('http://127.0.0.1:41234');
@@ -44,6 +46,8 @@ describe('loadConfig', () => {
       JOIN_BY_NUMBER_LIMIT: '5',
       JOIN_BY_NUMBER_PER_NUMBER_LIMIT: '3',
       MAX_CUSTOMERS: '2',
+      REP_TOKEN_IDLE_HOURS: '0.5',
+      REP_TOKEN_MAX_HOURS: '24',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -60,6 +64,8 @@ describe('loadConfig', () => {
       joinByNumberLimit: 5,
       joinByNumberPerNumberLimit: 3,
       maxCustomers: 2,
+      repTokenIdleMs: 1_800_000,
+      repTokenMaxMs: 24 * 3_600_000,
     });
     expect(loadConfig({ MAIL_FROM: 'help@example.com' }).mailFrom).toBe('help@example.com');
     expect(resolvePublicUrl(config, 8080)).toBe('https://support.example.com');
@@ -88,6 +94,9 @@ describe('loadConfig', () => {
     [{ MAX_CUSTOMERS: '101' }, /MAX_CUSTOMERS must be a whole number from 1 to 100/],
     [{ MAX_CUSTOMERS: 'two' }, /MAX_CUSTOMERS must be a whole number/],
     [{ MAX_CUSTOMERS: '1.5' }, /MAX_CUSTOMERS must be a whole number/],
+    [{ REP_TOKEN_IDLE_HOURS: '0' }, /REP_TOKEN_IDLE_HOURS must be a positive number/],
+    [{ REP_TOKEN_MAX_HOURS: 'week' }, /REP_TOKEN_MAX_HOURS must be a positive number/],
+    [{ REP_TOKEN_IDLE_HOURS: '200' }, /REP_TOKEN_IDLE_HOURS \(200\) must not be longer than REP_TOKEN_MAX_HOURS \(168\)/],
   ])('rejects %j clearly', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });
