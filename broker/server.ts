@@ -9,7 +9,9 @@ import { consoleLogger, type Logger } from './log';
 import { openSqliteStore, type Store } from './store';
 import { loadServerKey } from './auth/serverKey';
 import { Revocations } from './auth/revocations';
+import type { ConcurrencyLimit } from './auth/concurrencyLimit';
 import { startCredentialSweep } from './auth/credentialSweep';
+import { createRateLimits } from './rateLimits';
 import { ensureAdmin, type AdminSetup } from './reps';
 import { EventBus } from './events/bus';
 import { createEventsServer } from './events/socket';
@@ -53,6 +55,8 @@ export interface BrokerOptions {
   waitSweepIntervalMs?: number;
   /** How often ended rep credentials are looked for (revoked by the CLI, expired); tests make it short. */
   credentialSweepIntervalMs?: number;
+  /** The cap on scrypt work; tests pass their own to hold it full and watch it. */
+  passwordWork?: ConcurrencyLimit;
   /** Where ended credentials are announced; tests pass their own to listen. */
   revocations?: Revocations;
 }
@@ -96,6 +100,7 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
     knockTtlMs: config.knockTtlMs,
     waits,
     revocations: options.revocations ?? new Revocations(),
+    limits: createRateLimits(config, now, options.passwordWork),
     repTokens: { idleMs: config.repTokenIdleMs, maxMs: config.repTokenMaxMs },
   };
 
@@ -107,12 +112,7 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
 
   app.use(securityHeaders);
   app.use(cors(() => new URL(publicUrl).origin, config.allowedOrigins));
-  app.use(
-    '/api',
-    apiRouter(ctx, {
-      joinByNumber: { perAddress: config.joinByNumberLimit, perNumber: config.joinByNumberPerNumberLimit },
-    }),
-  );
+  app.use('/api', apiRouter(ctx));
   app.use(PEER_MOUNT, peer.app);
   app.use(joinPage(options.joinPageDir ?? JOIN_PAGE_DIST));
   app.use(notFoundHandler);

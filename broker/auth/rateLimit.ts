@@ -61,6 +61,20 @@ export class RateLimiter {
 }
 
 /**
+ * One attempt against several limits (per rep and per address, say): counted against all of them, or,
+ * when one refuses, against none, so a refusal by one does not use up the others. Returns the first
+ * refusing limit's index and wait, or undefined when the attempt may go ahead.
+ */
+export function hitAll(checks: readonly (readonly [RateLimiter, string])[]): { index: number; retryAfter: number } | undefined {
+  for (const [index, [limiter, key]] of checks.entries()) {
+    const retryAfter = limiter.retryAfter(key);
+    if (retryAfter > 0) return { index, retryAfter };
+  }
+  for (const [limiter, key] of checks) limiter.count(key);
+  return undefined;
+}
+
+/**
  * Lets something happen at most once per window and key: the reps' "many knocks" warning, or the audit
  * entry of a refusal, so a flood of refused requests is one line in the audit and not a full disk.
  */

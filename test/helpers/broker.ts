@@ -9,6 +9,7 @@ import { loadConfig } from '../../broker/config';
 import { createBroker, type Broker } from '../../broker/server';
 import { silentLogger } from '../../broker/log';
 import { createRep } from '../../broker/reps';
+import type { ConcurrencyLimit } from '../../broker/auth/concurrencyLimit';
 import type { Revocations } from '../../broker/auth/revocations';
 import { openSqliteStore, type RepRow, type Store } from '../../broker/store';
 
@@ -29,6 +30,8 @@ export interface StartBrokerOptions {
   waitSweepIntervalMs?: number;
   /** In-process only: how often ended rep credentials are looked for (default 5 s). */
   credentialSweepIntervalMs?: number;
+  /** In-process only: the cap on scrypt work, to hold it full or watch it. */
+  passwordWork?: ConcurrencyLimit;
   /** In-process only: where the broker announces ended credentials, to listen. */
   revocations?: Revocations;
 }
@@ -181,12 +184,13 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Tes
 
 /** The broker makes the admin account itself before it listens. */
 async function startInProcess(env: Record<string, string>, options: StartBrokerOptions): Promise<Running> {
-  const { now, waitSweepIntervalMs, credentialSweepIntervalMs, revocations } = options;
+  const { now, waitSweepIntervalMs, credentialSweepIntervalMs, passwordWork, revocations } = options;
   const broker: Broker = await createBroker(loadConfig(env), {
     log: silentLogger,
     ...(now ? { now } : {}),
     ...(waitSweepIntervalMs === undefined ? {} : { waitSweepIntervalMs }),
     ...(credentialSweepIntervalMs === undefined ? {} : { credentialSweepIntervalMs }),
+    ...(passwordWork ? { passwordWork } : {}),
     ...(revocations ? { revocations } : {}),
   });
   return { url: broker.url, port: broker.port, pid: process.pid, store: broker.store, output: [], stop: () => broker.close() };

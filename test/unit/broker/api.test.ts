@@ -58,7 +58,8 @@ describe('account', () => {
     for (let i = 0; i < 10; i++) expect((await attempt()).status).toBe(401);
     const limited = await attempt();
     expectError(limited, 429, 'rate_limited');
-    expect(limited.body.error.message).toMatch(/^Too many attempts, try again in \d+ s$/);
+    expect(limited.body.error.message).toBe('Too many failed sign-ins for this account from here. Try again in 60 seconds.');
+    expect(limited.headers.get('retry-after')).toBe('60');
     clock += 61_000;
     expect((await api('POST', '/api/login', { body: { email: victim.email, password: victim.password } })).status).toBe(200);
   });

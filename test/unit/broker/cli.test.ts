@@ -151,7 +151,12 @@ describe('admin CLI', { timeout: 30_000 }, () => {
     expect(help.stdout).toContain('MAX_CUSTOMERS');
     for (const command of ['disable-rep', 'enable-rep', 'reset-password', 'revoke-tokens'])
       expect(help.stdout).toContain(command);
-    for (const variable of ['REP_TOKEN_IDLE_HOURS', 'REP_TOKEN_MAX_HOURS']) {
+    for (const variable of [
+      'REP_TOKEN_IDLE_HOURS',
+      'LOGIN_FAILURES_PER_ACCOUNT',
+      'PASSWORD_HASH_CONCURRENCY',
+      'MAIL_PER_REP_PER_HOUR',
+    ]) {
       expect(help.stdout).toContain(variable);
     }
   });

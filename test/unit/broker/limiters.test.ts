@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BusyError, ConcurrencyLimit } from '../../../broker/auth/concurrencyLimit';
-import { OncePerWindow, RateLimiter } from '../../../broker/auth/rateLimit';
+import { OncePerWindow, RateLimiter, hitAll } from '../../../broker/auth/rateLimit';
 import { addressKey } from '../../../broker/http/clientAddress';
 import { inWords, rateLimited } from '../../../broker/api/errors';
 
@@ -75,6 +75,27 @@ describe('RateLimiter', () => {
     expect(limiter.retryAfter('b')).toBe(1);
     now = 60_000;
     expect(limiter.retryAfter('b')).toBe(0);
+  });
+});
+
+describe('hitAll', () => {
+  it('counts an attempt against every limit, or against none when one refuses', () => {
+    const byRep = new RateLimiter(3, 60_000, () => 0);
+    const byAddress = new RateLimiter(1, 60_000, () => 0);
+    expect(
+      hitAll([
+        [byRep, 'ann'],
+        [byAddress, 'here'],
+      ]),
+    ).toBeUndefined();
+    expect(
+      hitAll([
+        [byRep, 'ann'],
+        [byAddress, 'here'],
+      ]),
+    ).toEqual({ index: 1, retryAfter: 60 });
+    // The refusal by address used up nothing of Ann's own limit.
+    expect(byRep.count('ann')).toBe(2);
   });
 });
 
