@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import * as v from 'valibot';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, type Config } from './config';
 import { createBroker } from './server';
 import {
   createRep,
@@ -112,19 +112,18 @@ async function addRep(args: string[]): Promise<void> {
     admin: { type: 'boolean', default: false },
     acd: { type: 'boolean', default: false },
   });
-  if (!values.email || !values.name) throw new UsageError(`add-rep needs --email and --name\n\n${USAGE}`);
+  const { email, name } = values;
+  if (!email || !name) throw new UsageError(`add-rep needs --email and --name\n\n${USAGE}`);
   const maxCustomers = maxCustomersOption(values['max-customers']);
   const mode = modeOption(values.mode);
 
   const password = await readFirstLine();
-  const config = loadConfig(process.env);
-  const store = openSqliteStore(config.dataDir);
-  try {
+  await withStore(async (store, config) => {
     const rep = await createRep(
       store,
       {
-        email: values.email,
-        name: values.name,
+        email,
+        name,
         password,
         isAdmin: values.admin,
         isAgent: values.acd,
@@ -138,28 +137,21 @@ async function addRep(args: string[]): Promise<void> {
     console.log(
       `Added rep ${rep.email} (${rep.name})${flags ? `, ${flags}` : ''}, up to ${rep.maxCustomers} customers, ${rep.mode}-session mode`,
     );
-  } catch (error) {
-    if (error instanceof DuplicateEmailError) throw new UsageError(error.message);
-    if (error instanceof v.ValiError) throw new UsageError(error.issues[0]?.message ?? 'Invalid rep');
-    throw error;
-  } finally {
-    store.close();
-  }
+  });
 }
 
 async function setRep(args: string[]): Promise<void> {
   const values = options(args, REP_OPTIONS);
-  if (!values.email) throw new UsageError(`set-rep needs --email\n\n${USAGE}`);
+  const { email } = values;
+  if (!email) throw new UsageError(`set-rep needs --email\n\n${USAGE}`);
   const maxCustomers = maxCustomersOption(values['max-customers']);
   const mode = modeOption(values.mode);
   if (maxCustomers === undefined && mode === undefined && values.name === undefined) {
     throw new UsageError('Nothing to change: give --max-customers, --mode or --name');
   }
 
-  const config = loadConfig(process.env);
-  const store = openSqliteStore(config.dataDir);
-  try {
-    const { before, after, changes } = updateRep(store, values.email, {
+  await withStore((store) => {
+    const { before, after, changes } = updateRep(store, email, {
       ...(maxCustomers === undefined ? {} : { maxCustomers }),
       ...(mode === undefined ? {} : { mode }),
       ...(values.name === undefined ? {} : { name: values.name }),
@@ -169,13 +161,7 @@ async function setRep(args: string[]): Promise<void> {
     if (changes.maxCustomers !== undefined) said.push(`max customers ${before.maxCustomers} → ${after.maxCustomers}`);
     if (changes.mode !== undefined) said.push(`mode ${before.mode} → ${after.mode}`);
     console.log(`Updated rep ${after.email}: ${said.join(', ')}`);
-  } catch (error) {
-    if (error instanceof UnknownRepError) throw new UsageError(error.message);
-    if (error instanceof v.ValiError) throw new UsageError(error.issues[0]?.message ?? 'Invalid value');
-    throw error;
-  } finally {
-    store.close();
-  }
+  });
 }
 
 /** disable-rep, enable-rep, reset-password, revoke-tokens: one rep by email, one line saying what happened. */
@@ -187,11 +173,17 @@ async function accountCommand(
 ): Promise<void> {
   const { email } = options(args, { email: { type: 'string' } });
   if (!email) throw new UsageError(`${command} needs --email\n\n${USAGE}`);
-  const store = openSqliteStore(loadConfig(process.env).dataDir);
+  await withStore(async (store) => console.log(say(await run(store, email))));
+}
+
+/** Runs fn on DATA_DIR's store; what the admin can fix (unknown rep, bad value, taken email) is a UsageError. */
+async function withStore(fn: (store: Store, config: Config) => void | Promise<void>): Promise<void> {
+  const config = loadConfig(process.env);
+  const store = openSqliteStore(config.dataDir);
   try {
-    console.log(say(await run(store, email)));
+    await fn(store, config);
   } catch (error) {
-    if (error instanceof UnknownRepError) throw new UsageError(error.message);
+    if (error instanceof DuplicateEmailError || error instanceof UnknownRepError) throw new UsageError(error.message);
     if (error instanceof v.ValiError) throw new UsageError(error.issues[0]?.message ?? 'Invalid value');
     throw error;
   } finally {
