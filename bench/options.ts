@@ -18,6 +18,8 @@ export interface BenchCounts {
   capacityWindowMs: number;
   /** Signaling rate per participant, in relayed messages a second (see bench/capacity/load.ts). */
   capacityRate: number;
+  /** Join page loads timed with and without a flood, and the bogus sign-ins in flight during the flood. */
+  loginFlood: { samples: number; concurrency: number };
 }
 
 export const FULL: BenchCounts = {
@@ -31,6 +33,7 @@ export const FULL: BenchCounts = {
   capacitySteps: [500, 1000, 2500, 5000, 7500, 9500],
   capacityWindowMs: 10_000,
   capacityRate: 0.1,
+  loginFlood: { samples: 50, concurrency: 48 },
 };
 
 export const SMOKE: BenchCounts = {
@@ -43,15 +46,17 @@ export const SMOKE: BenchCounts = {
   capacitySteps: [2, 4],
   capacityWindowMs: 300,
   capacityRate: 5,
+  loginFlood: { samples: 3, concurrency: 4 },
 };
 
-export const BENCHMARKS = ['weight', 'panel', 'join', 'frame', 'chat', 'flood', 'capacity'] as const;
+export const BENCHMARKS = ['weight', 'panel', 'join', 'frame', 'chat', 'flood', 'capacity', 'login'] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
 
 /**
  * `--smoke` (or BENCH_SMOKE=1) starts from the tiny counts; BENCH_JOINS, BENCH_FRAMES, BENCH_CHAT,
- * BENCH_WEIGHT, BENCH_PANEL, BENCH_FLOODS, BENCH_CAPACITY_STEPS (comma-separated), BENCH_CAPACITY_WINDOW_MS and
- * BENCH_CAPACITY_RATE override single counts; `--only join,chat` picks benchmarks.
+ * BENCH_WEIGHT, BENCH_PANEL, BENCH_FLOODS, BENCH_CAPACITY_STEPS (comma-separated), BENCH_CAPACITY_WINDOW_MS,
+ * BENCH_CAPACITY_RATE, BENCH_LOGIN_SAMPLES and BENCH_LOGIN_CONCURRENCY override single counts; `--only join,chat`
+ * picks benchmarks.
  */
 export function parseOptions(argv: readonly string[], env: Record<string, string | undefined>) {
   const smoke = argv.includes('--smoke') || env.BENCH_SMOKE === '1';
@@ -65,6 +70,10 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
   counts.floods = num('BENCH_FLOODS') ?? counts.floods;
   counts.capacityWindowMs = num('BENCH_CAPACITY_WINDOW_MS') ?? counts.capacityWindowMs;
   counts.capacityRate = num('BENCH_CAPACITY_RATE') ?? counts.capacityRate;
+  counts.loginFlood = {
+    samples: num('BENCH_LOGIN_SAMPLES') ?? counts.loginFlood.samples,
+    concurrency: num('BENCH_LOGIN_CONCURRENCY') ?? counts.loginFlood.concurrency,
+  };
   if (env.BENCH_CAPACITY_STEPS) counts.capacitySteps = env.BENCH_CAPACITY_STEPS.split(',').map(Number);
   const onlyArg = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
   const only = (onlyArg ?? env.BENCH_ONLY)?.split(',').map((s) => s.trim()) as BenchmarkName[] | undefined;

@@ -5,6 +5,7 @@ import { benchFirstFrame } from './first-frame';
 import { benchFlood } from './flood';
 import { benchJoin } from './join';
 import { benchJoinWeight } from './join-weight';
+import { benchLoginFlood } from './login-flood';
 import { parseOptions, type BenchCounts, type BenchmarkName } from './options';
 import { table, writeResults } from './report';
 import { benchSidePanel } from './side-panel';
@@ -45,6 +46,11 @@ export async function runBenchmarks(
     const started = Date.now();
     metrics.push(...(await benchCapacity(counts, log)));
     log(`capacity: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+  if (only.includes('login')) {
+    const started = Date.now();
+    metrics.push(...(await benchLoginFlood(counts, log)));
+    log(`login: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   return metrics;
 }

@@ -24,10 +24,36 @@ export interface Config {
   knockTtlMs: number;
   /** Join-by-number attempts per client address per minute. */
   joinByNumberLimit: number;
-  /** Join-by-number attempts per session number per minute. */
+  /** Knocks a minute on one session number before its reps are warned (`many-knocks`); nobody is refused for it. */
   joinByNumberPerNumberLimit: number;
   /** Site default of a rep's maxCustomers, for reps added without --max-customers (and the first admin). */
   maxCustomers: number;
+  /** Failed sign-ins allowed before refusing (see auth/loginGuard.ts for the windows and why). */
+  loginLimits: LoginLimits;
+  /** scrypt hashes computed at once, and waiting, before sign-ins are refused with 429. */
+  passwordHashConcurrency: number;
+  passwordHashQueue: number;
+  /** Assist-by-number attempts a minute per rep and per client address. */
+  assistByNumberPerRep: number;
+  assistByNumberPerAddress: number;
+  /** Invitations the broker mails an hour per rep and per recipient address. */
+  mailPerRepPerHour: number;
+  mailPerRecipientPerHour: number;
+  /** A rep token ends after this long unused, and this long after sign-in whatever happens. */
+  repTokenIdleMs: number;
+  repTokenMaxMs: number;
+}
+
+/** Failed sign-ins, counted per window; see auth/loginGuard.ts. */
+export interface LoginLimits {
+  /** From one address on one account, a minute. */
+  perAddressAndAccount: number;
+  /** On one account from all addresses, 15 minutes (addresses the account signed in from have their own budget). */
+  perAccount: number;
+  /** From one address on all accounts (password spraying), 15 minutes. */
+  perAddress: number;
+  /** On the whole broker, a minute. */
+  global: number;
 }
 
 export class ConfigError extends Error {
@@ -55,7 +81,31 @@ export function loadConfig(env: Env = process.env): Config {
     joinByNumberLimit: integer(env, 'JOIN_BY_NUMBER_LIMIT', 10, 1, 1_000_000),
     joinByNumberPerNumberLimit: integer(env, 'JOIN_BY_NUMBER_PER_NUMBER_LIMIT', 10, 1, 1_000_000),
     maxCustomers: integer(env, 'MAX_CUSTOMERS', DEFAULT_MAX_CUSTOMERS, 1, MAX_CUSTOMERS_LIMIT),
+    loginLimits: {
+      perAddressAndAccount: integer(env, 'LOGIN_FAILURES_PER_ADDRESS_AND_ACCOUNT', 10, 1, 1_000_000),
+      perAccount: integer(env, 'LOGIN_FAILURES_PER_ACCOUNT', 20, 1, 1_000_000),
+      perAddress: integer(env, 'LOGIN_FAILURES_PER_ADDRESS', 30, 1, 1_000_000),
+      global: integer(env, 'LOGIN_FAILURES_PER_MINUTE', 100, 1, 1_000_000),
+    },
+    passwordHashConcurrency: integer(env, 'PASSWORD_HASH_CONCURRENCY', 2, 1, 64),
+    passwordHashQueue: integer(env, 'PASSWORD_HASH_QUEUE', 32, 0, 10_000),
+    assistByNumberPerRep: integer(env, 'ASSIST_BY_NUMBER_PER_REP', 10, 1, 1_000_000),
+    assistByNumberPerAddress: integer(env, 'ASSIST_BY_NUMBER_PER_ADDRESS', 10, 1, 1_000_000),
+    mailPerRepPerHour: integer(env, 'MAIL_PER_REP_PER_HOUR', 20, 1, 1_000_000),
+    mailPerRecipientPerHour: integer(env, 'MAIL_PER_RECIPIENT_PER_HOUR', 3, 1, 1_000_000),
+    ...repTokenLifetime(env),
   };
+}
+
+function repTokenLifetime(env: Env): Pick<Config, 'repTokenIdleMs' | 'repTokenMaxMs'> {
+  const idleHours = positiveNumber(env, 'REP_TOKEN_IDLE_HOURS', 12);
+  const maxHours = positiveNumber(env, 'REP_TOKEN_MAX_HOURS', 168);
+  if (idleHours > maxHours) {
+    throw new ConfigError(
+      `REP_TOKEN_IDLE_HOURS (${idleHours}) must not be longer than REP_TOKEN_MAX_HOURS (${maxHours}): a sign-in never outlives the maximum`,
+    );
+  }
+  return { repTokenIdleMs: idleHours * 3_600_000, repTokenMaxMs: maxHours * 3_600_000 };
 }
 
 /** The URL people use, once the real port is known (PORT=0 binds a free one). */

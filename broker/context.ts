@@ -1,8 +1,10 @@
 import type { IceServer } from '../core/protocol';
 import type { Revocations } from './auth/revocations';
+import type { RepTokenLifetime } from './auth/repTokens';
 import type { EventBus } from './events/bus';
 import type { Logger } from './log';
 import type { Mailer } from './mail/mailer';
+import type { RateLimits } from './rateLimits';
 import type { WaitNotifier } from './sessions/waitNotifier';
 import type { Store } from './store';
 
@@ -26,4 +28,8 @@ export interface BrokerContext {
   waits: WaitNotifier;
   /** Tells open sockets that the credential they were opened with no longer works. */
   revocations: Revocations;
+  /** Abuse limits: sign-in, scrypt work, assist by number, mail, knocks. */
+  limits: RateLimits;
+  /** How long a rep's sign-in lasts unused, and at most. */
+  repTokens: RepTokenLifetime;
 }

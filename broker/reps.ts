@@ -96,7 +96,7 @@ export function updateRep(
   const changes: RepChanges = v.parse(RepUpdate, input);
   for (const key of Object.keys(changes) as (keyof RepChanges)[]) if (changes[key] === undefined) delete changes[key];
   if (Object.keys(changes).length === 0) throw new Error('Nothing to change');
-  const address = email.trim().toLowerCase();
+  const address = normalizeEmail(email);
   return store.transaction(() => {
     const before = store.findRepByEmail(address);
     if (!before) throw new UnknownRepError(address);
@@ -105,6 +105,73 @@ export function updateRep(
     return { before, after: store.findRepByEmail(address)!, changes };
   });
 }
+
+/** What an admin command did to a rep's sign-ins. */
+export interface AccountChange {
+  rep: RepRow;
+  /** Sign-ins (rep tokens) that stopped working now. */
+  signedOut: number;
+  /** False when the rep already was as asked (disable a disabled rep, enable an enabled one). */
+  changed: boolean;
+}
+
+/**
+ * The admin CLI's account commands (`disable-rep`, `enable-rep`, `reset-password`, `revoke-tokens`).
+ * They run in another process than the broker: the broker's credential sweep notices the revoked tokens
+ * and the disabled rep within seconds and closes what was opened with them. Each is audited.
+ */
+export function disableRep(store: Store, email: string, now = Date.now()): AccountChange {
+  return changeAccount(store, email, 'rep-disable', now, (rep) => {
+    if (rep.disabledAt !== null) return false;
+    store.setRepDisabled(rep.id, now);
+    return true;
+  });
+}
+
+export function enableRep(store: Store, email: string, now = Date.now()): AccountChange {
+  return changeAccount(store, email, 'rep-enable', now, (rep) => {
+    if (rep.disabledAt === null) return false;
+    store.setRepDisabled(rep.id, null);
+    return true;
+  });
+}
+
+/** Signs the rep out everywhere. */
+export function revokeRepTokens(store: Store, email: string, now = Date.now()): AccountChange {
+  return changeAccount(store, email, 'rep-tokens-revoke', now, () => true);
+}
+
+/** A new password (checked like add-rep's); the old one and every sign-in made with it stop working. */
+export async function resetPassword(store: Store, email: string, password: string, now = Date.now()): Promise<AccountChange> {
+  const checked = v.parse(NewRep.entries.password, password);
+  if (!store.findRepByEmail(normalizeEmail(email))) throw new UnknownRepError(normalizeEmail(email));
+  const passwordHash = await hashPassword(checked);
+  return changeAccount(store, email, 'rep-password-reset', now, (rep) => {
+    store.setRepPasswordHash(rep.id, passwordHash);
+    return true;
+  });
+}
+
+/** Finds the rep, applies the change, revokes their sign-ins (enable excepted) and audits, in one transaction. */
+function changeAccount(
+  store: Store,
+  email: string,
+  action: string,
+  now: number,
+  change: (rep: RepRow) => boolean,
+): AccountChange {
+  const address = normalizeEmail(email);
+  return store.transaction(() => {
+    const rep = store.findRepByEmail(address);
+    if (!rep) throw new UnknownRepError(address);
+    const changed = change(rep);
+    const signedOut = action === 'rep-enable' ? 0 : store.revokeRepTokensOfRep(rep.id, now);
+    store.audit({ at: now, actor: 'cli', action, sessionId: null, detail: { repId: rep.id, changed, signedOut } });
+    return { rep: store.findRepById(rep.id)!, signedOut, changed };
+  });
+}
+
+const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 /** A random password people can type: no look-alike characters. */
 export function generatePassword(length = 16): string {

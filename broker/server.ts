@@ -9,6 +9,10 @@ import { consoleLogger, type Logger } from './log';
 import { openSqliteStore, type Store } from './store';
 import { loadServerKey } from './auth/serverKey';
 import { Revocations } from './auth/revocations';
+import type { ConcurrencyLimit } from './auth/concurrencyLimit';
+import { startCredentialSweep } from './auth/credentialSweep';
+import { createRateLimits } from './rateLimits';
+import { ensureAdmin, type AdminSetup } from './reps';
 import { EventBus } from './events/bus';
 import { createEventsServer } from './events/socket';
 import { createPeerService, PEER_MOUNT, PEER_SOCKET_PATH } from './peer/server';
@@ -36,6 +40,8 @@ export interface Broker {
   store: Store;
   /** The mail server invitations go through; null without SMTP_URL. */
   mailer: Mailer | null;
+  /** The admin account, made before the broker took its first request (a generated password is shown once). */
+  admin: AdminSetup;
   close(): Promise<void>;
 }
 
@@ -47,13 +53,31 @@ export interface BrokerOptions {
   joinPageDir?: string;
   /** How often overdue waits are swept; tests with a moved clock make it short. */
   waitSweepIntervalMs?: number;
+  /** How often ended rep credentials are looked for (revoked by the CLI, expired); tests make it short. */
+  credentialSweepIntervalMs?: number;
+  /** The cap on scrypt work; tests pass their own to hold it full and watch it. */
+  passwordWork?: ConcurrencyLimit;
+  /** Where ended credentials are announced; tests pass their own to listen. */
+  revocations?: Revocations;
 }
 
-/** Starts the broker: REST API, live events, PeerServer and the join page, on one HTTP server. */
+/**
+ * Starts the broker: REST API, live events, PeerServer and the join page, on one HTTP server. Everything
+ * a request may need (schema, admin account, token clocks) is ready before it listens.
+ */
 export async function createBroker(config: Config, options: BrokerOptions = {}): Promise<Broker> {
   const log = options.log ?? consoleLogger;
   const now = options.now ?? Date.now;
   const store = openSqliteStore(config.dataDir);
+  let admin: AdminSetup;
+  try {
+    admin = await ensureAdmin(store, config.adminEmail, config.adminPassword, config.maxCustomers);
+    // Tokens from before expiry existed get one idle period from now.
+    store.startRepTokenClocks(now(), now() + config.repTokenIdleMs);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
   let publicUrl = config.publicUrl ?? '';
   const bus = new EventBus(store, now, log);
   const waits = new WaitNotifier();
@@ -75,7 +99,9 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
     mailer,
     knockTtlMs: config.knockTtlMs,
     waits,
-    revocations: new Revocations(),
+    revocations: options.revocations ?? new Revocations(),
+    limits: createRateLimits(config, now, options.passwordWork),
+    repTokens: { idleMs: config.repTokenIdleMs, maxMs: config.repTokenMaxMs },
   };
 
   const app = express();
@@ -86,12 +112,7 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
 
   app.use(securityHeaders);
   app.use(cors(() => new URL(publicUrl).origin, config.allowedOrigins));
-  app.use(
-    '/api',
-    apiRouter(ctx, {
-      joinByNumber: { perAddress: config.joinByNumberLimit, perNumber: config.joinByNumberPerNumberLimit },
-    }),
-  );
+  app.use('/api', apiRouter(ctx));
   app.use(PEER_MOUNT, peer.app);
   app.use(joinPage(options.joinPageDir ?? JOIN_PAGE_DIST));
   app.use(notFoundHandler);
@@ -129,11 +150,13 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
     }
   }, options.waitSweepIntervalMs ?? WAIT_SWEEP_INTERVAL_MS);
   sweeper.unref();
+  const stopCredentialSweep = startCredentialSweep(ctx, options.credentialSweepIntervalMs);
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {
       clearInterval(sweeper);
+      stopCredentialSweep();
       waits.close();
       events.close();
       peer.close();
@@ -145,5 +168,5 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
       server.closeAllConnections();
     }));
 
-  return { url, publicUrl, port, store, mailer, close };
+  return { url, publicUrl, port, store, mailer, admin, close };
 }

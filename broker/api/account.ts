@@ -1,49 +1,71 @@
 import { Router } from 'express';
-import { ErrorCode, LoginRequest } from '../../core/protocol';
+import { LoginRequest, type LoginResponse } from '../../core/protocol';
 import type { BrokerContext } from '../context';
 import { decoyHash, verifyPassword } from '../auth/passwords';
-import { hashToken, newRepToken } from '../auth/tokens';
-import { RateLimiter } from '../auth/rateLimit';
+import { BusyError } from '../auth/concurrencyLimit';
+import { LOGIN_REFUSED } from '../auth/loginGuard';
+import { issueRepToken } from '../auth/repTokens';
+import { clientAddress } from '../http/clientAddress';
 import { repView } from '../sessions/views';
-import { ApiError, parse, unauthorized } from './errors';
+import { parse, rateLimited, unauthorized } from './errors';
 import { repOf, requireRep } from './authenticate';
 
-const LOGIN_ATTEMPTS_PER_MINUTE = 10;
+export const LOGIN_INCORRECT = 'Email or password is incorrect';
+export const ACCOUNT_DISABLED = 'This account is disabled. Ask your administrator to enable it.';
 
 /** Sign in, sign out, who am I. */
 export function accountRouter(ctx: BrokerContext): Router {
   const router = Router();
-  const limiter = new RateLimiter(LOGIN_ATTEMPTS_PER_MINUTE, 60_000, ctx.now);
+  const { login: guard, passwordWork, refusalAudit } = ctx.limits;
 
   router.post('/login', async (req, res) => {
     const { email, password } = parse(LoginRequest, req.body);
-    // Per address and email: one guesser cannot lock everyone out of an account.
-    const wait = limiter.hit(`${req.ip ?? ''}|${email}`);
-    if (wait > 0) throw new ApiError(429, ErrorCode.rateLimited, `Too many attempts, try again in ${wait} s`);
+    const address = clientAddress(req);
+    const refusal = guard.check(address, email);
+    if (refusal) {
+      if (refusalAudit.take(`login|${refusal.limit}|${refusal.key}`)) {
+        audit(ctx, `email:${email}`, 'login-refused', { limit: refusal.limit, address });
+      }
+      throw rateLimited(refusal.retryAfterSeconds, LOGIN_REFUSED[refusal.limit]);
+    }
 
     const rep = ctx.store.findRepByEmail(email);
-    // Verify against a decoy for unknown emails so timing does not reveal which accounts exist.
-    const ok = (await verifyPassword(password, rep?.passwordHash ?? (await decoyHash()))) && rep !== undefined;
-    const at = ctx.now();
-    if (!ok || !rep) {
-      ctx.store.audit({ at, actor: `email:${email}`, action: 'login-failed', sessionId: null, detail: null });
-      throw unauthorized('Email or password is incorrect');
+    let ok: boolean;
+    try {
+      // Unknown emails are checked against a decoy, so timing does not reveal which accounts exist.
+      ok = await passwordWork.run(async () => verifyPassword(password, rep?.passwordHash ?? (await decoyHash())));
+    } catch (error) {
+      if (!(error instanceof BusyError)) throw error;
+      if (refusalAudit.take('login|busy')) audit(ctx, `email:${email}`, 'login-refused', { limit: 'busy', address });
+      throw rateLimited(error.retryAfterSeconds, 'The server is busy with other sign-ins.');
     }
-    const token = newRepToken();
-    ctx.store.transaction(() => {
-      ctx.store.insertRepToken({ tokenHash: hashToken(token), repId: rep.id, createdAt: at });
-      ctx.store.audit({ at, actor: `rep:${rep.id}`, action: 'login', sessionId: null, detail: null });
+    if (!ok || !rep) {
+      guard.failed(address, email);
+      audit(ctx, `email:${email}`, 'login-failed', null);
+      throw unauthorized(LOGIN_INCORRECT);
+    }
+    // Only now: saying "disabled" to a wrong password would tell strangers which accounts exist.
+    if (rep.disabledAt !== null) {
+      audit(ctx, `rep:${rep.id}`, 'login-refused', { limit: 'disabled', address });
+      throw unauthorized(ACCOUNT_DISABLED);
+    }
+    guard.succeeded(address, email);
+    const issued = ctx.store.transaction(() => {
+      const token = issueRepToken(ctx, rep.id);
+      audit(ctx, `rep:${rep.id}`, 'login', null);
+      return token;
     });
-    res.json({ token, rep: repView(rep) });
+    const body: LoginResponse = { token: issued.token, rep: repView(rep), expiresAt: issued.expiresAt };
+    res.json(body);
   });
 
   router.post('/logout', requireRep(ctx), (_req, res) => {
     const { rep, tokenHash } = repOf(res);
-    const at = ctx.now();
     ctx.store.transaction(() => {
-      ctx.store.revokeRepToken(tokenHash, at);
-      ctx.store.audit({ at, actor: `rep:${rep.id}`, action: 'logout', sessionId: null, detail: null });
+      ctx.store.revokeRepToken(tokenHash, ctx.now());
+      audit(ctx, `rep:${rep.id}`, 'logout', null);
     });
+    ctx.revocations.revoked({ kind: 'rep-token', tokenHash, repId: rep.id });
     res.json({ ok: true });
   });
 
@@ -52,4 +74,8 @@ export function accountRouter(ctx: BrokerContext): Router {
   });
 
   return router;
+}
+
+function audit(ctx: BrokerContext, actor: string, action: string, detail: Record<string, unknown> | null): void {
+  ctx.store.audit({ at: ctx.now(), actor, action, sessionId: null, detail });
 }

@@ -2,6 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { RepRow } from '../store';
 import type { BrokerContext } from '../context';
 import { resolveToken, type Caller } from '../sessions/caller';
+import { repTokenRefusal } from '../auth/repTokens';
 import { unauthorized } from './errors';
 
 /** `Authorization: Bearer <token>`; tokens are opaque, URL-safe and short. */
@@ -10,23 +11,23 @@ export function bearerToken(req: Request): string | undefined {
   return match?.[1];
 }
 
-/** Any valid token: a rep's, or a participant's peerToken. */
+/** Any valid token: a rep's, or a customer's peerToken. */
 export function requireCaller(ctx: BrokerContext): RequestHandler {
-  return (req, res, next) => {
-    const token = bearerToken(req);
-    const caller = token === undefined ? undefined : resolveToken(ctx, token);
-    if (!caller) throw unauthorized();
-    res.locals.caller = caller;
-    next();
-  };
+  return authenticate(ctx, () => true);
 }
 
 /** A signed-in rep only. */
 export function requireRep(ctx: BrokerContext): RequestHandler {
+  return authenticate(ctx, (caller) => caller.kind === 'rep');
+}
+
+function authenticate(ctx: BrokerContext, accepts: (caller: Caller) => boolean): RequestHandler {
   return (req, res, next) => {
     const token = bearerToken(req);
     const caller = token === undefined ? undefined : resolveToken(ctx, token);
-    if (caller?.kind !== 'rep') throw unauthorized();
+    // A rep token that stopped working says why (expired, signed out, disabled), so the panel can tell the rep.
+    if (!caller) throw unauthorized(token === undefined ? undefined : repTokenRefusal(ctx, token));
+    if (!accepts(caller)) throw unauthorized();
     res.locals.caller = caller;
     next();
   };

@@ -9,6 +9,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Sent as `Retry-After` (seconds): when asking again makes sense. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -21,6 +23,23 @@ export const notFound = (message = 'Not found') => new ApiError(404, ErrorCode.n
 export const conflict = (message: string) => new ApiError(409, ErrorCode.conflict, message);
 export const sessionEnded = () => new ApiError(410, ErrorCode.sessionEnded, 'The session has ended');
 export const unsupported = (message: string) => new ApiError(400, ErrorCode.unsupported, message);
+
+/**
+ * Every refusal for rate reasons: 429, `Retry-After` and the error shape. `what` says what happened in
+ * plain words ("Too many sign-in attempts."); the wait is added in words the person can act on.
+ */
+export function rateLimited(retryAfterSeconds: number, what: string): ApiError {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  return new ApiError(429, ErrorCode.rateLimited, `${what} Try again ${inWords(seconds)}.`, seconds);
+}
+
+/** "in 40 seconds", "in 3 minutes", "in 2 hours": rounded up, so nobody comes back too early. */
+export function inWords(seconds: number): string {
+  const plural = (n: number, unit: string) => `in ${n} ${unit}${n === 1 ? '' : 's'}`;
+  if (seconds < 120) return plural(seconds, 'second');
+  const minutes = Math.ceil(seconds / 60);
+  return minutes < 120 ? plural(minutes, 'minute') : plural(Math.ceil(seconds / 3600), 'hour');
+}
 
 /** Validates input against a protocol schema; the first issue becomes a 400 the user can read. */
 export function parse<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOutput<S> {
@@ -47,6 +66,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       message: 'Something went wrong on the server',
     };
     if (res.headersSent) return void res.end();
+    if (apiError?.retryAfterSeconds !== undefined) res.set('Retry-After', String(apiError.retryAfterSeconds));
     res.status(status).json({ error: { code, message } });
   };
 }

@@ -1,37 +1,31 @@
 import { Router } from 'express';
-import { CancelWaitRequest, ErrorCode, JoinByNumberRequest, WaitStatusRequest } from '../../core/protocol';
+import { CancelWaitRequest, JoinByNumberRequest, WaitStatusRequest } from '../../core/protocol';
 import type { BrokerContext } from '../context';
-import { RateLimiter } from '../auth/rateLimit';
+import { clientAddress } from '../http/clientAddress';
 import { cancelWait, knock, waitByToken, waitStatus } from '../sessions/waits';
-import { ApiError, parse } from './errors';
-
-export interface JoinByNumberLimits {
-  /** Attempts per client address per minute. */
-  perAddress: number;
-  /** Attempts per session number per minute. */
-  perNumber: number;
-}
+import { parse, rateLimited } from './errors';
 
 /**
  * The support site's "Join" form: no account, so the session number is all a stranger needs to knock.
- * Attempts are limited per client address and per number; the controller still decides who gets in.
+ * Attempts are limited per client address; the controller still decides who gets in. Nothing is limited
+ * per number: one stranger knocking a lot must not lock the real customer out of it (the reps are warned
+ * instead, see sessions/waits.ts).
  */
-export function joinByNumberRouter(ctx: BrokerContext, limits: JoinByNumberLimits): Router {
+export function joinByNumberRouter(ctx: BrokerContext): Router {
   const router = Router();
-  const byAddress = new RateLimiter(limits.perAddress, 60_000, ctx.now);
-  const byNumber = new RateLimiter(limits.perNumber, 60_000, ctx.now);
+  const { knocksPerAddress, refusalAudit } = ctx.limits;
 
   router.post('/join-by-number', (req, res) => {
     const { number, name } = parse(JoinByNumberRequest, req.body);
-    // The socket's own address. Behind a reverse proxy every customer shares the proxy's address:
-    // that deployment needs Express's `trust proxy` set and req.ip used here instead.
-    const address = req.socket.remoteAddress ?? 'unknown';
-    const wait = byAddress.hit(address) || byNumber.hit(number);
+    const address = clientAddress(req);
+    const wait = knocksPerAddress.hit(address);
     if (wait > 0) {
-      res.set('Retry-After', String(wait));
-      throw new ApiError(429, ErrorCode.rateLimited, `Too many attempts, try again in ${wait} s`);
+      if (refusalAudit.take(`knock|${address}`)) {
+        ctx.store.audit({ at: ctx.now(), actor: 'customer', action: 'knock-refused', sessionId: null, detail: { address } });
+      }
+      throw rateLimited(wait, 'Too many attempts to join from your network.');
     }
-    res.status(201).json(knock(ctx, number, name, address));
+    res.status(201).json(knock(ctx, number, name, req.socket.remoteAddress ?? null));
   });
 
   // Long poll: an undecided wait holds the request up to waitMs for the controller's answer.

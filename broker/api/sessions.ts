@@ -16,6 +16,7 @@ import { checkInvite, createInvite, joinByInvite, listInvites, revokeInvites } f
 import { assistByInvite, assistByNumber, type AssistResult } from '../sessions/assist';
 import { admitWait, declineWait } from '../sessions/waits';
 import { setActiveCustomer } from '../sessions/activeCustomer';
+import { clientAddress } from '../http/clientAddress';
 import { parse } from './errors';
 import { callerOf, repOf, requireCaller, requireRep } from './authenticate';
 
@@ -82,7 +83,7 @@ export function sessionsRouter(ctx: BrokerContext): Router {
 
   // A colleague types the number into "Assist in a session"; spaces are allowed ("123 456 789").
   router.post('/sessions/by-number/:number/assist', requireRep(ctx), (req, res) => {
-    assisted(res, assistByNumber(ctx, repOf(res).rep, parse(SessionNumber, req.params.number)));
+    assisted(res, assistByNumber(ctx, repOf(res).rep, parse(SessionNumber, req.params.number), clientAddress(req)));
   });
 
   router.post('/assist', requireRep(ctx), (req, res) => {

@@ -1,7 +1,8 @@
 import type { JoinResponse } from '../../core/protocol';
 import type { RepRow, SessionRow } from '../store';
 import type { BrokerContext } from '../context';
-import { notFound, sessionEnded, unsupported } from '../api/errors';
+import { notFound, rateLimited, sessionEnded, unsupported } from '../api/errors';
+import { hitAll } from '../auth/rateLimit';
 import { admittingInvite } from './invites';
 import { newRepParticipant, participantView, repPeerToken, selfView } from './views';
 
@@ -23,11 +24,35 @@ export function assistByInvite(ctx: BrokerContext, rep: RepRow, inviteToken: str
   return joinAsAssistant(ctx, rep, session, { via: 'invite', inviteId: invite.id });
 }
 
-/** A rep types a session number into "Assist in a session". */
-export function assistByNumber(ctx: BrokerContext, rep: RepRow, number: string): AssistResult {
+/**
+ * A rep types a session number into "Assist in a session". Direct, as the rep guide has it (the
+ * controller gives the number to the colleague, and sees them join), but numbers are guessable: attempts
+ * are limited per rep and per client address, and every one is audited, found or not.
+ */
+export function assistByNumber(ctx: BrokerContext, rep: RepRow, number: string, address: string): AssistResult {
+  const { assistByNumberPerRep, assistByNumberPerAddress } = ctx.limits;
+  const refused = (reason: string, detail: Record<string, unknown> = {}) =>
+    ctx.store.audit({
+      at: ctx.now(),
+      actor: `rep:${rep.id}`,
+      action: 'assist-refused',
+      sessionId: null,
+      detail: { via: 'number', number, address, reason, ...detail },
+    });
+  const limited = hitAll([
+    [assistByNumberPerRep, rep.id],
+    [assistByNumberPerAddress, address],
+  ]);
+  if (limited) {
+    refused('rate-limited', { limit: limited.index === 0 ? 'rep' : 'address' });
+    throw rateLimited(limited.retryAfter, 'Too many attempts to assist by number.');
+  }
   const session = ctx.store.findLiveSessionByNumber(number);
-  if (!session) throw notFound(NO_SESSION_WITH_NUMBER);
-  return joinAsAssistant(ctx, rep, session, { via: 'number' });
+  if (!session) {
+    refused('unknown-number');
+    throw notFound(NO_SESSION_WITH_NUMBER);
+  }
+  return joinAsAssistant(ctx, rep, session, { via: 'number', address });
 }
 
 /**

@@ -10,8 +10,9 @@ import type {
 import { ErrorCode } from '../../core/protocol';
 import type { InviteRow, ParticipantRow, SessionRow } from '../store';
 import type { BrokerContext } from '../context';
-import { ApiError, forbidden, notFound, sessionEnded, unsupported } from '../api/errors';
+import { ApiError, forbidden, notFound, rateLimited, sessionEnded, unsupported } from '../api/errors';
 import { hashToken, newId, newInviteToken, newParticipantToken, newPeerId } from '../auth/tokens';
+import { hitAll } from '../auth/rateLimit';
 import { inviteMailText, mailtoUrl } from '../mail/templates';
 import { MailError } from '../mail/mailer';
 import { actorName, type Caller } from './caller';
@@ -28,10 +29,14 @@ export const SESSION_FULL =
 
 export const INVITE_NO_LONGER_VALID = 'This invitation is no longer valid. Ask your representative for a new link.';
 
+export const SERVER_MAIL_CONTROLLER_ONLY =
+  'Only the rep in control of the session can have the broker send invitations. Send it from your own email program, or copy the link.';
+
 /**
  * A new invitation. Customers are invited by the controller only; colleagues by any rep in the session.
  * send "client" words it for the rep's own mail program, "server" sends it over SMTP first and records
- * the invite only once the mail server took it, so a failed send leaves nothing usable behind.
+ * the invite only once the mail server took it, so a failed send leaves nothing usable behind. Mail the
+ * broker sends is the controller's only and limited per rep and per recipient (see limitServerMail).
  */
 export async function createInvite(
   ctx: BrokerContext,
@@ -42,6 +47,7 @@ export async function createInvite(
   const s = activeStanding(ctx, caller, sessionId);
   if (request.role === 'customer') requireController(s);
   else if (s.current.role === 'customer') throw forbidden('Only the session’s reps can invite a colleague');
+  if (request.send === 'server' && s.current.role !== 'controller') throw forbidden(SERVER_MAIL_CONTROLLER_ONLY);
   if (request.send === 'server' && !ctx.mailer) {
     throw unsupported(
       'This broker has no mail server set up (SMTP_URL), so it cannot send email. Send the invitation with your own email program instead.',
@@ -71,9 +77,11 @@ export async function createInvite(
   const audit = { channel: request.send, role, email };
 
   if (request.send === 'server' && ctx.mailer && worded) {
+    const refund = limitServerMail(ctx, caller, s.current.repId ?? '', email ?? '', sessionId, audit);
     try {
       await ctx.mailer.send({ to: email ?? '', ...worded });
     } catch (error) {
+      refund();
       const message = error instanceof MailError ? error.message : 'The mail server could not take the message';
       if (!(error instanceof MailError)) ctx.log.error('Sending an invitation failed', error);
       ctx.store.audit({
@@ -112,6 +120,47 @@ export async function createInvite(
   return response;
 }
 
+/**
+ * The broker's mail is someone else's inbox: at most MAIL_PER_REP_PER_HOUR per rep and
+ * MAIL_PER_RECIPIENT_PER_HOUR per address (whoever sends). Counted before sending, so two sends at once
+ * cannot both take the last place; the returned refund gives the place back when the mail server refuses.
+ */
+function limitServerMail(
+  ctx: BrokerContext,
+  caller: Caller,
+  repId: string,
+  email: string,
+  sessionId: string,
+  detail: Record<string, unknown>,
+): () => void {
+  const { mailPerRep, mailPerRecipient } = ctx.limits;
+  const recipient = email.toLowerCase();
+  const limited = hitAll([
+    [mailPerRep, repId],
+    [mailPerRecipient, recipient],
+  ]);
+  if (limited) {
+    const limit = limited.index === 0 ? 'rep' : 'recipient';
+    ctx.store.audit({
+      at: ctx.now(),
+      actor: actorName(caller),
+      action: 'invite-mail-refused',
+      sessionId,
+      detail: { ...detail, limit },
+    });
+    throw rateLimited(
+      limited.retryAfter,
+      limit === 'rep'
+        ? 'You have had the broker send many invitations in the last hour. Send this one from your own email program, or copy the link.'
+        : 'This address has received several invitations in the last hour.',
+    );
+  }
+  return () => {
+    mailPerRep.refund(repId);
+    mailPerRecipient.refund(recipient);
+  };
+}
+
 /** Every invitation of the session, newest first, for its reps. */
 export function listInvites(ctx: BrokerContext, caller: Caller, sessionId: string): InviteSummary[] {
   const s = standing(ctx, caller, sessionId);
@@ -128,7 +177,7 @@ export function listInvites(ctx: BrokerContext, caller: Caller, sessionId: strin
     email: i.email,
     createdBy: nameOf(i.createdByRepId),
     createdAt: i.createdAt,
-    expiresAt: i.expiresAt,
+    expiresAt: admitsUntil(ctx, i),
     revokedAt: i.revokedAt,
   }));
 }
@@ -186,6 +235,16 @@ export function revokeInvites(
   return { revoked: session.ids.length, session: sessionView(session.row, sessionLink(ctx, session.row)) };
 }
 
+/**
+ * When an invite stops admitting. The session's own customer link (channel "link", the one the panel
+ * shows) admits as long as it is not revoked, and ending the session revokes it: so it lives as long as
+ * the session, and reads as always a full INVITE_TTL_HOURS ahead. Every other invite keeps its TTL.
+ */
+export function admitsUntil(ctx: BrokerContext, invite: InviteRow): number {
+  if (invite.channel === 'link' && invite.revokedAt === null) return Math.max(invite.expiresAt, ctx.now() + ctx.inviteTtlMs);
+  return invite.expiresAt;
+}
+
 /** The invite behind a link, while it and its session still admit people; a clear error otherwise. */
 export function admittingInvite(ctx: BrokerContext, inviteToken: string): { invite: InviteRow; session: SessionRow } {
   const invite = ctx.store.findInviteByTokenHash(hashToken(inviteToken));
@@ -193,7 +252,7 @@ export function admittingInvite(ctx: BrokerContext, inviteToken: string): { invi
   const session = ctx.store.findSession(invite.sessionId);
   if (!session || session.status === 'ended') throw sessionEnded();
   // Expired and revoked read the same to the person holding the link: ask for a new one.
-  if (invite.revokedAt !== null || invite.expiresAt <= ctx.now()) {
+  if (invite.revokedAt !== null || admitsUntil(ctx, invite) <= ctx.now()) {
     throw new ApiError(410, ErrorCode.inviteExpired, INVITE_NO_LONGER_VALID);
   }
   return { invite, session };
@@ -207,7 +266,7 @@ export function checkInvite(ctx: BrokerContext, inviteToken: string): CheckInvit
     invite: {
       role: invite.role,
       repName: rep?.name ?? '',
-      expiresAt: invite.expiresAt,
+      expiresAt: admitsUntil(ctx, invite),
       ...(invite.role === 'rep' ? { sessionNumber: session.number } : {}),
     },
   };

@@ -2,7 +2,9 @@ import type { JoinByNumberResponse, KnockOutcome, WaitStatus } from '../../core/
 import { ErrorCode } from '../../core/protocol';
 import type { WaitRow } from '../store';
 import type { BrokerContext } from '../context';
-import { ApiError, conflict, notFound } from '../api/errors';
+import { ApiError, conflict, notFound, rateLimited } from '../api/errors';
+import { addressKey } from '../http/clientAddress';
+import { MAX_WAITING_KNOCKS, MAX_WAITING_KNOCKS_PER_ADDRESS } from '../limits';
 import { hashToken, newId, newWaitToken } from '../auth/tokens';
 import { actorName, type Caller } from './caller';
 import { activeStanding, requireController } from './access';
@@ -16,7 +18,14 @@ import { selfView, waitPeerToken } from './views';
  * in without the controller's say, and waits run out (KNOCK_TTL_SECONDS).
  */
 
-/** A customer knocks on a live session. The caller has applied the rate limits. */
+export const MANY_WAITING =
+  'Many people are waiting to join this session right now; your representative can also send you a link.';
+
+/**
+ * A customer knocks on a live session. The caller has applied the per-address rate limit. Knocks on one
+ * session over JOIN_BY_NUMBER_PER_NUMBER_LIMIT a minute warn its reps (`many-knocks`, at most once a
+ * minute) and are let through; see limits.ts for the bounds on waiting knocks.
+ */
 export function knock(ctx: BrokerContext, number: string, name: string, clientAddress: string | null): JoinByNumberResponse {
   const session = ctx.store.findLiveSessionByNumber(number);
   if (!session) throw notFound(NO_SESSION_WITH_NUMBER);
@@ -34,14 +43,39 @@ export function knock(ctx: BrokerContext, number: string, name: string, clientAd
     decidedAt: null,
     participantId: null,
   };
-  ctx.bus.commit(() => {
+  const full = ctx.bus.commit(() => {
+    warnOfManyKnocks(ctx, session.id);
+    const waiting = ctx.store.listWaitingWaits(session.id, now);
+    const key = clientAddress === null ? null : addressKey(clientAddress);
+    const mine = key === null ? [] : waiting.filter((w) => w.clientAddress !== null && addressKey(w.clientAddress) === key);
+    const replaced = mine.length >= MAX_WAITING_KNOCKS_PER_ADDRESS ? mine[0] : undefined;
+    if (waiting.length - (replaced ? 1 : 0) >= MAX_WAITING_KNOCKS) return waiting[0]!;
+    if (replaced) endWait(ctx, replaced, 'cancelled', `wait:${wait.id}`);
     ctx.store.insertWait(wait);
     ctx.bus.append(session.id, 'knock', {
       knock: { waitId: wait.id, name, createdAt: wait.createdAt, expiresAt: wait.expiresAt },
     });
     ctx.store.audit({ at: now, actor: `wait:${wait.id}`, action: 'knock', sessionId: session.id, detail: { waitId: wait.id } });
+    return undefined;
   });
+  // Thrown after the commit, so the reps' warning stays.
+  if (full) {
+    if (ctx.limits.refusalAudit.take(`knock-full|${session.id}`)) {
+      ctx.store.audit({ at: now, actor: 'customer', action: 'knock-refused', sessionId: session.id, detail: { reason: 'full' } });
+    }
+    throw rateLimited((full.expiresAt - now) / 1000, MANY_WAITING);
+  }
   return { waitId: wait.id, waitToken, expiresAt: wait.expiresAt };
+}
+
+/** Counts a knock on the session; past the limit, its reps hear `many-knocks` (once a minute while it lasts). */
+function warnOfManyKnocks(ctx: BrokerContext, sessionId: string): void {
+  const { knocksPerSession, manyKnocksWarning } = ctx.limits;
+  const count = knocksPerSession.count(sessionId);
+  if (count > knocksPerSession.limit && manyKnocksWarning.take(sessionId)) {
+    ctx.bus.append(sessionId, 'many-knocks', { count });
+    ctx.store.audit({ at: ctx.now(), actor: 'broker', action: 'many-knocks', sessionId, detail: { count } });
+  }
 }
 
 /** The wait behind a customer's token; 404 for a token the broker never gave out. */

@@ -9,6 +9,7 @@ export type {
   AuditEntry,
   RepMode,
   RepChanges,
+  RepTokenRow,
   WaitRow,
   WaitStatusValue,
 } from './types';

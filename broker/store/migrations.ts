@@ -117,6 +117,13 @@ export const migrations: readonly string[] = [
   ALTER TABLE rep_tokens ADD COLUMN last_used_at INTEGER;
   ALTER TABLE rep_tokens ADD COLUMN expires_at INTEGER;
   `,
+  // 5: the credential sweep asks every few seconds what stopped working since it last looked; with
+  // tokens piling up over the years, only indexes keep that cheap.
+  `
+  CREATE INDEX rep_tokens_revoked ON rep_tokens(revoked_at) WHERE revoked_at IS NOT NULL;
+  CREATE INDEX rep_tokens_expiry ON rep_tokens(expires_at) WHERE revoked_at IS NULL;
+  CREATE INDEX reps_disabled ON reps(disabled_at) WHERE disabled_at IS NOT NULL;
+  `,
 ];
 
 /** Brings the schema up to date; refuses a database written by a newer broker. */

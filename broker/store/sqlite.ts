@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { migrate } from './migrations';
+import { makePrivateDir, makePrivateFile } from './privateFiles';
 import {
   DuplicateEmailError,
   type AuditEntry,
@@ -10,6 +10,7 @@ import {
   type ParticipantRow,
   type RepChanges,
   type RepRow,
+  type RepTokenRow,
   type SessionRow,
   type StoredEvent,
   type Store,
@@ -19,10 +20,14 @@ import {
 
 export const DATABASE_FILE = 'remote-support.sqlite';
 
-/** Opens (creating if needed) the SQLite store in dataDir and brings its schema up to date. */
+/** Opens (creating if needed) the SQLite store in dataDir and brings its schema up to date. Files are private (0600). */
 export function openSqliteStore(dataDir: string): SqliteStore {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, DATABASE_FILE));
+  makePrivateDir(dataDir);
+  const file = join(dataDir, DATABASE_FILE);
+  // SQLite gives -wal and -shm the database file's mode, so the file is made 0600 before SQLite opens it.
+  makePrivateFile(file, true);
+  for (const suffix of ['-wal', '-shm']) makePrivateFile(file + suffix);
+  const db = new Database(file);
   try {
     // WAL lets readers (and the admin CLI) work while the broker writes.
     db.pragma('journal_mode = WAL');
@@ -197,30 +202,106 @@ export class SqliteStore implements Store {
     );
   }
 
-  insertRepToken(token: { tokenHash: string; repId: string; createdAt: number }): void {
+  setRepDisabled(id: string, at: number | null): void {
+    this.run('UPDATE reps SET disabled_at = ? WHERE id = ?', at, id);
+  }
+
+  setRepPasswordHash(id: string, passwordHash: string): void {
+    this.run('UPDATE reps SET password_hash = ? WHERE id = ?', passwordHash, id);
+  }
+
+  listRepsDisabledBetween(from: number, to: number): { repId: string; disabledAt: number }[] {
+    return this.all('SELECT id, disabled_at FROM reps WHERE disabled_at > ? AND disabled_at <= ?', from, to).map((r) => ({
+      repId: str(r.id),
+      disabledAt: num(r.disabled_at),
+    }));
+  }
+
+  insertRepToken(token: { tokenHash: string; repId: string; createdAt: number; expiresAt: number }): void {
     this.run(
-      'INSERT INTO rep_tokens (token_hash, rep_id, created_at) VALUES (?, ?, ?)',
+      'INSERT INTO rep_tokens (token_hash, rep_id, created_at, last_used_at, expires_at) VALUES (?, ?, ?, ?, ?)',
       token.tokenHash,
       token.repId,
       token.createdAt,
+      token.createdAt,
+      token.expiresAt,
     );
   }
 
-  findRepByTokenHash(tokenHash: string): RepRow | undefined {
+  findRepToken(tokenHash: string): { token: RepTokenRow; rep: RepRow } | undefined {
     const r = this.get(
-      `SELECT reps.* FROM rep_tokens JOIN reps ON reps.id = rep_tokens.rep_id
-       WHERE rep_tokens.token_hash = ? AND rep_tokens.revoked_at IS NULL`,
+      `SELECT reps.*, rep_tokens.token_hash, rep_tokens.created_at AS token_created_at, rep_tokens.revoked_at,
+              rep_tokens.last_used_at, rep_tokens.expires_at
+       FROM rep_tokens JOIN reps ON reps.id = rep_tokens.rep_id WHERE rep_tokens.token_hash = ?`,
       tokenHash,
     );
-    return r && toRep(r);
+    if (!r) return undefined;
+    const token: RepTokenRow = {
+      tokenHash: str(r.token_hash),
+      repId: str(r.id),
+      createdAt: num(r.token_created_at),
+      revokedAt: nullableNum(r.revoked_at),
+      lastUsedAt: nullableNum(r.last_used_at),
+      expiresAt: nullableNum(r.expires_at),
+    };
+    return { token, rep: toRep(r) };
   }
 
-  hasLiveRepToken(repId: string, _at: number): boolean {
-    return this.get('SELECT 1 FROM rep_tokens WHERE rep_id = ? AND revoked_at IS NULL LIMIT 1', repId) !== undefined;
+  renewRepToken(tokenHash: string, at: number, expiresAt: number): boolean {
+    const result = this.run(
+      `UPDATE rep_tokens SET last_used_at = ?, expires_at = MAX(expires_at, ?)
+       WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?`,
+      at,
+      expiresAt,
+      tokenHash,
+      at,
+    );
+    return result.changes === 1;
+  }
+
+  hasLiveRepToken(repId: string, at: number): boolean {
+    return (
+      this.get(
+        `SELECT 1 FROM rep_tokens JOIN reps ON reps.id = rep_tokens.rep_id
+         WHERE rep_tokens.rep_id = ? AND rep_tokens.revoked_at IS NULL AND rep_tokens.expires_at > ?
+           AND reps.disabled_at IS NULL
+         LIMIT 1`,
+        repId,
+        at,
+      ) !== undefined
+    );
   }
 
   revokeRepToken(tokenHash: string, at: number): void {
     this.run('UPDATE rep_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL', at, tokenHash);
+  }
+
+  revokeRepTokensOfRep(repId: string, at: number): number {
+    return this.run(
+      'UPDATE rep_tokens SET revoked_at = ? WHERE rep_id = ? AND revoked_at IS NULL AND expires_at > ?',
+      at,
+      repId,
+      at,
+    ).changes;
+  }
+
+  startRepTokenClocks(at: number, expiresAt: number): number {
+    return this.run(
+      'UPDATE rep_tokens SET last_used_at = ?, expires_at = ? WHERE expires_at IS NULL AND revoked_at IS NULL',
+      at,
+      expiresAt,
+    ).changes;
+  }
+
+  listRepTokensEndedBetween(from: number, to: number): { tokenHash: string; repId: string }[] {
+    // Two indexed ranges rather than one OR, which SQLite would answer with a scan.
+    const revoked = this.all('SELECT token_hash, rep_id FROM rep_tokens WHERE revoked_at > ? AND revoked_at <= ?', from, to);
+    const expired = this.all(
+      'SELECT token_hash, rep_id FROM rep_tokens WHERE revoked_at IS NULL AND expires_at > ? AND expires_at <= ?',
+      from,
+      to,
+    );
+    return [...revoked, ...expired].map((r) => ({ tokenHash: str(r.token_hash), repId: str(r.rep_id) }));
   }
 
   insertSession(s: SessionRow): void {
@@ -381,7 +462,8 @@ export class SqliteStore implements Store {
   revokeInvites(sessionId: string, at: number, inviteId?: string): string[] {
     return this.transaction(() => {
       const outstanding = this.all(
-        'SELECT id FROM invites WHERE session_id = ? AND revoked_at IS NULL AND expires_at > ?',
+        // The session's own link admits while the session lives, whatever its stored expiry (sessions/invites.ts).
+        "SELECT id FROM invites WHERE session_id = ? AND revoked_at IS NULL AND (expires_at > ? OR channel = 'link')",
         sessionId,
         at,
       ).map((r) => str(r.id));

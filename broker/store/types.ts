@@ -16,13 +16,26 @@ export interface Store {
   hasAdmin(): boolean;
   /** Changes a rep's admin-set fields; the others stay as they are. */
   updateRep(id: string, changes: RepChanges): void;
+  /** Disables (at) or enables (null) a rep. */
+  setRepDisabled(id: string, at: number | null): void;
+  setRepPasswordHash(id: string, passwordHash: string): void;
+  /** Reps disabled at a time in (from, to] and still disabled. */
+  listRepsDisabledBetween(from: number, to: number): { repId: string; disabledAt: number }[];
 
-  insertRepToken(token: { tokenHash: string; repId: string; createdAt: number }): void;
-  /** The rep owning a token that has not been revoked. */
-  findRepByTokenHash(tokenHash: string): RepRow | undefined;
+  insertRepToken(token: { tokenHash: string; repId: string; createdAt: number; expiresAt: number }): void;
+  /** A rep token in any state (revoked, expired) with its rep; the caller decides what it is worth. */
+  findRepToken(tokenHash: string): { token: RepTokenRow; rep: RepRow } | undefined;
+  /** A use of a working token: last used `at`, expiring at `expiresAt` unless it expired later already. False when it no longer works. */
+  renewRepToken(tokenHash: string, at: number, expiresAt: number): boolean;
   revokeRepToken(tokenHash: string, at: number): void;
-  /** Does the rep have a token that is neither revoked nor expired at `at`? */
+  /** Revokes every working token of the rep; returns how many. */
+  revokeRepTokensOfRep(repId: string, at: number): number;
+  /** Does the rep, not disabled, have a token that is neither revoked nor expired at `at`? */
   hasLiveRepToken(repId: string, at: number): boolean;
+  /** Tokens from before expiry existed (no expiry yet): last used `at`, expiring at `expiresAt`. Returns how many. */
+  startRepTokenClocks(at: number, expiresAt: number): number;
+  /** Tokens that stopped working at a time in (from, to]: revoked then, or expired then unrevoked. */
+  listRepTokensEndedBetween(from: number, to: number): { tokenHash: string; repId: string }[];
 
   insertSession(session: SessionRow): void;
   findSession(id: string): SessionRow | undefined;
@@ -56,7 +69,7 @@ export interface Store {
   findInviteByTokenHash(tokenHash: string): InviteRow | undefined;
   /** A session's invites, newest first. */
   listInvites(sessionId: string): InviteRow[];
-  /** Revokes invites of a session that still admit at `at` (one, or all when inviteId is absent); returns their ids. */
+  /** Revokes invites of a session that still admit at `at`, its own link included whatever its expiry (one, or all when inviteId is absent); returns their ids. */
   revokeInvites(sessionId: string, at: number, inviteId?: string): string[];
   /** Points the session's customer link at another invite. */
   setSessionLinkInvite(sessionId: string, inviteId: string): void;
@@ -98,6 +111,17 @@ export interface RepRow {
   createdAt: number;
   /** Set while an admin has disabled the account: no sign-in, no tokens. */
   disabledAt: number | null;
+}
+
+/** A rep's sign-in. `expiresAt` moves with use (idle limit) but never past createdAt + the maximum. */
+export interface RepTokenRow {
+  tokenHash: string;
+  repId: string;
+  createdAt: number;
+  revokedAt: number | null;
+  /** Renewed at most once a minute; null only before the broker first started with expiry. */
+  lastUsedAt: number | null;
+  expiresAt: number | null;
 }
 
 /** What `set-rep` may change. */

@@ -36,7 +36,15 @@ export const Rep = v.object({
 });
 export type Rep = v.InferOutput<typeof Rep>;
 
-export const LoginResponse = v.object({ token: v.string(), rep: Rep });
+export const LoginResponse = v.object({
+  token: v.string(),
+  rep: Rep,
+  /**
+   * When this sign-in ends at the latest (REP_TOKEN_MAX_HOURS); unused for REP_TOKEN_IDLE_HOURS it ends
+   * sooner. Absent from brokers older than issue 10.
+   */
+  expiresAt: v.optional(v.number()),
+});
 export type LoginResponse = v.InferOutput<typeof LoginResponse>;
 
 export const MeResponse = v.object({ rep: Rep });

@@ -9,7 +9,7 @@ describe('benchmarks (smoke run)', () => {
   let metrics: Metric[];
 
   it('the browser benchmarks and the broker ramp run and report every metric', async () => {
-    metrics = await runBenchmarks(SMOKE, ['panel', 'weight', 'join', 'frame', 'chat', 'flood', 'capacity']);
+    metrics = await runBenchmarks(SMOKE, ['panel', 'weight', 'join', 'frame', 'chat', 'flood', 'capacity', 'login']);
     const names = metrics.map((m) => m.name);
     for (const prefix of [
       'side panel: cold open',
@@ -26,6 +26,7 @@ describe('benchmarks (smoke run)', () => {
       'broker: relay p99',
       'broker: RSS per participant',
       'broker: RSS per socket',
+      'join page GET / during',
     ]) {
       expect(
         names.some((n) => n.startsWith(prefix)),

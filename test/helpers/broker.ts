@@ -8,7 +8,9 @@ import type { LoginResponse } from '../../core/protocol';
 import { loadConfig } from '../../broker/config';
 import { createBroker, type Broker } from '../../broker/server';
 import { silentLogger } from '../../broker/log';
-import { createRep, ensureAdmin } from '../../broker/reps';
+import { createRep } from '../../broker/reps';
+import type { ConcurrencyLimit } from '../../broker/auth/concurrencyLimit';
+import type { Revocations } from '../../broker/auth/revocations';
 import { openSqliteStore, type RepRow, type Store } from '../../broker/store';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -26,6 +28,12 @@ export interface StartBrokerOptions {
   now?: () => number;
   /** In-process only: how often overdue join-by-number waits are swept (default 5 s). */
   waitSweepIntervalMs?: number;
+  /** In-process only: how often ended rep credentials are looked for (default 5 s). */
+  credentialSweepIntervalMs?: number;
+  /** In-process only: the cap on scrypt work, to hold it full or watch it. */
+  passwordWork?: ConcurrencyLimit;
+  /** In-process only: where the broker announces ended credentials, to listen. */
+  revocations?: Revocations;
 }
 
 export interface TestRepInput {
@@ -174,13 +182,17 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Tes
   return broker;
 }
 
+/** The broker makes the admin account itself before it listens. */
 async function startInProcess(env: Record<string, string>, options: StartBrokerOptions): Promise<Running> {
+  const { now, waitSweepIntervalMs, credentialSweepIntervalMs, passwordWork, revocations } = options;
   const broker: Broker = await createBroker(loadConfig(env), {
     log: silentLogger,
-    ...(options.now ? { now: options.now } : {}),
-    ...(options.waitSweepIntervalMs === undefined ? {} : { waitSweepIntervalMs: options.waitSweepIntervalMs }),
+    ...(now ? { now } : {}),
+    ...(waitSweepIntervalMs === undefined ? {} : { waitSweepIntervalMs }),
+    ...(credentialSweepIntervalMs === undefined ? {} : { credentialSweepIntervalMs }),
+    ...(passwordWork ? { passwordWork } : {}),
+    ...(revocations ? { revocations } : {}),
   });
-  await ensureAdmin(broker.store, env.ADMIN_EMAIL!, env.ADMIN_PASSWORD!, loadConfig(env).maxCustomers);
   return { url: broker.url, port: broker.port, pid: process.pid, store: broker.store, output: [], stop: () => broker.close() };
 }
 

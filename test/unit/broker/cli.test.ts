@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../broker/store';
 import { verifyPassword } from '../../../broker/auth/passwords';
+import { hashToken } from '../../../broker/auth/tokens';
 import { ROOT, startBroker } from '../../helpers/broker';
-import { call } from './support';
+import { call, expectError } from './support';
+import { listenForRevocations } from './revocations';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -142,11 +144,128 @@ describe('admin CLI', { timeout: 30_000 }, () => {
     store.close();
   });
 
-  it('usage names set-rep and MAX_CUSTOMERS', async () => {
+  it('usage names set-rep, the account commands and their variables', async () => {
     const help = await cli(['help'], '', {});
     expect(help.stdout).toContain('set-rep');
     expect(help.stdout).toContain('--email E [--max-customers K] [--mode single|multi] [--name N]');
     expect(help.stdout).toContain('MAX_CUSTOMERS');
+    for (const command of ['disable-rep', 'enable-rep', 'reset-password', 'revoke-tokens'])
+      expect(help.stdout).toContain(command);
+    for (const variable of [
+      'REP_TOKEN_IDLE_HOURS',
+      'LOGIN_FAILURES_PER_ACCOUNT',
+      'PASSWORD_HASH_CONCURRENCY',
+      'MAIL_PER_REP_PER_HOUR',
+    ]) {
+      expect(help.stdout).toContain(variable);
+    }
+  });
+
+  it('disable-rep, enable-rep, reset-password and revoke-tokens: a running broker notices and says why', async () => {
+    const { revocations, announced } = listenForRevocations();
+    // The broker's clock is the real one here: the CLI stamps what it does with its own.
+    const broker = await startBroker({ revocations, credentialSweepIntervalMs: 20 });
+    const env = { DATA_DIR: broker.dataDir };
+    try {
+      const rep = await broker.addRep({ email: 'dee@example.com', name: 'Dee' });
+      const login = (password = rep.password) =>
+        call(broker.url, 'POST', '/api/login', { body: { email: 'dee@example.com', password } });
+      const me = (token: string) => call(broker.url, 'GET', '/api/me', { token });
+      const [laptop, phone] = [await broker.login(rep.email, rep.password), await broker.login(rep.email, rep.password)];
+
+      const revoked = await cli(['revoke-tokens', '--email', 'Dee@Example.com'], '', env);
+      expect(revoked.stderr).toBe('');
+      expect(revoked.stdout.trim()).toBe('Signed out dee@example.com everywhere: 2 sign-ins ended');
+      for (const token of [laptop, phone]) {
+        await announced((r) => r.kind === 'rep-token' && r.tokenHash === hashToken(token));
+        expect((await me(token)).body.error.message).toBe(
+          'Your sign-in has ended (you signed out, or an administrator signed you out). Please sign in again.',
+        );
+      }
+
+      const desk = await broker.login(rep.email, rep.password);
+      const disabled = await cli(['disable-rep', '--email', 'dee@example.com'], '', env);
+      expect(disabled.stdout.trim()).toBe('Disabled rep dee@example.com (Dee): no sign-in until enable-rep; 1 sign-in ended');
+      await announced((r) => r.kind === 'rep' && r.repId === rep.id);
+      expectError(await me(desk), 401, 'unauthorized');
+      const refused = await login();
+      expectError(refused, 401, 'unauthorized');
+      expect(refused.body.error.message).toBe('This account is disabled. Ask your administrator to enable it.');
+      // A wrong password learns nothing about the account.
+      expect((await login('not-the-password')).body.error.message).toBe('Email or password is incorrect');
+      expect((await cli(['disable-rep', '--email', 'dee@example.com'], '', env)).stdout.trim()).toBe(
+        'Rep dee@example.com was already disabled; no sign-in was active',
+      );
+
+      const enabled = await cli(['enable-rep', '--email', 'dee@example.com'], '', env);
+      expect(enabled.stdout.trim()).toBe('Enabled rep dee@example.com (Dee): they can sign in again');
+      expect((await cli(['enable-rep', '--email', 'dee@example.com'], '', env)).stdout.trim()).toBe(
+        'Rep dee@example.com was not disabled; nothing changed',
+      );
+      const afterEnable = await login();
+      expect(afterEnable.status).toBe(200);
+
+      const reset = await cli(['reset-password', '--email', 'dee@example.com'], 'a-new-long-password\n', env);
+      expect(reset.stderr).toBe('');
+      expect(reset.stdout.trim()).toBe(
+        'New password set for dee@example.com; 1 sign-in ended (they sign in again with the new password)',
+      );
+      await announced((r) => r.kind === 'rep-token' && r.tokenHash === hashToken(afterEnable.body.token));
+      expectError(await login(), 401, 'unauthorized');
+      expect((await login('a-new-long-password')).status).toBe(200);
+
+      const audit = broker.store.listAudit().filter((a) => a.actor === 'cli' && a.detail?.repId === rep.id);
+      expect(audit.map((a) => a.action)).toEqual([
+        'rep-create',
+        'rep-tokens-revoke',
+        'rep-disable',
+        'rep-disable',
+        'rep-enable',
+        'rep-enable',
+        'rep-password-reset',
+      ]);
+      expect(JSON.stringify(audit)).not.toContain('a-new-long-password');
+    } finally {
+      await broker.close();
+    }
+  });
+
+  it('the account commands fail clearly and change nothing', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'rs-cli-'));
+    dirs.push(dataDir);
+    const env = { DATA_DIR: dataDir };
+    expect((await cli(['add-rep', '--email', 'eve@example.com', '--name', 'Eve'], 'a long secret\n', env)).code).toBe(0);
+    const results = await Promise.all([
+      cli(['disable-rep', '--email', 'nobody@example.com'], '', env),
+      cli(['enable-rep', '--email', 'nobody@example.com'], '', env),
+      cli(['revoke-tokens', '--email', 'nobody@example.com'], '', env),
+      cli(['reset-password', '--email', 'nobody@example.com'], 'a long password\n', env),
+      cli(['reset-password', '--email', 'eve@example.com'], 'short\n', env),
+      cli(['reset-password', '--email', 'eve@example.com'], '', env),
+      cli(['disable-rep'], '', env),
+      cli(['revoke-tokens', '--email', 'eve@example.com', '--all'], '', env),
+    ]);
+    for (const result of results) {
+      expect(result.code).not.toBe(0);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).not.toMatch(/\bat .*\.ts:\d+/); // no stack trace
+    }
+    const [disable, enable, revoke, resetUnknown, short, empty, noEmail, badFlag] = results.map((r) => r!.stderr);
+    for (const message of [disable, enable, revoke, resetUnknown]) {
+      expect(message).toContain('There is no rep with the email nobody@example.com');
+    }
+    expect(short).toContain('A password has at least 8 characters');
+    expect(empty).toContain('No password given');
+    expect(noEmail).toContain('disable-rep needs --email');
+    expect(badFlag).toContain('Usage:');
+
+    const store = openSqliteStore(dataDir);
+    const eve = store.findRepByEmail('eve@example.com')!;
+    const actions = store.listAudit().map((a) => a.action);
+    store.close();
+    expect(eve.disabledAt).toBeNull();
+    expect(await verifyPassword('a long secret', eve.passwordHash)).toBe(true);
+    expect(actions).toEqual(['rep-create']);
   });
 
   it('serve prints where to go and creates the admin once, with a password shown only that time', async () => {

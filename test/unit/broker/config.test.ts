@@ -21,6 +21,15 @@ describe('loadConfig', () => {
       joinByNumberLimit: 10,
       joinByNumberPerNumberLimit: 10,
       maxCustomers: 5,
+      loginLimits: { perAddressAndAccount: 10, perAccount: 20, perAddress: 30, global: 100 },
+      passwordHashConcurrency: 2,
+      passwordHashQueue: 32,
+      assistByNumberPerRep: 10,
+      assistByNumberPerAddress: 10,
+      mailPerRepPerHour: 20,
+      mailPerRecipientPerHour: 3,
+      repTokenIdleMs: 12 * 3_600_000,
+      repTokenMaxMs: 168 * 3_600_000,
     });
     expect(resolvePublicUrl(config, 9000)).toBe('http://127.0.0.1:9000');
     expect(resolvePublicUrl(loadConfig({ PORT: '0' }), 41234)).toBe('http://127.0.0.1:41234');
@@ -44,6 +53,18 @@ describe('loadConfig', () => {
       JOIN_BY_NUMBER_LIMIT: '5',
       JOIN_BY_NUMBER_PER_NUMBER_LIMIT: '3',
       MAX_CUSTOMERS: '2',
+      LOGIN_FAILURES_PER_ADDRESS_AND_ACCOUNT: '4',
+      LOGIN_FAILURES_PER_ACCOUNT: '8',
+      LOGIN_FAILURES_PER_ADDRESS: '16',
+      LOGIN_FAILURES_PER_MINUTE: '50',
+      PASSWORD_HASH_CONCURRENCY: '1',
+      PASSWORD_HASH_QUEUE: '0',
+      ASSIST_BY_NUMBER_PER_REP: '5',
+      ASSIST_BY_NUMBER_PER_ADDRESS: '6',
+      MAIL_PER_REP_PER_HOUR: '7',
+      MAIL_PER_RECIPIENT_PER_HOUR: '1',
+      REP_TOKEN_IDLE_HOURS: '0.5',
+      REP_TOKEN_MAX_HOURS: '24',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -60,6 +81,15 @@ describe('loadConfig', () => {
       joinByNumberLimit: 5,
       joinByNumberPerNumberLimit: 3,
       maxCustomers: 2,
+      loginLimits: { perAddressAndAccount: 4, perAccount: 8, perAddress: 16, global: 50 },
+      passwordHashConcurrency: 1,
+      passwordHashQueue: 0,
+      assistByNumberPerRep: 5,
+      assistByNumberPerAddress: 6,
+      mailPerRepPerHour: 7,
+      mailPerRecipientPerHour: 1,
+      repTokenIdleMs: 1_800_000,
+      repTokenMaxMs: 24 * 3_600_000,
     });
     expect(loadConfig({ MAIL_FROM: 'help@example.com' }).mailFrom).toBe('help@example.com');
     expect(resolvePublicUrl(config, 8080)).toBe('https://support.example.com');
@@ -88,6 +118,19 @@ describe('loadConfig', () => {
     [{ MAX_CUSTOMERS: '101' }, /MAX_CUSTOMERS must be a whole number from 1 to 100/],
     [{ MAX_CUSTOMERS: 'two' }, /MAX_CUSTOMERS must be a whole number/],
     [{ MAX_CUSTOMERS: '1.5' }, /MAX_CUSTOMERS must be a whole number/],
+    [{ LOGIN_FAILURES_PER_ADDRESS_AND_ACCOUNT: '0' }, /LOGIN_FAILURES_PER_ADDRESS_AND_ACCOUNT must be a whole number/],
+    [{ LOGIN_FAILURES_PER_ACCOUNT: 'ten' }, /LOGIN_FAILURES_PER_ACCOUNT must be a whole number/],
+    [{ LOGIN_FAILURES_PER_ADDRESS: '-3' }, /LOGIN_FAILURES_PER_ADDRESS must be a whole number/],
+    [{ LOGIN_FAILURES_PER_MINUTE: '0' }, /LOGIN_FAILURES_PER_MINUTE must be a whole number/],
+    [{ PASSWORD_HASH_CONCURRENCY: '0' }, /PASSWORD_HASH_CONCURRENCY must be a whole number from 1 to 64/],
+    [{ PASSWORD_HASH_QUEUE: 'lots' }, /PASSWORD_HASH_QUEUE must be a whole number/],
+    [{ ASSIST_BY_NUMBER_PER_REP: '0' }, /ASSIST_BY_NUMBER_PER_REP/],
+    [{ ASSIST_BY_NUMBER_PER_ADDRESS: '1e3' }, /ASSIST_BY_NUMBER_PER_ADDRESS/],
+    [{ MAIL_PER_REP_PER_HOUR: '0' }, /MAIL_PER_REP_PER_HOUR/],
+    [{ MAIL_PER_RECIPIENT_PER_HOUR: '2.5' }, /MAIL_PER_RECIPIENT_PER_HOUR/],
+    [{ REP_TOKEN_IDLE_HOURS: '0' }, /REP_TOKEN_IDLE_HOURS must be a positive number/],
+    [{ REP_TOKEN_MAX_HOURS: 'week' }, /REP_TOKEN_MAX_HOURS must be a positive number/],
+    [{ REP_TOKEN_IDLE_HOURS: '200' }, /REP_TOKEN_IDLE_HOURS \(200\) must not be longer than REP_TOKEN_MAX_HOURS \(168\)/],
   ])('rejects %j clearly', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

@@ -248,7 +248,8 @@ describe('active customer', () => {
       });
     }
     expect((await detail(session.id, bob.peerToken)).activeCustomerId).toBe(bob.participantId);
-    expect((await detail(session.id, assisted.body.self.peerToken)).activeCustomerId).toBe(bob.participantId);
+    expect(assisted.status).toBe(201);
+    expect((await detail(session.id, colleague.token)).activeCustomerId).toBe(bob.participantId);
     expect(broker.store.listAudit(session.id).map((a) => a.action)).toContain('active-customer');
 
     // The same one again: 200, no new event.

@@ -93,6 +93,34 @@ describe('SQLite store', () => {
     store.close();
   });
 
+  it('finds rep credentials that ended in a time range through indexes, not by reading every token', () => {
+    const store = openSqliteStore(tempDir());
+    store.insertRep(rep('r', 'r@example.com'));
+    store.transaction(() => {
+      for (let i = 0; i < 3000; i++)
+        store.insertRepToken({ tokenHash: `t${i}`, repId: 'r', createdAt: i, expiresAt: 10_000 + i });
+    });
+    store.revokeRepToken('t5', 20_000);
+    store.setRepDisabled('r', 20_001);
+    expect(store.listRepTokensEndedBetween(19_999, 20_000)).toEqual([{ tokenHash: 't5', repId: 'r' }]);
+    expect(store.listRepTokensEndedBetween(10_000, 10_002)).toEqual([
+      { tokenHash: 't1', repId: 'r' },
+      { tokenHash: 't2', repId: 'r' },
+    ]);
+    expect(store.listRepsDisabledBetween(20_000, 20_001)).toEqual([{ repId: 'r', disabledAt: 20_001 }]);
+    const plans = [
+      'SELECT token_hash, rep_id FROM rep_tokens WHERE revoked_at > 1 AND revoked_at <= 2',
+      'SELECT token_hash, rep_id FROM rep_tokens WHERE revoked_at IS NULL AND expires_at > 1 AND expires_at <= 2',
+      'SELECT id, disabled_at FROM reps WHERE disabled_at > 1 AND disabled_at <= 2',
+    ].map((sql) => (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join());
+    expect(plans).toEqual([
+      expect.stringContaining('USING INDEX rep_tokens_revoked'),
+      expect.stringContaining('USING INDEX rep_tokens_expiry'),
+      expect.stringContaining('USING INDEX reps_disabled'),
+    ]);
+    store.close();
+  });
+
   it('keeps everything across a broker restart on the same DATA_DIR', async () => {
     const broker = await startBroker();
     try {
