@@ -2,7 +2,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CreateSessionResponse, JoinResponse } from '../../core/protocol';
-import { startBroker } from '../../test/helpers/broker';
+import { hashToken, newId, newRepToken } from '../../broker/auth/tokens';
+import { startBroker, type TestRep } from '../../test/helpers/broker';
 import type { BenchCounts } from '../options';
 import { figure, type Metric } from '../stats';
 import type { SimPeer, StepResult, ToGenerator } from './protocol';
@@ -93,16 +94,32 @@ async function ramp(
   return { steps: results, maxHeld, idleRss };
 }
 
-/** Real participants on the broker: one rep's sessions, each with the rep as controller and one customer. */
-async function brokerParticipants(broker: Awaited<ReturnType<typeof startBroker>>, count: number): Promise<SimPeer[]> {
-  const rep = await broker.addRep({ name: 'Load Rep' });
-  const token = await broker.login(rep.email, rep.password);
+type Broker = Awaited<ReturnType<typeof startBroker>>;
+
+/**
+ * A rep of their own for each session, as in life (a rep's events socket follows every session of that
+ * rep), signed in. Made straight in the store from one template, so the ramp does not wait for thousands
+ * of password hashes; the broker takes the token like any other.
+ */
+function signedInRep(broker: Broker, template: TestRep, i: number): string {
+  const id = newId();
+  broker.store.insertRep({ ...template, id, email: `load${i}.${id}@example.test`, name: `Load Rep ${i}` });
+  const token = newRepToken();
+  const now = Date.now();
+  broker.store.insertRepToken({ tokenHash: hashToken(token), repId: id, createdAt: now, expiresAt: now + 86_400_000 });
+  return token;
+}
+
+/** Real participants on the broker: sessions of a rep each, with the rep as controller and one customer. */
+async function brokerParticipants(broker: Broker, count: number): Promise<SimPeer[]> {
+  const template = await broker.addRep({ name: 'Load Rep' });
   const post = <T>(path: string, body: unknown, bearer?: string) => postJson<T>(broker.url, path, body, bearer);
   const ws = broker.url.replace(/^http/, 'ws');
-  const sim = (self: { peerId: string; peerToken: string }, partner: string): SimPeer => ({
+  // The events socket takes the rep's token for a rep (their peerToken is a PeerServer credential only).
+  const sim = (self: { peerId: string; peerToken: string }, eventsToken: string, partner: string): SimPeer => ({
     id: self.peerId,
     peerUrl: `${ws}/peerjs/peerjs?key=peerjs&id=${self.peerId}&token=${encodeURIComponent(self.peerToken)}&version=1.5.5`,
-    events: { url: `${ws}/api/events`, token: self.peerToken },
+    events: { url: `${ws}/api/events`, token: eventsToken },
     partner,
   });
   const pairs: SimPeer[][] = [];
@@ -110,10 +127,11 @@ async function brokerParticipants(broker: Awaited<ReturnType<typeof startBroker>
   const worker = async () => {
     while (next < Math.ceil(count / 2)) {
       const i = next++;
+      const token = signedInRep(broker, template, i);
       const created = await post<CreateSessionResponse>('/api/sessions', {}, token);
       const invite = created.session.joinUrl!.split('#')[1];
       const { self } = await post<JoinResponse>('/api/join', { invite, name: `Load ${i}` });
-      pairs[i] = [sim(created.self, self.peerId), sim(self, created.self.peerId)];
+      pairs[i] = [sim(created.self, token, self.peerId), sim(self, self.peerToken, created.self.peerId)];
     }
   };
   await Promise.all(Array.from({ length: 8 }, worker));

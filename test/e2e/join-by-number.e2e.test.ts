@@ -98,7 +98,7 @@ describe('joining by number on the support site', () => {
       });
       message = await customer.page.$eval('[role="alert"]', (el) => el.textContent ?? '');
     }
-    expect(message).toMatch(/Too many attempts, try again in \d+ s/);
+    expect(message).toMatch(/Too many attempts to join from your network\. Try again in \d+ seconds\./);
     await customer.page.close();
   });
 });

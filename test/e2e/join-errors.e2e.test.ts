@@ -77,8 +77,10 @@ describe('links and peers that must not get in', () => {
 
   it('explains an expired link', async () => {
     const { session } = await api('/api/sessions', {}, repToken);
+    // An invitation sent on its own (the session's own link lives as long as the session).
+    const { invite } = await api(`/api/sessions/${session.id}/invites`, { role: 'customer', send: 'none' }, repToken);
     clock += 25 * 3_600_000; // invites live 24 hours
-    const page = await JoinPage.open(browser, session.joinUrl);
+    const page = await JoinPage.open(browser, invite.url);
     await page.waitForText('This invitation is no longer valid');
     await page.waitForText('Ask your representative for a new link.');
   });
