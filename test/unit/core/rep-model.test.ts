@@ -137,4 +137,41 @@ describe('rep model', () => {
     expect(model.takeInviteOnFirstShow(sessionId)).toBe(true);
     expect(model.takeInviteOnFirstShow(sessionId)).toBe(false); // a tab switch or re-render does not reopen it
   });
+
+  it('signing out with live sessions ends the ones the rep controls and leaves the ones they assist in', async () => {
+    const controller = panel();
+    await controller.model.signIn(broker.url, rep.email, rep.password);
+    await controller.model.startSession();
+    const controlled = controller.model.runtime.value!;
+    const colleague = await broker.addRep({ name: 'Alex' });
+    const other = panel();
+    await other.model.signIn(broker.url, colleague.email, colleague.password);
+    await other.model.startSession();
+    await createSettings(controller.storage).setPendingAssist({
+      kind: 'number',
+      number: other.model.runtime.value!.session.value.number,
+    });
+    while (controller.model.sessions.value.length < 2) await new Promise((r) => setTimeout(r, 10));
+    expect(controller.model.liveSessions.value).toHaveLength(2);
+
+    await controller.model.signOut();
+    expect(controller.model.phase.value).toBe('signed-out');
+    expect(broker.store.findSession(controlled.sessionId)?.status).toBe('ended');
+    const assisted = broker.store.findSession(other.model.runtime.value!.sessionId)!;
+    expect(assisted.status).toBe('live');
+    expect(broker.store.listParticipants(assisted.id).find((p) => p.name === 'Rita')?.leftReason).toBe('left');
+  });
+
+  it('a sign-in that ends on the broker (expired, revoked) signs the panel out and says so; sessions stay live', async () => {
+    const { model } = panel();
+    await model.signIn(broker.url, rep.email, rep.password);
+    await model.startSession();
+    const { sessionId } = model.runtime.value!;
+    model.runtime.value!.dispose();
+    broker.store.revokeRepTokensOfRep(rep.id, Date.now());
+    await model.load();
+    expect(model.phase.value).toBe('signed-out');
+    expect(model.error.value).toMatch(/sign-in has ended/);
+    expect(broker.store.findSession(sessionId)?.status).toBe('live');
+  });
 });

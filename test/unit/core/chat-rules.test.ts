@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import type { Participant } from '../../../core/protocol';
+import { chatRules } from '../../../core/session/chat-rules';
+import { sessionTimeline } from '../../../core/session/timeline';
+
+const person = (
+  id: string,
+  role: Participant['role'],
+  joinedAt = 1,
+  left?: [number, Participant['leftReason']],
+): Participant => ({
+  id,
+  role,
+  name: id.toUpperCase(),
+  peerId: `p${id.padEnd(24, 'x')}`,
+  joinedAt,
+  leftAt: left ? left[0] : null,
+  leftReason: left ? left[1] : null,
+});
+
+const everyone = [person('rep', 'controller'), person('bob', 'assistant'), person('ann', 'customer'), person('bea', 'customer')];
+const rulesFor = (self: Participant, people = everyone) =>
+  chatRules({ self: { participantId: self.id, role: self.role }, participants: () => people, everyone: () => people });
+
+describe('chat rules: private per customer', () => {
+  it('a customer writes only to the reps, in their own thread', () => {
+    const ann = rulesFor(everyone[2]!);
+    expect(ann.ownThread).toBe('ann');
+    expect(ann.recipients('ann')).toEqual(['rep', 'bob']);
+  });
+
+  it('a rep writes a customer’s thread to that customer and the reps, and "everyone" to everyone', () => {
+    const rep = rulesFor(everyone[0]!);
+    expect(rep.recipients('ann')).toEqual(['bob', 'ann']);
+    expect(rep.recipients('all')).toEqual(['bob', 'ann', 'bea']);
+  });
+
+  it('a customer accepts only the reps, in their thread or to everyone', () => {
+    const ann = rulesFor(everyone[2]!);
+    expect(ann.accepts('rep', 'ann')).toBe(true);
+    expect(ann.accepts('bob', 'all')).toBe(true);
+    expect(ann.accepts('rep', 'bea')).toBe(false);
+    expect(ann.accepts('bea', 'ann')).toBe(false);
+    expect(ann.accepts('bea', 'all')).toBe(false);
+    expect(ann.accepts('stranger', 'ann')).toBe(false);
+  });
+
+  it('a rep accepts a customer only in that customer’s thread, and reps in any customer’s thread or to everyone', () => {
+    const rep = rulesFor(everyone[0]!);
+    expect(rep.accepts('ann', 'ann')).toBe(true);
+    expect(rep.accepts('ann', 'bea')).toBe(false);
+    expect(rep.accepts('ann', 'all')).toBe(false);
+    expect(rep.accepts('bob', 'bea')).toBe(true);
+    expect(rep.accepts('bob', 'all')).toBe(true);
+    expect(rep.accepts('bob', 'rep')).toBe(false); // not a customer's thread
+    expect(rep.accepts('stranger', 'all')).toBe(false);
+  });
+
+  it('what a rep sees in a thread is that thread and the posts to everyone', () => {
+    const inAnn = rulesFor(everyone[0]!).inThread('ann');
+    expect([{ thread: 'ann' }, { thread: 'bea' }, { thread: 'all' }].map(inAnn)).toEqual([true, false, true]);
+  });
+});
+
+describe('session timeline', () => {
+  it('tells joins and departures in order, how each left, and leaves out the controller’s start and the end', () => {
+    const people = [
+      person('rep', 'controller', 1),
+      person('bob', 'assistant', 5, [40, 'left']),
+      person('ann', 'customer', 10, [30, 'removed']),
+      person('bea', 'customer', 20, [50, 'ended']),
+      person('cy', 'customer', 25, [35, 'timeout']),
+    ];
+    expect(sessionTimeline(people, 'rep').map((i) => `${i.at} ${i.name} ${i.kind}`)).toEqual([
+      '5 BOB joined',
+      '10 ANN joined',
+      '20 BEA joined',
+      '25 CY joined',
+      '30 ANN removed',
+      '35 CY timeout',
+      '40 BOB left',
+    ]);
+  });
+});
