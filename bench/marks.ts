@@ -65,6 +65,8 @@ export const INSTRUMENT = String.raw`(() => {
     'open-dashboard': () => !!button('Open dashboard'),
     'share-button': () => !!button('Share screen'),
     linked: () => document.querySelectorAll('.participants .dot.connected').length >= 2,
+    // Someone in the participant list is shown as gone (offline, or left once the grace ran out).
+    'someone-offline': () => !!document.querySelector('.participants .dot.offline, .participants .dot.left'),
   };
   const videos = new WeakSet();
   const waiters = [];

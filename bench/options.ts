@@ -12,6 +12,10 @@ export interface BenchCounts {
   panel: number;
   /** 3,000-message floods the panel is typed into during (and as many quiet typing rounds). */
   floods: number;
+  /** Customers' browsers killed, timed until the panel shows them offline (and as many bare pages). */
+  presence: number;
+  /** How long the baseline may take to notice a killed peer before it counts as that long. */
+  presenceBaselineWaitMs: number;
   /** Concurrent participants at each step of the broker ramp. */
   capacitySteps: number[];
   /** How long each ramp step carries traffic before its latencies are read. */
@@ -29,6 +33,8 @@ export const FULL: BenchCounts = {
   weight: 10,
   panel: 10,
   floods: 5,
+  presence: 5,
+  presenceBaselineWaitMs: 60_000,
   // 20,000 open files a process (hard) and two sockets a participant end the ramp at 9,750 here.
   capacitySteps: [500, 1000, 2500, 5000, 7500, 9500],
   capacityWindowMs: 10_000,
@@ -43,18 +49,20 @@ export const SMOKE: BenchCounts = {
   weight: 1,
   panel: 1,
   floods: 1,
+  presence: 1,
+  presenceBaselineWaitMs: 2_000,
   capacitySteps: [2, 4],
   capacityWindowMs: 300,
   capacityRate: 5,
   loginFlood: { samples: 3, concurrency: 4 },
 };
 
-export const BENCHMARKS = ['weight', 'panel', 'join', 'frame', 'chat', 'flood', 'capacity', 'login'] as const;
+export const BENCHMARKS = ['weight', 'panel', 'join', 'frame', 'chat', 'flood', 'presence', 'capacity', 'login'] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
 
 /**
  * `--smoke` (or BENCH_SMOKE=1) starts from the tiny counts; BENCH_JOINS, BENCH_FRAMES, BENCH_CHAT,
- * BENCH_WEIGHT, BENCH_PANEL, BENCH_FLOODS, BENCH_CAPACITY_STEPS (comma-separated), BENCH_CAPACITY_WINDOW_MS,
+ * BENCH_WEIGHT, BENCH_PANEL, BENCH_FLOODS, BENCH_PRESENCE, BENCH_CAPACITY_STEPS (comma-separated), BENCH_CAPACITY_WINDOW_MS,
  * BENCH_CAPACITY_RATE, BENCH_LOGIN_SAMPLES and BENCH_LOGIN_CONCURRENCY override single counts; `--only join,chat`
  * picks benchmarks.
  */
@@ -68,6 +76,7 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
   counts.weight = num('BENCH_WEIGHT') ?? counts.weight;
   counts.panel = num('BENCH_PANEL') ?? counts.panel;
   counts.floods = num('BENCH_FLOODS') ?? counts.floods;
+  counts.presence = num('BENCH_PRESENCE') ?? counts.presence;
   counts.capacityWindowMs = num('BENCH_CAPACITY_WINDOW_MS') ?? counts.capacityWindowMs;
   counts.capacityRate = num('BENCH_CAPACITY_RATE') ?? counts.capacityRate;
   counts.loginFlood = {

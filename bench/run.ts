@@ -3,6 +3,7 @@ import { benchCapacity } from './capacity/capacity';
 import { benchChat } from './chat';
 import { benchFirstFrame } from './first-frame';
 import { benchFlood } from './flood';
+import { benchPresence } from './presence';
 import { benchJoin } from './join';
 import { benchJoinWeight } from './join-weight';
 import { benchLoginFlood } from './login-flood';
@@ -20,6 +21,7 @@ const BROWSER_BENCHES: Partial<Record<BenchmarkName, (world: BenchWorld, counts:
   frame: (w, c) => benchFirstFrame(w, c.frames),
   chat: (w, c) => benchChat(w, c.chat),
   flood: (w, c) => benchFlood(w, c.floods),
+  presence: (w, c) => benchPresence(w, c.presence, c.presenceBaselineWaitMs),
 };
 
 /** Runs the chosen benchmarks one after another (they share the machine's two cores), in a fixed order. */

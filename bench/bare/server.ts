@@ -18,7 +18,8 @@ import { ROOT } from '../../test/helpers/broker';
  * The page reads its part from the URL fragment: `{host, port, id, token, dial?}`. It opens a Peer;
  * with `dial` it opens a JSON data connection to that peer, and its Share/Stop buttons call it with the
  * (fake) screen. Incoming calls are answered without media and shown in a <video>, removed when the
- * caller says `stop` over the data connection (as the app's share messages do).
+ * caller says `stop` over the data connection (as the app's share messages do). The mark `data-closed` is
+ * when PeerJS reports the data connection closed (the presence benchmark's baseline).
  */
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>bare peerjs</title><link rel="icon" href="data:,"></head>
@@ -35,6 +36,7 @@ const peer = new Peer(cfg.id, { host: cfg.host, port: cfg.port, path: '/peerjs/'
 let data, call, stream;
 const keep = (c) => {
   data = c;
+  c.on('close', () => mark('data-closed'));
   c.on('data', (m) => { if (m && m.type === 'stop') document.querySelectorAll('video').forEach((v) => v.remove()); });
 };
 peer.on('open', () => {

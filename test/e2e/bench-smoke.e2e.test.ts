@@ -9,7 +9,7 @@ describe('benchmarks (smoke run)', () => {
   let metrics: Metric[];
 
   it('the browser benchmarks and the broker ramp run and report every metric', async () => {
-    metrics = await runBenchmarks(SMOKE, ['panel', 'weight', 'join', 'frame', 'chat', 'flood', 'capacity', 'login']);
+    metrics = await runBenchmarks(SMOKE, ['panel', 'weight', 'join', 'frame', 'chat', 'flood', 'presence', 'capacity', 'login']);
     const names = metrics.map((m) => m.name);
     for (const prefix of [
       'side panel: cold open',
@@ -22,6 +22,7 @@ describe('benchmarks (smoke run)', () => {
       'chat: round trip',
       'chat: sent',
       'panel: input delay during a 3,000-message flood',
+      'presence: customer’s browser killed',
       'broker: participants held',
       'broker: relay p99',
       'broker: RSS per participant',
