@@ -6,7 +6,7 @@ import { ApiError, conflict } from '../api/errors';
 import { hashToken, newId, newSessionNumber, sameHash } from '../auth/tokens';
 import { actorName, type Caller } from './caller';
 import { activeStanding, requireController, standing } from './access';
-import { releaseActiveCustomer } from './activeCustomer';
+import { recordDeparture } from './departure';
 import { newRepParticipant, participantView, repPeerToken, selfView, sessionLink, sessionLinkToken, sessionView } from './views';
 
 /** A rep starts a session: the session, the rep as controller, its customer link and the first event, at once. */
@@ -119,19 +119,7 @@ export function leaveSession(ctx: BrokerContext, caller: Caller, sessionId: stri
   if (current.role === 'controller') {
     throw conflict('The rep in control cannot leave: end the session, or pass control first');
   }
-  const now = ctx.now();
-  ctx.bus.commit(() => {
-    ctx.store.markParticipantLeft(current.id, now, 'left');
-    ctx.bus.append(sessionId, 'participant-left', { participantId: current.id, reason: 'left' });
-    releaseActiveCustomer(ctx, sessionId, current.id);
-    ctx.store.audit({
-      at: now,
-      actor: actorName(caller),
-      action: 'leave',
-      sessionId,
-      detail: { participantId: current.id, role: current.role },
-    });
-  });
+  recordDeparture(ctx, current, 'left', { actor: actorName(caller), action: 'leave' });
 }
 
 /** Only the controller ends a session: everyone is out, every link stops admitting. */

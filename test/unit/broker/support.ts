@@ -27,19 +27,41 @@ export async function call(
   return { status: response.status, body: json, headers: response.headers };
 }
 
-/** A websocket whose messages queue up, read in order with next(); close is observable too. */
+/** Messages in arrival order, read one at a time; a read before arrival waits. */
+class Inbox<T> {
+  private readonly queue: T[] = [];
+  private readonly waiters: ((message: T) => void)[] = [];
+
+  push(message: T): void {
+    const waiter = this.waiters.shift();
+    if (waiter) waiter(message);
+    else this.queue.push(message);
+  }
+
+  next(): Promise<T> {
+    if (this.queue.length > 0) return Promise.resolve(this.queue.shift()!);
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+}
+
+type PresenceMessage = Extract<EventsServerMessage, { type: 'presence' }>;
+
+/**
+ * A websocket whose messages queue up, read in order with next(); close is observable too. Presence
+ * readings of /api/events (`{type:'presence'}`) queue apart, read with nextPresence(), so tests of events
+ * are not interleaved with them.
+ */
 export class Socket {
-  private readonly queue: unknown[] = [];
-  private readonly waiters: ((message: unknown) => void)[] = [];
+  private readonly inbox = new Inbox<unknown>();
+  private readonly presence = new Inbox<PresenceMessage>();
   readonly closed: Promise<{ code: number; reason: string }>;
   readonly opened: Promise<void>;
 
   constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
-      const message = JSON.parse(data.toString()) as unknown;
-      const waiter = this.waiters.shift();
-      if (waiter) waiter(message);
-      else this.queue.push(message);
+      const message = JSON.parse(data.toString()) as { type?: unknown };
+      if (message.type === 'presence') this.presence.push(message as PresenceMessage);
+      else this.inbox.push(message);
     });
     this.closed = new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
     this.opened = new Promise((resolve, reject) => {
@@ -56,8 +78,21 @@ export class Socket {
   }
 
   next<T = EventsServerMessage>(): Promise<T> {
-    if (this.queue.length > 0) return Promise.resolve(this.queue.shift() as T);
-    return new Promise((resolve) => this.waiters.push(resolve as (message: unknown) => void));
+    return this.inbox.next() as Promise<T>;
+  }
+
+  /** The next presence reading (of any session). */
+  nextPresence(): Promise<PresenceMessage> {
+    return this.presence.next();
+  }
+
+  /** Presence readings until one for this session says exactly these participants are online (any order). */
+  async presenceUntil(sessionId: string, online: string[]): Promise<PresenceMessage> {
+    const want = [...online].sort().join();
+    for (;;) {
+      const message = await this.presence.next();
+      if (message.sessionId === sessionId && [...message.online].sort().join() === want) return message;
+    }
   }
 
   /** Messages until (and including) the first `ready`. */
