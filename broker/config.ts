@@ -28,6 +28,8 @@ export interface Config {
   joinByNumberPerNumberLimit: number;
   /** Site default of a rep's maxCustomers, for reps added without --max-customers (and the first admin). */
   maxCustomers: number;
+  /** How long a customer or assistant may stay offline before they are taken out of the session ('timeout'). */
+  presenceGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -55,6 +57,8 @@ export function loadConfig(env: Env = process.env): Config {
     joinByNumberLimit: integer(env, 'JOIN_BY_NUMBER_LIMIT', 10, 1, 1_000_000),
     joinByNumberPerNumberLimit: integer(env, 'JOIN_BY_NUMBER_PER_NUMBER_LIMIT', 10, 1, 1_000_000),
     maxCustomers: integer(env, 'MAX_CUSTOMERS', DEFAULT_MAX_CUSTOMERS, 1, MAX_CUSTOMERS_LIMIT),
+    // At least 10 s: shorter would take people out over a dropped socket the client is about to reopen.
+    presenceGraceMs: integer(env, 'PRESENCE_GRACE_SECONDS', 60, 10, 86_400) * 1000,
   };
 }
 

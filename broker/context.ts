@@ -1,6 +1,7 @@
 import type { IceServer } from '../core/protocol';
 import type { Revocations } from './auth/revocations';
 import type { EventBus } from './events/bus';
+import type { Presence } from './events/presence';
 import type { Logger } from './log';
 import type { Mailer } from './mail/mailer';
 import type { WaitNotifier } from './sessions/waitNotifier';
@@ -26,4 +27,6 @@ export interface BrokerContext {
   waits: WaitNotifier;
   /** Tells open sockets that the credential they were opened with no longer works. */
   revocations: Revocations;
+  /** Who the broker hears from right now (events sockets); GET /api/sessions/:id reads it. */
+  presence: Presence;
 }

@@ -10,7 +10,10 @@ import { openSqliteStore, type Store } from './store';
 import { loadServerKey } from './auth/serverKey';
 import { Revocations } from './auth/revocations';
 import { EventBus } from './events/bus';
-import { createEventsServer } from './events/socket';
+import { createEventsServer, type EventsServer } from './events/socket';
+import type { HeartbeatTiming } from './events/heartbeat';
+import { Presence } from './events/presence';
+import { PresenceGrace } from './events/grace';
 import { createPeerService, PEER_MOUNT, PEER_SOCKET_PATH } from './peer/server';
 import { apiRouter } from './api';
 import { errorHandler, notFoundHandler } from './api/errors';
@@ -36,7 +39,15 @@ export interface Broker {
   store: Store;
   /** The mail server invitations go through; null without SMTP_URL. */
   mailer: Mailer | null;
+  /** Counters of what the live side dropped or refused (tests, diagnostics). */
+  diagnostics: BrokerDiagnostics;
   close(): Promise<void>;
+}
+
+export interface BrokerDiagnostics {
+  events: EventsServer['stats'];
+  /** Customers and assistants whose presence grace clock runs now. */
+  graceClocks(): number;
 }
 
 export interface BrokerOptions {
@@ -47,6 +58,12 @@ export interface BrokerOptions {
   joinPageDir?: string;
   /** How often overdue waits are swept; tests with a moved clock make it short. */
   waitSweepIntervalMs?: number;
+  /** Where ended credentials are announced; tests pass their own to listen. */
+  revocations?: Revocations;
+  /** How dead events sockets are found; tests make it short. */
+  eventsHeartbeat?: HeartbeatTiming;
+  /** Overrides PRESENCE_GRACE_SECONDS; tests make it short. */
+  presenceGraceMs?: number;
 }
 
 /** Starts the broker: REST API, live events, PeerServer and the join page, on one HTTP server. */
@@ -75,13 +92,15 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
     mailer,
     knockTtlMs: config.knockTtlMs,
     waits,
-    revocations: new Revocations(),
+    revocations: options.revocations ?? new Revocations(),
+    presence: new Presence(),
   };
 
   const app = express();
   app.disable('x-powered-by');
   const server = createServer(app);
-  const events = createEventsServer(ctx);
+  const events = createEventsServer(ctx, options.eventsHeartbeat ? { heartbeat: options.eventsHeartbeat } : {});
+  const grace = new PresenceGrace(ctx, ctx.presence, options.presenceGraceMs ?? config.presenceGraceMs);
   const peer = createPeerService(ctx, server, config.peerConcurrentLimit);
 
   app.use(securityHeaders);
@@ -111,6 +130,7 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
       });
     });
   } catch (error) {
+    grace.close();
     events.close();
     peer.close();
     mailer?.close();
@@ -129,11 +149,14 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
     }
   }, options.waitSweepIntervalMs ?? WAIT_SWEEP_INTERVAL_MS);
   sweeper.unref();
+  // Nobody is online right after a start: everyone present has the grace period to come back.
+  grace.startForEveryonePresent();
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {
       clearInterval(sweeper);
+      grace.close();
       waits.close();
       events.close();
       peer.close();
@@ -145,5 +168,6 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
       server.closeAllConnections();
     }));
 
-  return { url, publicUrl, port, store, mailer, close };
+  const diagnostics: BrokerDiagnostics = { events: events.stats, graceClocks: () => grace.running };
+  return { url, publicUrl, port, store, mailer, diagnostics, close };
 }

@@ -6,8 +6,9 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { LoginResponse } from '../../core/protocol';
 import { loadConfig } from '../../broker/config';
-import { createBroker, type Broker } from '../../broker/server';
-import { silentLogger } from '../../broker/log';
+import { createBroker, type Broker, type BrokerDiagnostics, type BrokerOptions } from '../../broker/server';
+import { silentLogger, type Logger } from '../../broker/log';
+import type { Revocations } from '../../broker/auth/revocations';
 import { createRep, ensureAdmin } from '../../broker/reps';
 import { openSqliteStore, type RepRow, type Store } from '../../broker/store';
 
@@ -26,6 +27,14 @@ export interface StartBrokerOptions {
   now?: () => number;
   /** In-process only: how often overdue join-by-number waits are swept (default 5 s). */
   waitSweepIntervalMs?: number;
+  /** In-process only: where the broker announces ended credentials, to listen. */
+  revocations?: Revocations;
+  /** In-process only: how dead events sockets are found (short in tests). */
+  eventsHeartbeat?: BrokerOptions['eventsHeartbeat'];
+  /** In-process only: how long customers and assistants may stay offline (short in tests). */
+  presenceGraceMs?: number;
+  /** In-process only: where the broker logs (default: nowhere). */
+  log?: Logger;
 }
 
 export interface TestRepInput {
@@ -59,6 +68,8 @@ export interface TestBroker {
   readonly store: Store;
   /** Lines the child broker printed so far (child mode). */
   readonly output: string[];
+  /** The broker's counters of what its live side dropped (in-process only). */
+  readonly diagnostics: BrokerDiagnostics;
   /** Adds a rep straight into the store; unspecified fields get unique defaults. */
   addRep(input?: TestRepInput): Promise<TestRep>;
   /** POST /api/login; returns the bearer token. */
@@ -79,6 +90,7 @@ interface Running {
   pid: number;
   store: Store;
   output: string[];
+  diagnostics?: BrokerDiagnostics;
   stop(): Promise<void>;
 }
 
@@ -122,6 +134,11 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Tes
     },
     get output() {
       return current().output;
+    },
+    get diagnostics() {
+      const diagnostics = current().diagnostics;
+      if (!diagnostics) throw new Error('Diagnostics are there for in-process brokers only');
+      return diagnostics;
     },
     dataDir,
     admin: TEST_ADMIN,
@@ -175,13 +192,18 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Tes
 }
 
 async function startInProcess(env: Record<string, string>, options: StartBrokerOptions): Promise<Running> {
+  const { now, waitSweepIntervalMs, revocations, eventsHeartbeat, presenceGraceMs, log } = options;
   const broker: Broker = await createBroker(loadConfig(env), {
-    log: silentLogger,
-    ...(options.now ? { now: options.now } : {}),
-    ...(options.waitSweepIntervalMs === undefined ? {} : { waitSweepIntervalMs: options.waitSweepIntervalMs }),
+    log: log ?? silentLogger,
+    ...(now ? { now } : {}),
+    ...(waitSweepIntervalMs === undefined ? {} : { waitSweepIntervalMs }),
+    ...(revocations ? { revocations } : {}),
+    ...(eventsHeartbeat ? { eventsHeartbeat } : {}),
+    ...(presenceGraceMs === undefined ? {} : { presenceGraceMs }),
   });
   await ensureAdmin(broker.store, env.ADMIN_EMAIL!, env.ADMIN_PASSWORD!, loadConfig(env).maxCustomers);
-  return { url: broker.url, port: broker.port, pid: process.pid, store: broker.store, output: [], stop: () => broker.close() };
+  const { url, port, store, diagnostics } = broker;
+  return { url, port, pid: process.pid, store, output: [], diagnostics, stop: () => broker.close() };
 }
 
 /** Runs the real CLI and waits for its "Broker listening on …" line. */

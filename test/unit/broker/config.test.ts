@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       joinByNumberLimit: 10,
       joinByNumberPerNumberLimit: 10,
       maxCustomers: 5,
+      presenceGraceMs: 60_000,
     });
     expect(resolvePublicUrl(config, 9000)).toBe('http://127.0.0.1:9000');
     expect(resolvePublicUrl(loadConfig({ PORT: '0' }), 41234)).toBe('http://127.0.0.1:41234');
@@ -44,6 +45,7 @@ describe('loadConfig', () => {
       JOIN_BY_NUMBER_LIMIT: '5',
       JOIN_BY_NUMBER_PER_NUMBER_LIMIT: '3',
       MAX_CUSTOMERS: '2',
+      PRESENCE_GRACE_SECONDS: '90',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -60,6 +62,7 @@ describe('loadConfig', () => {
       joinByNumberLimit: 5,
       joinByNumberPerNumberLimit: 3,
       maxCustomers: 2,
+      presenceGraceMs: 90_000,
     });
     expect(loadConfig({ MAIL_FROM: 'help@example.com' }).mailFrom).toBe('help@example.com');
     expect(resolvePublicUrl(config, 8080)).toBe('https://support.example.com');
@@ -88,6 +91,8 @@ describe('loadConfig', () => {
     [{ MAX_CUSTOMERS: '101' }, /MAX_CUSTOMERS must be a whole number from 1 to 100/],
     [{ MAX_CUSTOMERS: 'two' }, /MAX_CUSTOMERS must be a whole number/],
     [{ MAX_CUSTOMERS: '1.5' }, /MAX_CUSTOMERS must be a whole number/],
+    [{ PRESENCE_GRACE_SECONDS: '5' }, /PRESENCE_GRACE_SECONDS must be a whole number from 10 to 86400, got "5"/],
+    [{ PRESENCE_GRACE_SECONDS: 'a minute' }, /PRESENCE_GRACE_SECONDS must be a whole number/],
   ])('rejects %j clearly', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

@@ -1,8 +1,8 @@
 import * as v from 'valibot';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { JoinResponse, SessionDetail } from '../../../core/protocol';
+import { EventsCloseCode, JoinResponse, SessionDetail, type Self } from '../../../core/protocol';
 import { startBroker, type TestBroker } from '../../helpers/broker';
-import { Socket, call, expectError, linkToken, startSessionAs } from './support';
+import { Socket, call, expectError, helloEvents, linkToken, nextEventOf, startSessionAs, wsUrl } from './support';
 
 // POST /api/sessions/:id/remove: the controller takes someone out of the session (issue 10).
 let broker: TestBroker;
@@ -110,5 +110,41 @@ describe('remove a participant', () => {
       401,
       'unauthorized',
     );
+  });
+
+  it('closes the removed customer’s sockets, and the removed assistant stops hearing the session', async () => {
+    const { session, assistant, assistantToken, ann } = await fullSession();
+    const since = { [session.id]: broker.store.lastSeq(session.id) };
+    const peer = async (self: Self) => {
+      const socket = await Socket.open(wsUrl(broker.url, `/peerjs/peerjs?key=peerjs&id=${self.peerId}&token=${self.peerToken}`));
+      sockets.push(socket);
+      expect(await socket.next()).toEqual({ type: 'OPEN' });
+      return socket;
+    };
+    const annPeer = await peer(ann);
+    const coraPeer = await peer(assistant);
+    const { socket: annEvents } = await helloEvents(broker.url, { token: ann.peerToken, since });
+    const { socket: coraEvents } = await helloEvents(broker.url, { token: assistantToken, since });
+    sockets.push(annEvents, coraEvents);
+
+    await remove(session.id, ann.participantId, token);
+    expect(await annEvents.next()).toMatchObject({
+      type: 'event',
+      event: { type: 'participant-left', participantId: ann.participantId, reason: 'removed' },
+    });
+    expect(await annEvents.closed).toEqual({ code: EventsCloseCode.unauthorized, reason: 'Removed from the session' });
+    expect((await annPeer.closed).code).toBe(1008);
+
+    expect(await nextEventOf(coraEvents, 'participant-left', session.id)).toMatchObject({ participantId: ann.participantId });
+    await remove(session.id, assistant.participantId, token);
+    expect(await nextEventOf(coraEvents, 'participant-left', session.id)).toMatchObject({
+      participantId: assistant.participantId,
+      reason: 'removed',
+    });
+    expect((await coraPeer.closed).code).toBe(1008);
+    // The session goes on without her: what happens next in it never reaches her socket.
+    await join(session.joinUrl!, 'Secret Sam');
+    const own = await startSessionAs(broker.url, assistantToken);
+    expect(await coraEvents.next()).toMatchObject({ type: 'event', event: { sessionId: own.session.id } });
   });
 });

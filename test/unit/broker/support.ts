@@ -1,7 +1,7 @@
 import { WebSocket } from 'ws';
 import * as v from 'valibot';
 import { expect } from 'vitest';
-import { ApiErrorBody, CreateSessionResponse, type EventsServerMessage } from '../../../core/protocol';
+import { ApiErrorBody, CreateSessionResponse, type EventsServerMessage, type SessionEvent } from '../../../core/protocol';
 
 /** Test-side HTTP: JSON in, status + JSON out. */
 export async function call(
@@ -136,4 +136,41 @@ export async function startSessionAs(brokerUrl: string, token: string) {
   const res = await call(brokerUrl, 'POST', '/api/sessions', { token });
   expect(res.status).toBe(201);
   return v.parse(CreateSessionResponse, res.body);
+}
+
+/** Opens /api/events, says hello, and reads up to `ready`. */
+export async function helloEvents(
+  brokerUrl: string,
+  hello: { token: string; since?: Record<string, number> },
+): Promise<{ socket: Socket; messages: EventsServerMessage[] }> {
+  const socket = await Socket.open(wsUrl(brokerUrl, '/api/events'));
+  socket.send({ type: 'hello', ...hello });
+  return { socket, messages: await socket.untilReady() };
+}
+
+/** Reads messages until an event of this type (and session, when given) arrives; returns it. */
+export async function nextEventOf<T extends SessionEvent['type']>(
+  socket: Socket,
+  type: T,
+  sessionId?: string,
+): Promise<Extract<SessionEvent, { type: T }>> {
+  for (;;) {
+    const message = await socket.next();
+    if (message.type === 'event' && message.event.type === type && (!sessionId || message.event.sessionId === sessionId)) {
+      return message.event as Extract<SessionEvent, { type: T }>;
+    }
+  }
+}
+
+/** A logger that keeps every line, for tests of what the broker writes. */
+export function recordingLogger() {
+  const lines: { level: 'info' | 'warn' | 'error'; args: unknown[] }[] = [];
+  return {
+    lines,
+    log: {
+      info: (...args: unknown[]) => void lines.push({ level: 'info', args }),
+      warn: (...args: unknown[]) => void lines.push({ level: 'warn', args }),
+      error: (...args: unknown[]) => void lines.push({ level: 'error', args }),
+    },
+  };
 }
