@@ -21,8 +21,6 @@ const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 export const EVENTS_CLIENT_RATE: Rate = { burst: 50, perSecond: 10 };
 /** How many messages over the rate a client may send before it is cut off. */
 const PATIENCE: Rate = { burst: 100, perSecond: 1 };
-/** Socket activity renews a rep's sign-in (touchRepToken) at most this often. */
-const TOUCH_EVERY_MS = 30_000;
 export const SIGN_IN_ENDED = 'Your sign-in has ended. Please sign in again.';
 
 export interface EventsStats {
@@ -63,7 +61,6 @@ export class EventsConnection {
   private readonly helloTimer: NodeJS.Timeout;
   private readonly rate: TokenBucket;
   private readonly patience: TokenBucket;
-  private touchedAt = -Infinity;
 
   constructor(
     private readonly hub: EventsHub,
@@ -160,13 +157,13 @@ export class EventsConnection {
     if (this.caller?.kind === 'rep') this.touch();
   }
 
-  /** Activity renews the rep's sign-in; a token that stopped working closes the socket. */
+  /**
+   * Activity (hello, pings) renews the rep's sign-in; a token that stopped working closes the socket.
+   * touchRepToken writes at most once a minute itself, so every ping may call it.
+   */
   private touch(): void {
     const caller = this.caller;
-    const now = performance.now();
-    if (caller?.kind !== 'rep' || now - this.touchedAt < TOUCH_EVERY_MS) return;
-    this.touchedAt = now;
-    if (!touchRepToken(this.hub.ctx, caller.tokenHash)) this.revoke(SIGN_IN_ENDED, 'Sign-in ended');
+    if (caller?.kind === 'rep' && !touchRepToken(this.hub.ctx, caller.tokenHash)) this.revoke(SIGN_IN_ENDED, 'Sign-in ended');
   }
 
   /**

@@ -130,6 +130,21 @@ describe('revoked credentials', () => {
   });
 });
 
+describe('a rep’s socket activity', () => {
+  it('renews the sign-in, and a sign-in that stopped working closes the socket at the next ping', async () => {
+    const ana = await signedIn('Ana Rep');
+    const { socket } = await listen(ana.token);
+    socket.send({ type: 'ping' });
+    expect(await socket.next()).toEqual({ type: 'pong' });
+    // Ended without anyone announcing it (e.g. expired between sweeps): the heartbeat notices.
+    broker.store.revokeRepToken(hashToken(ana.token), Date.now());
+    socket.send({ type: 'ping' });
+    const closed = await untilClosed(socket);
+    expect(closed.messages).toEqual([{ type: 'pong' }, { type: 'error', code: 'unauthorized', message: expect.any(String) }]);
+    expect(closed).toMatchObject({ code: EventsCloseCode.unauthorized, reason: 'Sign-in ended' });
+  });
+});
+
 describe('a rep who left a session', () => {
   it('replays it only up to their own departure, and is not subscribed live', async () => {
     const { session } = await startSessionAs(broker.url, token);
