@@ -14,7 +14,7 @@ import { createEventsServer, type EventsServer } from './events/socket';
 import type { HeartbeatTiming } from './events/heartbeat';
 import { Presence } from './events/presence';
 import { PresenceGrace } from './events/grace';
-import { createPeerService, PEER_MOUNT, PEER_SOCKET_PATH } from './peer/server';
+import { createPeerService, PEER_MOUNT, PEER_SOCKET_PATH, type PeerService } from './peer/server';
 import { apiRouter } from './api';
 import { errorHandler, notFoundHandler } from './api/errors';
 import { securityHeaders } from './http/securityHeaders';
@@ -46,6 +46,7 @@ export interface Broker {
 
 export interface BrokerDiagnostics {
   events: EventsServer['stats'];
+  signaling: PeerService['stats'];
   /** Customers and assistants whose presence grace clock runs now. */
   graceClocks(): number;
 }
@@ -101,7 +102,7 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
   const server = createServer(app);
   const events = createEventsServer(ctx, options.eventsHeartbeat ? { heartbeat: options.eventsHeartbeat } : {});
   const grace = new PresenceGrace(ctx, ctx.presence, options.presenceGraceMs ?? config.presenceGraceMs);
-  const peer = createPeerService(ctx, server, config.peerConcurrentLimit);
+  const peer = createPeerService(ctx, server, { concurrentLimit: config.peerConcurrentLimit });
 
   app.use(securityHeaders);
   app.use(cors(() => new URL(publicUrl).origin, config.allowedOrigins));
@@ -168,6 +169,6 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
       server.closeAllConnections();
     }));
 
-  const diagnostics: BrokerDiagnostics = { events: events.stats, graceClocks: () => grace.running };
+  const diagnostics: BrokerDiagnostics = { events: events.stats, signaling: peer.stats, graceClocks: () => grace.running };
   return { url, publicUrl, port, store, mailer, diagnostics, close };
 }
