@@ -91,11 +91,13 @@ export class EventsConnection {
     this.afterDelivery(event);
   }
 
-  /** The rep this socket belongs to has a new entry in a session (started it, assists): follow it. */
+  /**
+   * The rep this socket belongs to has a new entry in a session (started it, assists): follow it. The
+   * entry coming online makes the presence reading the server sends every follower, this one included.
+   */
   ownEntry(participant: ParticipantRow): void {
     if (this.cursors.has(participant.sessionId)) return this.standFor(participant);
     this.follow(participant.sessionId, 0);
-    if (this.cursors.has(participant.sessionId)) this.sendPresence(participant.sessionId);
   }
 
   sendPresence(sessionId: string): void {

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import type { SessionEvent } from '../../core/protocol';
 import type { BrokerContext } from '../context';
 import { LogThrottle } from '../logThrottle';
 import { EventsConnection, SIGN_IN_ENDED, type EventsHub, type EventsStats } from './connection';
@@ -52,22 +53,28 @@ export function createEventsServer(ctx: BrokerContext, options: EventsServerOpti
     new EventsConnection(hub, ws);
   });
 
+  /**
+   * Presence readings wait while an event is being handed out, so every follower hears the event (say,
+   * someone left) before the reading that follows from it; several changes make one reading.
+   */
+  let dispatching = false;
+  const presenceDue = new Set<string>();
+  const pushPresence = (sessionId: string) => {
+    for (const connection of followers.get(sessionId) ?? []) connection.sendPresence(sessionId);
+  };
+
   const unsubscribe = [
     ctx.bus.subscribe((event) => {
-      for (const connection of [...(followers.get(event.sessionId) ?? [])]) connection.deliver(event);
-      if (event.type === 'participant-joined') {
-        // A rep's sockets pick up sessions the rep starts or joins after hello.
-        const p = ctx.store.findParticipant(event.participant.id);
-        if (p?.repId) for (const connection of [...(reps.get(p.repId) ?? [])]) connection.ownEntry(p);
-      } else if (event.type === 'participant-left') {
-        ctx.presence.forget(event.participantId);
-      } else if (event.type === 'session-ended') {
-        ctx.presence.forgetSession(event.sessionId);
+      dispatching = true;
+      try {
+        dispatch(event);
+      } finally {
+        dispatching = false;
+        for (const sessionId of presenceDue) pushPresence(sessionId);
+        presenceDue.clear();
       }
     }),
-    ctx.presence.onChange(({ sessionId }) => {
-      for (const connection of followers.get(sessionId) ?? []) connection.sendPresence(sessionId);
-    }),
+    ctx.presence.onChange(({ sessionId }) => (dispatching ? presenceDue.add(sessionId) : pushPresence(sessionId))),
     // Sockets opened with a credential that stopped working close with 4401 and say why.
     ctx.revocations.subscribe((revocation) => {
       for (const connection of [...(reps.get(revocation.repId) ?? [])]) {
@@ -76,6 +83,19 @@ export function createEventsServer(ctx: BrokerContext, options: EventsServerOpti
       }
     }),
   ];
+
+  function dispatch(event: SessionEvent): void {
+    for (const connection of [...(followers.get(event.sessionId) ?? [])]) connection.deliver(event);
+    if (event.type === 'participant-joined') {
+      // A rep's sockets pick up sessions the rep starts or joins after hello.
+      const p = ctx.store.findParticipant(event.participant.id);
+      if (p?.repId) for (const connection of [...(reps.get(p.repId) ?? [])]) connection.ownEntry(p);
+    } else if (event.type === 'participant-left') {
+      ctx.presence.forget(event.participantId);
+    } else if (event.type === 'session-ended') {
+      ctx.presence.forgetSession(event.sessionId);
+    }
+  }
 
   return {
     stats,
