@@ -1,10 +1,20 @@
 import * as v from 'valibot';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EventsCloseCode, JoinResponse, SessionDetail, type EventsServerMessage } from '../../../core/protocol';
+import { EventsCloseCode, SessionDetail, type EventsServerMessage } from '../../../core/protocol';
 import { Revocations } from '../../../broker/auth/revocations';
 import { hashToken } from '../../../broker/auth/tokens';
 import { startBroker, type TestBroker } from '../../helpers/broker';
-import { Socket, call, helloEvents, linkToken, nextEventOf, recordingLogger, startSessionAs, wsUrl } from './support';
+import {
+  Socket,
+  assistByNumber,
+  call,
+  joinByLink,
+  helloEvents,
+  nextEventOf,
+  recordingLogger,
+  startSessionAs,
+  wsUrl,
+} from './support';
 
 // /api/events against hostile and departed clients (issue 10): floods, malformed frames, revoked
 // credentials, and reps who left a session.
@@ -36,10 +46,7 @@ async function signedIn(name: string) {
   return { rep, token: await broker.login(rep.email, rep.password) };
 }
 
-async function join(joinUrl: string, name: string) {
-  const res = await api('POST', '/api/join', { body: { invite: linkToken(joinUrl), name } });
-  return v.parse(JoinResponse, res.body).self;
-}
+const join = (joinUrl: string, name: string) => joinByLink(broker.url, joinUrl, name);
 
 /** Everything a socket says until it closes. */
 async function untilClosed(socket: Socket): Promise<{ messages: EventsServerMessage[]; code: number; reason: string }> {
@@ -149,8 +156,7 @@ describe('a rep who left a session', () => {
   it('replays it only up to their own departure, and is not subscribed live', async () => {
     const { session } = await startSessionAs(broker.url, token);
     const cora = await signedIn('Cora Colleague');
-    const assisted = await api('POST', `/api/sessions/by-number/${session.number}/assist`, { token: cora.token, body: {} });
-    const self = v.parse(JoinResponse, assisted.body).self;
+    const self = await assistByNumber(broker.url, session.number, cora.token);
     const { socket } = await listen(cora.token);
     expect((await api('POST', `/api/sessions/${session.id}/leave`, { token: cora.token, body: {} })).status).toBe(200);
     const left = await nextEventOf(socket, 'participant-left', session.id);

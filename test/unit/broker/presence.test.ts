@@ -1,8 +1,8 @@
 import * as v from 'valibot';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { JoinResponse, SessionDetail } from '../../../core/protocol';
+import { SessionDetail } from '../../../core/protocol';
 import { startBroker, type TestBroker } from '../../helpers/broker';
-import { Socket, call, helloEvents, linkToken, nextEventOf, startSessionAs } from './support';
+import { Socket, assistByNumber, call, joinByLink, helloEvents, nextEventOf, startSessionAs } from './support';
 
 // Presence (issue 10): who the broker hears from on /api/events, dead sockets found by the heartbeat,
 // and the grace period after which someone offline is taken out of the session.
@@ -31,10 +31,7 @@ async function listen(bearer: string, since: Record<string, number> = {}) {
   return { socket, messages };
 }
 
-async function join(joinUrl: string, name: string) {
-  const res = await api('POST', '/api/join', { body: { invite: linkToken(joinUrl), name } });
-  return v.parse(JoinResponse, res.body).self;
-}
+const join = (joinUrl: string, name: string) => joinByLink(broker.url, joinUrl, name);
 
 const detail = async (sessionId: string, bearer: string) =>
   v.parse(SessionDetail, (await api('GET', `/api/sessions/${sessionId}`, { token: bearer })).body);
@@ -101,8 +98,7 @@ describe('grace period', () => {
     const { session, self: rep } = await startSessionAs(broker.url, token);
     const colleague = await broker.addRep({ name: 'Cora Colleague' });
     const coraToken = await broker.login(colleague.email, colleague.password);
-    const assisted = await api('POST', `/api/sessions/by-number/${session.number}/assist`, { token: coraToken, body: {} });
-    const cora = v.parse(JoinResponse, assisted.body).self;
+    const cora = await assistByNumber(broker.url, session.number, coraToken);
     const ann = await join(session.joinUrl!, 'Ann');
     const { socket: watcher } = await listen(coraToken);
     const { socket: panel } = await listen(token);
@@ -134,13 +130,8 @@ describe('after a broker restart', () => {
       const rep = await own.addRep();
       const repToken = await own.login(rep.email, rep.password);
       const { session, self } = await startSessionAs(own.url, repToken);
-      const joinOwn = async (name: string) =>
-        v.parse(
-          JoinResponse,
-          (await call(own.url, 'POST', '/api/join', { body: { invite: linkToken(session.joinUrl!), name } })).body,
-        ).self;
-      const ann = await joinOwn('Ann');
-      const bob = await joinOwn('Bob');
+      const ann = await joinByLink(own.url, session.joinUrl!, 'Ann');
+      const bob = await joinByLink(own.url, session.joinUrl!, 'Bob');
       const before = own.store.lastSeq(session.id);
 
       await own.restart();

@@ -1,8 +1,18 @@
 import * as v from 'valibot';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EventsCloseCode, JoinResponse, SessionDetail, type Self } from '../../../core/protocol';
+import { EventsCloseCode, SessionDetail, type Self } from '../../../core/protocol';
 import { startBroker, type TestBroker } from '../../helpers/broker';
-import { Socket, call, expectError, helloEvents, linkToken, nextEventOf, startSessionAs, wsUrl } from './support';
+import {
+  Socket,
+  assistByNumber,
+  call,
+  joinByLink,
+  expectError,
+  helloEvents,
+  nextEventOf,
+  startSessionAs,
+  wsUrl,
+} from './support';
 
 // POST /api/sessions/:id/remove: the controller takes someone out of the session (issue 10).
 let broker: TestBroker;
@@ -25,18 +35,13 @@ async function colleague(name: string) {
   return broker.login(rep.email, rep.password);
 }
 
-async function join(joinUrl: string, name: string) {
-  const res = await api('POST', '/api/join', { body: { invite: linkToken(joinUrl), name } });
-  expect(res.status).toBe(201);
-  return v.parse(JoinResponse, res.body).self;
-}
+const join = (joinUrl: string, name: string) => joinByLink(broker.url, joinUrl, name);
 
 /** A session with the rep in control, an assistant and two customers. */
 async function fullSession() {
   const { session, self } = await startSessionAs(broker.url, token);
   const assistantToken = await colleague('Cora Colleague');
-  const assisted = await api('POST', `/api/sessions/by-number/${session.number}/assist`, { token: assistantToken, body: {} });
-  const assistant = v.parse(JoinResponse, assisted.body).self;
+  const assistant = await assistByNumber(broker.url, session.number, assistantToken);
   const ann = await join(session.joinUrl!, 'Ann');
   const bob = await join(session.joinUrl!, 'Bob');
   return { session, controller: self, assistant, assistantToken, ann, bob };

@@ -1,12 +1,11 @@
-import * as v from 'valibot';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { JoinResponse, type Self } from '../../../core/protocol';
+import type { Self } from '../../../core/protocol';
 import type { SignalingStats } from '../../../broker/peer/stats';
 import { Revocations } from '../../../broker/auth/revocations';
 import { hashToken } from '../../../broker/auth/tokens';
 import { startBroker, type TestBroker } from '../../helpers/broker';
 import { SignalingPeer } from '../../helpers/peer-signaling';
-import { call, linkToken, recordingLogger, startSessionAs } from './support';
+import { assistByNumber, call, joinByLink, recordingLogger, startSessionAs } from './support';
 
 // The PeerServer relays signaling only inside a session, within rates (issue 10, item 6).
 let broker: TestBroker;
@@ -38,18 +37,14 @@ async function connect(self: Self): Promise<SignalingPeer> {
   return peer;
 }
 
-async function join(joinUrl: string, name: string): Promise<Self> {
-  const res = await api('POST', '/api/join', { body: { invite: linkToken(joinUrl), name } });
-  return v.parse(JoinResponse, res.body).self;
-}
+const join = (joinUrl: string, name: string) => joinByLink(broker.url, joinUrl, name);
 
 /** A session: the rep in control, an assistant, customers Ann (active) and Bob. */
 async function session() {
   const { session, self: rep } = await startSessionAs(broker.url, token);
   const colleague = await broker.addRep({ name: 'Cora Colleague' });
   const coraToken = await broker.login(colleague.email, colleague.password);
-  const assisted = await api('POST', `/api/sessions/by-number/${session.number}/assist`, { token: coraToken, body: {} });
-  const cora = v.parse(JoinResponse, assisted.body).self;
+  const cora = await assistByNumber(broker.url, session.number, coraToken);
   const ann = await join(session.joinUrl!, 'Ann');
   const bob = await join(session.joinUrl!, 'Bob');
   return { session, rep, cora, coraToken, colleague, ann, bob };

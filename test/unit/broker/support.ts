@@ -1,7 +1,14 @@
 import { WebSocket } from 'ws';
 import * as v from 'valibot';
 import { expect } from 'vitest';
-import { ApiErrorBody, CreateSessionResponse, type EventsServerMessage, type SessionEvent } from '../../../core/protocol';
+import {
+  ApiErrorBody,
+  CreateSessionResponse,
+  JoinResponse,
+  type EventsServerMessage,
+  type Self,
+  type SessionEvent,
+} from '../../../core/protocol';
 
 /** Test-side HTTP: JSON in, status + JSON out. */
 export async function call(
@@ -173,4 +180,18 @@ export function recordingLogger() {
       error: (...args: unknown[]) => void lines.push({ level: 'error', args }),
     },
   };
+}
+
+/** POST /api/join with the invite in a join link: the new customer's `self`. */
+export async function joinByLink(brokerUrl: string, joinUrl: string, name: string): Promise<Self> {
+  const res = await call(brokerUrl, 'POST', '/api/join', { body: { invite: linkToken(joinUrl), name } });
+  expect(res.status).toBe(201);
+  return v.parse(JoinResponse, res.body).self;
+}
+
+/** A colleague (with their rep token) assists by session number: their `self` as assistant. */
+export async function assistByNumber(brokerUrl: string, number: string, token: string): Promise<Self> {
+  const res = await call(brokerUrl, 'POST', `/api/sessions/by-number/${number}/assist`, { token, body: {} });
+  expect(res.status).toBeLessThan(300);
+  return v.parse(JoinResponse, res.body).self;
 }
