@@ -181,7 +181,7 @@ describe('a flooding peer', () => {
     expect(stats().dropped.rateLimited - before.rateLimited).toBeGreaterThanOrEqual(200);
     await expect(SignalingPeer.connect(broker.url, ann)).rejects.toThrow(/HTTP 429/);
 
-    // The rep got the first 8 and nothing after; the others still reach each other at once.
+    // The rep got the first few and nothing after; the others still reach each other at once.
     const id = b.offer(rep.peerId);
     const got = [];
     for (;;) {
@@ -192,7 +192,9 @@ describe('a flooding peer', () => {
       }
       got.push(message);
     }
-    expect(got).toHaveLength(8);
+    // The burst of 8 (a ninth if the machine took over 2 s to read the flood).
+    expect(got.length).toBeGreaterThanOrEqual(8);
+    expect(got.length).toBeLessThanOrEqual(9);
     expect(got.every((m) => m.src === ann.peerId && m.type === 'OFFER')).toBe(true);
     const fromCora = c.offer(bob.peerId);
     expect(await b.next()).toMatchObject({ src: cora.peerId, payload: { connectionId: fromCora } });
