@@ -78,8 +78,10 @@ export class SignalingLimits {
     return true;
   }
 
-  isCutOff(peerId: string): boolean {
-    return (this.sources.get(peerId)?.cutOffUntil ?? 0) > this.now();
+  /** Seconds until a peer cut off for flooding may connect again; 0 when it may now. */
+  cutOffFor(peerId: string): number {
+    const left = (this.sources.get(peerId)?.cutOffUntil ?? 0) - this.now();
+    return left > 0 ? Math.ceil(left / 1000) : 0;
   }
 
   /** A message for a destination that is not connected, which `peer` would queue; false when enough wait. */

@@ -131,7 +131,8 @@ export function createPeerService(ctx: BrokerContext, server: Server, options: P
       const id = url.searchParams.get('id');
       const token = url.searchParams.get('token');
       if (!wss || !admitPeer(ctx, id, token)) return rejectUpgrade(socket, 401, 'Unauthorized');
-      if (limits.isCutOff(id!)) return rejectUpgrade(socket, 429, 'Too many signaling messages; try again later');
+      const wait = limits.cutOffFor(id!);
+      if (wait > 0) return rejectUpgrade(socket, 429, `Too many signaling messages; try again in ${wait} s`, wait);
       const peerWss = wss;
       peerWss.handleUpgrade(req, socket, head, (ws) => {
         // First, so no socket error goes unhandled (an unhandled one would take the broker down).

@@ -53,7 +53,10 @@ export class SignalingPeer {
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
-      ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+      ws.once('unexpected-response', (_req, res) => {
+        const retryAfter = res.headers['retry-after'];
+        reject(new Error(`HTTP ${res.statusCode}${retryAfter ? `, Retry-After ${retryAfter}` : ''}`));
+      });
     });
     const first = await peer.next();
     if (first.type !== 'OPEN') throw new Error(`PeerServer said ${JSON.stringify(first)}`);
