@@ -42,6 +42,8 @@ export interface Config {
   /** A rep token ends after this long unused, and this long after sign-in whatever happens. */
   repTokenIdleMs: number;
   repTokenMaxMs: number;
+  /** How long a customer or assistant may stay offline before they are taken out of the session ('timeout'). */
+  presenceGraceMs: number;
 }
 
 /** Failed sign-ins, counted per window; see auth/loginGuard.ts. */
@@ -94,6 +96,8 @@ export function loadConfig(env: Env = process.env): Config {
     mailPerRepPerHour: integer(env, 'MAIL_PER_REP_PER_HOUR', 20, 1, 1_000_000),
     mailPerRecipientPerHour: integer(env, 'MAIL_PER_RECIPIENT_PER_HOUR', 3, 1, 1_000_000),
     ...repTokenLifetime(env),
+    // At least 10 s: shorter would take people out over a dropped socket the client is about to reopen.
+    presenceGraceMs: integer(env, 'PRESENCE_GRACE_SECONDS', 60, 10, 86_400) * 1000,
   };
 }
 

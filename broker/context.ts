@@ -2,6 +2,7 @@ import type { IceServer } from '../core/protocol';
 import type { Revocations } from './auth/revocations';
 import type { RepTokenLifetime } from './auth/repTokens';
 import type { EventBus } from './events/bus';
+import type { Presence } from './events/presence';
 import type { Logger } from './log';
 import type { Mailer } from './mail/mailer';
 import type { RateLimits } from './rateLimits';
@@ -32,4 +33,6 @@ export interface BrokerContext {
   limits: RateLimits;
   /** How long a rep's sign-in lasts unused, and at most. */
   repTokens: RepTokenLifetime;
+  /** Who the broker hears from right now (events sockets); GET /api/sessions/:id reads it. */
+  presence: Presence;
 }

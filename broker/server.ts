@@ -14,8 +14,11 @@ import { startCredentialSweep } from './auth/credentialSweep';
 import { createRateLimits } from './rateLimits';
 import { ensureAdmin, type AdminSetup } from './reps';
 import { EventBus } from './events/bus';
-import { createEventsServer } from './events/socket';
-import { createPeerService, PEER_MOUNT, PEER_SOCKET_PATH } from './peer/server';
+import { createEventsServer, type EventsServer } from './events/socket';
+import type { HeartbeatTiming } from './events/heartbeat';
+import { Presence } from './events/presence';
+import { PresenceGrace } from './events/grace';
+import { createPeerService, PEER_MOUNT, PEER_SOCKET_PATH, type PeerService } from './peer/server';
 import { apiRouter } from './api';
 import { errorHandler, notFoundHandler } from './api/errors';
 import { securityHeaders } from './http/securityHeaders';
@@ -42,7 +45,16 @@ export interface Broker {
   mailer: Mailer | null;
   /** The admin account, made before the broker took its first request (a generated password is shown once). */
   admin: AdminSetup;
+  /** Counters of what the live side dropped or refused (tests, diagnostics). */
+  diagnostics: BrokerDiagnostics;
   close(): Promise<void>;
+}
+
+export interface BrokerDiagnostics {
+  events: EventsServer['stats'];
+  signaling: PeerService['stats'];
+  /** Customers and assistants whose presence grace clock runs now. */
+  graceClocks(): number;
 }
 
 export interface BrokerOptions {
@@ -59,6 +71,10 @@ export interface BrokerOptions {
   passwordWork?: ConcurrencyLimit;
   /** Where ended credentials are announced; tests pass their own to listen. */
   revocations?: Revocations;
+  /** How dead events sockets are found; tests make it short. */
+  eventsHeartbeat?: HeartbeatTiming;
+  /** Overrides PRESENCE_GRACE_SECONDS; tests make it short. */
+  presenceGraceMs?: number;
 }
 
 /**
@@ -102,13 +118,15 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
     revocations: options.revocations ?? new Revocations(),
     limits: createRateLimits(config, now, options.passwordWork),
     repTokens: { idleMs: config.repTokenIdleMs, maxMs: config.repTokenMaxMs },
+    presence: new Presence(),
   };
 
   const app = express();
   app.disable('x-powered-by');
   const server = createServer(app);
-  const events = createEventsServer(ctx);
-  const peer = createPeerService(ctx, server, config.peerConcurrentLimit);
+  const events = createEventsServer(ctx, options.eventsHeartbeat ? { heartbeat: options.eventsHeartbeat } : {});
+  const grace = new PresenceGrace(ctx, ctx.presence, options.presenceGraceMs ?? config.presenceGraceMs);
+  const peer = createPeerService(ctx, server, { concurrentLimit: config.peerConcurrentLimit });
 
   app.use(securityHeaders);
   app.use(cors(() => new URL(publicUrl).origin, config.allowedOrigins));
@@ -132,6 +150,7 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
       });
     });
   } catch (error) {
+    grace.close();
     events.close();
     peer.close();
     mailer?.close();
@@ -151,12 +170,15 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
   }, options.waitSweepIntervalMs ?? WAIT_SWEEP_INTERVAL_MS);
   sweeper.unref();
   const stopCredentialSweep = startCredentialSweep(ctx, options.credentialSweepIntervalMs);
+  // Nobody is online right after a start: everyone present has the grace period to come back.
+  grace.startForEveryonePresent();
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {
       clearInterval(sweeper);
       stopCredentialSweep();
+      grace.close();
       waits.close();
       events.close();
       peer.close();
@@ -168,5 +190,6 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
       server.closeAllConnections();
     }));
 
-  return { url, publicUrl, port, store, mailer, admin, close };
+  const diagnostics: BrokerDiagnostics = { events: events.stats, signaling: peer.stats, graceClocks: () => grace.running };
+  return { url, publicUrl, port, store, mailer, admin, diagnostics, close };
 }

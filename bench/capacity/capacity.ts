@@ -161,7 +161,8 @@ const at = (r: Ramp, n: number) => r.steps.find((s) => s.participants === n);
  * machine's two cores, so the generator's own delay is part of every latency (reported in the log).
  */
 export async function benchCapacity(counts: BenchCounts, log: (line: string) => void = () => {}): Promise<Metric[]> {
-  const broker = await startBroker({ mode: 'child' });
+  // Participants of later steps join up front and connect minutes later: no presence grace may run out meanwhile.
+  const broker = await startBroker({ mode: 'child', env: { PRESENCE_GRACE_SECONDS: '86400' } });
   // Two sockets a participant on the broker's side and on the generator's (a fork: this process's limit).
   const fit = Math.floor((Math.min(openFiles(broker.pid), openFiles('self')) - 500) / 2);
   const steps = counts.capacitySteps.filter((n) => n <= fit);

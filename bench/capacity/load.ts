@@ -117,7 +117,14 @@ function signal(entry: Live): void {
   const payload =
     type === 'CANDIDATE'
       ? { candidate: CANDIDATE, type: 'data', connectionId: 'dc_bench', benchSentAt: performance.now() }
-      : { sdp: { type: type.toLowerCase(), sdp: SDP }, type: 'data', connectionId: 'dc_bench', benchSentAt: performance.now() };
+      : {
+          sdp: { type: type.toLowerCase(), sdp: SDP },
+          type: 'data',
+          connectionId: 'dc_bench',
+          // As PeerJS offers a data link; the broker relays only JSON ones (issue 10).
+          ...(type === 'OFFER' ? { label: 'dc_bench', reliable: true, serialization: 'json' } : {}),
+          benchSentAt: performance.now(),
+        };
   entry.peer.send(JSON.stringify({ type, payload, dst: entry.sim.partner }));
 }
 

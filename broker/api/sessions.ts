@@ -6,6 +6,7 @@ import {
   DecideWaitRequest,
   JoinRequest,
   OpaqueId,
+  RemoveParticipantRequest,
   RevokeInvitesRequest,
   SessionNumber,
   SetActiveCustomerRequest,
@@ -17,6 +18,7 @@ import { assistByInvite, assistByNumber, type AssistResult } from '../sessions/a
 import { admitWait, declineWait } from '../sessions/waits';
 import { setActiveCustomer } from '../sessions/activeCustomer';
 import { clientAddress } from '../http/clientAddress';
+import { removeParticipant } from '../sessions/remove';
 import { parse } from './errors';
 import { callerOf, repOf, requireCaller, requireRep } from './authenticate';
 
@@ -73,6 +75,12 @@ export function sessionsRouter(ctx: BrokerContext): Router {
 
   router.post('/sessions/:id/leave', requireCaller(ctx), (req, res) => {
     leaveSession(ctx, callerOf(res), sessionId(req.params));
+    res.json({ ok: true });
+  });
+
+  router.post('/sessions/:id/remove', requireCaller(ctx), (req, res) => {
+    const id = sessionId(req.params);
+    removeParticipant(ctx, callerOf(res), id, parse(RemoveParticipantRequest, req.body).participantId);
     res.json({ ok: true });
   });
 

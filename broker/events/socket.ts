@@ -1,57 +1,101 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import * as v from 'valibot';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import {
-  EventsClientMessage,
-  EventsCloseCode,
-  repOnlyEventTypes,
-  type EventsServerMessage,
-  type SessionEvent,
-} from '../../core/protocol';
+import { WebSocketServer } from 'ws';
+import type { SessionEvent } from '../../core/protocol';
 import type { BrokerContext } from '../context';
-import { resolveToken, type Caller } from '../sessions/caller';
-
-const PING_INTERVAL_MS = 25_000;
-const HELLO_TIMEOUT_MS = 15_000;
-/** A client this far behind is not reading; drop it and let it reconnect with `since`. */
-const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+import { LogThrottle } from '../logThrottle';
+import { EventsConnection, SIGN_IN_ENDED, type EventsHub, type EventsStats } from './connection';
+import { EVENTS_SOCKET_HEARTBEAT, Heartbeat, type HeartbeatTiming } from './heartbeat';
 
 export interface EventsServer {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
-  /** Client messages dropped as malformed after hello. */
-  readonly stats: { ignoredMessages: number };
+  /** What was dropped or refused, for diagnostics and tests. */
+  readonly stats: Readonly<EventsStats>;
   close(): void;
+}
+
+export interface EventsServerOptions {
+  heartbeat?: HeartbeatTiming;
 }
 
 /**
  * WS /api/events: the first message is `hello` with a token and where the client stopped; the broker
- * replays what was missed, says `ready`, then forwards live events of the sessions the token may see.
+ * replays what was missed, says `ready`, then forwards live events and presence readings of the sessions
+ * the token may hear (see connection.ts). No sign-in is needed to open the socket, so nothing a stranger
+ * sends may cost more than a counter and, now and then, one log line.
  */
-export function createEventsServer(ctx: BrokerContext): EventsServer {
+export function createEventsServer(ctx: BrokerContext, options: EventsServerOptions = {}): EventsServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  const stats = { ignoredMessages: 0 };
-  const alive = new WeakMap<WebSocket, boolean>();
+  const stats: EventsStats = { ignoredMessages: 0, rateLimited: 0, badFrames: 0 };
+  const heartbeat = new Heartbeat(wss.clients, options.heartbeat ?? EVENTS_SOCKET_HEARTBEAT);
+  const badFrames = new LogThrottle(ctx.log, 'Events socket: closed a connection that broke the websocket protocol');
+  /** Live followers of each session, and each rep's connections: events go only where they are heard. */
+  const followers = new Map<string, Set<EventsConnection>>();
+  const reps = new Map<string, Set<EventsConnection>>();
+
+  const hub: EventsHub = {
+    ctx,
+    stats,
+    heard: (ws) => heartbeat.heard(ws),
+    follow: (sessionId, connection) => add(followers, sessionId, connection),
+    unfollow: (sessionId, connection) => remove(followers, sessionId, connection),
+    addRep: (repId, connection) => add(reps, repId, connection),
+    removeRep: (repId, connection) => remove(reps, repId, connection),
+  };
 
   wss.on('connection', (ws) => {
-    alive.set(ws, true);
-    ws.on('pong', () => alive.set(ws, true));
-    ws.on('error', (error) => ctx.log.warn('Events socket error', error));
-    new EventsConnection(ctx, ws, stats);
+    heartbeat.watch(ws);
+    // ws closes the connection itself; what is left to do is count it, in one line, not a stack trace.
+    ws.on('error', (error: Error & { code?: string }) => {
+      stats.badFrames++;
+      badFrames.note(`${error.code ?? error.name}: ${error.message}`);
+    });
+    new EventsConnection(hub, ws);
   });
 
-  // Dead connections (no pong since the last ping) are cut, which frees their subscriptions.
-  const pinger = setInterval(() => {
-    for (const ws of wss.clients) {
-      if (alive.get(ws) === false) {
-        ws.terminate();
-        continue;
+  /**
+   * Presence readings wait while an event is being handed out, so every follower hears the event (say,
+   * someone left) before the reading that follows from it; several changes make one reading.
+   */
+  let dispatching = false;
+  const presenceDue = new Set<string>();
+  const pushPresence = (sessionId: string) => {
+    for (const connection of followers.get(sessionId) ?? []) connection.sendPresence(sessionId);
+  };
+
+  const unsubscribe = [
+    ctx.bus.subscribe((event) => {
+      dispatching = true;
+      try {
+        dispatch(event);
+      } finally {
+        dispatching = false;
+        for (const sessionId of presenceDue) pushPresence(sessionId);
+        presenceDue.clear();
       }
-      alive.set(ws, false);
-      ws.ping();
+    }),
+    ctx.presence.onChange(({ sessionId }) => (dispatching ? presenceDue.add(sessionId) : pushPresence(sessionId))),
+    // Sockets opened with a credential that stopped working close with 4401 and say why.
+    ctx.revocations.subscribe((revocation) => {
+      for (const connection of [...(reps.get(revocation.repId) ?? [])]) {
+        if (revocation.kind === 'rep') connection.revoke('You were signed out everywhere. Please sign in again.', 'Signed out');
+        else if (connection.repTokenHash === revocation.tokenHash) connection.revoke(SIGN_IN_ENDED, 'Sign-in ended');
+      }
+    }),
+  ];
+
+  function dispatch(event: SessionEvent): void {
+    for (const connection of [...(followers.get(event.sessionId) ?? [])]) connection.deliver(event);
+    if (event.type === 'participant-joined') {
+      // A rep's sockets pick up sessions the rep starts or joins after hello.
+      const p = ctx.store.findParticipant(event.participant.id);
+      if (p?.repId) for (const connection of [...(reps.get(p.repId) ?? [])]) connection.ownEntry(p);
+    } else if (event.type === 'participant-left') {
+      ctx.presence.forget(event.participantId);
+    } else if (event.type === 'session-ended') {
+      ctx.presence.forgetSession(event.sessionId);
     }
-  }, PING_INTERVAL_MS);
-  pinger.unref();
+  }
 
   return {
     stats,
@@ -59,147 +103,21 @@ export function createEventsServer(ctx: BrokerContext): EventsServer {
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
     },
     close() {
-      clearInterval(pinger);
+      heartbeat.stop();
+      for (const stop of unsubscribe) stop();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
     },
   };
 }
 
-/** One client's subscriptions; `subscribed` maps session id → last sequence number sent. */
-class EventsConnection {
-  private caller: Caller | undefined;
-  private readonly subscribed = new Map<string, number>();
-  private unsubscribe: (() => void) | undefined;
-  private readonly helloTimer: NodeJS.Timeout;
-
-  constructor(
-    private readonly ctx: BrokerContext,
-    private readonly ws: WebSocket,
-    private readonly stats: { ignoredMessages: number },
-  ) {
-    this.helloTimer = setTimeout(
-      () => this.fail(EventsCloseCode.badMessage, 'bad_request', 'Expected a hello message'),
-      HELLO_TIMEOUT_MS,
-    );
-    ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
-    ws.on('close', () => {
-      clearTimeout(this.helloTimer);
-      this.unsubscribe?.();
-    });
-  }
-
-  private onMessage(data: RawData, isBinary: boolean): void {
-    const message = isBinary ? undefined : decode(data);
-    if (!this.caller) {
-      if (message?.type !== 'hello')
-        return this.fail(EventsCloseCode.badMessage, 'bad_request', 'The first message must be hello');
-      return this.hello(message);
-    }
-    if (message?.type !== 'follow') {
-      this.stats.ignoredMessages++;
-      return;
-    }
-    if (!this.mayFollow(message.sessionId)) {
-      return this.send({ type: 'error', code: 'forbidden', message: 'You are not part of this session' });
-    }
-    this.follow(message.sessionId, message.since);
-  }
-
-  private hello(message: Extract<EventsClientMessage, { type: 'hello' }>): void {
-    clearTimeout(this.helloTimer);
-    const caller = resolveToken(this.ctx, message.token);
-    if (!caller || (caller.kind === 'participant' && !this.isCurrent(caller.participant.id))) {
-      return this.fail(EventsCloseCode.unauthorized, 'unauthorized', 'Please sign in again');
-    }
-    this.caller = caller;
-    // Listen first: publishing is synchronous and so is replay, so nothing can slip between them.
-    this.unsubscribe = this.ctx.bus.subscribe((event) => this.onEvent(event));
-    const since = message.since ?? {};
-    const sessionIds = new Set<string>();
-    if (caller.kind === 'rep') {
-      for (const s of this.ctx.store.listLiveSessionsOfRep(caller.rep.id)) sessionIds.add(s.id);
-      // Sessions the client knew about that ended or that it left while away: it still gets the news.
-      for (const id of Object.keys(since)) if (this.mayFollow(id)) sessionIds.add(id);
-    } else {
-      sessionIds.add(caller.participant.sessionId);
-    }
-    for (const id of sessionIds) this.follow(id, since[id] ?? 0);
-    this.send({ type: 'ready', sessionIds: [...sessionIds] });
-  }
-
-  private mayFollow(sessionId: string): boolean {
-    const caller = this.caller;
-    if (!caller) return false;
-    if (caller.kind === 'participant') return caller.participant.sessionId === sessionId;
-    return this.ctx.store.findRepParticipants(sessionId, caller.rep.id).length > 0;
-  }
-
-  private isCustomer(): boolean {
-    return this.caller?.kind === 'participant' && this.caller.participant.role === 'customer';
-  }
-
-  private isCurrent(participantId: string): boolean {
-    return this.ctx.store.findParticipant(participantId)?.leftAt === null;
-  }
-
-  private follow(sessionId: string, since: number): void {
-    this.subscribed.set(sessionId, since);
-    for (const event of this.ctx.bus.replay(sessionId, since)) this.deliver(event);
-  }
-
-  private onEvent(event: SessionEvent): void {
-    if (this.subscribed.has(event.sessionId)) return this.deliver(event);
-    // A rep's socket picks up sessions the rep starts or joins after hello.
-    const caller = this.caller;
-    if (caller?.kind === 'rep' && event.type === 'participant-joined') {
-      if (this.ctx.store.findParticipant(event.participant.id)?.repId === caller.rep.id) this.follow(event.sessionId, 0);
-    }
-  }
-
-  private deliver(event: SessionEvent): void {
-    const last = this.subscribed.get(event.sessionId);
-    if (last === undefined || event.seq <= last) return;
-    this.subscribed.set(event.sessionId, event.seq);
-    // Customers never learn who else knocked; their sequence still moves past such events.
-    if (!this.isCustomer() || !repOnlyEventTypes.has(event.type)) this.send({ type: 'event', event });
-    this.afterDelivery(event);
-  }
-
-  /** Someone out of a session stops hearing about it; a customer's socket has nothing left to say. */
-  private afterDelivery(event: SessionEvent): void {
-    const caller = this.caller;
-    if (!caller || (event.type !== 'session-ended' && event.type !== 'participant-left')) return;
-    if (caller.kind === 'participant') {
-      if (event.type === 'session-ended' || event.participantId === caller.participant.id)
-        this.ws.close(1000, 'Left the session');
-      return;
-    }
-    if (event.type === 'session-ended' || this.ctx.store.findParticipant(event.participantId)?.repId === caller.rep.id) {
-      // Keep following if the rep is still in the session some other way (e.g. rejoined as assistant).
-      if (!this.ctx.store.findRepParticipants(event.sessionId, caller.rep.id).some((p) => p.leftAt === null)) {
-        this.subscribed.delete(event.sessionId);
-      }
-    }
-  }
-
-  private send(message: EventsServerMessage): void {
-    if (this.ws.readyState !== this.ws.OPEN) return;
-    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) return void this.ws.terminate();
-    this.ws.send(JSON.stringify(message));
-  }
-
-  private fail(code: number, errorCode: string, message: string): void {
-    this.send({ type: 'error', code: errorCode, message });
-    this.ws.close(code, message);
-  }
+function add<T>(index: Map<string, Set<T>>, key: string, value: T): void {
+  let set = index.get(key);
+  if (!set) index.set(key, (set = new Set()));
+  set.add(value);
 }
 
-function decode(data: RawData): EventsClientMessage | undefined {
-  try {
-    const result = v.safeParse(EventsClientMessage, JSON.parse(data.toString()));
-    return result.success ? result.output : undefined;
-  } catch {
-    return undefined;
-  }
+function remove<T>(index: Map<string, Set<T>>, key: string, value: T): void {
+  const set = index.get(key);
+  if (set?.delete(value) && set.size === 0) index.delete(key);
 }

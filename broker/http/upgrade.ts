@@ -21,13 +21,19 @@ export function routeUpgrades(server: Server, routes: Record<string, UpgradeHand
   });
 }
 
-/** Answers an upgrade with a plain HTTP error and closes the connection. */
-export function rejectUpgrade(socket: Duplex, status: number, message = STATUS_CODES[status] ?? 'Error'): void {
+/** Answers an upgrade with a plain HTTP error and closes the connection (a 429 says when to retry). */
+export function rejectUpgrade(
+  socket: Duplex,
+  status: number,
+  message = STATUS_CODES[status] ?? 'Error',
+  retryAfterSeconds?: number,
+): void {
   if (!socket.writable) return void socket.destroy();
   socket.once('finish', () => socket.destroy());
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
       'Connection: close\r\nContent-Type: text/plain; charset=utf-8\r\n' +
+      (retryAfterSeconds === undefined ? '' : `Retry-After: ${retryAfterSeconds}\r\n`) +
       `Content-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`,
   );
 }

@@ -2,92 +2,154 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RequestHandler } from 'express';
 import { ExpressPeerServer } from 'peer';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { BrokerContext } from '../context';
+import { repHasLiveToken } from '../auth/repTokens';
 import { rejectUpgrade } from '../http/upgrade';
+import { LogThrottle } from '../logThrottle';
 import { admitPeer } from './guard';
+import { SignalingGate } from './gate';
+import { SIGNALING_LIMITS, SignalingLimits, type SignalingLimitSettings } from './limits';
+import { readSignal } from './messages';
+import { closeSocket, peerMember, PeerSockets, type PeerMember } from './sockets';
+import { SignalingStats } from './stats';
 
 export const PEER_MOUNT = '/peerjs';
 /** Where the PeerJS client opens its socket: `${mount}/${path}peerjs` with path '/'. */
 export const PEER_SOCKET_PATH = '/peerjs/peerjs';
+/** Signaling messages are SDP and ICE candidates: a few kilobytes (a Chrome offer with audio and video ~6 KB). */
+export const PEER_MAX_PAYLOAD = 32 * 1024;
 
 export interface PeerService {
   /** An Express sub-app; mount at PEER_MOUNT (mounting starts it). */
   app: RequestHandler;
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void;
+  /** What was relayed and dropped, and why. */
+  readonly stats: SignalingStats;
   close(): void;
+}
+
+export interface PeerServiceOptions {
+  concurrentLimit: number;
+  limits?: SignalingLimitSettings;
 }
 
 /**
  * The PeerServer (signaling for WebRTC) behind our own door: its websocket server takes no upgrades
- * by itself (`noServer`); we verify id and token first, and cut a peer's socket the moment its
- * participant leaves or its session ends.
+ * by itself (`noServer`); we verify id and token first, read every frame before `peer` does (see
+ * `inspect`), and cut a peer's socket the moment its participant leaves, its session ends, or the rep
+ * behind it has signed out everywhere.
  */
-export function createPeerService(ctx: BrokerContext, server: Server, concurrentLimit: number): PeerService {
+export function createPeerService(ctx: BrokerContext, server: Server, options: PeerServiceOptions): PeerService {
   let wss: WebSocketServer | undefined;
   const app = ExpressPeerServer(server, {
     path: '/',
     key: 'peerjs',
     allow_discovery: false,
-    concurrent_limit: concurrentLimit,
+    concurrent_limit: options.concurrentLimit,
     // Our CORS middleware answers for the whole broker; the PeerServer's own would allow any origin.
     corsOptions: { origin: false },
-    // Signaling messages are SDP and ICE candidates: a few kilobytes.
-    createWebSocketServer: () => (wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 })),
+    createWebSocketServer: () => (wss = new WebSocketServer({ noServer: true, maxPayload: PEER_MAX_PAYLOAD })),
   });
-  app.on('error', (error) => ctx.log.warn('PeerServer error', error));
+  const stats = new SignalingStats();
+  const sockets = new PeerSockets();
+  const settings = options.limits ?? SIGNALING_LIMITS;
+  const limits = new SignalingLimits(settings);
+  const gate = new SignalingGate(ctx, sockets, limits);
+  const junk = new LogThrottle(ctx.log, 'PeerServer: dropped a malformed signaling message');
+  const badFrames = new LogThrottle(ctx.log, 'PeerServer: closed a connection that broke the websocket protocol');
+  const floods = new LogThrottle(ctx.log, 'PeerServer: cut off a peer that kept flooding signaling');
+  /** Socket errors we counted already; `peer` re-emits them on the app. */
+  const counted = new WeakSet<Error>();
 
-  const sockets = new Map<string, Set<WebSocket>>();
-  const closePeer = (peerId: string) => {
-    for (const ws of sockets.get(peerId) ?? []) {
-      ws.close(1008, 'Not in the session');
-      // A client that does not answer the close handshake is cut anyway.
-      setTimeout(() => ws.terminate(), 1000).unref();
-    }
+  // `peer` reports socket errors here too (counted below); anything else, in one line.
+  app.on('error', (error: Error) => {
+    if (!counted.has(error)) badFrames.note(`${error.name}: ${error.message}`);
+  });
+
+  const onSocketError = (error: Error & { code?: string }) => {
+    counted.add(error);
+    stats.count(error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'oversized' : 'badFrames');
+    badFrames.note(`${error.code ?? error.name}: ${error.message}`);
   };
 
   /**
-   * Remembers a peer's socket, to cut it when its participant leaves. A function of its own, so the
-   * listener it leaves on the socket does not hold the upgrade request (and its headers) for the life
-   * of the connection, as a closure inside handleUpgrade did (issue 6: memory per participant).
+   * `peer` reads a socket's frames with its own 'message' listener, attached synchronously while it
+   * handles 'connection' (peer 1.0.2 `_configureWS`). We take that listener off and call it only for
+   * frames the gate lets through, so `peer` relays (or queues) exactly those and never sees a frame it
+   * would throw on. `peer` parses the frame again; signaling frames are small.
    */
-  function track(peerId: string, ws: WebSocket): void {
-    const set = sockets.get(peerId) ?? new Set<WebSocket>();
-    sockets.set(peerId, set.add(ws));
-    ws.on('close', () => {
-      set.delete(ws);
-      if (set.size === 0 && sockets.get(peerId) === set) sockets.delete(peerId);
+  function inspect(ws: WebSocket, member: PeerMember): void {
+    const relay = ws.listeners('message') as ((data: RawData, isBinary: boolean) => void)[];
+    ws.removeAllListeners('message');
+    ws.on('message', (data, isBinary) => {
+      const read = readSignal(data, isBinary);
+      if ('drop' in read) {
+        stats.count(read.drop);
+        return junk.note(`${read.detail}, from participant ${member.participantId}`);
+      }
+      const drop = gate.check(member, ws, read.message);
+      if (drop === undefined) {
+        if (read.message.type !== 'HEARTBEAT') stats.count('relayed');
+        for (const listener of relay) listener.call(ws, data, isBinary);
+        return;
+      }
+      stats.count(drop);
+      if (drop === 'rateLimited' && limits.strike(member.peerId)) {
+        stats.count('cutOff');
+        floods.note(`participant ${member.participantId}, refused for ${settings.cutOffMs / 1000} s`);
+        closeSocket(ws, 'Too many signaling messages');
+      }
     });
   }
 
-  const unsubscribe = ctx.bus.subscribe((event) => {
-    if (event.type === 'participant-left') {
-      const p = ctx.store.findParticipant(event.participantId);
-      if (p) closePeer(p.peerId);
-    } else if (event.type === 'session-ended') {
-      for (const p of ctx.store.listParticipants(event.sessionId)) closePeer(p.peerId);
-    }
-  });
+  const unsubscribe = [
+    ctx.bus.subscribe((event) => {
+      if (event.type === 'participant-left') {
+        const p = ctx.store.findParticipant(event.participantId);
+        if (p) leave(p.peerId);
+      } else if (event.type === 'session-ended') {
+        for (const p of ctx.store.listParticipants(event.sessionId)) leave(p.peerId);
+      }
+    }),
+    // A rep signed out everywhere (or whose last sign-in ended) has no peer links left.
+    ctx.revocations.subscribe(({ repId }) => {
+      if (!repHasLiveToken(ctx, repId)) sockets.closeWhere((member) => member.repId === repId, 'Signed out');
+    }),
+  ];
+
+  function leave(peerId: string): void {
+    sockets.leave(peerId);
+    limits.forget(peerId);
+  }
 
   return {
     // peer bundles its own @types/express; at runtime it is an ordinary Express app.
     app: app as unknown as RequestHandler,
+    stats,
     handleUpgrade(req, socket, head, url) {
       const id = url.searchParams.get('id');
       const token = url.searchParams.get('token');
       if (!wss || !admitPeer(ctx, id, token)) return rejectUpgrade(socket, 401, 'Unauthorized');
+      const wait = limits.cutOffFor(id!);
+      if (wait > 0) return rejectUpgrade(socket, 429, `Too many signaling messages; try again in ${wait} s`, wait);
       const peerWss = wss;
       peerWss.handleUpgrade(req, socket, head, (ws) => {
-        track(id!, ws);
+        // First, so no socket error goes unhandled (an unhandled one would take the broker down).
+        ws.on('error', onSocketError);
         // The participant may have left while the handshake completed.
-        if (!admitPeer(ctx, id, token)) return void ws.close(1008, 'Not in the session');
+        const participant = admitPeer(ctx, id, token);
+        if (!participant) return void closeSocket(ws, 'Not in the session');
+        const member = peerMember(participant);
+        sockets.add(member, ws);
+        limits.delivered(member.peerId);
         peerWss.emit('connection', ws, req);
+        inspect(ws, member);
       });
     },
     close() {
-      unsubscribe();
-      for (const set of sockets.values()) for (const ws of set) ws.terminate();
-      sockets.clear();
+      for (const stop of unsubscribe) stop();
+      sockets.closeAll();
       wss?.close();
     },
   };

@@ -6,7 +6,7 @@ import { ApiError, conflict } from '../api/errors';
 import { hashToken, newId, newSessionNumber, sameHash } from '../auth/tokens';
 import { actorName, type Caller } from './caller';
 import { activeStanding, requireController, standing } from './access';
-import { releaseActiveCustomer } from './activeCustomer';
+import { recordDeparture } from './departure';
 import { newRepParticipant, participantView, repPeerToken, selfView, sessionLink, sessionLinkToken, sessionView } from './views';
 
 /** A rep starts a session: the session, the rep as controller, its customer link and the first event, at once. */
@@ -79,7 +79,11 @@ export function listSessions(ctx: BrokerContext, rep: RepRow): Session[] {
   });
 }
 
-/** Everything to render a session; `self` (with secrets) only for a caller still in a live session. */
+/**
+ * Everything to render a session; `self` (with secrets) and who is online only for a caller still in a
+ * live session. Someone out of it (left, removed, timed out, ended) still reads it, to learn how it ended
+ * for them (their own `leftReason`), but as it stood when they went: not who came or went later.
+ */
 export function sessionDetail(ctx: BrokerContext, caller: Caller, sessionId: string): SessionDetail {
   const { session, current } = standing(ctx, caller, sessionId);
   const live = session.status === 'live' && current !== undefined;
@@ -92,14 +96,31 @@ export function sessionDetail(ctx: BrokerContext, caller: Caller, sessionId: str
           .listWaitingWaits(session.id, ctx.now())
           .map((w) => ({ waitId: w.id, name: w.name, createdAt: w.createdAt, expiresAt: w.expiresAt }))
       : undefined;
+  const participants = ctx.store.listParticipants(session.id);
   return {
     session: sessionView(session, link),
-    participants: ctx.store.listParticipants(session.id).map(participantView),
+    participants: (live ? participants : asWhenTheyWent(participants, wentAt(ctx, caller, sessionId))).map(participantView),
     lastSeq: ctx.bus.lastSeq(session.id),
-    activeCustomerId: session.activeCustomerId,
+    activeCustomerId: live ? session.activeCustomerId : null,
     ...(self ? { self } : {}),
     ...(knocks ? { knocks } : {}),
+    ...(live ? { online: ctx.presence.online(session.id) } : {}),
   };
+}
+
+/** When a caller who is out of the session went (a rep's last entry). */
+function wentAt(ctx: BrokerContext, caller: Caller, sessionId: string): number {
+  const entries =
+    caller.kind === 'rep'
+      ? ctx.store.findRepParticipants(sessionId, caller.rep.id)
+      : [ctx.store.findParticipant(caller.participant.id)];
+  return Math.max(0, ...entries.map((p) => p?.leftAt ?? 0));
+}
+
+function asWhenTheyWent(participants: ParticipantRow[], at: number): ParticipantRow[] {
+  return participants
+    .filter((p) => p.joinedAt <= at)
+    .map((p) => (p.leftAt !== null && p.leftAt > at ? { ...p, leftAt: null, leftReason: null } : p));
 }
 
 /** A customer presents its own token; a rep's is re-derived, and re-stored if the server key changed. */
@@ -119,19 +140,7 @@ export function leaveSession(ctx: BrokerContext, caller: Caller, sessionId: stri
   if (current.role === 'controller') {
     throw conflict('The rep in control cannot leave: end the session, or pass control first');
   }
-  const now = ctx.now();
-  ctx.bus.commit(() => {
-    ctx.store.markParticipantLeft(current.id, now, 'left');
-    ctx.bus.append(sessionId, 'participant-left', { participantId: current.id, reason: 'left' });
-    releaseActiveCustomer(ctx, sessionId, current.id);
-    ctx.store.audit({
-      at: now,
-      actor: actorName(caller),
-      action: 'leave',
-      sessionId,
-      detail: { participantId: current.id, role: current.role },
-    });
-  });
+  recordDeparture(ctx, current, 'left', { actor: actorName(caller), action: 'leave' });
 }
 
 /** Only the controller ends a session: everyone is out, every link stops admitting. */

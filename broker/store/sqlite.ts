@@ -417,6 +417,13 @@ export class SqliteStore implements Store {
     );
   }
 
+  listPresentParticipants(): ParticipantRow[] {
+    return this.all(
+      `SELECT participants.* FROM participants JOIN sessions ON sessions.id = participants.session_id
+       WHERE participants.left_at IS NULL AND sessions.status = 'live'`,
+    ).map(toParticipant);
+  }
+
   markParticipantLeft(id: string, at: number, reason: LeftReason): boolean {
     return (
       this.run('UPDATE participants SET left_at = ?, left_reason = ? WHERE id = ? AND left_at IS NULL', at, reason, id).changes >

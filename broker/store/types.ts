@@ -60,6 +60,8 @@ export interface Store {
   listParticipants(sessionId: string): ParticipantRow[];
   /** Customers in the session who have not left. */
   countCurrentCustomers(sessionId: string): number;
+  /** Participants of live sessions who have not left (the presence grace clock starts for them at boot). */
+  listPresentParticipants(): ParticipantRow[];
   /** Marks a participant out of the session (no-op when already out); false when nothing changed. */
   markParticipantLeft(id: string, at: number, reason: LeftReason): boolean;
   setParticipantTokenHash(id: string, tokenHash: string): void;

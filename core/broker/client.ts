@@ -88,7 +88,7 @@ export function createBrokerClient(options: BrokerClientOptions) {
     decline: (sessionId: string, waitId: string) => call(Ok, 'POST', `/api/sessions/${id(sessionId)}/decline`, { waitId }),
     setActiveCustomer: (sessionId: string, participantId: string) =>
       call(Ok, 'POST', `/api/sessions/${id(sessionId)}/active-customer`, { participantId }),
-    /** Controller only: take a participant out of the session (their tokens stop working). */
+    /** Controller only: the participant is out at once and their tokens stop working. */
     remove: (sessionId: string, participantId: string) =>
       call(Ok, 'POST', `/api/sessions/${id(sessionId)}/remove`, { participantId }),
     leave: (sessionId: string) => call(Ok, 'POST', `/api/sessions/${id(sessionId)}/leave`, {}),

@@ -6,8 +6,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { LoginResponse } from '../../core/protocol';
 import { loadConfig } from '../../broker/config';
-import { createBroker, type Broker } from '../../broker/server';
-import { silentLogger } from '../../broker/log';
+import { createBroker, type Broker, type BrokerDiagnostics, type BrokerOptions } from '../../broker/server';
+import { silentLogger, type Logger } from '../../broker/log';
 import { createRep } from '../../broker/reps';
 import type { ConcurrencyLimit } from '../../broker/auth/concurrencyLimit';
 import type { Revocations } from '../../broker/auth/revocations';
@@ -34,6 +34,12 @@ export interface StartBrokerOptions {
   passwordWork?: ConcurrencyLimit;
   /** In-process only: where the broker announces ended credentials, to listen. */
   revocations?: Revocations;
+  /** In-process only: how dead events sockets are found (short in tests). */
+  eventsHeartbeat?: BrokerOptions['eventsHeartbeat'];
+  /** In-process only: how long customers and assistants may stay offline (short in tests). */
+  presenceGraceMs?: number;
+  /** In-process only: where the broker logs (default: nowhere). */
+  log?: Logger;
 }
 
 export interface TestRepInput {
@@ -67,6 +73,8 @@ export interface TestBroker {
   readonly store: Store;
   /** Lines the child broker printed so far (child mode). */
   readonly output: string[];
+  /** The broker's counters of what its live side dropped (in-process only). */
+  readonly diagnostics: BrokerDiagnostics;
   /** Adds a rep straight into the store; unspecified fields get unique defaults. */
   addRep(input?: TestRepInput): Promise<TestRep>;
   /** POST /api/login; returns the bearer token. */
@@ -87,6 +95,7 @@ interface Running {
   pid: number;
   store: Store;
   output: string[];
+  diagnostics?: BrokerDiagnostics;
   stop(): Promise<void>;
 }
 
@@ -130,6 +139,11 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Tes
     },
     get output() {
       return current().output;
+    },
+    get diagnostics() {
+      const diagnostics = current().diagnostics;
+      if (!diagnostics) throw new Error('Diagnostics are there for in-process brokers only');
+      return diagnostics;
     },
     dataDir,
     admin: TEST_ADMIN,
@@ -184,16 +198,28 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Tes
 
 /** The broker makes the admin account itself before it listens. */
 async function startInProcess(env: Record<string, string>, options: StartBrokerOptions): Promise<Running> {
-  const { now, waitSweepIntervalMs, credentialSweepIntervalMs, passwordWork, revocations } = options;
+  const {
+    now,
+    waitSweepIntervalMs,
+    credentialSweepIntervalMs,
+    passwordWork,
+    revocations,
+    eventsHeartbeat,
+    presenceGraceMs,
+    log,
+  } = options;
   const broker: Broker = await createBroker(loadConfig(env), {
-    log: silentLogger,
+    log: log ?? silentLogger,
     ...(now ? { now } : {}),
     ...(waitSweepIntervalMs === undefined ? {} : { waitSweepIntervalMs }),
     ...(credentialSweepIntervalMs === undefined ? {} : { credentialSweepIntervalMs }),
     ...(passwordWork ? { passwordWork } : {}),
     ...(revocations ? { revocations } : {}),
+    ...(eventsHeartbeat ? { eventsHeartbeat } : {}),
+    ...(presenceGraceMs === undefined ? {} : { presenceGraceMs }),
   });
-  return { url: broker.url, port: broker.port, pid: process.pid, store: broker.store, output: [], stop: () => broker.close() };
+  const { url, port, store, diagnostics } = broker;
+  return { url, port, pid: process.pid, store, output: [], diagnostics, stop: () => broker.close() };
 }
 
 /** Runs the real CLI and waits for its "Broker listening on …" line. */

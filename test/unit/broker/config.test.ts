@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       mailPerRecipientPerHour: 3,
       repTokenIdleMs: 12 * 3_600_000,
       repTokenMaxMs: 168 * 3_600_000,
+      presenceGraceMs: 60_000,
     });
     expect(resolvePublicUrl(config, 9000)).toBe('http://127.0.0.1:9000');
     expect(resolvePublicUrl(loadConfig({ PORT: '0' }), 41234)).toBe('http://127.0.0.1:41234');
@@ -65,6 +66,7 @@ describe('loadConfig', () => {
       MAIL_PER_RECIPIENT_PER_HOUR: '1',
       REP_TOKEN_IDLE_HOURS: '0.5',
       REP_TOKEN_MAX_HOURS: '24',
+      PRESENCE_GRACE_SECONDS: '90',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -90,6 +92,7 @@ describe('loadConfig', () => {
       mailPerRecipientPerHour: 1,
       repTokenIdleMs: 1_800_000,
       repTokenMaxMs: 24 * 3_600_000,
+      presenceGraceMs: 90_000,
     });
     expect(loadConfig({ MAIL_FROM: 'help@example.com' }).mailFrom).toBe('help@example.com');
     expect(resolvePublicUrl(config, 8080)).toBe('https://support.example.com');
@@ -131,6 +134,8 @@ describe('loadConfig', () => {
     [{ REP_TOKEN_IDLE_HOURS: '0' }, /REP_TOKEN_IDLE_HOURS must be a positive number/],
     [{ REP_TOKEN_MAX_HOURS: 'week' }, /REP_TOKEN_MAX_HOURS must be a positive number/],
     [{ REP_TOKEN_IDLE_HOURS: '200' }, /REP_TOKEN_IDLE_HOURS \(200\) must not be longer than REP_TOKEN_MAX_HOURS \(168\)/],
+    [{ PRESENCE_GRACE_SECONDS: '5' }, /PRESENCE_GRACE_SECONDS must be a whole number from 10 to 86400, got "5"/],
+    [{ PRESENCE_GRACE_SECONDS: 'a minute' }, /PRESENCE_GRACE_SECONDS must be a whole number/],
   ])('rejects %j clearly', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

@@ -38,8 +38,9 @@ describe('PeerServer door', () => {
     const rep = await connect(created.self.peerId, created.self.peerToken);
     const cust = await connect(customer.peerId, customer.peerToken);
     // Signaling passes between them.
-    rep.send({ type: 'OFFER', dst: customer.peerId, payload: { sdp: 'x' } });
-    expect(await cust.next()).toMatchObject({ type: 'OFFER', src: created.self.peerId, payload: { sdp: 'x' } });
+    const payload = { sdp: { type: 'offer', sdp: 'x' }, type: 'data', connectionId: 'dc_1', serialization: 'json' };
+    rep.send({ type: 'OFFER', dst: customer.peerId, payload });
+    expect(await cust.next()).toMatchObject({ type: 'OFFER', src: created.self.peerId, payload });
     await Promise.all([rep.close(), cust.close()]);
   });
 

@@ -1,0 +1,78 @@
+import type { BrokerContext } from '../context';
+import { recordDeparture } from '../sessions/departure';
+import type { Presence } from './presence';
+
+/**
+ * Customers and assistants who stay offline for the grace period (PRESENCE_GRACE_SECONDS) are taken
+ * out of the session with reason 'timeout': a closed browser ends as "left", not as a name that stays
+ * green forever. The controller never is: a rep who vanished without signing out keeps the session,
+ * customers see them offline, and it carries on when they are back.
+ *
+ * The clock starts when someone goes offline, when someone joins (until their socket opens), and for
+ * everyone present when the broker starts (nobody is online after a restart until they reconnect).
+ */
+export class PresenceGrace {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly unsubscribe: (() => void)[];
+
+  constructor(
+    private readonly ctx: BrokerContext,
+    private readonly presence: Presence,
+    private readonly graceMs: number,
+  ) {
+    this.unsubscribe = [
+      presence.onChange(({ participantId, online }) => (online ? this.cancel(participantId) : this.startIfTimed(participantId))),
+      ctx.bus.subscribe((event) => {
+        if (event.type === 'participant-joined') this.startIfTimed(event.participant.id);
+        else if (event.type === 'participant-left') this.cancel(event.participantId);
+      }),
+    ];
+  }
+
+  /** At boot: everyone in a live session gets the full grace from now to come back. */
+  startForEveryonePresent(): void {
+    for (const p of this.ctx.store.listPresentParticipants()) if (p.role !== 'controller') this.start(p.id);
+  }
+
+  /** Participants whose clock runs (tests and diagnostics). */
+  get running(): number {
+    return this.timers.size;
+  }
+
+  close(): void {
+    for (const unsubscribe of this.unsubscribe) unsubscribe();
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private startIfTimed(participantId: string): void {
+    const p = this.ctx.store.findParticipant(participantId);
+    if (p && p.leftAt === null && p.role !== 'controller') this.start(participantId);
+  }
+
+  private start(participantId: string): void {
+    if (this.presence.isOnline(participantId)) return;
+    clearTimeout(this.timers.get(participantId));
+    const timer = setTimeout(() => this.expire(participantId), this.graceMs);
+    timer.unref();
+    this.timers.set(participantId, timer);
+  }
+
+  private cancel(participantId: string): void {
+    clearTimeout(this.timers.get(participantId));
+    this.timers.delete(participantId);
+  }
+
+  private expire(participantId: string): void {
+    this.timers.delete(participantId);
+    if (this.presence.isOnline(participantId)) return;
+    try {
+      // Read again: they may have left, or become the controller, while the clock ran.
+      const p = this.ctx.store.findParticipant(participantId);
+      if (!p || p.leftAt !== null || p.role === 'controller') return;
+      recordDeparture(this.ctx, p, 'timeout', { actor: 'broker', action: 'timeout' });
+    } catch (error) {
+      this.ctx.log.error('Taking an offline participant out of their session failed', error);
+    }
+  }
+}
