@@ -33,8 +33,8 @@ export const FULL: BenchCounts = {
   weight: 10,
   panel: 10,
   floods: 5,
-  presence: 5,
-  presenceBaselineWaitMs: 60_000,
+  presence: 3,
+  presenceBaselineWaitMs: 40_000,
   // 20,000 open files a process (hard) and two sockets a participant end the ramp at 9,750 here.
   capacitySteps: [500, 1000, 2500, 5000, 7500, 9500],
   capacityWindowMs: 10_000,

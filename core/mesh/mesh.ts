@@ -256,6 +256,23 @@ export function createMesh(options: MeshOptions) {
     isOpen(participantId: string): boolean {
       return openLinkOf(participantId) !== undefined;
     },
+    /**
+     * Someone else says `participantId` is gone (the broker lost their socket): unless their link has
+     * carried something within one heartbeat (and some slack), let it go now rather than after the
+     * dead time. A live peer's heartbeat proves them wrong; a closed browser says nothing.
+     */
+    suspect(participantId: string): void {
+      const peerId = peerIdOf(participantId);
+      const link = peerId === undefined ? undefined : links.get(peerId);
+      if (!peerId || !link?.data.isOpen) return;
+      const limit = heartbeat.intervalMs + 1000;
+      const check = () => {
+        if (links.get(peerId) === link && link.data.isOpen && now() - link.lastHeard > limit) link.data.close();
+      };
+      const quiet = now() - link.lastHeard;
+      if (quiet > limit) check();
+      else later(limit - quiet + 50, check);
+    },
     send(participantId: string, message: MeshMessage): boolean {
       const link = openLinkOf(participantId);
       link?.send(message);

@@ -212,7 +212,13 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
       eventsLive.value = live;
       if (live) everLive.value = true;
     },
-    onPresence: (id, ids) => id === sessionId && (online.value = new Set(ids)),
+    onPresence: (id, ids) => {
+      if (id !== sessionId) return;
+      const before = online.value;
+      online.value = new Set(ids);
+      // Gone from the broker: check the direct link at once instead of waiting out its dead time.
+      for (const participantId of before ?? []) if (!online.value.has(participantId)) mesh.suspect(participantId);
+    },
     // Refused: a rep's sign-in ended, or we left (or were removed) while away. Ask the broker which.
     onUnauthorized: (reason) => (deps.onSignedOut ? deps.onSignedOut(reason) : void refresh()),
     WebSocket: deps.WebSocket,

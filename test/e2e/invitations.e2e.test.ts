@@ -163,7 +163,7 @@ describe('invitations: email both ways, messenger text, Email on start, revoke, 
     await waitForText(assistPage, 'Continue in the Remote Support side panel');
     await assistant.waitForText('You are assisting in this session.');
     await assistant.waitForText(session.number);
-    await panel.waitForText(COLLEAGUE.name);
+    await panel.waitForText(`${COLLEAGUE.name} joined as assistant`); // the controller is told
 
     // No control in the assistant's panel.
     for (const control of ['End session', 'Revoke invitations', 'Admit']) {

@@ -173,4 +173,21 @@ describe('mesh', () => {
     expect(links.filter((l) => l.isOpen).length).toBeLessThanOrEqual(2);
     expect(a.mesh.droppedCount).toBeGreaterThanOrEqual(3);
   });
+
+  it('a peer the broker says is gone is let go within a heartbeat when its link is silent, and kept when it is not', async () => {
+    const net = createMemoryNetwork();
+    const heartbeat = { intervalMs: 50, deadAfterMs: 10_000 };
+    const a = member(net, A, [A, B, C], { heartbeat });
+    await tick();
+    member(net, B, [A, B, C], { heartbeat });
+    member(net, C, [A, B, C], { heartbeat });
+    await until(() => a.mesh.isOpen(B.participantId) && a.mesh.isOpen(C.participantId));
+    net.silence(B.peerId);
+    await new Promise((r) => setTimeout(r, 120));
+    a.mesh.suspect(B.participantId); // B's browser is gone: silent for longer than a beat
+    a.mesh.suspect(C.participantId); // C only lost its broker socket: its heartbeats still come
+    await until(() => a.closed.includes(B.participantId));
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(a.mesh.isOpen(C.participantId)).toBe(true);
+  });
 });
