@@ -1,6 +1,8 @@
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBrokerClient } from '../../core/broker/client';
 import { HostileCustomer } from '../helpers/hostile-customer';
+import { SignalingPeer } from '../helpers/peer-signaling';
 import { clickByRole, launchBrowser, waitUntil } from './browser';
 import { createWorld, type World } from './fixtures';
 import { JoinPage } from './pages/join-page';
@@ -74,7 +76,7 @@ describe('privacy with two customers in one session', () => {
     const mallory = await HostileCustomer.join(others[1]!, world.broker.url, joinUrl, 'Mallory');
     await panel.waitForText('Mallory');
     const repPeer = await mallory.peerIdOf('controller');
-    expect(await mallory.call(repPeer)).not.toBe('answered');
+    expect(await mallory.call(repPeer, { kind: 'screen' }, 4_000)).not.toBe('answered');
     expect(await panel.page.evaluate(() => document.body.textContent)).not.toContain("Mallory's screen");
     await mallory.close();
 
@@ -119,7 +121,7 @@ describe('a hostile customer cannot break the rep’s panel', () => {
     await world?.close();
   });
 
-  it('bad times, forged senders, garbage bytes, a refused serialization and a 3,000-message flood leave the panel usable', async () => {
+  it('bad times, forged senders, garbage bytes, a refused serialization, a 3,000-message flood and junk OFFERs from another session leave the panel usable', async () => {
     const { panel } = world;
     const repPeer = await mallory.peerIdOf('controller');
     const me = mallory.self.participantId;
@@ -164,6 +166,21 @@ describe('a hostile customer cannot break the rep’s panel', () => {
           .map((li) => li.querySelector('.chat-meta')?.textContent ?? ''),
       ),
     ).toEqual([expect.stringMatching(/^Mallory · /)]);
+
+    // A customer of another session fires 550 junk OFFERs at the rep: the broker keeps them in their session.
+    const other = await world.broker.addRep({ name: 'Other Rep' });
+    const otherRep = createBrokerClient({ baseUrl: world.broker.url, getToken: () => otherToken });
+    const otherToken = await world.broker.login(other.email, other.password);
+    const { session: elsewhere } = await otherRep.createSession();
+    const { self: stranger } = await createBrokerClient({ baseUrl: world.broker.url }).join({
+      invite: new URL(elsewhere.joinUrl!).hash.slice(1),
+      name: 'Stranger',
+    });
+    const junk = await SignalingPeer.connect(world.broker.url, stranger);
+    const before = world.broker.diagnostics.signaling.dropped.otherSession;
+    for (let i = 0; i < 550; i++) junk.offer(repPeer);
+    await world.broker.diagnostics.signaling.until((stats) => stats.dropped.otherSession + stats.cutOff > before);
+    junk.ws.terminate();
 
     // The panel still works: the rep helps Hana, and chat is delivered both ways.
     await clickByRole(panel.page, 'tab', 'Hana Honest');
