@@ -180,16 +180,17 @@ export function createRepModel(deps: RepModelDeps) {
   }
 
   /** Every user action and reload runs through here: one at a time, errors shown, never thrown. */
-  const guarded = (action: () => Promise<void>): Promise<void> =>
-    serially(async () => {
-      error.value = undefined;
-      try {
-        await action();
-      } catch (e) {
-        error.value = e instanceof Error ? e.message : String(e);
-        if (phase.value === 'starting') phase.value = 'idle';
-      }
-    });
+  /** Runs an action with its errors shown, never thrown (callers queue it: see `guarded`). */
+  async function attempt(action: () => Promise<void>): Promise<void> {
+    error.value = undefined;
+    try {
+      await action();
+    } catch (e) {
+      error.value = e instanceof Error ? e.message : String(e);
+      if (phase.value === 'starting') phase.value = 'idle';
+    }
+  }
+  const guarded = (action: () => Promise<void>): Promise<void> => serially(() => attempt(action));
 
   // Another extension page signed in or out: follow it (our own sign-in finds nothing to do by then).
   deps.settings.onChanged((keys) => {
@@ -198,11 +199,15 @@ export function createRepModel(deps: RepModelDeps) {
       void deps.settings.pendingAssist().then((pending) => pending && guarded(assistPending));
     }
     if (!keys.includes(deps.settings.keys.auth)) return;
-    void guarded(async () => {
+    // Our own sign-in or sign-out echoes back here too: then nothing changed, and what the panel says
+    // (e.g. why it signed out) stays.
+    void serially(async () => {
       const a = await deps.settings.auth();
       if (a?.token === auth.value?.token) return;
-      close();
-      await load();
+      await attempt(async () => {
+        close();
+        await load();
+      });
     });
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from './browser';
-import { createWorld, participantNames, type World } from './fixtures';
+import { createWorld, participantNames, REP, type World } from './fixtures';
 import { JoinPage } from './pages/join-page';
 import { SidePanel } from './pages/side-panel';
 import { waitForLiveVideo } from './pages/video';
@@ -57,12 +57,27 @@ describe('nothing is lost when tabs and pages misbehave', () => {
     await waitUntil(world.panel.page, () => document.querySelector('video') === null);
   });
 
-  it('a closed and reopened side panel resumes too', async () => {
+  it('a closed and reopened side panel resumes too; meanwhile the customer is told the rep got disconnected', async () => {
     await world.panel.page.close();
+    await customer.waitForText('Rita Rep got disconnected. Waiting for them to come back…');
     world.panel = await SidePanel.open(world.repBrowser, world.extensionId);
     expect((await world.panel.sessionInfo()).number).toBe(sessionNumber);
     await world.panel.waitForText('Welcome back');
     await waitUntil(world.panel.page, linked);
+    await waitUntil(customer.page, () => !document.body.textContent?.includes('got disconnected'));
+  });
+
+  it('a sign-in an admin revokes signs the panel out; signed in again, the session resumes without the customer doing anything', async () => {
+    const rep = world.broker.store.findRepByEmail(REP.email)!;
+    world.broker.store.revokeRepTokensOfRep(rep.id, Date.now()); // what `npm run admin -- revoke-tokens` does
+    await world.panel.waitForText('Your sign-in has ended');
+    await customer.waitForText('Rita Rep got disconnected.');
+    await world.panel.signIn(world.broker.url, REP.email, REP.password);
+    expect((await world.panel.sessionInfo()).number).toBe(sessionNumber);
+    await waitUntil(world.panel.page, linked);
+    await world.panel.sendChat('Signed in again', 'Pat Customer');
+    await customer.waitForText('Signed in again');
+    await waitUntil(customer.page, () => !document.body.textContent?.includes('got disconnected'));
   });
 
   it('a customer who refreshes rejoins as the same participant without typing their name', async () => {

@@ -18,7 +18,8 @@ export class SidePanel {
     await fillByLabel(this.page, 'Email', email);
     await fillByLabel(this.page, 'Password', password);
     await clickByRole(this.page, 'button', 'Sign in');
-    await this.page.locator('::-p-aria([name="Start session"][role="button"])').wait();
+    // Signed in: the start screen, or the live sessions it resumes.
+    await this.page.locator('::-p-aria([name="Sign out"][role="button"])').wait();
   }
 
   /** Starts a session; returns the number as shown (grouped) and the customer link. */

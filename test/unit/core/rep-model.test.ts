@@ -174,4 +174,17 @@ describe('rep model', () => {
     expect(model.error.value).toMatch(/sign-in has ended/);
     expect(broker.store.findSession(sessionId)?.status).toBe('live');
   });
+
+  it('a sign-in revoked while the panel is open (an admin’s revoke-tokens) signs it out at once and says why', async () => {
+    await broker.close();
+    broker = await startBroker({ credentialSweepIntervalMs: 50 });
+    rep = await broker.addRep({ name: 'Rita' });
+    const { model } = panel();
+    await model.signIn(broker.url, rep.email, rep.password);
+    await model.startSession();
+    while (model.runtime.value?.status.value !== 'live') await new Promise((r) => setTimeout(r, 10));
+    broker.store.revokeRepTokensOfRep(rep.id, Date.now()); // from another process: the broker's sweep notices
+    while (model.phase.value !== 'signed-out') await new Promise((r) => setTimeout(r, 10));
+    expect(model.error.value).toMatch(/sign-in has ended/);
+  });
 });
