@@ -19,13 +19,15 @@ export interface SignalingLimitSettings {
 
 /**
  * Honest peers never meet these: a reconnecting rep with five customers sends ~10 OFFERs and ~100
- * candidates at once. A hostile customer who sent 550 junk OFFERs to a rep (issue 10) gets 8 through
- * and is cut off after ~200 more messages over its rates.
+ * candidates at once; a panel reloaded ten times in a row, or a screen shared and stopped again and
+ * again, offers one peer a link or a call each time (the per-pair burst is sized for that). A hostile
+ * customer who sent 550 junk OFFERs to a rep (issue 10) gets 20 through and is cut off after ~200 more
+ * messages over its rates.
  */
 export const SIGNALING_LIMITS: SignalingLimitSettings = {
   messages: { burst: 400, perSecond: 100 },
   offers: { burst: 40, perSecond: 4 },
-  offersToOnePeer: { burst: 8, perSecond: 0.5 },
+  offersToOnePeer: { burst: 20, perSecond: 2 },
   patience: { burst: 200, perSecond: 5 },
   cutOffMs: 30_000,
   queuedPerDestination: 16,

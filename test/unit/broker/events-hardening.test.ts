@@ -8,8 +8,8 @@ import {
   Socket,
   assistByNumber,
   call,
+  eventSockets,
   joinByLink,
-  helloEvents,
   nextEventOf,
   recordingLogger,
   startSessionAs,
@@ -22,7 +22,8 @@ let broker: TestBroker;
 let token: string;
 const revocations = new Revocations();
 const logger = recordingLogger();
-const sockets: Socket[] = [];
+const events = eventSockets(() => broker.url);
+const listen = events.listen;
 const api = (method: string, path: string, options: Parameters<typeof call>[3] = {}) => call(broker.url, method, path, options);
 
 beforeAll(async () => {
@@ -30,16 +31,8 @@ beforeAll(async () => {
   const rep = await broker.addRep({ name: 'Rita Rep' });
   token = await broker.login(rep.email, rep.password);
 });
-afterEach(async () => {
-  await Promise.all(sockets.splice(0).map((s) => s.close()));
-});
+afterEach(events.closeAll);
 afterAll(() => broker.close());
-
-async function listen(bearer: string, since: Record<string, number> = {}) {
-  const { socket, messages } = await helloEvents(broker.url, { token: bearer, since });
-  sockets.push(socket);
-  return { socket, messages };
-}
 
 async function signedIn(name: string) {
   const rep = await broker.addRep({ name });

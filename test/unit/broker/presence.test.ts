@@ -2,14 +2,15 @@ import * as v from 'valibot';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SessionDetail } from '../../../core/protocol';
 import { startBroker, type TestBroker } from '../../helpers/broker';
-import { Socket, assistByNumber, call, joinByLink, helloEvents, nextEventOf, startSessionAs } from './support';
+import { assistByNumber, call, eventSockets, joinByLink, nextEventOf, startSessionAs } from './support';
 
 // Presence (issue 10): who the broker hears from on /api/events, dead sockets found by the heartbeat,
 // and the grace period after which someone offline is taken out of the session.
 const GRACE_MS = 300;
 let broker: TestBroker;
 let token: string;
-const sockets: Socket[] = [];
+const events = eventSockets(() => broker.url);
+const listen = events.listen;
 const api = (method: string, path: string, options: Parameters<typeof call>[3] = {}) => call(broker.url, method, path, options);
 
 beforeAll(async () => {
@@ -20,16 +21,8 @@ beforeAll(async () => {
   const rep = await broker.addRep({ name: 'Rita Rep' });
   token = await broker.login(rep.email, rep.password);
 });
-afterEach(async () => {
-  await Promise.all(sockets.splice(0).map((s) => s.close()));
-});
+afterEach(events.closeAll);
 afterAll(() => broker.close());
-
-async function listen(bearer: string, since: Record<string, number> = {}) {
-  const { socket, messages } = await helloEvents(broker.url, { token: bearer, since });
-  sockets.push(socket);
-  return { socket, messages };
-}
 
 const join = (joinUrl: string, name: string) => joinByLink(broker.url, joinUrl, name);
 
@@ -126,6 +119,7 @@ describe('grace period', () => {
 describe('after a broker restart', () => {
   it('starts everyone present offline, with the full grace to come back', async () => {
     const own = await startBroker({ presenceGraceMs: GRACE_MS });
+    const ownEvents = eventSockets(() => own.url);
     try {
       const rep = await own.addRep();
       const repToken = await own.login(rep.email, rep.password);
@@ -137,11 +131,9 @@ describe('after a broker restart', () => {
       await own.restart();
       // Ann and Bob, not the controller.
       expect(own.diagnostics.graceClocks()).toBe(2);
-      const { socket: panel, messages } = await helloEvents(own.url, { token: repToken, since: { [session.id]: before } });
-      sockets.push(panel);
+      const { socket: panel, messages } = await ownEvents.listen(repToken, { [session.id]: before });
       expect(messages.at(-1)).toEqual({ type: 'ready', sessionIds: [session.id] });
-      const { socket: annSocket } = await helloEvents(own.url, { token: ann.peerToken, since: { [session.id]: before } });
-      sockets.push(annSocket);
+      await ownEvents.listen(ann.peerToken, { [session.id]: before });
       await panel.presenceUntil(session.id, [self.participantId, ann.participantId]);
       expect(own.diagnostics.graceClocks()).toBe(1);
 
@@ -151,7 +143,7 @@ describe('after a broker restart', () => {
       });
       expect(own.diagnostics.graceClocks()).toBe(0);
     } finally {
-      await Promise.all(sockets.splice(0).map((s) => s.close()));
+      await ownEvents.closeAll();
       await own.close();
     }
   });

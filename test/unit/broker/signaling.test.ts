@@ -193,9 +193,9 @@ describe('a flooding peer', () => {
       }
       got.push(message);
     }
-    // The burst of 8 (a ninth if the machine took over 2 s to read the flood).
-    expect(got.length).toBeGreaterThanOrEqual(8);
-    expect(got.length).toBeLessThanOrEqual(9);
+    // The burst of 20 (and what the rate refilled while the machine read the flood).
+    expect(got.length).toBeGreaterThanOrEqual(20);
+    expect(got.length).toBeLessThanOrEqual(30);
     expect(got.every((m) => m.src === ann.peerId && m.type === 'OFFER')).toBe(true);
     const fromCora = c.offer(bob.peerId);
     expect(await b.next()).toMatchObject({ src: cora.peerId, payload: { connectionId: fromCora } });

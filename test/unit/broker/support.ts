@@ -155,6 +155,19 @@ export async function helloEvents(
   return { socket, messages: await socket.untilReady() };
 }
 
+/** Events sockets a test file opens with `listen` (hello, replay, ready), all closed by `closeAll`. */
+export function eventSockets(brokerUrl: () => string) {
+  const sockets: Socket[] = [];
+  return {
+    async listen(token: string, since: Record<string, number> = {}) {
+      const opened = await helloEvents(brokerUrl(), { token, since });
+      sockets.push(opened.socket);
+      return opened;
+    },
+    closeAll: async () => void (await Promise.all(sockets.splice(0).map((s) => s.close()))),
+  };
+}
+
 /** Reads messages until an event of this type (and session, when given) arrives; returns it. */
 export async function nextEventOf<T extends SessionEvent['type']>(
   socket: Socket,
