@@ -123,11 +123,13 @@ async function brokerParticipants(broker: Broker, count: number): Promise<SimPee
     partner,
   });
   const pairs: SimPeer[][] = [];
+  // All reps first: this process writes the database only while the broker does not.
+  const tokens = Array.from({ length: Math.ceil(count / 2) }, (_, i) => signedInRep(broker, template, i));
   let next = 0;
   const worker = async () => {
-    while (next < Math.ceil(count / 2)) {
+    while (next < tokens.length) {
       const i = next++;
-      const token = signedInRep(broker, template, i);
+      const token = tokens[i]!;
       const created = await post<CreateSessionResponse>('/api/sessions', {}, token);
       const invite = created.session.joinUrl!.split('#')[1];
       const { self } = await post<JoinResponse>('/api/join', { invite, name: `Load ${i}` });

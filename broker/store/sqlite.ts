@@ -147,8 +147,10 @@ export class SqliteStore implements Store {
   }
 
   transaction<T>(fn: () => T): T {
-    // better-sqlite3 turns nested transactions into savepoints.
-    return this.db.transaction(fn)();
+    // IMMEDIATE: take the write lock up front. A deferred transaction that reads, then writes, fails at
+    // once (SQLITE_BUSY, which busy_timeout does not retry) if another connection — the admin CLI —
+    // wrote in between. Nested transactions become savepoints.
+    return this.db.transaction(fn).immediate();
   }
 
   insertRep(rep: RepRow): void {
