@@ -8,10 +8,17 @@ import type { BenchWorld } from './world';
 const FILLER = 'my printer says it is offline but the light is green, what should I try next?';
 
 /**
- * Sends `count` chat messages from this page's chat box, one after another, each once the previous is
- * acknowledged (its "sending…" mark gone): returns [sent, acked] epoch ms per message token.
+ * The fastest a person's chat goes in the benchmark: one message every 60 ms (16 a second), under the
+ * mesh's per-peer limit of 20 chat messages a second that keeps a flood out (issue 10).
  */
-const CHAT_LOOP = `async (count, prefix, filler) => {
+const MIN_GAP_MS = 60;
+
+/**
+ * Sends `count` chat messages from this page's chat box, one after another, each once the previous is
+ * acknowledged (its "sending…" mark gone) and at least MIN_GAP_MS after it: returns [sent, acked] epoch
+ * ms per message token.
+ */
+const CHAT_LOOP = `async (count, prefix, filler, gap) => {
   const box = document.querySelector('textarea');
   const setValue = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').set;
   const out = [];
@@ -24,6 +31,8 @@ const CHAT_LOOP = `async (count, prefix, filler) => {
     box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
     await window.__benchAcked(token);
     out.push([token, sent, window.__bench.acked[token]]);
+    const wait = sent + gap - window.__benchNow();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
   return out;
 }`;
@@ -76,7 +85,7 @@ async function chatFrom(from: Page, to: Page, count: number, prefix: string): Pr
   const sent: [string, number, number][] = [];
   for (let done = 0; done < count; done += BATCH) {
     const n = Math.min(BATCH, count - done);
-    const batch = `(${CHAT_LOOP})(${n}, ${JSON.stringify(`${prefix}${done}x`)}, ${JSON.stringify(FILLER)})`;
+    const batch = `(${CHAT_LOOP})(${n}, ${JSON.stringify(`${prefix}${done}x`)}, ${JSON.stringify(FILLER)}, ${MIN_GAP_MS})`;
     sent.push(...((await from.evaluate(batch)) as [string, number, number][]));
   }
   const seen = (await readMarks(to)).texts;

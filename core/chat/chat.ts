@@ -31,8 +31,6 @@ export function deliveryStatus(entry: ChatEntry): DeliveryStatus {
 }
 
 const DAY_MS = 86_400_000;
-/** Writes to the store are batched this long: a burst of messages is one write. */
-const STORE_BATCH_MS = 20;
 
 /**
  * Chat with delivery you can trust: every message has an id, receivers acknowledge it once it is stored,
@@ -57,10 +55,12 @@ export function createChat(deps: ChatDeps) {
   const dirty = new Map<string, ChatEntry>();
   let afterStore: (() => void)[] = [];
   let storeTimer: ReturnType<typeof setTimeout> | undefined;
+  // Written right after the task that changed them: what arrives together (a resend after a reconnect,
+  // a burst the mesh let through) is one write, and a message is acknowledged within milliseconds.
   function persist(entry: ChatEntry, then?: () => void): void {
     dirty.set(entryKey(entry), entry);
     if (then) afterStore.push(then);
-    storeTimer ??= setTimeout(flush, STORE_BATCH_MS);
+    storeTimer ??= setTimeout(flush, 0);
   }
   function flush(): void {
     storeTimer = undefined;

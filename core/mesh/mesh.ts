@@ -21,8 +21,13 @@ export interface MeshEvents {
   onFlood?(participantId: string): void;
 }
 
-/** Messages a peer may send: a sustained rate and a burst (a reconnect's resend, a pasted paragraph). */
+/**
+ * What a peer may send: chat messages at a sustained rate with a burst (a reconnect's resend), and the
+ * rest (acknowledgements, heartbeats, share news — a conversation at full speed is as many acks as
+ * messages) at ten times that.
+ */
 export const DEFAULT_PEER_RATE = { perSecond: 20, burst: 50 } as const;
+const CONTROL_RATE_FACTOR = 10;
 /** Links from one unknown peer held while the roster catches up; more are refused at once. */
 const MAX_WAITING_PER_PEER = 2;
 /** Unknown peers whose links may be held at once. */
@@ -73,17 +78,26 @@ export function createMesh(options: MeshOptions) {
   const redialAttempts = new Map<string, number>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
   /** Per peer id, across its links: reconnecting must not refill a flooder's allowance. */
-  const buckets = new Map<string, TokenBucket>();
+  const buckets = new Map<string, { chat: TokenBucket; control: TokenBucket }>();
   const flooding = new Set<string>();
   let transportOpen = false;
   let destroyed = false;
   let dropped = 0;
   let rateDropped = 0;
 
-  const bucketOf = (peerId: string) => {
+  /** Takes a token for a message from `peerId` (chat or the rest, told by a peek at its type). */
+  const allowed = (peerId: string, raw: unknown) => {
     let bucket = buckets.get(peerId);
-    if (!bucket) buckets.set(peerId, (bucket = createTokenBucket(rate.perSecond, rate.burst, now)));
-    return bucket;
+    if (!bucket) {
+      const control = (n: number) => n * CONTROL_RATE_FACTOR;
+      bucket = {
+        chat: createTokenBucket(rate.perSecond, rate.burst, now),
+        control: createTokenBucket(control(rate.perSecond), control(rate.burst), now),
+      };
+      buckets.set(peerId, bucket);
+    }
+    const isChat = typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === 'chat';
+    return (isChat ? bucket.chat : bucket.control).take();
   };
 
   const later = (ms: number, fn: () => void) => {
@@ -115,7 +129,7 @@ export function createMesh(options: MeshOptions) {
       const participantId = roster.get(peerId);
       if (!isCurrent() || !participantId) return void dropped++;
       // Before parsing: a flood costs a counter, not a validation and a render each.
-      if (!bucketOf(peerId).take()) {
+      if (!allowed(peerId, raw)) {
         dropped++;
         rateDropped++;
         if (!flooding.has(participantId)) {

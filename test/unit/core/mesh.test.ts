@@ -131,19 +131,31 @@ describe('mesh', () => {
     await until(() => !b.mesh.isOpen(A.participantId));
   });
 
-  it('drops a flood beyond the per-peer rate before parsing it, and says so once', async () => {
+  it('drops a chat flood beyond the per-peer rate before parsing it, and says so once', async () => {
     const net = createMemoryNetwork();
     const a = member(net, A, [A, B], { rate: { perSecond: 20, burst: 50 } });
     await tick();
     const b = member(net, B, [A, B]);
     await until(() => b.mesh.isOpen(A.participantId));
-    for (let i = 0; i < 3000; i++) b.mesh.send(A.participantId, { type: 'share', sharing: false });
+    const chat = (i: number) => ({ type: 'chat', id: `flood-${i}-xxxx`, text: 'x', sentAt: 1, thread: 'all' }) as MeshMessage;
+    for (let i = 0; i < 3000; i++) b.mesh.send(A.participantId, chat(i));
     await until(() => a.mesh.droppedCount >= 2900);
     const accepted = a.received.length;
     expect(accepted).toBeGreaterThanOrEqual(50);
     expect(accepted).toBeLessThan(100); // the burst, and what the rate refilled meanwhile
     expect(a.mesh.rateDroppedCount).toBe(3000 - accepted);
     expect(a.floods).toEqual([B.participantId]);
+  });
+
+  it('acknowledgements and other control messages have ten times the chat budget', async () => {
+    const net = createMemoryNetwork();
+    const a = member(net, A, [A, B], { rate: { perSecond: 20, burst: 50 } });
+    await tick();
+    const b = member(net, B, [A, B]);
+    await until(() => b.mesh.isOpen(A.participantId));
+    for (let i = 0; i < 400; i++) b.mesh.send(A.participantId, { type: 'chat-ack', id: `ack-${i}-xxxxx` });
+    await until(() => a.received.length === 400);
+    expect(a.mesh.rateDroppedCount).toBe(0);
   });
 
   it('heartbeats keep a quiet link up, and a link whose peer went silent is let go within the dead time', async () => {
