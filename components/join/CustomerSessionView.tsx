@@ -43,7 +43,13 @@ export function CustomerSessionView({ runtime, onLeave, onRejoin }: Props) {
   return (
     <div class="stack">
       <header class="row">
-        <h1 style={{ flex: 1 }}>{rep ? t('connectedWith', { name: repName }) : t('appName')}</h1>
+        <h1 style={{ flex: 1 }}>
+          {!rep
+            ? t('appName')
+            : runtime.controllerAway.value
+              ? t('waitingForRep', { name: repName })
+              : t('connectedWith', { name: repName })}
+        </h1>
         <button type="button" onClick={onLeave}>
           {t('leave')}
         </button>

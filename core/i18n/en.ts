@@ -196,6 +196,7 @@ export const en = {
   timedOutTitle: 'You were disconnected for too long',
   timedOutDetail: 'You are no longer in the session. If your link still works, you can join again.',
   joinAgain: 'Join again',
+  waitingForRep: 'Waiting for {name} to reconnect',
   repDisconnected: '{name} got disconnected. Waiting for them to come back…',
   otherCustomersHere: 'Other customers are in this session: {names}. Screens shared here are visible to everyone in it.',
   sharingNowWithEveryone: 'You are sharing your screen with {name} and everyone else in this session.',
