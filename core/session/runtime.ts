@@ -280,10 +280,15 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     activeCustomerId: activeCustomerId as ReadonlySignal<string | null>,
     /** The rep in control; for customers, "the representative". */
     controller,
-    /** The controller is offline (vanished without signing out): customers are told to wait. */
+    /**
+     * The controller is offline (vanished without signing out): customers are told to wait. Only on the
+     * broker's word (our own events socket live, and it does not hear them) and with no direct link.
+     */
     controllerAway: computed(() => {
       const rep = controller.value;
-      return rep !== undefined && rep.id !== self.participantId && linkStates.value.get(rep.id) === 'offline';
+      const heard = online.value;
+      if (!rep || rep.id === self.participantId || !eventsLive.value || heard === null) return false;
+      return !heard.has(rep.id) && !openLinks.value.has(rep.id);
     }),
     /** Other customers in the session, for the customer's "screens are visible to everyone" notice. */
     otherCustomers: computed(() => present.value.filter((p) => p.role === 'customer' && p.id !== self.participantId)),
