@@ -3,7 +3,7 @@ import '../components/styles.css';
 import { AssistApp } from '../components/join/AssistApp';
 import { JoinApp } from '../components/join/JoinApp';
 import { createAssistPageBridge } from '../core/extension/assist-bridge';
-import { getLocale } from '../core/i18n';
+import { getLocale, loadPreferredLocale } from '../core/i18n';
 import { createPeerJsTransport, preloadPeerJs } from '../core/mesh/peerjs-transport';
 import { createAssistModel } from '../core/session/assist-model';
 import { createJoinModel } from '../core/session/join-model';
@@ -11,6 +11,7 @@ import { createLocalChatStore } from '../core/storage/local-chat-store';
 
 // The support site, served by the broker: same origin, so the broker is wherever this page came from.
 // /assist#token is a colleague's invitation; /join#token a customer's; / (or no token) joins by number.
+await loadPreferredLocale();
 document.documentElement.lang = getLocale();
 const brokerUrl = location.origin;
 const invite = location.hash.slice(1) || undefined;

@@ -6,11 +6,13 @@ import { createBrokerClient } from '../../core/broker/client';
 import { extensionStorage } from '../../core/extension/storage-adapter';
 import { createSettings, DEFAULT_BROKER_URL } from '../../core/extension/settings';
 import { openDashboard, type DashboardApi } from '../../core/extension/dashboard';
+import { loadPreferredLocale } from '../../core/i18n';
 
 const settings = createSettings(extensionStorage(browser.storage));
 // Known before the click, so opening the panel happens within the click's user gesture.
 const windowId = (await browser.windows.getCurrent()).id;
-const [auth, currentSession, withMailProgram] = await Promise.all([
+const [, auth, currentSession, withMailProgram] = await Promise.all([
+  loadPreferredLocale(),
   settings.auth(),
   settings.currentSession(),
   settings.inviteWithMailProgram(),

@@ -6,13 +6,14 @@ import { createKnockNotifier, type NotificationsApi } from '../../core/extension
 import { publishScreens, viewerPath } from '../../core/extension/screen-handoff';
 import { extensionStorage } from '../../core/extension/storage-adapter';
 import { createSettings, DEFAULT_BROKER_URL } from '../../core/extension/settings';
-import { getLocale } from '../../core/i18n';
+import { getLocale, loadPreferredLocale } from '../../core/i18n';
 import { createPeerJsTransport } from '../../core/mesh/peerjs-transport';
 import { createRepModel } from '../../core/session/rep-model';
 import { SupportDb } from '../../core/storage/db';
 import { createDexieChatStore } from '../../core/storage/dexie-chat-store';
 
 // The rep's dashboard. It lives in the side panel, so navigating or closing tabs does not touch the session.
+await loadPreferredLocale();
 document.documentElement.lang = getLocale();
 const db = new SupportDb();
 const settings = createSettings(extensionStorage(browser.storage));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { en } from '../../../core/i18n/en';
 import { ru } from '../../../core/i18n/ru';
-import { pickLocale, setLocale, t } from '../../../core/i18n';
+import { pickLocale, setLocale, t, useLocale } from '../../../core/i18n';
 
 describe('i18n', () => {
   it('Russian has every English key and the same placeholders', () => {
@@ -20,8 +20,14 @@ describe('i18n', () => {
   it('fills placeholders as plain text', () => {
     setLocale('en');
     expect(t('connectedWith', { name: '<b>Ann</b>' })).toBe('You are connected with <b>Ann</b>');
-    setLocale('ru');
+  });
+
+  it('loads another language only when asked for it, and falls back to English for one it does not have', async () => {
+    setLocale('ru'); // not loaded yet: English
+    expect(t('startSession')).toBe('Start session');
+    await useLocale('ru');
     expect(t('startSession')).toBe('Начать сеанс');
-    setLocale('en');
+    await useLocale('de');
+    expect(t('startSession')).toBe('Start session');
   });
 });
