@@ -1,3 +1,4 @@
+import { OncePerWindow } from './auth/rateLimit';
 import type { Logger } from './log';
 
 /**
@@ -8,25 +9,25 @@ import type { Logger } from './log';
 export class LogThrottle {
   private count = 0;
   private unlogged = 0;
-  private quietUntil = -Infinity;
+  private readonly lines: OncePerWindow;
 
   constructor(
     private readonly log: Logger,
     /** Names the noise, e.g. "PeerServer: dropped a signaling message". */
     private readonly what: string,
-    private readonly windowMs = 60_000,
-    private readonly now: () => number = () => performance.now(),
-  ) {}
+    windowMs = 60_000,
+    now: () => number = () => performance.now(),
+  ) {
+    this.lines = new OncePerWindow(windowMs, now);
+  }
 
   /** Counts one occurrence; `detail` is a short reason, never content from the message. */
   note(detail: string): void {
     this.count++;
-    const now = this.now();
-    if (now < this.quietUntil) {
+    if (!this.lines.take('line')) {
       this.unlogged++;
       return;
     }
-    this.quietUntil = now + this.windowMs;
     const skipped = this.unlogged > 0 ? `, ${this.unlogged} not logged since the last line` : '';
     this.unlogged = 0;
     this.log.warn(`${this.what} (${oneLine(detail)}); ${this.count} so far${skipped}`);

@@ -25,7 +25,7 @@ export function CustomerSessionView({ runtime, onLeave, onRejoin }: Props) {
   const screens = [...runtime.share.remote.value];
   const others = runtime.otherCustomers.value;
   const notice = runtime.shareNotice.value;
-  const nameOf = (id: string) => runtime.participants.value.find((p) => p.id === id)?.name ?? '';
+  const { nameOf } = runtime;
 
   if (status === 'ended') return <Notice title={t('sessionEnded')} detail={t('sessionEndedDetail')} />;
   if (status === 'left' || status === 'removed' || status === 'timeout') {

@@ -36,7 +36,7 @@ export function RepChat({ runtime }: { runtime: SessionRuntime }) {
   // Turning to another customer brings their conversation to the front.
   useEffect(() => setChosen(undefined), [activeId]);
 
-  const nameOf = (id: string) => runtime.participants.value.find((p) => p.id === id)?.name ?? '';
+  const { nameOf } = runtime;
   const customer = customers.find((c) => c.id === thread);
   const gone = customer !== undefined && customer.leftAt !== null;
   const unread = (id: string) => Math.max(0, countIn(id) - (seen.get(id) ?? 0));

@@ -45,7 +45,7 @@ export function RepSessionView({ model, runtime, onOpenScreenInTab, openMailto }
   const others = runtime.present.value.filter((p) => p.id !== runtime.self.participantId);
   const customers = runtime.present.value.filter((p) => p.role === 'customer');
   const screens = [...runtime.share.remote.value];
-  const nameOf = (id: string) => runtime.participants.value.find((p) => p.id === id)?.name ?? '';
+  const { nameOf } = runtime;
 
   if (isOver(status)) {
     return (

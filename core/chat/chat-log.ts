@@ -29,6 +29,10 @@ export function createChatLog() {
   const fromOthers = new Map<string, number>();
   const revision = signal(0);
 
+  const countFrom = (entry: ChatEntry) => {
+    if (!entry.mine) fromOthers.set(entry.thread, (fromOthers.get(entry.thread) ?? 0) + 1);
+  };
+
   /** Index of `entry`'s place in the list: where it is, or where it belongs. */
   function position(entry: ChatEntry): number {
     let low = 0;
@@ -45,7 +49,7 @@ export function createChatLog() {
     const last = list[list.length - 1];
     if (!last || compare(last, entry) <= 0) list.push(entry);
     else list.splice(position(entry), 0, entry);
-    if (!entry.mine) fromOthers.set(entry.thread, (fromOthers.get(entry.thread) ?? 0) + 1);
+    countFrom(entry);
   }
 
   return {
@@ -73,7 +77,7 @@ export function createChatLog() {
         if (byKey.has(key)) continue;
         byKey.set(key, entry);
         list.push(entry);
-        if (!entry.mine) fromOthers.set(entry.thread, (fromOthers.get(entry.thread) ?? 0) + 1);
+        countFrom(entry);
       }
       list.sort(compare);
       revision.value++;

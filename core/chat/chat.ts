@@ -111,6 +111,12 @@ export function createChat(deps: ChatDeps) {
 
   const ownEntries = () => log.all().filter((entry) => entry.mine);
 
+  /** `participantId` has the entry (acked) or never will (left): no longer waited for. */
+  function noLongerPending(entry: ChatEntry, participantId: string): void {
+    const pendingFor = entry.pendingFor.filter((p) => p !== participantId);
+    update({ ...entry, pendingFor, failed: pendingFor.length > 0 && entry.failed });
+  }
+
   return {
     log,
 
@@ -196,9 +202,7 @@ export function createChat(deps: ChatDeps) {
         persist(entry, ack);
       } else if (message.type === 'chat-ack') {
         const entry = log.get(entryKey({ senderId: deps.self.participantId, id: message.id }));
-        if (!entry?.pendingFor.includes(from)) return;
-        const pendingFor = entry.pendingFor.filter((p) => p !== from);
-        update({ ...entry, pendingFor, failed: pendingFor.length > 0 && entry.failed });
+        if (entry?.pendingFor.includes(from)) noLongerPending(entry, from);
       }
     },
 
@@ -228,9 +232,7 @@ export function createChat(deps: ChatDeps) {
     /** `participantId` left the session: stop waiting for their acknowledgements. */
     participantLeft(participantId: string): void {
       for (const entry of ownEntries()) {
-        if (!entry.pendingFor.includes(participantId)) continue;
-        const pendingFor = entry.pendingFor.filter((p) => p !== participantId);
-        update({ ...entry, pendingFor, failed: pendingFor.length > 0 && entry.failed });
+        if (entry.pendingFor.includes(participantId)) noLongerPending(entry, participantId);
       }
     },
 

@@ -25,6 +25,9 @@ export interface ChatEntry {
 /** Ids are the sender's own: two senders may pick the same one, so a message is known by both. */
 export const entryKey = (entry: { senderId: string; id: string }) => `${entry.senderId}/${entry.id}`;
 
+/** Where a store keeps an entry: one session's messages, each known by its sender and the sender's id. */
+export const storedKey = (entry: { sessionId: string; senderId: string; id: string }) => `${entry.sessionId}/${entryKey(entry)}`;
+
 /** Where chat history lives: Dexie in the extension, localStorage on the join page, memory in tests. */
 export interface ChatStore {
   list(sessionId: string): Promise<ChatEntry[]>;
@@ -36,7 +39,6 @@ export function createMemoryChatStore(): ChatStore {
   const entries = new Map<string, ChatEntry>();
   return {
     list: async (sessionId) => [...entries.values()].filter((e) => e.sessionId === sessionId),
-    putMany: async (batch) =>
-      batch.forEach((entry) => entries.set(`${entry.sessionId}/${entryKey(entry)}`, structuredClone(entry))),
+    putMany: async (batch) => batch.forEach((entry) => entries.set(storedKey(entry), structuredClone(entry))),
   };
 }

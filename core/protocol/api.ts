@@ -52,6 +52,9 @@ export const MeResponse = v.object({ rep: Rep });
 export const Role = v.picklist(['controller', 'assistant', 'customer']);
 export type Role = v.InferOutput<typeof Role>;
 
+/** The session's reps: the controller and assistants (everyone but customers). */
+export const isRepRole = (role: string | undefined) => role === 'controller' || role === 'assistant';
+
 export const IceServer = v.object({
   urls: v.union([v.string(), v.array(v.string())]),
   username: v.optional(v.string()),

@@ -1,6 +1,4 @@
-import type { Participant, Self } from '../protocol';
-
-const isRepRole = (role: string | undefined) => role === 'controller' || role === 'assistant';
+import { isRepRole, type Participant, type Self } from '../protocol';
 
 /**
  * Chat is private per customer (issue 10): each customer has one conversation ("thread", named by their
@@ -22,7 +20,6 @@ export function chatRules(deps: {
   const others = () => deps.participants().filter((p) => p.id !== me);
 
   return {
-    selfIsRep,
     /** Where this participant writes by default: a customer always in their own thread. */
     ownThread: selfIsRep ? undefined : me,
 

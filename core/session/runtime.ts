@@ -1,5 +1,14 @@
 import { batch, computed, effect, signal, type ReadonlySignal } from '@preact/signals-core';
-import type { CreateInviteRequest, Knock, Participant, Self, Session, SessionDetail, SessionEvent } from '../protocol';
+import {
+  isRepRole,
+  type CreateInviteRequest,
+  type Knock,
+  type Participant,
+  type Self,
+  type Session,
+  type SessionDetail,
+  type SessionEvent,
+} from '../protocol';
 import type { BrokerClient } from '../broker/client';
 import { isBrokerError } from '../broker/errors';
 import { openEventStream } from '../broker/events';
@@ -46,8 +55,6 @@ export interface SessionRuntimeDeps {
   WebSocket?: typeof WebSocket;
 }
 
-const REP_ROLES = new Set(['controller', 'assistant']);
-
 /**
  * One session as one participant lives it: the roster (kept current by broker events), who is online,
  * the peer mesh to everyone on it, private chat threads and screen sharing with the broker's rules.
@@ -56,7 +63,7 @@ const REP_ROLES = new Set(['controller', 'assistant']);
 export async function createSessionRuntime(deps: SessionRuntimeDeps) {
   const { self } = deps.detail;
   const sessionId = deps.detail.session.id;
-  const isRep = REP_ROLES.has(self.role);
+  const isRep = isRepRole(self.role);
   const session = signal<Session>(deps.detail.session);
   const participants = signal<Participant[]>(deps.detail.participants);
   const openLinks = signal<ReadonlySet<string>>(new Set());
@@ -79,11 +86,12 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
   /** Participants whose link has been open at least once: a closed link then means "reconnecting". */
   const everLinked = new Set<string>();
 
-  const roleOf = (participantId: string) => participants.value.find((p) => p.id === participantId)?.role;
+  const find = (participantId: string) => participants.value.find((p) => p.id === participantId);
+  const nameOf = (participantId: string) => find(participantId)?.name ?? '';
   /** The broker's rule, kept on this side too: the session's reps and the active customer may share. */
   const mayShare = (participantId: string) => {
-    const role = roleOf(participantId);
-    return role !== undefined && (REP_ROLES.has(role) || participantId === activeCustomerId.value);
+    const role = find(participantId)?.role;
+    return role !== undefined && (isRepRole(role) || participantId === activeCustomerId.value);
   };
   const rules = chatRules({ self, participants: () => present.value, everyone: () => participants.value });
 
@@ -96,7 +104,7 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     send: (to, message) => mesh.send(to, message),
     recipients: rules.recipients,
     accepts: rules.accepts,
-    nameOf: (id) => participants.value.find((p) => p.id === id)?.name ?? '',
+    nameOf,
   });
   await chat.load();
 
@@ -266,10 +274,11 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
   return {
     sessionId,
     self,
-    isRep,
     session: session as ReadonlySignal<Session>,
     participants: participants as ReadonlySignal<Participant[]>,
     present,
+    /** A participant's name from the roster ('' for someone unknown). */
+    nameOf,
     linkStates,
     status: computed<SessionStatus>(
       () => ended.value ?? (eventsLive.value ? 'live' : everLive.value ? 'reconnecting' : 'connecting'),
@@ -293,10 +302,7 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     /** Other customers in the session, for the customer's "screens are visible to everyone" notice. */
     otherCustomers: computed(() => present.value.filter((p) => p.role === 'customer' && p.id !== self.participantId)),
     /** May I share my screen now? */
-    canShare: computed(() => {
-      void participants.value; // roles live there
-      return mayShare(self.participantId);
-    }),
+    canShare: computed(() => mayShare(self.participantId)),
     /** Who is sharing a screen right now, this participant included. */
     sharing: computed<ReadonlySet<string>>(() => {
       const ids = new Set(share.remote.value.keys());

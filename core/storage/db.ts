@@ -1,5 +1,5 @@
 import Dexie, { type EntityTable } from 'dexie';
-import type { ChatEntry } from '../chat/types';
+import { storedKey, type ChatEntry } from '../chat/types';
 import type { CreateSessionResponse } from '../protocol';
 
 /** What the side panel remembers about a session it takes part in, to resume after a reload. */
@@ -32,7 +32,7 @@ export class SupportDb extends Dexie {
         const rows = await table.toArray();
         await table.clear();
         await table.bulkPut(
-          rows.map((row) => ({ ...row, thread: row.thread ?? 'all', key: `${row.sessionId}/${row.senderId}/${row.id}` })),
+          rows.map((row) => ({ ...row, thread: row.thread ?? 'all', key: storedKey(row as Parameters<typeof storedKey>[0]) })),
         );
       });
   }

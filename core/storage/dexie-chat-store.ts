@@ -1,9 +1,6 @@
 import { readStoredEntry } from '../chat/stored-entry';
-import { entryKey, type ChatEntry, type ChatStore } from '../chat/types';
+import { storedKey, type ChatStore } from '../chat/types';
 import type { SupportDb } from './db';
-
-/** A row's key: one session's messages, each known by its sender and the sender's id for it. */
-export const messageKey = (entry: ChatEntry) => `${entry.sessionId}/${entryKey(entry)}`;
 
 export function createDexieChatStore(db: SupportDb, now: () => number = Date.now): ChatStore {
   return {
@@ -12,7 +9,7 @@ export function createDexieChatStore(db: SupportDb, now: () => number = Date.now
       return rows.flatMap(({ key: _key, ...row }) => readStoredEntry(row, now()) ?? []);
     },
     async putMany(entries) {
-      await db.messages.bulkPut(entries.map((entry) => ({ ...entry, key: messageKey(entry) })));
+      await db.messages.bulkPut(entries.map((entry) => ({ ...entry, key: storedKey(entry) })));
     },
   };
 }
