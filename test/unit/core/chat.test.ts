@@ -4,7 +4,10 @@ import { createChatLog } from '../../../core/chat/chat-log';
 import { createMemoryChatStore, entryKey, type ChatEntry } from '../../../core/chat/types';
 import type { MeshMessage } from '../../../core/protocol';
 
-const flush = () => new Promise((r) => setTimeout(r, 40)); // past the store's batching
+/** Waits for a condition (deliveries and store writes happen on later ticks). */
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((r) => setTimeout(r, 5));
+}
 
 /** Two participants whose link can be cut; what is sent while cut is lost, as on a dropped data channel. */
 function pair() {
@@ -53,9 +56,9 @@ describe('chat', () => {
     const { alice, bob } = pair();
     alice.send('  Hello  ', 'all');
     expect(alice.log.all()[0]).toMatchObject({ text: 'Hello', mine: true, pendingFor: ['bob'], thread: 'all' });
-    await flush();
+    await until(() => bob.log.size > 0);
     expect(bob.log.all().map((e) => [e.text, e.senderName, e.mine])).toEqual([['Hello', 'ALICE', false]]);
-    await flush();
+    await until(() => alice.log.all()[0]!.pendingFor.length === 0);
     expect(alice.log.all()[0]!.pendingFor).toEqual([]);
     expect(deliveryStatus(alice.log.all()[0]!)).toBe('delivered');
   });
@@ -70,13 +73,12 @@ describe('chat', () => {
     const { alice, bob, texts, cut, restore } = pair();
     cut();
     alice.send('lost in transit', 'all');
-    await flush();
-    expect(texts(bob)).toEqual([]);
+    expect(texts(bob)).toEqual([]); // sent on a cut link: gone, nothing queued
     restore();
     alice.linkOpened('bob');
     alice.linkOpened('bob'); // a second reconnect before the ack: still one copy
-    await flush();
-    await flush();
+    // Both copies arrive before the ack, which goes out once the first is stored.
+    await until(() => alice.log.all()[0]!.pendingFor.length === 0);
     expect(texts(bob)).toEqual(['lost in transit']);
     expect(alice.log.all()[0]!.pendingFor).toEqual([]);
   });
@@ -85,7 +87,7 @@ describe('chat', () => {
     const { alice, store, cut } = pair();
     cut();
     alice.send('before reload', 'all');
-    await flush();
+    while ((await store.alice.list('s1')).length === 0) await new Promise((r) => setTimeout(r, 5));
     const { chat: reloaded, sent } = recorder({
       self: { participantId: 'alice', name: 'ALICE' },
       store: store.alice,
@@ -181,7 +183,7 @@ describe('chat', () => {
     const entry = chat.send('are you there?', 'all')!;
     expect(deliveryStatus(chat.log.get(entryKey(entry))!)).toBe('sending');
     clock = 100;
-    await new Promise((r) => setTimeout(r, 80));
+    await until(() => deliveryStatus(chat.log.get(entryKey(entry))!) === 'failed');
     expect(deliveryStatus(chat.log.get(entryKey(entry))!)).toBe('failed');
     chat.retry(entryKey(entry));
     expect(deliveryStatus(chat.log.get(entryKey(entry))!)).toBe('sending');
@@ -219,7 +221,7 @@ describe('chat', () => {
     });
     for (let i = 0; i < 50; i++)
       chat.receive('ann', { type: 'chat', id: `abcdefgh${i}x`, text: `m${i}`, sentAt: i, thread: 'all' });
-    await flush();
+    await until(() => batches.length > 0);
     expect(batches).toEqual([50]);
     expect(await store.list('s1')).toHaveLength(50);
   });
