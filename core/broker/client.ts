@@ -9,6 +9,7 @@ import {
   JoinResponse,
   LoginResponse,
   MeResponse,
+  PassControlResponse,
   SessionDetail,
   Session,
   SessionList,
@@ -91,6 +92,9 @@ export function createBrokerClient(options: BrokerClientOptions) {
     /** Controller only: the participant is out at once and their tokens stop working. */
     remove: (sessionId: string, participantId: string) =>
       call(Ok, 'POST', `/api/sessions/${id(sessionId)}/remove`, { participantId }),
+    /** Controller only: an assistant in the session takes control; I become an assistant. */
+    passControl: (sessionId: string, participantId: string) =>
+      call(PassControlResponse, 'POST', `/api/sessions/${id(sessionId)}/control`, { participantId }),
     leave: (sessionId: string) => call(Ok, 'POST', `/api/sessions/${id(sessionId)}/leave`, {}),
     end: (sessionId: string) => call(Ok, 'POST', `/api/sessions/${id(sessionId)}/end`, {}),
   };

@@ -128,6 +128,8 @@ export const SessionDetail = v.object({
   activeCustomerId: v.optional(v.nullable(OpaqueId)),
   /** Participants the broker hears from right now (an events socket with a fresh heartbeat). */
   online: v.optional(v.array(OpaqueId)),
+  /** How many times control has changed hands (0: never); `control-changed` events carry the next values. */
+  controlEpoch: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
 });
 export type SessionDetail = v.InferOutput<typeof SessionDetail>;
 
@@ -291,6 +293,14 @@ export type SetActiveCustomerRequest = v.InferInput<typeof SetActiveCustomerRequ
  */
 export const RemoveParticipantRequest = v.object({ participantId: OpaqueId });
 export type RemoveParticipantRequest = v.InferInput<typeof RemoveParticipantRequest>;
+
+/**
+ * POST /api/sessions/:id/control (controller only): hand control to an assistant who is in the session.
+ * The caller becomes an assistant; every running activity stops (`control-changed`).
+ */
+export const PassControlRequest = v.object({ participantId: OpaqueId });
+export type PassControlRequest = v.InferInput<typeof PassControlRequest>;
+export const PassControlResponse = v.object({ ok: v.literal(true), controlEpoch: v.number() });
 
 /** Every error the broker returns has this body, with a 4xx status. */
 export const ApiErrorBody = v.object({ error: v.object({ code: v.string(), message: v.string() }) });

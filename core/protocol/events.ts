@@ -33,6 +33,18 @@ export const SessionEvent = v.variant('type', [
    * guessing numbers or flooding. Sent once per minute while it lasts; the knocks themselves still arrive.
    */
   v.object({ ...base, type: v.literal('many-knocks'), count: v.number() }),
+  /**
+   * Control passed from one rep to another (`from` becomes an assistant, `to` the controller). `epoch`
+   * goes up by one on every change, so a client that reloads or reconnects converges on the newest.
+   * Every participant stops every running activity (shares, files, video, recording; not voice).
+   */
+  v.object({
+    ...base,
+    type: v.literal('control-changed'),
+    from: OpaqueId,
+    to: OpaqueId,
+    epoch: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  }),
 ]);
 
 /** Event types only the session's reps receive: customers never learn who else knocked. */
