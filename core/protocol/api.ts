@@ -114,6 +114,15 @@ export type CreateSessionResponse = v.InferOutput<typeof CreateSessionResponse>;
 export const Knock = v.object({ waitId: OpaqueId, name: v.string(), createdAt: v.number(), expiresAt: v.number() });
 export type Knock = v.InferOutput<typeof Knock>;
 
+/** One hand-over of control, for the timeline ("Ann passed control to Bob"). */
+export const ControlChange = v.object({
+  from: OpaqueId,
+  to: OpaqueId,
+  at: v.number(),
+  epoch: v.pipe(v.number(), v.integer(), v.minValue(1)),
+});
+export type ControlChange = v.InferOutput<typeof ControlChange>;
+
 /** GET /api/sessions/:id — everything a client needs to render a session, and where its event log stands. */
 export const SessionDetail = v.object({
   session: Session,
@@ -130,6 +139,8 @@ export const SessionDetail = v.object({
   online: v.optional(v.array(OpaqueId)),
   /** How many times control has changed hands (0: never); `control-changed` events carry the next values. */
   controlEpoch: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  /** Every hand-over so far, oldest first (the timeline tells them after a reload too). */
+  controlChanges: v.optional(v.pipe(v.array(ControlChange), v.maxLength(10_000))),
 });
 export type SessionDetail = v.InferOutput<typeof SessionDetail>;
 
