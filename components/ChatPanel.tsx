@@ -135,18 +135,21 @@ function withTimeline(
   return [...entries, ...items].sort((a, b) => ('kind' in a ? a.at : a.sentAt) - ('kind' in b ? b.at : b.sentAt));
 }
 
-const timelineText: Record<TimelineItem['kind'], (item: TimelineItem) => string> = {
+type PresenceItem = Exclude<TimelineItem, { kind: 'control' }>;
+const presenceText: Record<PresenceItem['kind'], (item: PresenceItem) => string> = {
   joined: (item) => t(item.role === 'assistant' ? 'timelineAssistantJoined' : 'timelineJoined', { name: item.name }),
   left: (item) => t('timelineLeft', { name: item.name }),
   removed: (item) => t('timelineRemoved', { name: item.name }),
   timeout: (item) => t('timelineTimedOut', { name: item.name }),
   ended: () => '',
 };
+const timelineText = (item: TimelineItem) =>
+  item.kind === 'control' ? t('timelineControlPassed', { from: item.from, to: item.to }) : presenceText[item.kind](item);
 
 function TimelineLine({ item }: { item: TimelineItem }) {
   return (
     <li class="system">
-      {timelineText[item.kind](item)} · <time dateTime={isoTime(item.at)}>{formatTime(item.at)}</time>
+      {timelineText(item)} · <time dateTime={isoTime(item.at)}>{formatTime(item.at)}</time>
     </li>
   );
 }

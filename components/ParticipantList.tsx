@@ -17,7 +17,7 @@ const stateLabel: Record<LinkState, MessageKey> = {
 };
 
 /** How someone's connection reads; someone gone says how they went. */
-function stateText(state: LinkState, p: Participant): MessageKey {
+export function stateText(state: LinkState, p: Participant): MessageKey {
   if (state === 'left' && p.leftReason === 'removed') return 'removedState';
   if (state === 'left' && p.leftReason === 'timeout') return 'timedOutState';
   return stateLabel[state];

@@ -1,3 +1,4 @@
+import { activityNoticeText } from '../activity-notice';
 import { useState } from 'preact/hooks';
 import { t } from '../../core/i18n';
 import type { SessionRuntime } from '../../core/session/runtime';
@@ -24,7 +25,7 @@ export function CustomerSessionView({ runtime, onLeave, onRejoin }: Props) {
   const canShare = runtime.canShare.value;
   const screens = [...runtime.share.remote.value];
   const others = runtime.otherCustomers.value;
-  const notice = runtime.shareNotice.value;
+  const notice = runtime.notice.value;
   const { nameOf } = runtime;
 
   if (status === 'ended') return <Notice title={t('sessionEnded')} detail={t('sessionEndedDetail')} />;
@@ -72,7 +73,7 @@ export function CustomerSessionView({ runtime, onLeave, onRejoin }: Props) {
       <section class="card stack" aria-label={t('shareScreen')}>
         <div class="row">
           {sharing ? (
-            <button type="button" class="danger" onClick={() => runtime.share.stop()}>
+            <button type="button" class="danger" onClick={() => runtime.share.stopMine()}>
               {t('stopSharing')}
             </button>
           ) : (
@@ -91,7 +92,7 @@ export function CustomerSessionView({ runtime, onLeave, onRejoin }: Props) {
       </section>
       {notice && (
         <p class="status" role="status">
-          {notice.kind === 'your-turn' ? t('shareYourTurn') : t('shareStoppedForSwitchCustomer')}
+          {activityNoticeText(notice, nameOf, true)}
         </p>
       )}
       <SectionBoundary name={t('screens')}>
@@ -105,6 +106,7 @@ export function CustomerSessionView({ runtime, onLeave, onRejoin }: Props) {
           onSend={(text) => runtime.chat.send(text, runtime.self.participantId)}
           onRetry={(key) => runtime.chat.retry(key)}
           nameOf={nameOf}
+          timeline={runtime.timeline.value}
         />
       </SectionBoundary>
     </div>

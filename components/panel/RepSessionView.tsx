@@ -4,6 +4,7 @@ import { invitationText } from '../../core/invite/invitation-text';
 import type { Participant } from '../../core/protocol';
 import type { RepModel } from '../../core/session/rep-model';
 import { isOver, type EndReason, type SessionRuntime } from '../../core/session/runtime';
+import { activityNoticeText } from '../activity-notice';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { ErrorLine } from '../Field';
 import { Notice } from '../Notice';
@@ -12,6 +13,7 @@ import { ScreenView } from '../ScreenView';
 import { SectionBoundary } from '../SectionBoundary';
 import { KnockList } from './KnockList';
 import { RepChat } from './RepChat';
+import { SessionActions } from './SessionActions';
 import { SessionInfo } from './SessionInfo';
 import { SessionTools } from './SessionTools';
 
@@ -35,11 +37,11 @@ const endTitle: Record<EndReason, MessageKey> = {
  * off: if one fails to render, the others (End session among them) stay usable.
  */
 export function RepSessionView({ model, runtime, onOpenScreenInTab, openMailto }: Props) {
-  const [confirming, setConfirming] = useState(false);
   const [removing, setRemoving] = useState<Participant>();
   const [removeError, setRemoveError] = useState<string>();
-  const isController = runtime.self.role === 'controller';
-  const notice = runtime.shareNotice.value;
+  const { isController } = runtime.permissions.value;
+  const controller = runtime.controller.value;
+  const notice = runtime.notice.value;
   const status = runtime.status.value;
   const session = runtime.session.value;
   const others = runtime.present.value.filter((p) => p.id !== runtime.self.participantId);
@@ -69,7 +71,11 @@ export function RepSessionView({ model, runtime, onOpenScreenInTab, openMailto }
 
   return (
     <div class="stack">
-      {!isController && <p class="muted">{t('assistingNote')}</p>}
+      {!isController && (
+        <p class="muted" role="note">
+          {t('assistingNote')} {controller && t('controlledBy', { name: controller.name })}
+        </p>
+      )}
       <SectionBoundary name={t('sessionNumber')}>
         <SessionInfo
           number={session.number}
@@ -101,21 +107,24 @@ export function RepSessionView({ model, runtime, onOpenScreenInTab, openMailto }
       <SectionBoundary name={t('tools')}>
         <SessionTools model={model} runtime={runtime} openMailto={openMailto} />
       </SectionBoundary>
-      <SectionBoundary name={t('participants')}>
-        <ParticipantList
-          participants={runtime.participants.value}
-          selfId={runtime.self.participantId}
-          linkStates={runtime.linkStates.value}
-          sharing={runtime.sharing.value}
-          activeCustomerId={runtime.activeCustomerId.value}
-          onSelectCustomer={isController ? (id) => void runtime.setActiveCustomer(id).catch(() => undefined) : undefined}
-          onRemove={isController ? setRemoving : undefined}
-        />
-        <ErrorLine message={removeError} />
+      <SectionBoundary name={t('sessionPlace')}>
+        <section class="stack" aria-label={t('sessionPlace')}>
+          <ParticipantList
+            participants={runtime.participants.value}
+            selfId={runtime.self.participantId}
+            linkStates={runtime.linkStates.value}
+            sharing={runtime.sharing.value}
+            activeCustomerId={runtime.activeCustomerId.value}
+            onSelectCustomer={isController ? (id) => void runtime.setActiveCustomer(id).catch(() => undefined) : undefined}
+            onRemove={isController ? setRemoving : undefined}
+          />
+          <ErrorLine message={removeError} />
+          <SessionActions model={model} runtime={runtime} variant="row" />
+        </section>
       </SectionBoundary>
-      {notice?.kind === 'stopped-for-switch' && (
+      {notice && (
         <p class="status" role="status">
-          {t('shareStoppedForSwitch', { name: nameOf(notice.activeCustomerId ?? '') })}
+          {activityNoticeText(notice, nameOf, false)}
         </p>
       )}
       {runtime.refusals.value.map((refusal) => (
@@ -150,29 +159,6 @@ export function RepSessionView({ model, runtime, onOpenScreenInTab, openMailto }
       <SectionBoundary name={t('chat')}>
         <RepChat runtime={runtime} />
       </SectionBoundary>
-      <div class="row">
-        {isController ? (
-          <button type="button" class="danger" onClick={() => setConfirming(true)}>
-            {t('endSession')}
-          </button>
-        ) : (
-          <button type="button" onClick={() => void model.leaveSession()}>
-            {t('leaveSession')}
-          </button>
-        )}
-      </div>
-      {confirming && (
-        <ConfirmDialog
-          title={t('endSessionConfirm')}
-          detail={t('endSessionConfirmDetail')}
-          confirmLabel={t('endSession')}
-          onCancel={() => setConfirming(false)}
-          onConfirm={() => {
-            setConfirming(false);
-            void model.endSession();
-          }}
-        />
-      )}
       {removing && (
         <ConfirmDialog
           title={t('removeConfirm', { name: removing.name })}

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { groupSessionNumber } from '../../core/protocol';
 import { t } from '../../core/i18n';
 import { isOver, type SessionRuntime } from '../../core/session/runtime';
@@ -11,10 +12,12 @@ interface Props {
   onSelect(sessionId: string): void;
   /** Start another session beside these (in single-session mode the broker refuses while one is live). */
   onNewSession(): void;
+  /** The shown session's menu (Pass control, End, Leave), beside the tabs. */
+  actions?: ComponentChildren;
 }
 
 /** The customer a tab is about: the one being helped, else the first to join, else the session number. */
-function tabLabel(runtime: SessionRuntime): string {
+export function tabLabel(runtime: SessionRuntime): string {
   const customers = runtime.present.value.filter((p) => p.role === 'customer');
   const active = customers.find((p) => p.id === runtime.activeCustomerId.value);
   return (active ?? customers[0])?.name ?? groupSessionNumber(runtime.session.value.number);
@@ -24,7 +27,7 @@ const dotFor = (runtime: SessionRuntime) =>
   runtime.status.value === 'live' ? 'connected' : isOver(runtime.status.value) ? 'offline' : 'connecting';
 
 /** One tab per session, and New session. */
-export function SessionTabBar({ sessions, selectedId, unread, onSelect, onNewSession }: Props) {
+export function SessionTabBar({ sessions, selectedId, unread, onSelect, onNewSession, actions }: Props) {
   return (
     <div class="row">
       {sessions.length > 0 && (
@@ -47,6 +50,7 @@ export function SessionTabBar({ sessions, selectedId, unread, onSelect, onNewSes
           />
         </div>
       )}
+      {sessions.length > 0 && actions}
       <button type="button" onClick={onNewSession}>
         {t('newSession')}
       </button>

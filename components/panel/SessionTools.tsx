@@ -16,7 +16,7 @@ interface Props {
 
 /** The session's tools: invite someone, revoke the invitations out there. */
 export function SessionTools({ model, runtime, openMailto }: Props) {
-  const isController = runtime.self.role === 'controller';
+  const { isController } = runtime.permissions.value;
   // Started with "Email" checked: the customer invitation opens at once, the first time only.
   const [inviting, setInviting] = useState(() => isController && model.takeInviteOnFirstShow(runtime.sessionId));
   const [confirmingRevoke, setConfirmingRevoke] = useState(false);

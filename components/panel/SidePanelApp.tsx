@@ -10,7 +10,8 @@ import { Loading } from '../Loading';
 import { SignInForm } from '../SignInForm';
 import type { KnockNotifier } from '../../core/extension/knock-notifications';
 import { RepSessionView } from './RepSessionView';
-import { SessionTabBar } from './SessionTabBar';
+import { SessionActions } from './SessionActions';
+import { SessionTabBar, tabLabel } from './SessionTabBar';
 import { useKnockNotifications } from './useKnockNotifications';
 
 /** The rep's dashboard: sign-in when signed out, Start session when idle, the session when in one. */
@@ -54,7 +55,7 @@ export function SidePanelApp({ model, defaultBrokerUrl, onOpenScreenInTab, knock
       {confirmingSignOut && (
         <ConfirmDialog
           title={live.length === 1 ? t('signOutConfirmOne') : t('signOutConfirm', { count: live.length })}
-          detail={t(live.some((r) => r.self.role === 'controller') ? 'signOutConfirmDetail' : 'signOutConfirmAssistDetail')}
+          detail={t(live.some((r) => r.permissions.value.isController) ? 'signOutConfirmDetail' : 'signOutConfirmAssistDetail')}
           confirmLabel={t('signOutEndSessions')}
           onCancel={() => setConfirmingSignOut(false)}
           onConfirm={() => {
@@ -87,6 +88,16 @@ export function SidePanelApp({ model, defaultBrokerUrl, onOpenScreenInTab, knock
           unread={model.unread.value}
           onSelect={(id) => void model.select(id)}
           onNewSession={start}
+          actions={
+            runtime && (
+              <SessionActions
+                model={model}
+                runtime={runtime}
+                variant="menu"
+                menuLabel={t('sessionActionsFor', { name: tabLabel(runtime) })}
+              />
+            )
+          }
         />
       )}
       {phase === 'in-session' && runtime && (

@@ -8,7 +8,7 @@ import type { SessionRuntime } from '../../core/session/runtime';
  */
 export function useKnockNotifications(sessions: readonly SessionRuntime[], notifier: KnockNotifier | undefined): void {
   const seen = useRef(new Set<string>());
-  const controlled = sessions.filter((runtime) => runtime.self.role === 'controller');
+  const controlled = sessions.filter((runtime) => runtime.permissions.value.isController);
   const knocks = controlled.flatMap((runtime) => runtime.knocks.value.map((knock) => ({ knock, runtime })));
   useEffect(() => {
     if (!notifier) return;

@@ -205,6 +205,20 @@ export const en = {
   assistOtherBroker:
     'Your Remote Support extension is set up for another server. Sign in to {site} in the extension, then open this link again.',
   assistClickFirst: 'Click “Assist in this session” on this page to hand the invitation to your extension.',
+  timelineControlPassed: '{from} passed control to {to}',
+  controlledBy: '{name} controls this session.',
+  sessionPlace: 'Session',
+  transferSession: 'Transfer session',
+  sessionActionsFor: 'Session actions: {name}',
+  passControl: 'Pass control',
+  passControlTitle: 'Pass control to a colleague',
+  passControlDetail:
+    'They take control at once. Screen sharing and other activities stop for everyone; the conversation goes on. They can pass control back to you.',
+  passControlTo: 'Pass control to {name}',
+  passControlNone:
+    'No colleague is assisting in this session yet. Invite one with Tools → Invite → Rep; once they have joined, pass control to them here.',
+  activityScreenShare: 'Screen sharing',
+  stoppedForControl: '{activities} stopped because control passed to {name}.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -58,7 +58,7 @@ export function createRepModel(deps: RepModelDeps) {
     await deps.settings.setCurrentSession({
       id: runtime.sessionId,
       number: runtime.session.value.number,
-      role: runtime.self.role,
+      role: runtime.permissions.value.role ?? runtime.self.role,
     });
   }
 
@@ -96,6 +96,8 @@ export function createRepModel(deps: RepModelDeps) {
     if (show) await remember(runtime);
     return true;
   }
+
+  const runtimeOf = (sessionId: string | undefined) => (sessionId ? tabs.get(sessionId) : tabs.selected.value);
 
   function close(): void {
     tabs.clear();
@@ -255,7 +257,7 @@ export function createRepModel(deps: RepModelDeps) {
       guarded(async () => {
         for (const runtime of tabs.runtimes.value) {
           if (isOver(runtime.status.value)) continue;
-          await (runtime.self.role === 'controller' ? runtime.end() : runtime.leave());
+          await (runtime.permissions.value.isController ? runtime.end() : runtime.leave());
         }
         close();
         await signOut(deps.settings, auth.value);
@@ -284,16 +286,17 @@ export function createRepModel(deps: RepModelDeps) {
         await countLive();
       }),
 
-    endSession: () =>
+    /** The controller ends a session (the one shown, unless named: a tab's menu names its own). */
+    endSession: (sessionId?: string) =>
       guarded(async () => {
-        await tabs.selected.value?.end();
+        await runtimeOf(sessionId)?.end();
         await countLive();
       }),
 
     /** An assistant leaves; the session goes on for the others. */
-    leaveSession: () =>
+    leaveSession: (sessionId?: string) =>
       guarded(async () => {
-        await tabs.selected.value?.leave();
+        await runtimeOf(sessionId)?.leave();
         await countLive();
       }),
 

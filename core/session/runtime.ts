@@ -17,7 +17,18 @@ import type { ChatStore } from '../chat/types';
 import { createMesh } from '../mesh/mesh';
 import type { PeerTransport } from '../mesh/transport';
 import { createScreenShare } from '../share/screen-share';
+import { createActivityRegistry, type StopReason } from './activities';
 import { chatRules } from './chat-rules';
+import {
+  controllerOf,
+  initialSessionState,
+  mayShareIn,
+  permissionsOf,
+  presentOf,
+  reduceSession,
+  withoutKnock,
+  type SessionState,
+} from './session-state';
 import { sessionTimeline } from './timeline';
 
 export type EndReason = 'ended' | 'left' | 'removed' | 'timeout';
@@ -29,15 +40,12 @@ export const isOver = (status: SessionStatus): status is EndReason =>
   status === 'ended' || status === 'left' || status === 'removed' || status === 'timeout';
 
 /**
- * Something about screen sharing a person should be told after the controller turned to another
- * customer: the shares that ran stopped, or (the new active customer) they may share now.
- * Cleared when a share starts again.
+ * What a person should be told after the controller turned to another customer or control passed to
+ * another rep: what ran stopped (and why), or (the new active customer) they may share now. Cleared
+ * when an activity starts again.
  */
-export interface ShareNotice {
-  kind: 'stopped-for-switch' | 'your-turn';
-  activeCustomerId: string | null;
-  at: number;
-}
+export type ActivityNotice =
+  { kind: 'stopped'; reason: StopReason; activities: readonly string[]; at: number } | { kind: 'your-turn'; at: number };
 
 export interface SessionRuntimeDeps {
   broker: BrokerClient;
@@ -63,40 +71,33 @@ export interface SessionRuntimeDeps {
 export async function createSessionRuntime(deps: SessionRuntimeDeps) {
   const { self } = deps.detail;
   const sessionId = deps.detail.session.id;
-  const isRep = isRepRole(self.role);
+  /** Roles, controller, active customer, knocks: the event log's state, through one pure reducer. */
+  const state = signal<SessionState>(initialSessionState(deps.detail));
   const session = signal<Session>(deps.detail.session);
-  const participants = signal<Participant[]>(deps.detail.participants);
+  const participants = computed(() => state.value.participants as Participant[]);
   const openLinks = signal<ReadonlySet<string>>(new Set());
   const eventsLive = signal(false);
   const everLive = signal(false);
   const ended = signal<EndReason | null>(deps.detail.session.status === 'ended' ? 'ended' : null);
   /** Who the broker hears from; null until it has said (an older broker never does). */
   const online = signal<ReadonlySet<string> | null>(deps.detail.online ? new Set(deps.detail.online) : null);
-  const present = computed(() => participants.value.filter((p) => p.leftAt === null));
-  /** Customers asking to join by number (reps only: the broker never tells customers). */
-  const knocks = signal<Knock[]>(deps.detail.knocks ?? []);
-  const dropKnock = (waitId: string) => (knocks.value = knocks.value.filter((k) => k.waitId !== waitId));
-  const manyKnocks = signal<{ count: number; at: number } | undefined>(undefined);
-  const activeCustomerId = signal<string | null>(deps.detail.activeCustomerId ?? null);
-  const shareNotice = signal<ShareNotice | undefined>(undefined);
-  /** Customers turned away because the rep was at their limit (reps only). */
-  const refusals = signal<{ name: string; at: number }[]>([]);
+  const present = computed(() => presentOf(state.value));
+  const permissions = computed(() => permissionsOf(state.value, self.participantId));
+  const activeCustomerId = computed(() => state.value.activeCustomerId);
+  const notice = signal<ActivityNotice | undefined>(undefined);
   /** Participants whose messages came too fast and were partly dropped (each reported once). */
   const flooding = signal<readonly string[]>([]);
   /** Participants whose link has been open at least once: a closed link then means "reconnecting". */
   const everLinked = new Set<string>();
 
-  const find = (participantId: string) => participants.value.find((p) => p.id === participantId);
-  const nameOf = (participantId: string) => find(participantId)?.name ?? '';
+  const nameOf = (participantId: string) => state.value.participants.find((p) => p.id === participantId)?.name ?? '';
   /** The broker's rule, kept on this side too: the session's reps and the active customer may share. */
-  const mayShare = (participantId: string) => {
-    const role = find(participantId)?.role;
-    return role !== undefined && (isRepRole(role) || participantId === activeCustomerId.value);
-  };
+  const mayShare = (participantId: string) => mayShareIn(state.value, participantId);
   const rules = chatRules({ self, participants: () => present.value, everyone: () => participants.value });
 
-  // Chat and share reach the mesh through closures: the mesh is created after history is loaded and its
+  // Activities reach the mesh through closures: the mesh is created after history is loaded and its
   // roster is set in the same tick, so no link opens before everything that reacts to it exists.
+  const activities = createActivityRegistry();
   const chat = createChat({
     sessionId,
     self: { participantId: self.participantId, name: self.name },
@@ -107,41 +108,51 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     nameOf,
   });
   await chat.load();
-
-  const share = createScreenShare({
-    selfId: self.participantId,
-    mayShare,
-    openParticipants: () => [...openLinks.value],
-    call: (to, stream, metadata) => mesh.call(to, stream, metadata),
-    broadcast: (message) => mesh.broadcast(message),
-    getDisplayMedia: deps.getDisplayMedia,
+  // The conversation is an activity that outlives stops: the former controller goes on chatting.
+  activities.register({
+    name: 'chat',
+    messageTypes: ['chat', 'chat-ack'],
+    callKinds: [],
+    running: signal(false),
+    survivesStops: true,
+    receive: (from, message) => chat.receive(from, message),
+    linkOpened: (participantId) => chat.linkOpened(participantId),
+    stop: () => undefined,
+    dispose: () => chat.dispose(),
   });
-  // A share that starts makes the notes about the last one stale.
-  const stopWatchingShares = effect(() => {
-    if (share.local.value || share.remote.value.size > 0) shareNotice.value = undefined;
+
+  const share = activities.register(
+    createScreenShare({
+      selfId: self.participantId,
+      mayShare,
+      openParticipants: () => [...openLinks.value],
+      call: (to, stream, metadata) => mesh.call(to, stream, metadata),
+      broadcast: (message) => mesh.broadcast(message),
+      getDisplayMedia: deps.getDisplayMedia,
+    }),
+  );
+  // An activity that starts makes the notes about the last stop stale.
+  const stopWatchingActivities = effect(() => {
+    if (activities.anyRunning()) notice.value = undefined;
   });
 
   const transport = deps.createTransport(self);
   const mesh = createMesh({
     transport,
     selfPeerId: self.peerId,
-    onMessage(from, message) {
-      if (message.type === 'chat' || message.type === 'chat-ack') chat.receive(from, message);
-      else share.receive(from, message);
-    },
+    onMessage: (from, message) => void activities.receive(from, message),
     onLinkOpen(participantId) {
       everLinked.add(participantId);
       openLinks.value = new Set(openLinks.value).add(participantId);
-      chat.linkOpened(participantId);
-      share.linkOpened(participantId);
+      activities.linkOpened(participantId);
     },
     onLinkClose(participantId) {
       const next = new Set(openLinks.value);
       next.delete(participantId);
       openLinks.value = next;
-      share.participantGone(participantId);
+      activities.participantGone(participantId);
     },
-    onCall: (participantId, call) => share.incomingCall(participantId, call),
+    onCall: (participantId, call) => activities.incomingCall(participantId, call),
     onFlood: (participantId) => (flooding.value = [...flooding.value, participantId]),
   });
 
@@ -157,58 +168,50 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     dispose();
   }
 
-  function switchCustomer(next: string | null, at: number): void {
-    const sharesRan = share.local.value !== null || share.remote.value.size > 0;
-    batch(() => {
-      activeCustomerId.value = next;
-      // A new customer is the subject now: whatever was shared stops, here and on every other side.
-      if (!isRep && next === self.participantId) shareNotice.value = { kind: 'your-turn', activeCustomerId: next, at };
-      else if (sharesRan) shareNotice.value = { kind: 'stopped-for-switch', activeCustomerId: next, at };
-    });
-    share.stopAll();
-    share.rightsChanged();
+  /** Every activity stops, for everyone alike; each person is told why in their own words. */
+  function stopActivities(reason: StopReason, at: number, yourTurn = false): void {
+    const stopped = activities.stopAll(reason);
+    if (yourTurn) notice.value = { kind: 'your-turn', at };
+    else if (stopped.length > 0) notice.value = { kind: 'stopped', reason, activities: stopped, at };
+    activities.rightsChanged();
   }
 
   function apply(event: SessionEvent): void {
     if (event.sessionId !== sessionId) return;
+    const before = state.value;
+    const after = reduceSession(before, event);
+    if (after === before) return;
+    state.value = after;
     switch (event.type) {
       case 'participant-joined':
-        participants.value = [...participants.value.filter((p) => p.id !== event.participant.id), event.participant];
         syncRoster();
         chat.participantJoined(event.participant.id, event.participant.joinedAt);
-        share.rightsChanged();
+        activities.rightsChanged();
         return;
       case 'participant-left': {
-        const reason = event.reason ?? 'left';
-        participants.value = participants.value.map((p) =>
-          p.id === event.participantId ? { ...p, leftAt: event.at, leftReason: reason } : p,
-        );
         chat.participantLeft(event.participantId);
-        share.participantGone(event.participantId);
+        activities.participantGone(event.participantId);
+        syncRoster();
+        const reason = event.reason ?? 'left';
         if (event.participantId === self.participantId) finish(reason === 'ended' ? 'ended' : reason);
-        break;
+        return;
       }
       case 'session-ended':
-        knocks.value = [];
         finish('ended');
         return;
-      case 'knock':
-        knocks.value = [...knocks.value.filter((k) => k.waitId !== event.knock.waitId), event.knock];
+      case 'active-customer': {
+        // A new customer is the subject now: whatever was shared stops, here and on every other side.
+        const mine = permissions.value.role === 'customer' && event.participantId === self.participantId;
+        stopActivities({ kind: 'active-customer', activeCustomerId: event.participantId }, event.at, mine);
         return;
-      case 'knock-ended':
-        dropKnock(event.waitId);
-        return;
-      case 'many-knocks':
-        manyKnocks.value = { count: event.count, at: event.at };
-        return;
-      case 'active-customer':
-        if (event.participantId !== activeCustomerId.value) switchCustomer(event.participantId, event.at);
-        return;
-      case 'customer-refused':
-        refusals.value = [...refusals.value, { name: event.name, at: event.at }];
+      }
+      case 'control-changed':
+        if (controllerOf(before)?.id === controllerOf(after)?.id) return;
+        stopActivities({ kind: 'control', from: event.from, to: event.to }, event.at);
+        // The new controller needs what only the controller is given (the customer link).
+        if (event.to === self.participantId) void refresh();
         return;
     }
-    syncRoster();
   }
 
   const events = openEventStream({
@@ -235,7 +238,12 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
   async function refresh(): Promise<void> {
     try {
       const detail = await deps.broker.getSession(sessionId);
-      participants.value = detail.participants;
+      const known = state.value;
+      // The detail is the log up to its lastSeq: newer than ours unless events raced past it.
+      if ((detail.controlEpoch ?? 0) >= known.controlEpoch) {
+        state.value = { ...initialSessionState(detail), refusals: known.refusals, manyKnocks: known.manyKnocks };
+      }
+      if (detail.session.joinUrl) session.value = { ...session.value, joinUrl: detail.session.joinUrl };
       const mine = detail.participants.find((p) => p.id === self.participantId);
       if (detail.session.status === 'ended') finish('ended');
       else if (!detail.self) finish(mine?.leftReason && mine.leftReason !== 'ended' ? mine.leftReason : 'left');
@@ -249,10 +257,9 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
   function dispose(): void {
     if (disposed) return;
     disposed = true;
-    stopWatchingShares();
+    stopWatchingActivities();
     events.close();
-    share.dispose();
-    chat.dispose();
+    activities.dispose();
     mesh.destroy();
   }
 
@@ -269,7 +276,7 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     return states;
   });
 
-  const controller = computed(() => present.value.find((p) => p.role === 'controller'));
+  const controller = computed(() => controllerOf(state.value));
 
   return {
     sessionId,
@@ -283,9 +290,13 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     status: computed<SessionStatus>(
       () => ended.value ?? (eventsLive.value ? 'live' : everLive.value ? 'reconnecting' : 'connecting'),
     ),
-    knocks: knocks as ReadonlySignal<Knock[]>,
+    knocks: computed(() => state.value.knocks as Knock[]),
     /** Unusually many knocks on this session's number (reps only): shown as a warning. */
-    manyKnocks: manyKnocks as ReadonlySignal<{ count: number; at: number } | undefined>,
+    manyKnocks: computed(() => state.value.manyKnocks),
+    /** The session as the event log says it is (roles, controller, hand-overs). */
+    state: state as ReadonlySignal<SessionState>,
+    /** What I may do now; changes the moment control changes hands. */
+    permissions,
     activeCustomerId: activeCustomerId as ReadonlySignal<string | null>,
     /** The rep in control; for customers, "the representative". */
     controller,
@@ -302,18 +313,20 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     /** Other customers in the session, for the customer's "screens are visible to everyone" notice. */
     otherCustomers: computed(() => present.value.filter((p) => p.role === 'customer' && p.id !== self.participantId)),
     /** May I share my screen now? */
-    canShare: computed(() => mayShare(self.participantId)),
+    canShare: computed(() => permissions.value.mayShare),
     /** Who is sharing a screen right now, this participant included. */
     sharing: computed<ReadonlySet<string>>(() => {
       const ids = new Set(share.remote.value.keys());
       if (share.local.value) ids.add(self.participantId);
       return ids;
     }),
-    shareNotice: shareNotice as ReadonlySignal<ShareNotice | undefined>,
-    refusals: refusals as ReadonlySignal<{ name: string; at: number }[]>,
+    notice: notice as ReadonlySignal<ActivityNotice | undefined>,
+    refusals: computed(() => state.value.refusals),
     flooding: flooding as ReadonlySignal<readonly string[]>,
-    /** Joins and departures, for the reps' view of the conversation. */
-    timeline: computed(() => sessionTimeline(participants.value, self.participantId)),
+    /** Joins, departures and hand-overs of control (customers: only the hand-overs), between the messages. */
+    timeline: computed(() =>
+      sessionTimeline(state.value.participants, self.participantId, state.value.controlChanges, !isRepRole(self.role)),
+    ),
     /** Controller only: help this customer now (every share stops, on every side). */
     setActiveCustomer: (participantId: string) => deps.broker.setActiveCustomer(sessionId, participantId),
     chat,
@@ -323,6 +336,8 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     get droppedMessages() {
       return mesh.droppedCount + chat.droppedCount;
     },
+    /** Controller only: an assistant in the session takes control; every activity stops for everyone. */
+    passControl: (participantId: string) => deps.broker.passControl(sessionId, participantId),
     /** Controller only: ends the session for everyone. */
     async end(): Promise<void> {
       await deps.broker.end(sessionId);
@@ -337,11 +352,11 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     /** Controller only: let a customer who knocked in, or turn them away. */
     async admit(waitId: string): Promise<void> {
       await deps.broker.admit(sessionId, waitId);
-      dropKnock(waitId);
+      state.value = withoutKnock(state.value, waitId);
     },
     async decline(waitId: string): Promise<void> {
       await deps.broker.decline(sessionId, waitId);
-      dropKnock(waitId);
+      state.value = withoutKnock(state.value, waitId);
     },
     invite: (request: CreateInviteRequest) => deps.broker.createInvite(sessionId, request),
     listInvites: () => deps.broker.listInvites(sessionId),

@@ -1,7 +1,8 @@
-import { signal, type ReadonlySignal } from '@preact/signals-core';
+import { computed, signal, type ReadonlySignal } from '@preact/signals-core';
 import * as v from 'valibot';
 import { CallMetadata, type MeshMessage } from '../protocol';
 import type { MediaLink } from '../mesh/transport';
+import type { Activity } from '../session/activities';
 
 export interface ScreenShareDeps {
   /** Participants with an open link right now. */
@@ -20,7 +21,8 @@ export type StartShareResult = { ok: true } | { ok: false; cancelled: boolean; r
 
 /**
  * Screen sharing in both directions: my screen goes to every participant as one media call each (also to
- * whoever connects while I share); screens shared with me are collected per participant.
+ * whoever connects while I share); screens shared with me are collected per participant. The session's
+ * first activity: it owns the `share` message and `screen` calls, and stops on a switch or a control change.
  */
 export function createScreenShare(deps: ScreenShareDeps) {
   const local = signal<MediaStream | null>(null);
@@ -88,7 +90,17 @@ export function createScreenShare(deps: ScreenShareDeps) {
     deps.broadcast({ type: 'share', sharing: false });
   }
 
-  return {
+  /** Every share in the session stops: mine, and the screens shown to me (the broker said so). */
+  function stopAll(): void {
+    stop();
+    for (const participantId of [...incoming.keys()]) dropIncoming(participantId);
+  }
+
+  const activity = {
+    name: 'screen-share',
+    messageTypes: ['share'],
+    callKinds: ['screen'],
+    running: computed(() => local.value !== null || remote.value.size > 0),
     local: local as ReadonlySignal<MediaStream | null>,
     remote: remote as ReadonlySignal<ReadonlyMap<string, MediaStream>>,
 
@@ -115,8 +127,6 @@ export function createScreenShare(deps: ScreenShareDeps) {
       for (const participantId of deps.openParticipants()) callOne(participantId, stream);
       return { ok: true };
     },
-
-    stop,
 
     /** A link opened: a participant who (re)connects while I share gets my screen too. */
     linkOpened(participantId: string): void {
@@ -169,17 +179,18 @@ export function createScreenShare(deps: ScreenShareDeps) {
       outgoing.delete(participantId);
     },
 
-    /** Every share in the session stops: mine, and the screens shown to me (the broker said so). */
-    stopAll(): void {
-      stop();
-      for (const participantId of [...incoming.keys()]) dropIncoming(participantId);
-    },
+    stopAll,
+    /** Whatever the reason (a switch of customer, control passing), every share stops the same way. */
+    stop: stopAll,
+    /** Mine only (the button, or the browser's own "Stop sharing"). */
+    stopMine: stop,
 
     dispose(): void {
-      this.stopAll();
+      stopAll();
       for (const participantId of [...held.keys()]) release(participantId)?.close();
     },
-  };
+  } satisfies Activity & Record<string, unknown>;
+  return activity;
 }
 
 export type ScreenShare = ReturnType<typeof createScreenShare>;

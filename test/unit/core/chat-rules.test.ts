@@ -71,7 +71,7 @@ describe('session timeline', () => {
       person('bea', 'customer', 20, [50, 'ended']),
       person('cy', 'customer', 25, [35, 'timeout']),
     ];
-    expect(sessionTimeline(people, 'rep').map((i) => `${i.at} ${i.name} ${i.kind}`)).toEqual([
+    expect(sessionTimeline(people, 'rep').map((i) => `${i.at} ${'name' in i ? i.name : ''} ${i.kind}`)).toEqual([
       '5 BOB joined',
       '10 ANN joined',
       '20 BEA joined',
@@ -80,5 +80,21 @@ describe('session timeline', () => {
       '35 CY timeout',
       '40 BOB left',
     ]);
+  });
+
+  it('tells hand-overs of control, and who joined as what although roles changed since', () => {
+    // Rita started the session and passed control to Bob; roles in the roster are today's.
+    const people = [person('rep', 'assistant', 1), person('bob', 'controller', 5), person('ann', 'customer', 10)];
+    const changes = [{ from: 'rep', to: 'bob', at: 20, epoch: 1 }];
+    const line = (i: ReturnType<typeof sessionTimeline>[number]) =>
+      i.kind === 'control' ? `${i.at} ${i.from}→${i.to}` : `${i.at} ${i.name} ${i.kind} ${i.role}`;
+    expect(sessionTimeline(people, 'bob', changes).map(line)).toEqual(['10 ANN joined customer', '20 REP→BOB']);
+    expect(sessionTimeline(people, 'rep', changes).map(line)).toEqual([
+      '5 BOB joined assistant',
+      '10 ANN joined customer',
+      '20 REP→BOB',
+    ]);
+    // Customers hear only of the hand-overs.
+    expect(sessionTimeline(people, 'ann', changes, true).map(line)).toEqual(['20 REP→BOB']);
   });
 });

@@ -146,6 +146,6 @@ describe('a session with two customers', () => {
     expect(await bea.share.start()).toEqual({ ok: false, notAllowed: true });
     await rep.setActiveCustomer(bea.self.participantId);
     await until(() => bea.canShare.value && !ann.canShare.value);
-    expect(bea.shareNotice.value?.kind).toBe('your-turn');
+    expect(bea.notice.value?.kind).toBe('your-turn');
   });
 });

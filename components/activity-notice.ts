@@ -1,0 +1,23 @@
+import { t, type MessageKey } from '../core/i18n';
+import type { ActivityNotice } from '../core/session/runtime';
+
+/** How each activity is called when it stops; new activities add their name here. */
+const activityNames: Record<string, MessageKey> = {
+  'screen-share': 'activityScreenShare',
+};
+
+const listOf = (names: readonly string[]) =>
+  names.map((name) => (activityNames[name] ? t(activityNames[name]) : name)).join(', ');
+
+/**
+ * What a person reads after activities stopped or became possible: why they stopped (another customer is
+ * helped now; control passed to someone), in the words meant for a rep or for a customer.
+ */
+export function activityNoticeText(notice: ActivityNotice, nameOf: (id: string) => string, forCustomer: boolean): string {
+  if (notice.kind === 'your-turn') return t('shareYourTurn');
+  const { reason } = notice;
+  if (reason.kind === 'control')
+    return t('stoppedForControl', { activities: listOf(notice.activities), name: nameOf(reason.to) });
+  if (forCustomer) return t('shareStoppedForSwitchCustomer');
+  return t('shareStoppedForSwitch', { name: nameOf(reason.activeCustomerId ?? '') });
+}

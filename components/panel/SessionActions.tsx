@@ -1,0 +1,82 @@
+import { useState } from 'preact/hooks';
+import { t } from '../../core/i18n';
+import type { RepModel } from '../../core/session/rep-model';
+import type { SessionRuntime } from '../../core/session/runtime';
+import { ConfirmDialog } from '../ConfirmDialog';
+import { MenuButton, type MenuItem } from '../MenuButton';
+import { PassControlDialog } from './PassControlDialog';
+
+interface Props {
+  model: RepModel;
+  runtime: SessionRuntime;
+  /** 'row': buttons under the participants; 'menu': one "Session actions" menu (a session tab's). */
+  variant: 'row' | 'menu';
+  /** The menu's accessible name, e.g. "Session actions: Casey". */
+  menuLabel?: string;
+}
+
+/**
+ * What a rep can do with the session as a whole: the controller passes control (Transfer session ▾) or
+ * ends it; everyone else leaves. Read from the session's state, so it changes the moment control does.
+ */
+export function SessionActions({ model, runtime, variant, menuLabel }: Props) {
+  const [dialog, setDialog] = useState<'pass' | 'end'>();
+  const { isController, mayLeave } = runtime.permissions.value;
+  const sessionId = runtime.sessionId;
+  const pass = () => setDialog('pass');
+  const end = () => setDialog('end');
+  const leave = () => void model.leaveSession(sessionId);
+
+  const controls =
+    variant === 'menu' ? (
+      <MenuButton
+        label={menuLabel ?? t('sessionPlace')}
+        class="tab-menu"
+        face={<span aria-hidden="true">⋯</span>}
+        items={[
+          ...(isController
+            ? [
+                { label: t('passControl'), onSelect: pass },
+                { label: t('endSession'), onSelect: end },
+              ]
+            : []),
+          ...(mayLeave ? [{ label: t('leaveSession'), onSelect: leave }] : []),
+        ]}
+      />
+    ) : (
+      <div class="row">
+        {isController && (
+          <MenuButton label={t('transferSession')} items={[{ label: t('passControl'), onSelect: pass }] as MenuItem[]} />
+        )}
+        {isController && (
+          <button type="button" class="danger" onClick={end}>
+            {t('endSession')}
+          </button>
+        )}
+        {mayLeave && (
+          <button type="button" onClick={leave}>
+            {t('leaveSession')}
+          </button>
+        )}
+      </div>
+    );
+
+  return (
+    <>
+      {controls}
+      {dialog === 'pass' && <PassControlDialog runtime={runtime} onClose={() => setDialog(undefined)} />}
+      {dialog === 'end' && (
+        <ConfirmDialog
+          title={t('endSessionConfirm')}
+          detail={t('endSessionConfirmDetail')}
+          confirmLabel={t('endSession')}
+          onCancel={() => setDialog(undefined)}
+          onConfirm={() => {
+            setDialog(undefined);
+            void model.endSession(sessionId);
+          }}
+        />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,113 @@
+import type { ReadonlySignal } from '@preact/signals-core';
+import type { MeshMessage } from '../protocol';
+import type { MediaLink } from '../mesh/transport';
+
+/**
+ * Why every running activity stopped: the controller turned to another customer, or control passed to
+ * another rep. Each participant is told the reason in its own words.
+ */
+export type StopReason =
+  { kind: 'active-customer'; activeCustomerId: string | null } | { kind: 'control'; from: string; to: string };
+
+export type MeshMessageType = MeshMessage['type'];
+
+/**
+ * Something participants do together in a session — screen sharing today; files, video and recording
+ * later — plugged into the session runtime. It names the data-channel message types and media call kinds
+ * it owns (the runtime routes them here and nowhere else) and stops when asked, whatever it is doing.
+ */
+export interface Activity {
+  readonly name: string;
+  readonly messageTypes: readonly MeshMessageType[];
+  readonly callKinds: readonly string[];
+  /** Something is going on that a stop would end (for "stopped because…" notices). */
+  readonly running: ReadonlySignal<boolean>;
+  /** Whether `stopAll` ends it. The conversation goes on when control passes; voice will too. */
+  readonly survivesStops?: boolean;
+  receive?(from: string, message: MeshMessage): void;
+  incomingCall?(from: string, call: MediaLink): void;
+  linkOpened?(participantId: string): void;
+  participantGone?(participantId: string): void;
+  /** Who may do what changed (active customer, roles): take up or drop what the new rights allow. */
+  rightsChanged?(): void;
+  stop(reason: StopReason): void;
+  dispose(): void;
+}
+
+/** The kind a media call says it is (`metadata.kind`), or undefined when it says nothing usable. */
+export function callKindOf(call: MediaLink): string | undefined {
+  const metadata = call.metadata as { kind?: unknown } | null | undefined;
+  return typeof metadata === 'object' && metadata !== null && typeof metadata.kind === 'string' ? metadata.kind : undefined;
+}
+
+/**
+ * The session's activities. Every message type and call kind belongs to exactly one activity
+ * (registering a second owner is a programming error, caught at start). Messages and calls nobody owns
+ * are dropped and counted; an unowned call is closed.
+ */
+export function createActivityRegistry() {
+  const activities: Activity[] = [];
+  const byMessageType = new Map<string, Activity>();
+  const byCallKind = new Map<string, Activity>();
+  let unrouted = 0;
+
+  function claim(owners: Map<string, Activity>, keys: readonly string[], activity: Activity, what: string): void {
+    for (const key of keys) {
+      const owner = owners.get(key);
+      if (owner) throw new Error(`${what} '${key}' belongs to ${owner.name} already; ${activity.name} cannot claim it`);
+    }
+    for (const key of keys) owners.set(key, activity);
+  }
+
+  const each = (fn: (activity: Activity) => void) => activities.forEach(fn);
+
+  return {
+    register<A extends Activity>(activity: A): A {
+      claim(byMessageType, activity.messageTypes, activity, 'Message type');
+      claim(byCallKind, activity.callKinds, activity, 'Call kind');
+      activities.push(activity);
+      return activity;
+    },
+    get activities(): readonly Activity[] {
+      return activities;
+    },
+    /** Hands a message to its owner; false when nobody owns its type. */
+    receive(from: string, message: MeshMessage): boolean {
+      const owner = byMessageType.get(message.type);
+      if (!owner?.receive) return (void unrouted++, false);
+      owner.receive(from, message);
+      return true;
+    },
+    incomingCall(from: string, call: MediaLink): void {
+      const kind = callKindOf(call);
+      const owner = kind === undefined ? undefined : byCallKind.get(kind);
+      if (!owner?.incomingCall) {
+        unrouted++;
+        return call.close();
+      }
+      owner.incomingCall(from, call);
+    },
+    linkOpened: (participantId: string) => each((a) => a.linkOpened?.(participantId)),
+    participantGone: (participantId: string) => each((a) => a.participantGone?.(participantId)),
+    rightsChanged: () => each((a) => a.rightsChanged?.()),
+    /** Is anything running that a stop would end? (Reads signals: call it inside a computed or effect.) */
+    anyRunning: () => activities.some((a) => !a.survivesStops && a.running.value),
+    /** Stops every activity that stops (all but the conversation and voice); names those that were running. */
+    stopAll(reason: StopReason): string[] {
+      const stopped: string[] = [];
+      for (const activity of activities) {
+        if (activity.survivesStops) continue;
+        if (activity.running.value) stopped.push(activity.name);
+        activity.stop(reason);
+      }
+      return stopped;
+    },
+    /** Messages and calls that no activity owns. */
+    get unroutedCount() {
+      return unrouted;
+    },
+    dispose: () => each((a) => a.dispose()),
+  };
+}
+
+export type ActivityRegistry = ReturnType<typeof createActivityRegistry>;
