@@ -77,7 +77,10 @@ export function MenuButton({ label, items, face, class: className }: Props) {
       >
         {face ?? (
           <>
-            {label} <span aria-hidden="true">▾</span>
+            {label}
+            <span class="caret" aria-hidden="true">
+              ▾
+            </span>
           </>
         )}
       </button>

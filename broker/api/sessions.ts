@@ -6,6 +6,7 @@ import {
   DecideWaitRequest,
   JoinRequest,
   OpaqueId,
+  PassControlRequest,
   RemoveParticipantRequest,
   RevokeInvitesRequest,
   SessionNumber,
@@ -19,6 +20,7 @@ import { admitWait, declineWait } from '../sessions/waits';
 import { setActiveCustomer } from '../sessions/activeCustomer';
 import { clientAddress } from '../http/clientAddress';
 import { removeParticipant } from '../sessions/remove';
+import { passControl } from '../sessions/control';
 import { parse } from './errors';
 import { callerOf, repOf, requireCaller, requireRep } from './authenticate';
 
@@ -71,6 +73,12 @@ export function sessionsRouter(ctx: BrokerContext): Router {
     const id = sessionId(req.params);
     const { participantId } = parse(SetActiveCustomerRequest, req.body);
     res.json({ ok: true, ...setActiveCustomer(ctx, callerOf(res), id, participantId) });
+  });
+
+  router.post('/sessions/:id/control', requireCaller(ctx), (req, res) => {
+    const id = sessionId(req.params);
+    const { participantId } = parse(PassControlRequest, req.body);
+    res.json({ ok: true, ...passControl(ctx, callerOf(res), id, participantId) });
   });
 
   router.post('/sessions/:id/leave', requireCaller(ctx), (req, res) => {

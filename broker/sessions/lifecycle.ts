@@ -1,3 +1,4 @@
+import { controlChanges } from './control';
 import type { CreateSessionResponse, SessionDetail, Session } from '../../core/protocol';
 import { ErrorCode, groupSessionNumber } from '../../core/protocol';
 import type { ParticipantRow, RepRow, SessionRow } from '../store';
@@ -28,6 +29,7 @@ export function createSession(ctx: BrokerContext, rep: RepRow): CreateSessionRes
       endedAt: null,
       linkInviteId,
       activeCustomerId: null,
+      controlEpoch: 0,
     };
     store.insertSession(row);
     store.insertParticipant(controller);
@@ -102,6 +104,10 @@ export function sessionDetail(ctx: BrokerContext, caller: Caller, sessionId: str
     participants: (live ? participants : asWhenTheyWent(participants, wentAt(ctx, caller, sessionId))).map(participantView),
     lastSeq: ctx.bus.lastSeq(session.id),
     activeCustomerId: live ? session.activeCustomerId : null,
+    controlEpoch: session.controlEpoch,
+    controlChanges: live
+      ? controlChanges(ctx, session.id)
+      : controlChanges(ctx, session.id).filter((c) => c.at <= wentAt(ctx, caller, sessionId)),
     ...(self ? { self } : {}),
     ...(knocks ? { knocks } : {}),
     ...(live ? { online: ctx.presence.online(session.id) } : {}),

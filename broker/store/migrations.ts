@@ -124,6 +124,10 @@ export const migrations: readonly string[] = [
   CREATE INDEX rep_tokens_expiry ON rep_tokens(expires_at) WHERE revoked_at IS NULL;
   CREATE INDEX reps_disabled ON reps(disabled_at) WHERE disabled_at IS NOT NULL;
   `,
+  // 6: passing control (issue 11): how many times control changed hands, so clients converge.
+  `
+  ALTER TABLE sessions ADD COLUMN control_epoch INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 /** Brings the schema up to date; refuses a database written by a newer broker. */

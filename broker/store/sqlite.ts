@@ -65,6 +65,16 @@ function toRep(r: Row): RepRow {
   };
 }
 
+function toEvent(r: Row): StoredEvent {
+  return {
+    sessionId: str(r.session_id),
+    seq: num(r.seq),
+    type: str(r.type),
+    payload: JSON.parse(str(r.payload)) as Record<string, unknown>,
+    at: num(r.at),
+  };
+}
+
 function toSession(r: Row): SessionRow {
   return {
     id: str(r.id),
@@ -75,6 +85,7 @@ function toSession(r: Row): SessionRow {
     endedAt: nullableNum(r.ended_at),
     linkInviteId: nullableStr(r.link_invite_id),
     activeCustomerId: nullableStr(r.active_customer_id),
+    controlEpoch: num(r.control_epoch),
   };
 }
 
@@ -353,6 +364,13 @@ export class SqliteStore implements Store {
     ).map(toSession);
   }
 
+  passControl(sessionId: string, fromId: string, toId: string): number {
+    this.run("UPDATE participants SET role = 'assistant' WHERE id = ? AND session_id = ?", fromId, sessionId);
+    this.run("UPDATE participants SET role = 'controller' WHERE id = ? AND session_id = ?", toId, sessionId);
+    this.run('UPDATE sessions SET control_epoch = control_epoch + 1 WHERE id = ?', sessionId);
+    return num(this.get('SELECT control_epoch FROM sessions WHERE id = ?', sessionId)!.control_epoch);
+  }
+
   setActiveCustomer(sessionId: string, participantId: string | null): void {
     this.run('UPDATE sessions SET active_customer_id = ? WHERE id = ?', participantId, sessionId);
   }
@@ -563,13 +581,11 @@ export class SqliteStore implements Store {
   }
 
   eventsAfter(sessionId: string, seq: number): StoredEvent[] {
-    return this.all('SELECT * FROM events WHERE session_id = ? AND seq > ? ORDER BY seq', sessionId, seq).map((r) => ({
-      sessionId: str(r.session_id),
-      seq: num(r.seq),
-      type: str(r.type),
-      payload: JSON.parse(str(r.payload)) as Record<string, unknown>,
-      at: num(r.at),
-    }));
+    return this.all('SELECT * FROM events WHERE session_id = ? AND seq > ? ORDER BY seq', sessionId, seq).map(toEvent);
+  }
+
+  eventsOfType(sessionId: string, type: string): StoredEvent[] {
+    return this.all('SELECT * FROM events WHERE session_id = ? AND type = ? ORDER BY seq', sessionId, type).map(toEvent);
   }
 
   lastSeq(sessionId: string): number {

@@ -48,6 +48,11 @@ export interface Store {
   endSession(id: string, at: number): void;
   /** Live sessions where the rep is the controller (and has not left), newest first. */
   listLiveSessionsControlledBy(repId: string): SessionRow[];
+  /**
+   * Control passes: `fromId` becomes an assistant, `toId` the controller, the session's control epoch goes
+   * up by one. Returns the new epoch. Call inside a transaction, after checking both roles there.
+   */
+  passControl(sessionId: string, fromId: string, toId: string): number;
   /** Records the customer the controller helps now (null: nobody). */
   setActiveCustomer(sessionId: string, participantId: string | null): void;
 
@@ -91,6 +96,8 @@ export interface Store {
   /** Stores an event with the session's next sequence number and returns that number. */
   appendEvent(event: { sessionId: string; type: string; payload: object; at: number }): number;
   eventsAfter(sessionId: string, seq: number): StoredEvent[];
+  /** A session's events of one type, oldest first. */
+  eventsOfType(sessionId: string, type: string): StoredEvent[];
   lastSeq(sessionId: string): number;
 
   audit(entry: AuditEntry): void;
@@ -140,6 +147,8 @@ export interface SessionRow {
   linkInviteId: string | null;
   /** The customer the controller is helping now; null when nobody is chosen. */
   activeCustomerId: string | null;
+  /** How many times control changed hands (0 when new; insertSession ignores it). */
+  controlEpoch: number;
 }
 
 export interface ParticipantRow {

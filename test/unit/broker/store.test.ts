@@ -80,6 +80,7 @@ describe('SQLite store', () => {
       endedAt: null,
       linkInviteId: null,
       activeCustomerId: null,
+      controlEpoch: 0,
     });
     store.insertSession(session('s1', '123456789'));
     expect(store.isLiveNumberTaken('123456789')).toBe(true);
