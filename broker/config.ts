@@ -1,3 +1,4 @@
+import { scryptCost } from './auth/passwords';
 import * as v from 'valibot';
 import { IceServer } from '../core/protocol';
 import { DEFAULT_MAX_CUSTOMERS, MAX_CUSTOMERS_LIMIT } from './limits';
@@ -64,8 +65,18 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/** SCRYPT_N is read where passwords are hashed (the CLI hashes too); a bad value stops the broker at start. */
+function checkScryptCost(env: Env): void {
+  try {
+    scryptCost(env);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}
+
 /** Reads the broker's configuration; throws a ConfigError naming the variable for any bad value. */
 export function loadConfig(env: Env = process.env): Config {
+  checkScryptCost(env);
   return {
     port: integer(env, 'PORT', 9000, 0, 65535),
     host: text(env, 'HOST') ?? '127.0.0.1',

@@ -4,7 +4,7 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
  * Password hashes: scrypt with a random salt, stored self-describing as `scrypt$N$r$p$salt$hash`
  * (salt and hash base64url) so parameters can be raised later without breaking old hashes.
  */
-const N = 1 << 15;
+const DEFAULT_N = 1 << 15;
 const R = 8;
 const P = 1;
 const KEY_LENGTH = 32;
@@ -13,15 +13,30 @@ const SALT_LENGTH = 16;
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     // scrypt needs 128·N·r bytes; allow twice that.
-    const maxmem = 256 * (options.N ?? N) * (options.r ?? R);
+    const maxmem = 256 * (options.N ?? DEFAULT_N) * (options.r ?? R);
     scrypt(password.normalize('NFC'), salt, KEY_LENGTH, { ...options, maxmem }, (error, key) =>
       error ? reject(error) : resolve(key),
     );
   });
 }
 
+/**
+ * The cost of new hashes: `SCRYPT_N` (a power of two from 2^10 to 2^20), 2^15 unless set. Only test
+ * suites lower it, to spend milliseconds instead of ~100 ms per sign-in; a stored hash keeps its own cost.
+ */
+export function scryptCost(env: Record<string, string | undefined> = process.env): number {
+  const raw = env.SCRYPT_N;
+  if (raw === undefined || raw === '') return DEFAULT_N;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 << 10 || n > 1 << 20 || (n & (n - 1)) !== 0) {
+    throw new Error(`SCRYPT_N must be a power of two from 1024 to 1048576, not "${raw}"`);
+  }
+  return n;
+}
+
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(SALT_LENGTH);
+  const N = scryptCost();
   const key = await derive(password, salt, { N, r: R, p: P });
   return ['scrypt', N, R, P, salt.toString('base64url'), key.toString('base64url')].join('$');
 }

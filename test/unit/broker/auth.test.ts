@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { OpaqueId, PeerId, SessionNumber } from '../../../core/protocol';
-import { hashPassword, verifyPassword } from '../../../broker/auth/passwords';
+import { hashPassword, scryptCost, verifyPassword } from '../../../broker/auth/passwords';
 import {
   deriveToken,
   hashToken,
@@ -19,10 +19,18 @@ describe('passwords', () => {
   it('hashes with scrypt and a random salt, in a self-describing format', async () => {
     const a = await hashPassword('correct horse');
     const b = await hashPassword('correct horse');
-    expect(a).toMatch(/^scrypt\$32768\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+    // The test suites hash cheaply (SCRYPT_N=1024 in vitest's config); production's cost is 2^15.
+    expect(a).toMatch(/^scrypt\$1024\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
     expect(a).not.toBe(b);
     expect(await verifyPassword('correct horse', a)).toBe(true);
     expect(await verifyPassword('correct horsE', a)).toBe(false);
+  });
+
+  it('costs 2^15 unless SCRYPT_N says otherwise, and refuses a cost that is not a sane power of two', () => {
+    expect(scryptCost({})).toBe(32768);
+    expect(scryptCost({ SCRYPT_N: '' })).toBe(32768);
+    expect(scryptCost({ SCRYPT_N: '2048' })).toBe(2048);
+    for (const bad of ['1000', '512', '2097152', 'lots', '1e4']) expect(() => scryptCost({ SCRYPT_N: bad })).toThrow(/SCRYPT_N/);
   });
 
   it('refuses unreadable or hostile hashes instead of throwing', async () => {

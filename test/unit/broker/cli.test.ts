@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
+import { runAdmin } from '../../../broker/admin';
 import { openSqliteStore } from '../../../broker/store';
 import { verifyPassword } from '../../../broker/auth/passwords';
 import { hashToken } from '../../../broker/auth/tokens';
@@ -15,13 +17,26 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs `tsx broker/cli.ts …` with stdin, as an admin would. */
-function cli(
+/** Runs an admin command in-process, with stdin, as `npm run admin -- …` would (see admin.ts). */
+async function cli(
   args: string[],
   stdin: string,
   env: Record<string, string>,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
+  let stdout = '';
+  let stderr = '';
+  const code = await runAdmin(args, {
+    env: { ...process.env, ...env },
+    stdin: Readable.from([stdin]),
+    out: (line) => (stdout += `${line}\n`),
+    err: (line) => (stderr += `${line}\n`),
+  });
+  return { code, stdout, stderr };
+}
+
+/** The real entry point, once: `tsx broker/cli.ts` wires the admin commands to the process's streams. */
+function cliProcess(args: string[], stdin: string, env: Record<string, string>) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'broker/cli.ts', ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
@@ -36,7 +51,6 @@ function cli(
   });
 }
 
-// Each case starts Node processes that compile TypeScript on the fly: seconds, not milliseconds.
 describe('admin CLI', { timeout: 30_000 }, () => {
   it('add-rep reads the password from stdin and stores the rep', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'rs-cli-'));
