@@ -51,7 +51,20 @@ function cliProcess(args: string[], stdin: string, env: Record<string, string>) 
   });
 }
 
-describe('admin CLI', { timeout: 30_000 }, () => {
+describe('admin CLI', () => {
+  it('runs from the command line: output on stdout, a usage error on stderr with exit code 1', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'rs-cli-'));
+    dirs.push(dataDir);
+    const added = await cliProcess(['add-rep', '--email', 'pat@example.com', '--name', 'Pat'], 'a long secret\n', {
+      DATA_DIR: dataDir,
+    });
+    expect([added.code, added.stderr]).toEqual([0, '']);
+    expect(added.stdout).toContain('Added rep pat@example.com');
+    const unknown = await cliProcess(['frobnicate'], '', { DATA_DIR: dataDir });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('Unknown command "frobnicate"');
+  });
+
   it('add-rep reads the password from stdin and stores the rep', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'rs-cli-'));
     dirs.push(dataDir);
