@@ -8,7 +8,9 @@ export function Modal({ title, onClose, children }: { title: string; onClose(): 
     dialog.current?.showModal();
   }, []);
   return (
-    <dialog ref={dialog} aria-label={title} onCancel={onClose}>
+    // 'close', not 'cancel': Chrome closes a dialog on Escape without a cancel event when the page has had
+    // no user activation since the last one (its close-watcher rule), and the dialog must not linger.
+    <dialog ref={dialog} aria-label={title} onClose={onClose}>
       <div class="stack">
         <h2>{title}</h2>
         {children}

@@ -10,6 +10,7 @@ export const en = {
   signingIn: 'Signing in…',
   signOut: 'Sign out',
   signedInAs: 'Signed in as {name} ({email})',
+  brokerUnreachableRetrying: 'Cannot reach the broker at {url}. Trying again…',
   brokerUnreachable: 'Cannot reach the broker at {url}. Check the address and that it is running.',
   save: 'Save',
   saved: 'Saved',

@@ -10,6 +10,7 @@ export const ru: Catalog = {
   signingIn: 'Вход…',
   signOut: 'Выйти',
   signedInAs: 'Вы вошли как {name} ({email})',
+  brokerUnreachableRetrying: 'Брокер по адресу {url} недоступен. Пробуем снова…',
   brokerUnreachable: 'Брокер по адресу {url} недоступен. Проверьте адрес и что он запущен.',
   save: 'Сохранить',
   saved: 'Сохранено',

@@ -7,6 +7,7 @@ import { t } from '../i18n';
 import type { Auth, Settings } from '../extension/settings';
 import type { PeerTransport } from '../mesh/transport';
 import type { Capabilities, Self } from '../protocol';
+import { defaultReconnectPolicy, type ReconnectPolicy } from '../reconnect';
 import { createSerialQueue } from '../serial';
 import type { SupportDb } from '../storage/db';
 import { createSessionRuntime, isOver, type SessionRuntime } from './runtime';
@@ -18,6 +19,8 @@ export interface RepModelDeps {
   chatStore: ChatStore;
   createTransport(brokerUrl: string, self: Self): PeerTransport;
   getDisplayMedia(): Promise<MediaStream>;
+  /** Backoff between attempts to reach the broker while the panel opens. */
+  reconnectPolicy?: ReconnectPolicy;
   /** Only where there is no global WebSocket (Node tests). */
   WebSocket?: typeof WebSocket;
 }
@@ -169,7 +172,10 @@ export function createRepModel(deps: RepModelDeps) {
     try {
       await resume();
       await assistPending();
+      if (loadRetries > 0) error.value = undefined; // the broker is back: "trying again" is over
+      loadRetries = 0;
     } catch (e) {
+      if (isBrokerError(e, 'network')) return retryLoad(auth.value);
       if (isBrokerError(e, 'unauthorized')) {
         await deps.settings.clearAuth();
         await load();
@@ -179,6 +185,25 @@ export function createRepModel(deps: RepModelDeps) {
       error.value = e instanceof Error ? e.message : String(e);
       phase.value = 'idle';
     }
+  }
+
+  /**
+   * The broker could not be reached while the panel opened (restarting, or the network is down): the
+   * sessions are not gone, so keep trying with backoff instead of showing the start screen.
+   */
+  let loadRetries = 0;
+  function retryLoad(signedIn: Auth | undefined): void {
+    phase.value = 'loading';
+    error.value = t('brokerUnreachableRetrying', { url: signedIn?.brokerUrl ?? '' });
+    setTimeout(
+      () =>
+        void serially(async () => {
+          // Signed out or in as someone else meanwhile: that load has taken over.
+          if (!signedIn || auth.value?.token !== signedIn.token || phase.value !== 'loading') return;
+          await load();
+        }),
+      (deps.reconnectPolicy ?? defaultReconnectPolicy)(loadRetries++),
+    );
   }
 
   /** Every user action and reload runs through here: one at a time, errors shown, never thrown. */

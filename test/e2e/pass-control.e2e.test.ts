@@ -60,11 +60,19 @@ describe('passing control to an assisting rep and back', () => {
     await world?.close();
   });
 
-  it('with nobody assisting, Pass control says how to get a colleague in', async () => {
-    await clickByRole(world.panel.page, 'button', 'Transfer session');
-    await clickByRole(world.panel.page, 'menuitem', 'Pass control');
+  it('with nobody assisting, Pass control says how to get a colleague in (by keyboard alone)', async () => {
+    const { page } = world.panel;
+    await page.focus('::-p-aria([name="Transfer session"][role="button"])');
+    await page.keyboard.press('Enter'); // opens the menu on its first item
+    await waitUntil(page, () => document.activeElement?.getAttribute('role') === 'menuitem');
+    await page.keyboard.press('Escape'); // closes it and gives focus back
+    await waitUntil(page, () => document.activeElement?.getAttribute('aria-haspopup') === 'menu');
+    await page.keyboard.press('ArrowDown');
+    await waitUntil(page, () => document.activeElement?.textContent === 'Pass control');
+    await page.keyboard.press('Enter');
     await world.panel.waitForText('No colleague is assisting in this session yet.');
-    await clickByRole(world.panel.page, 'button', 'Cancel');
+    await page.keyboard.press('Escape'); // the dialog closes
+    await waitUntil(page, () => document.querySelector('dialog') === null);
   });
 
   it('Rita passes control while a customer shares: the share stops everywhere with the reason', async () => {

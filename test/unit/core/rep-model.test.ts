@@ -38,9 +38,15 @@ function panel(
     createTransport: (_url, self) => (transports.push(self.peerId), network.join(self.peerId)),
     getDisplayMedia: () => Promise.reject(new Error('no screen in unit tests')),
     WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+    reconnectPolicy: () => 20,
   });
   models.push(model);
   return { model, storage, db };
+}
+
+/** Polls a condition the model reaches on its own (timers, sockets). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((r) => setTimeout(r, 10));
 }
 
 describe('serial queue', () => {
@@ -86,6 +92,25 @@ describe('rep model', () => {
     expect(reopened.model.phase.value).toBe('in-session');
     expect(reopened.model.runtime.value!.session.value).toMatchObject({ id: session.value.id, number: session.value.number });
     expect(reopened.model.runtime.value!.session.value.joinUrl).toBe(session.value.joinUrl);
+  });
+
+  it('a panel opened while the broker is down says so, keeps trying, and resumes the session once it is back', async () => {
+    const first = panel();
+    await first.model.signIn(broker.url, rep.email, rep.password);
+    await first.model.startSession();
+    const sessionId = first.model.runtime.value!.sessionId;
+    first.model.runtime.value!.dispose();
+
+    const url = broker.url;
+    await broker.stop();
+    const reopened = panel(first.storage, first.db);
+    await reopened.model.load();
+    expect(reopened.model.phase.value).toBe('loading'); // not the start screen: the session is not gone
+    expect(reopened.model.error.value).toBe(`Cannot reach the broker at ${url}. Trying again…`);
+    await broker.start();
+    await until(() => reopened.model.phase.value === 'in-session');
+    expect(reopened.model.runtime.value!.sessionId).toBe(sessionId);
+    expect(reopened.model.error.value).toBeUndefined();
   });
 
   it('says why a sign-in failed and stays signed out', async () => {
