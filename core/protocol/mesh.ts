@@ -42,6 +42,11 @@ export const MeshMessage = v.variant('type', [
   v.object({ type: v.literal('chat-ack'), id: MessageId }),
   /** The sender starts or stops sharing its screen. */
   v.object({ type: v.literal('share'), sharing: v.boolean() }),
+  /**
+   * "Your screen call never reached me: call again." A call's offer travels through the broker and is
+   * lost when the receiver's signaling socket was reconnecting; the data link says so instead.
+   */
+  v.object({ type: v.literal('share-request') }),
   /** "I am here": sent on every open link every few seconds; any message counts as a sign of life. */
   v.object({ type: v.literal('heartbeat') }),
 ]);

@@ -128,6 +128,7 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
       openParticipants: () => [...openLinks.value],
       call: (to, stream, metadata) => mesh.call(to, stream, metadata),
       broadcast: (message) => mesh.broadcast(message),
+      send: (to, message) => mesh.send(to, message),
       getDisplayMedia: deps.getDisplayMedia,
     }),
   );

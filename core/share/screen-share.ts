@@ -14,6 +14,10 @@ export interface ScreenShareDeps {
   pendingCallMs?: number;
   call(participantId: string, stream: MediaStream, metadata: CallMetadata): MediaLink | undefined;
   broadcast(message: MeshMessage): void;
+  /** Sends over one participant's data link; false when it is not open. */
+  send(participantId: string, message: MeshMessage): boolean;
+  /** How long a receiver told of a share waits for its call before asking again (doubling, a few times). */
+  callWaitMs?: number;
   getDisplayMedia(): Promise<MediaStream>;
 }
 
@@ -31,7 +35,32 @@ export function createScreenShare(deps: ScreenShareDeps) {
   const incoming = new Map<string, MediaLink>();
   /** Calls from participants not allowed to share (yet): one each, refused unless the right arrives. */
   const held = new Map<string, { call: MediaLink; timer: ReturnType<typeof setTimeout> }>();
+  /** Sharers whose call we were told of but have not had: asked again if it does not come. */
+  const awaited = new Map<string, ReturnType<typeof setTimeout>>();
+  /** When each participant last made us call again: a hostile peer's requests cost one call per interval. */
+  const lastRecall = new Map<string, number>();
+  const callWaitMs = deps.callWaitMs ?? 4_000;
   let refused = 0;
+
+  function stopAwaiting(participantId: string): void {
+    clearTimeout(awaited.get(participantId));
+    awaited.delete(participantId);
+  }
+
+  /** A sharer said they share with us: if no call arrives, ask for it (the offer may have been lost). */
+  function awaitCall(participantId: string, attempt = 0): void {
+    stopAwaiting(participantId);
+    if (incoming.has(participantId) || attempt >= 4) return;
+    const timer = setTimeout(
+      () => {
+        awaited.delete(participantId);
+        if (incoming.has(participantId) || !deps.mayShare(participantId)) return;
+        if (deps.send(participantId, { type: 'share-request' })) awaitCall(participantId, attempt + 1);
+      },
+      callWaitMs * 2 ** attempt,
+    );
+    awaited.set(participantId, timer);
+  }
 
   function setRemote(participantId: string, stream: MediaStream | null): void {
     const next = new Map(remote.value);
@@ -42,6 +71,8 @@ export function createScreenShare(deps: ScreenShareDeps) {
 
   function callOne(participantId: string, stream: MediaStream): void {
     outgoing.get(participantId)?.close();
+    // Said on the data link too, so the receiver can tell when the call itself never arrives.
+    deps.send(participantId, { type: 'share', sharing: true });
     const link = deps.call(participantId, stream, { kind: 'screen' });
     if (!link) return;
     outgoing.set(participantId, link);
@@ -62,6 +93,7 @@ export function createScreenShare(deps: ScreenShareDeps) {
   }
 
   function accept(participantId: string, call: MediaLink): void {
+    stopAwaiting(participantId);
     incoming.get(participantId)?.close();
     incoming.set(participantId, call);
     call.onStream((stream) => incoming.get(participantId) === call && setRemote(participantId, stream));
@@ -74,6 +106,7 @@ export function createScreenShare(deps: ScreenShareDeps) {
   }
 
   function dropIncoming(participantId: string): void {
+    stopAwaiting(participantId);
     const link = incoming.get(participantId);
     incoming.delete(participantId);
     link?.close();
@@ -98,7 +131,7 @@ export function createScreenShare(deps: ScreenShareDeps) {
 
   const activity = {
     name: 'screen-share',
-    messageTypes: ['share'],
+    messageTypes: ['share', 'share-request'],
     callKinds: ['screen'],
     running: computed(() => local.value !== null || remote.value.size > 0),
     local: local as ReadonlySignal<MediaStream | null>,
@@ -123,7 +156,6 @@ export function createScreenShare(deps: ScreenShareDeps) {
       local.value = stream;
       // The browser's own "Stop sharing" bar ends the track: treat it like our button.
       stream.getVideoTracks()[0]?.addEventListener('ended', stop);
-      deps.broadcast({ type: 'share', sharing: true });
       for (const participantId of deps.openParticipants()) callOne(participantId, stream);
       return { ok: true };
     },
@@ -169,11 +201,20 @@ export function createScreenShare(deps: ScreenShareDeps) {
     },
 
     receive(from: string, message: MeshMessage): void {
-      if (message.type === 'share' && !message.sharing) dropIncoming(from);
+      if (message.type === 'share') {
+        if (!message.sharing) dropIncoming(from);
+        else if (!incoming.has(from) && deps.mayShare(from)) awaitCall(from);
+      } else if (message.type === 'share-request' && local.value) {
+        const now = Date.now();
+        if (now - (lastRecall.get(from) ?? -Infinity) < callWaitMs) return;
+        lastRecall.set(from, now);
+        callOne(from, local.value);
+      }
     },
 
     participantGone(participantId: string): void {
       release(participantId)?.close();
+      lastRecall.delete(participantId);
       dropIncoming(participantId);
       outgoing.get(participantId)?.close();
       outgoing.delete(participantId);
@@ -188,6 +229,7 @@ export function createScreenShare(deps: ScreenShareDeps) {
     dispose(): void {
       stopAll();
       for (const participantId of [...held.keys()]) release(participantId)?.close();
+      for (const participantId of [...awaited.keys()]) stopAwaiting(participantId);
     },
   } satisfies Activity & Record<string, unknown>;
   return activity;

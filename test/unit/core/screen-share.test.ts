@@ -23,6 +23,7 @@ function share(allowed: Set<string>) {
     openParticipants: () => [],
     call: () => undefined,
     broadcast: () => undefined,
+    send: () => true,
     getDisplayMedia: () => Promise.reject(new Error('not used')),
     pendingCallMs: 40,
   });
@@ -63,5 +64,54 @@ describe('screen share rights', () => {
 
   it('refuses to start sharing when this participant may not share', async () => {
     expect(await share(new Set()).start()).toEqual({ ok: false, notAllowed: true });
+  });
+});
+
+describe('a screen call lost on the way (its offer went through a reconnecting broker)', () => {
+  const fakeScreen = () => ({ getTracks: () => [], getVideoTracks: () => [] }) as unknown as MediaStream;
+
+  it('the receiver asks for the call again while it does not come, and stops asking once it does', async () => {
+    const sent: string[] = [];
+    const s = createScreenShare({
+      selfId: 'me',
+      mayShare: () => true,
+      openParticipants: () => [],
+      call: () => undefined,
+      broadcast: () => undefined,
+      send: (to, message) => (sent.push(`${to} ${message.type}`), true),
+      getDisplayMedia: () => Promise.reject(new Error('not used')),
+      callWaitMs: 20,
+    });
+    s.receive('sharer', { type: 'share', sharing: true });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(sent).toEqual(['sharer share-request']);
+    s.incomingCall('sharer', call('sharer').link);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(sent).toEqual(['sharer share-request']); // the call came: no more asking
+    s.dispose();
+  });
+
+  it('the sharer calls again when asked, once per interval however often a hostile peer asks', async () => {
+    const calls: string[] = [];
+    const s = createScreenShare({
+      selfId: 'me',
+      mayShare: () => true,
+      openParticipants: () => ['viewer'],
+      call: (to) => (calls.push(to), call(to).link),
+      broadcast: () => undefined,
+      send: () => true,
+      getDisplayMedia: () => Promise.resolve(fakeScreen()),
+      callWaitMs: 50,
+    });
+    s.receive('viewer', { type: 'share-request' }); // not sharing: nothing to call with
+    expect(calls).toEqual([]);
+    expect(await s.start()).toEqual({ ok: true });
+    expect(calls).toEqual(['viewer']);
+    for (let i = 0; i < 100; i++) s.receive('viewer', { type: 'share-request' });
+    expect(calls).toEqual(['viewer', 'viewer']);
+    await new Promise((r) => setTimeout(r, 60));
+    s.receive('viewer', { type: 'share-request' });
+    expect(calls).toEqual(['viewer', 'viewer', 'viewer']);
+    s.dispose();
   });
 });
