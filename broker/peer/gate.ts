@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import { dataOfferAllowed } from '../../core/protocol';
 import type { BrokerContext } from '../context';
 import type { SignalingMessage } from './messages';
 import type { SignalingLimits } from './limits';
@@ -8,8 +9,9 @@ import type { DropReason } from './stats';
 /**
  * Signaling stays inside a session (issue 10): a message passes only from a participant who is in a
  * live session to another participant of the same session, within the sender's rates. A data link must
- * use PeerJS's 'json' serialization (a binary one let a peer feed the rep's panel chunks that never
- * complete); a media call may come only from the session's reps and its active customer.
+ * use PeerJS's 'json' serialization, or 'raw' for a labelled binary channel (`dataOfferAllowed`: PeerJS's
+ * 'binary' let a peer feed the rep's panel chunks that never complete); a media call may come only from
+ * the session's reps and its active customer.
  */
 export class SignalingGate {
   constructor(
@@ -29,7 +31,7 @@ export class SignalingGate {
     if (dst.left) return 'destinationGone';
     if (message.type === 'OFFER') {
       const { payload } = message;
-      if (payload.type === 'data' && payload.serialization !== 'json') return 'serialization';
+      if (payload.type === 'data' && !dataOfferAllowed(payload.serialization, payload.label)) return 'serialization';
       if (payload.type === 'media' && !this.maySendMedia(src)) return 'mediaNotAllowed';
       if (!this.limits.offer(src.peerId, dst.peerId)) return 'rateLimited';
     }

@@ -12,7 +12,12 @@ const ForOnePeer = { dst: PeerId, payload: v.looseObject({ connectionId: Connect
 
 const OfferPayload = v.variant('type', [
   /** `serialization` is checked on its own (see SignalingGate), to count refusals apart. */
-  v.looseObject({ type: v.literal('data'), connectionId: ConnectionId, serialization: v.optional(v.unknown()) }),
+  v.looseObject({
+    type: v.literal('data'),
+    connectionId: ConnectionId,
+    serialization: v.optional(v.unknown()),
+    label: v.optional(v.unknown()),
+  }),
   v.looseObject({ type: v.literal('media'), connectionId: ConnectionId }),
 ]);
 

@@ -1,8 +1,8 @@
 import * as v from 'valibot';
-import { MESH_HEARTBEAT, MeshMessage } from '../protocol';
+import { BinaryChannelLabel, MESH_HEARTBEAT, MeshMessage } from '../protocol';
 import { defaultReconnectPolicy, type ReconnectPolicy } from '../reconnect';
 import { createTokenBucket, type TokenBucket } from '../token-bucket';
-import type { DataLink, MediaLink, PeerTransport } from './transport';
+import type { BinaryLink, DataLink, MediaLink, PeerTransport } from './transport';
 
 export interface MeshPeer {
   participantId: string;
@@ -19,7 +19,14 @@ export interface MeshEvents {
   onCall(participantId: string, call: MediaLink): void;
   /** `participantId` sends faster than the rate allows; their excess is being dropped. Once per participant. */
   onFlood?(participantId: string): void;
+  /** A roster participant opened a labelled binary channel to us (files); without a taker it is closed. */
+  onChannel?(participantId: string, link: BinaryLink): void;
 }
+
+/** Binary channels open at once with one peer, both directions; more are refused. */
+export const MAX_BINARY_CHANNELS_PER_PEER = 4;
+/** The largest chunk a binary channel carries; a bigger one closes the channel (Chrome's own limit is 256 KB). */
+export const MAX_BINARY_CHUNK = 256 * 1024;
 
 /**
  * What a peer may send: chat messages at a sustained rate with a burst (a reconnect's resend), and the
@@ -80,6 +87,8 @@ export function createMesh(options: MeshOptions) {
   /** Per peer id, across its links: reconnecting must not refill a flooder's allowance. */
   const buckets = new Map<string, { chat: TokenBucket; control: TokenBucket }>();
   const flooding = new Set<string>();
+  /** Binary channels per peer id, both directions: closed with the peer's place on the roster. */
+  const channels = new Map<string, Set<BinaryLink>>();
   let transportOpen = false;
   let destroyed = false;
   let dropped = 0;
@@ -214,6 +223,39 @@ export function createMesh(options: MeshOptions) {
     });
   });
 
+  /** Counts a binary channel against its peer's allowance (false: over it) and forgets it once closed. */
+  function track(peerId: string, link: BinaryLink): boolean {
+    const open = channels.get(peerId) ?? new Set<BinaryLink>();
+    if (open.size >= MAX_BINARY_CHANNELS_PER_PEER) return false;
+    channels.set(peerId, open.add(link));
+    link.onClose(() => {
+      open.delete(link);
+      if (open.size === 0 && channels.get(peerId) === open) channels.delete(peerId);
+    });
+    return true;
+  }
+
+  function closeChannels(peerId: string): void {
+    const open = channels.get(peerId);
+    channels.delete(peerId);
+    open?.forEach((link) => link.close());
+  }
+
+  transport.onBinaryConnection((link) => {
+    const participantId = roster.get(link.remotePeerId);
+    if (!participantId || !options.onChannel || !v.is(BinaryChannelLabel, link.label) || !track(link.remotePeerId, link)) {
+      dropped++;
+      return link.close();
+    }
+    // A chunk bigger than any sender of ours makes is someone else's doing: the channel goes.
+    link.onData((chunk) => {
+      if (chunk.byteLength <= MAX_BINARY_CHUNK) return;
+      dropped++;
+      link.close();
+    });
+    options.onChannel(participantId, link);
+  });
+
   transport.onCall((call) => {
     const participantId = roster.get(call.remotePeerId);
     if (!participantId) {
@@ -255,6 +297,7 @@ export function createMesh(options: MeshOptions) {
           link.data.close();
         }
       }
+      for (const peerId of [...channels.keys()]) if (!next.has(peerId)) closeChannels(peerId);
       roster.clear();
       for (const [peerId, participantId] of next) roster.set(peerId, participantId);
       for (const [peerId, waiting] of waitingForRoster) {
@@ -295,6 +338,18 @@ export function createMesh(options: MeshOptions) {
     broadcast(message: MeshMessage): void {
       for (const link of links.values()) if (link.data.isOpen) link.data.send(message);
     },
+    /**
+     * Opens a labelled binary channel to a roster participant, beside their JSON link; undefined when they
+     * are not on the roster, the label is not a binary channel's, or too many are open with them already.
+     */
+    openChannel(participantId: string, label: string): BinaryLink | undefined {
+      const peerId = peerIdOf(participantId);
+      if (peerId === undefined || destroyed || !v.is(BinaryChannelLabel, label)) return undefined;
+      if ((channels.get(peerId)?.size ?? 0) >= MAX_BINARY_CHANNELS_PER_PEER) return undefined;
+      const link = transport.connectBinary(peerId, label);
+      track(peerId, link);
+      return link;
+    },
     call(participantId: string, stream: MediaStream, metadata: unknown): MediaLink | undefined {
       const peerId = peerIdOf(participantId);
       return peerId === undefined ? undefined : transport.call(peerId, stream, metadata);
@@ -313,6 +368,7 @@ export function createMesh(options: MeshOptions) {
       timers.forEach(clearTimeout);
       for (const link of links.values()) link.data.close();
       links.clear();
+      for (const peerId of [...channels.keys()]) closeChannels(peerId);
       transport.destroy();
     },
   };

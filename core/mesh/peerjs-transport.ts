@@ -1,6 +1,14 @@
 import type { DataConnection, MediaConnection, Peer, PeerError } from 'peerjs';
 import { defaultReconnectPolicy, type ReconnectPolicy } from '../reconnect';
-import type { DataLink, MediaLink, PeerTransport, TransportStatus } from './transport';
+import { dataOfferAllowed } from '../protocol';
+import {
+  BINARY_LOW_WATER,
+  type BinaryLink,
+  type DataLink,
+  type MediaLink,
+  type PeerTransport,
+  type TransportStatus,
+} from './transport';
 import { guardDataConnection, guardSignaling, type GuardableDataConnection, type GuardablePeer } from './signaling-guard';
 
 export interface PeerJsTransportOptions {
@@ -28,6 +36,38 @@ function dataLink(connection: DataConnection): DataLink {
   };
 }
 
+/** The RTCDataChannel under a PeerJS data connection (there once negotiation has made it). */
+type WithChannel = { dataChannel?: RTCDataChannel };
+
+function binaryLink(connection: DataConnection): BinaryLink {
+  const channel = () => (connection as unknown as WithChannel).dataChannel;
+  const drainListeners: (() => void)[] = [];
+  // The channel exists by 'open': that is when the low-water mark and its event can be set.
+  connection.on('open', () => {
+    const dc = channel();
+    if (!dc) return;
+    dc.bufferedAmountLowThreshold = BINARY_LOW_WATER;
+    dc.addEventListener('bufferedamountlow', () => drainListeners.forEach((l) => l()));
+  });
+  return {
+    remotePeerId: connection.peer,
+    label: connection.label,
+    get isOpen() {
+      return connection.open;
+    },
+    get bufferedAmount() {
+      // PeerJS queues in memory too when the channel is full; both count.
+      return (channel()?.bufferedAmount ?? 0) + ((connection as unknown as { bufferSize?: number }).bufferSize ?? 0);
+    },
+    send: (chunk) => void connection.send(chunk),
+    close: () => connection.close(),
+    onOpen: (listener) => void connection.on('open', listener),
+    onData: (listener) => void connection.on('data', (data) => data instanceof ArrayBuffer && listener(data)),
+    onDrain: (listener) => void drainListeners.push(listener),
+    onClose: (listener) => onceClosed(connection, listener),
+  };
+}
+
 /** PeerJS reports an end as 'close', 'error' or both: the listener hears it once. */
 function onceClosed(connection: { on(event: 'close' | 'error', fn: () => void): unknown }, listener: () => void): void {
   let fired = false;
@@ -44,7 +84,7 @@ function mediaLink(connection: MediaConnection): MediaLink {
   return {
     remotePeerId: connection.peer,
     metadata: connection.metadata,
-    answer: () => connection.answer(),
+    answer: (stream) => connection.answer(stream),
     close: () => connection.close(),
     onStream: (listener) => void connection.on('stream', listener),
     onClose: (listener) => onceClosed(connection, listener),
@@ -104,6 +144,7 @@ export function createPeerJsTransport(options: PeerJsTransportOptions): PeerTran
   const policy = options.reconnectPolicy ?? defaultReconnectPolicy;
   const listeners = {
     connection: [] as ((link: DataLink) => void)[],
+    binary: [] as ((link: BinaryLink) => void)[],
     call: [] as ((link: MediaLink) => void)[],
     status: [] as ((status: TransportStatus) => void)[],
     unavailable: [] as ((peerId: string) => void)[],
@@ -148,7 +189,12 @@ export function createPeerJsTransport(options: PeerJsTransportOptions): PeerTran
       attempt = 0;
       emitStatus('open');
     });
-    p.on('connection', (c) => listeners.connection.forEach((l) => l(dataLink(c))));
+    p.on('connection', (c) => {
+      // The guard let in only JSON links and raw ones with a binary channel's label.
+      if (!dataOfferAllowed(c.serialization, c.label)) return void c.close();
+      if (c.serialization === 'raw') listeners.binary.forEach((l) => l(binaryLink(c)));
+      else listeners.connection.forEach((l) => l(dataLink(c)));
+    });
     p.on('call', (c) => listeners.call.forEach((l) => l(mediaLink(c))));
     p.on('disconnected', () => scheduleRetry(() => !p.destroyed && p.reconnect()));
     p.on('close', () => scheduleRetry(() => (peer = createPeer(PeerClass))));
@@ -185,13 +231,34 @@ export function createPeerJsTransport(options: PeerJsTransportOptions): PeerTran
     };
   }
 
+  function connectBinary(remotePeerId: string, label: string): BinaryLink {
+    if (peer) return binaryLink(peer.connect(remotePeerId, { label, serialization: 'raw', reliable: true }));
+    const pending = pendingLink(afterLoad(() => connectBinary(remotePeerId, label)));
+    return {
+      remotePeerId,
+      label,
+      get isOpen() {
+        return pending.get()?.isOpen ?? false;
+      },
+      get bufferedAmount() {
+        return pending.get()?.bufferedAmount ?? 0;
+      },
+      send: (chunk) => pending.get()?.send(chunk),
+      close: () => pending.close(),
+      onOpen: (listener) => pending.whenMade((link) => link.onOpen(listener)),
+      onData: (listener) => pending.whenMade((link) => link.onData(listener)),
+      onDrain: (listener) => pending.whenMade((link) => link.onDrain(listener)),
+      onClose: (listener) => pending.onClose(listener),
+    };
+  }
+
   function call(remotePeerId: string, stream: MediaStream, metadata: unknown): MediaLink {
     if (peer) return mediaLink(peer.call(remotePeerId, stream, { metadata }));
     const pending = pendingLink(afterLoad(() => call(remotePeerId, stream, metadata)));
     return {
       remotePeerId,
       metadata,
-      answer: () => pending.whenMade((link) => link.answer()),
+      answer: (stream) => pending.whenMade((link) => link.answer(stream)),
       close: () => pending.close(),
       onStream: (listener) => pending.whenMade((link) => link.onStream(listener)),
       onClose: (listener) => pending.onClose(listener),
@@ -200,8 +267,10 @@ export function createPeerJsTransport(options: PeerJsTransportOptions): PeerTran
 
   return {
     connect,
+    connectBinary,
     call,
     onConnection: (l) => void listeners.connection.push(l),
+    onBinaryConnection: (l) => void listeners.binary.push(l),
     onCall: (l) => void listeners.call.push(l),
     onStatus: (l) => void listeners.status.push(l),
     onUnavailable: (l) => void listeners.unavailable.push(l),

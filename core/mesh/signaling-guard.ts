@@ -1,10 +1,13 @@
+import { dataOfferAllowed } from '../protocol';
+
 /**
  * Defences PeerJS (1.5.5) lacks, installed on its internals. Every remote peer reaches us through the
  * broker's signaling, which already keeps it inside the session; these hold even if it did not:
  *
- * - A data connection is accepted only with JSON serialization: a peer dialing with `binary` made the
- *   panel keep chunks that never complete (its heap grew from 3 MB to 99 MB), and an unknown
- *   serialization made PeerJS throw (`new this._serializers[x]` of undefined).
+ * - A data connection is accepted only with JSON serialization, or 'raw' for a labelled binary channel
+ *   (`dataOfferAllowed`): a peer dialing with `binary` made the panel keep chunks that never complete (its
+ *   heap grew from 3 MB to 99 MB), and an unknown serialization made PeerJS throw
+ *   (`new this._serializers[x]` of undefined).
  * - At most a handful of connections per remote peer may be negotiating at once, and one that has not
  *   opened after a while is closed: 550 junk OFFERs once exhausted Chrome's PeerConnections.
  * - Signaling for connections that do not exist is dropped instead of being kept "for later" forever.
@@ -79,7 +82,9 @@ export function guardSignaling(peer: GuardablePeer, options: SignalingGuardOptio
     const src = typeof message.src === 'string' ? message.src : undefined;
     if (message.type === 'OFFER') {
       if (!src || !payload) return options.onRefused?.('type');
-      if (payload.type === 'data' && payload.serialization !== 'json') return options.onRefused?.('serialization');
+      if (payload.type === 'data' && !dataOfferAllowed(payload.serialization, payload.label)) {
+        return options.onRefused?.('serialization');
+      }
       if (payload.type !== 'data' && payload.type !== 'media') return options.onRefused?.('type');
       return acceptOffer(src, payload, message);
     }

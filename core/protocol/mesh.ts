@@ -52,9 +52,30 @@ export const MeshMessage = v.variant('type', [
 ]);
 export type MeshMessage = v.InferOutput<typeof MeshMessage>;
 
-/** Metadata attached to PeerJS media calls, so the receiver knows what a stream is. */
-export const CallMetadata = v.object({ kind: v.picklist(['screen']) });
+/**
+ * Metadata attached to PeerJS media calls, so the receiver knows what a stream is and which activity
+ * takes it: a customer's or rep's screen, a camera, voice.
+ */
+export const CallKind = v.picklist(['screen', 'rep-screen', 'camera', 'voice']);
+export type CallKind = v.InferOutput<typeof CallKind>;
+export const CallMetadata = v.object({ kind: CallKind });
 export type CallMetadata = v.InferOutput<typeof CallMetadata>;
+
+/**
+ * A binary channel's label: `<kind>:<id>`. Binary channels use PeerJS's 'raw' serialization (chunks as
+ * they are, never reassembled by PeerJS: its 'binary' one let a peer make the panel keep chunks that
+ * never complete). Kinds are the activities that use them.
+ */
+export const BinaryChannelLabel = v.pipe(v.string(), v.maxLength(80), v.regex(/^file:[A-Za-z0-9_-]{8,64}$/));
+
+/**
+ * Which data connections a peer may offer: JSON links (the mesh), and raw ones with a binary channel's
+ * label. The broker and every receiving client apply it.
+ */
+export function dataOfferAllowed(serialization: unknown, label: unknown): boolean {
+  if (serialization === 'json') return true;
+  return serialization === 'raw' && v.is(BinaryChannelLabel, label);
+}
 
 /** How often links carry a heartbeat, and how long a silent link may stay before it counts as dead. */
 export const MESH_HEARTBEAT = { intervalMs: 2_000, deadAfterMs: 6_500 } as const;

@@ -1,6 +1,6 @@
 import type { ReadonlySignal } from '@preact/signals-core';
 import type { MeshMessage } from '../protocol';
-import type { MediaLink } from '../mesh/transport';
+import type { BinaryLink, MediaLink } from '../mesh/transport';
 
 /**
  * Why every running activity stopped: the controller turned to another customer, or control passed to
@@ -20,12 +20,15 @@ export interface Activity {
   readonly name: string;
   readonly messageTypes: readonly MeshMessageType[];
   readonly callKinds: readonly string[];
+  /** Binary channel kinds it owns (a channel's label is `<kind>:<id>`), e.g. 'file'. */
+  readonly channelKinds?: readonly string[];
   /** Something is going on that a stop would end (for "stopped because…" notices). */
   readonly running: ReadonlySignal<boolean>;
   /** Whether `stopAll` ends it. The conversation goes on when control passes; voice will too. */
   readonly survivesStops?: boolean;
   receive?(from: string, message: MeshMessage): void;
   incomingCall?(from: string, call: MediaLink): void;
+  incomingChannel?(from: string, link: BinaryLink): void;
   linkOpened?(participantId: string): void;
   participantGone?(participantId: string): void;
   /** Who may do what changed (active customer, roles): take up or drop what the new rights allow. */
@@ -49,6 +52,7 @@ export function createActivityRegistry() {
   const activities: Activity[] = [];
   const byMessageType = new Map<string, Activity>();
   const byCallKind = new Map<string, Activity>();
+  const byChannelKind = new Map<string, Activity>();
   let unrouted = 0;
 
   function claim(owners: Map<string, Activity>, keys: readonly string[], activity: Activity, what: string): void {
@@ -65,6 +69,7 @@ export function createActivityRegistry() {
     register<A extends Activity>(activity: A): A {
       claim(byMessageType, activity.messageTypes, activity, 'Message type');
       claim(byCallKind, activity.callKinds, activity, 'Call kind');
+      claim(byChannelKind, activity.channelKinds ?? [], activity, 'Channel kind');
       activities.push(activity);
       return activity;
     },
@@ -87,6 +92,15 @@ export function createActivityRegistry() {
       }
       owner.incomingCall(from, call);
     },
+    /** Hands a binary channel to the activity owning its label's kind; closes it when nobody does. */
+    incomingChannel(from: string, link: BinaryLink): void {
+      const owner = byChannelKind.get(link.label.split(':')[0] ?? '');
+      if (!owner?.incomingChannel) {
+        unrouted++;
+        return link.close();
+      }
+      owner.incomingChannel(from, link);
+    },
     linkOpened: (participantId: string) => each((a) => a.linkOpened?.(participantId)),
     participantGone: (participantId: string) => each((a) => a.participantGone?.(participantId)),
     rightsChanged: () => each((a) => a.rightsChanged?.()),
@@ -102,7 +116,7 @@ export function createActivityRegistry() {
       }
       return stopped;
     },
-    /** Messages and calls that no activity owns. */
+    /** Messages, calls and channels that no activity owns. */
     get unroutedCount() {
       return unrouted;
     },

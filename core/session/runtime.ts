@@ -154,6 +154,7 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
       activities.participantGone(participantId);
     },
     onCall: (participantId, call) => activities.incomingCall(participantId, call),
+    onChannel: (participantId, link) => activities.incomingChannel(participantId, link),
     onFlood: (participantId) => (flooding.value = [...flooding.value, participantId]),
   });
 

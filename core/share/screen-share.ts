@@ -170,7 +170,7 @@ export function createScreenShare(deps: ScreenShareDeps) {
      * customer is refused here too, whatever their page does (the broker drops such calls as well).
      */
     incomingCall(participantId: string, call: MediaLink): void {
-      if (!v.is(CallMetadata, call.metadata)) return refuse(call);
+      if (!v.is(CallMetadata, call.metadata) || call.metadata.kind !== 'screen') return refuse(call);
       if (deps.mayShare(participantId)) {
         release(participantId)?.close();
         return accept(participantId, call);
