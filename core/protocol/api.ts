@@ -145,6 +145,7 @@ export const SessionDetail = v.object({
 export type SessionDetail = v.InferOutput<typeof SessionDetail>;
 
 export const SessionList = v.object({ sessions: v.array(Session) });
+export type SessionList = v.InferOutput<typeof SessionList>;
 
 /** Languages the broker writes invitation emails in. */
 export const MailLocale = v.picklist(['en', 'ru']);
