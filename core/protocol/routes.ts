@@ -236,7 +236,13 @@ export const routes = {
     body: JoinRequest,
     response: JoinResponse,
     status: 201,
-    errors: [ErrorCode.inviteNotFound, ErrorCode.inviteExpired, ErrorCode.sessionEnded, ErrorCode.sessionFull],
+    errors: [
+      ErrorCode.inviteNotFound,
+      ErrorCode.inviteExpired,
+      ErrorCode.sessionEnded,
+      ErrorCode.sessionFull,
+      ErrorCode.unsupported,
+    ],
   }),
   joinByNumber: route({
     method: 'POST',
