@@ -273,6 +273,9 @@ export const routes = {
   }),
 } as const;
 
+/** The live events WebSocket (not a REST route: the broker upgrades it before Express sees it). */
+export const EVENTS_PATH = '/api/events';
+
 export type Routes = typeof routes;
 export type RouteName = keyof Routes;
 
