@@ -26,6 +26,17 @@ describe('the route table', () => {
     expect(errorsOf(def)).toContain(res.body.error.code);
   });
 
+  it('validates path parameters with the table before anything else runs', async () => {
+    const token = await broker.login(...(await broker.addRep().then((r) => [r.email, r.password] as const)));
+    for (const id of ['A'.repeat(5000), 'short', 'has%20space']) {
+      const res = await call(broker.url, 'GET', `/api/sessions/${id}`, { token });
+      expect(res.status, id).toBe(400);
+      expect(res.body.error).toEqual({ code: 'bad_request', message: 'Malformed id' });
+    }
+    const res = await call(broker.url, 'POST', '/api/sessions/by-number/12345/assist', { token, body: {} });
+    expect(res.body.error).toEqual({ code: 'bad_request', message: 'A session number has 9 digits' });
+  });
+
   it('answers 404 for a method or path the table does not have', async () => {
     expect((await call(broker.url, 'GET', '/api/login')).body.error.message).toBe(NOWHERE);
     expect((await call(broker.url, 'POST', '/api/sessions/AAAAAAAAAAAAAAAA/nothing', { body: {} })).status).toBe(404);
