@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
+import { EVENTS_PATH } from '../core/protocol';
 import { resolvePublicUrl, type Config } from './config';
 import type { BrokerContext } from './context';
 import { consoleLogger, type Logger } from './log';
@@ -137,7 +138,7 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
   app.use(errorHandler(log));
 
   routeUpgrades(server, {
-    '/api/events': (req, socket, head) => events.handleUpgrade(req, socket, head),
+    [EVENTS_PATH]: (req, socket, head) => events.handleUpgrade(req, socket, head),
     [PEER_SOCKET_PATH]: (req, socket, head, url) => peer.handleUpgrade(req, socket, head, url),
   });
 

@@ -1,5 +1,4 @@
-import { Router } from 'express';
-import { LoginRequest, type LoginResponse } from '../../core/protocol';
+import type { LoginResponse } from '../../core/protocol';
 import type { BrokerContext } from '../context';
 import { decoyHash, verifyPassword } from '../auth/passwords';
 import { BusyError } from '../auth/concurrencyLimit';
@@ -7,73 +6,67 @@ import { LOGIN_REFUSED } from '../auth/loginGuard';
 import { issueRepToken } from '../auth/repTokens';
 import { clientAddress } from '../http/clientAddress';
 import { repView } from '../sessions/views';
-import { parse, rateLimited, unauthorized } from './errors';
-import { repOf, requireRep } from './authenticate';
+import { rateLimited, unauthorized } from './errors';
+import type { Handlers } from './routeTable';
 
 export const LOGIN_INCORRECT = 'Email or password is incorrect';
 export const ACCOUNT_DISABLED = 'This account is disabled. Ask your administrator to enable it.';
 
 /** Sign in, sign out, who am I. */
-export function accountRouter(ctx: BrokerContext): Router {
-  const router = Router();
+export function accountHandlers(ctx: BrokerContext): Handlers<'login' | 'logout' | 'me'> {
   const { login: guard, passwordWork, refusalAudit } = ctx.limits;
-
-  router.post('/login', async (req, res) => {
-    const { email, password } = parse(LoginRequest, req.body);
-    const address = clientAddress(req);
-    const refusal = guard.check(address, email);
-    if (refusal) {
-      if (refusalAudit.take(`login|${refusal.limit}|${refusal.key}`)) {
-        audit(ctx, `email:${email}`, 'login-refused', { limit: refusal.limit, address });
+  return {
+    login: async ({ body: { email, password }, req }) => {
+      const address = clientAddress(req);
+      const refusal = guard.check(address, email);
+      if (refusal) {
+        if (refusalAudit.take(`login|${refusal.limit}|${refusal.key}`)) {
+          audit(ctx, `email:${email}`, 'login-refused', { limit: refusal.limit, address });
+        }
+        throw rateLimited(refusal.retryAfterSeconds, LOGIN_REFUSED[refusal.limit]);
       }
-      throw rateLimited(refusal.retryAfterSeconds, LOGIN_REFUSED[refusal.limit]);
-    }
 
-    const rep = ctx.store.findRepByEmail(email);
-    let ok: boolean;
-    try {
-      // Unknown emails are checked against a decoy, so timing does not reveal which accounts exist.
-      ok = await passwordWork.run(async () => verifyPassword(password, rep?.passwordHash ?? (await decoyHash())));
-    } catch (error) {
-      if (!(error instanceof BusyError)) throw error;
-      if (refusalAudit.take('login|busy')) audit(ctx, `email:${email}`, 'login-refused', { limit: 'busy', address });
-      throw rateLimited(error.retryAfterSeconds, 'The server is busy with other sign-ins.');
-    }
-    if (!ok || !rep) {
-      guard.failed(address, email);
-      audit(ctx, `email:${email}`, 'login-failed', null);
-      throw unauthorized(LOGIN_INCORRECT);
-    }
-    // Only now: saying "disabled" to a wrong password would tell strangers which accounts exist.
-    if (rep.disabledAt !== null) {
-      audit(ctx, `rep:${rep.id}`, 'login-refused', { limit: 'disabled', address });
-      throw unauthorized(ACCOUNT_DISABLED);
-    }
-    guard.succeeded(address, email);
-    const issued = ctx.store.transaction(() => {
-      const token = issueRepToken(ctx, rep.id);
-      audit(ctx, `rep:${rep.id}`, 'login', null);
-      return token;
-    });
-    const body: LoginResponse = { token: issued.token, rep: repView(rep), expiresAt: issued.expiresAt };
-    res.json(body);
-  });
+      const rep = ctx.store.findRepByEmail(email);
+      let ok: boolean;
+      try {
+        // Unknown emails are checked against a decoy, so timing does not reveal which accounts exist.
+        ok = await passwordWork.run(async () => verifyPassword(password, rep?.passwordHash ?? (await decoyHash())));
+      } catch (error) {
+        if (!(error instanceof BusyError)) throw error;
+        if (refusalAudit.take('login|busy')) audit(ctx, `email:${email}`, 'login-refused', { limit: 'busy', address });
+        throw rateLimited(error.retryAfterSeconds, 'The server is busy with other sign-ins.');
+      }
+      if (!ok || !rep) {
+        guard.failed(address, email);
+        audit(ctx, `email:${email}`, 'login-failed', null);
+        throw unauthorized(LOGIN_INCORRECT);
+      }
+      // Only now: saying "disabled" to a wrong password would tell strangers which accounts exist.
+      if (rep.disabledAt !== null) {
+        audit(ctx, `rep:${rep.id}`, 'login-refused', { limit: 'disabled', address });
+        throw unauthorized(ACCOUNT_DISABLED);
+      }
+      guard.succeeded(address, email);
+      const issued = ctx.store.transaction(() => {
+        const token = issueRepToken(ctx, rep.id);
+        audit(ctx, `rep:${rep.id}`, 'login', null);
+        return token;
+      });
+      const body: LoginResponse = { token: issued.token, rep: repView(rep), expiresAt: issued.expiresAt };
+      return body;
+    },
 
-  router.post('/logout', requireRep(ctx), (_req, res) => {
-    const { rep, tokenHash } = repOf(res);
-    ctx.store.transaction(() => {
-      ctx.store.revokeRepToken(tokenHash, ctx.now());
-      audit(ctx, `rep:${rep.id}`, 'logout', null);
-    });
-    ctx.revocations.revoked({ kind: 'rep-token', tokenHash, repId: rep.id });
-    res.json({ ok: true });
-  });
+    logout: ({ caller: { rep, tokenHash } }) => {
+      ctx.store.transaction(() => {
+        ctx.store.revokeRepToken(tokenHash, ctx.now());
+        audit(ctx, `rep:${rep.id}`, 'logout', null);
+      });
+      ctx.revocations.revoked({ kind: 'rep-token', tokenHash, repId: rep.id });
+      return { ok: true };
+    },
 
-  router.get('/me', requireRep(ctx), (_req, res) => {
-    res.json({ rep: repView(repOf(res).rep) });
-  });
-
-  return router;
+    me: ({ caller }) => ({ rep: repView(caller.rep) }),
+  };
 }
 
 function audit(ctx: BrokerContext, actor: string, action: string, detail: Record<string, unknown> | null): void {

@@ -1,5 +1,4 @@
-import type { Request, RequestHandler, Response } from 'express';
-import type { RepRow } from '../store';
+import type { Request, RequestHandler } from 'express';
 import type { BrokerContext } from '../context';
 import { resolveToken, type Caller } from '../sessions/caller';
 import { repTokenRefusal } from '../auth/repTokens';
@@ -31,11 +30,4 @@ function authenticate(ctx: BrokerContext, accepts: (caller: Caller) => boolean):
     res.locals.caller = caller;
     next();
   };
-}
-
-export const callerOf = (res: Response) => res.locals.caller as Caller;
-export function repOf(res: Response): { rep: RepRow; tokenHash: string } {
-  const caller = callerOf(res);
-  if (caller.kind !== 'rep') throw unauthorized();
-  return caller;
 }

@@ -1,28 +1,54 @@
 import * as v from 'valibot';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { ErrorCode } from '../../core/protocol';
+import { ErrorCode, type BrokerErrorCode } from '../../core/protocol';
 import type { Logger } from '../log';
 
-/** An error the client is meant to see: a 4xx status and `{error:{code,message}}`. */
+/** The one place a domain error's code becomes an HTTP status. */
+export const STATUS_OF: Record<BrokerErrorCode, number> = {
+  bad_request: 400,
+  unsupported: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  invite_not_found: 404,
+  conflict: 409,
+  session_full: 409,
+  single_session: 409,
+  session_ended: 410,
+  invite_expired: 410,
+  wait_expired: 410,
+  too_large: 413,
+  rate_limited: 429,
+  internal: 500,
+  // The request was fine, the mail server was not.
+  mail_failed: 502,
+};
+
+/**
+ * An error the client is meant to see: `{error:{code,message}}` with the code's status. Session rules
+ * throw these by code; only HTTP plumbing (errorHandler) overrides the status.
+ */
 export class ApiError extends Error {
+  readonly status: number;
   constructor(
-    readonly status: number,
-    readonly code: string,
+    readonly code: BrokerErrorCode,
     message: string,
     /** Sent as `Retry-After` (seconds): when asking again makes sense. */
     readonly retryAfterSeconds?: number,
+    status?: number,
   ) {
     super(message);
+    this.status = status ?? STATUS_OF[code];
   }
 }
 
-export const badRequest = (message: string) => new ApiError(400, ErrorCode.badRequest, message);
-export const unauthorized = (message = 'Please sign in again') => new ApiError(401, ErrorCode.unauthorized, message);
-export const forbidden = (message: string) => new ApiError(403, ErrorCode.forbidden, message);
-export const notFound = (message = 'Not found') => new ApiError(404, ErrorCode.notFound, message);
-export const conflict = (message: string) => new ApiError(409, ErrorCode.conflict, message);
-export const sessionEnded = () => new ApiError(410, ErrorCode.sessionEnded, 'The session has ended');
-export const unsupported = (message: string) => new ApiError(400, ErrorCode.unsupported, message);
+export const badRequest = (message: string) => new ApiError(ErrorCode.badRequest, message);
+export const unauthorized = (message = 'Please sign in again') => new ApiError(ErrorCode.unauthorized, message);
+export const forbidden = (message: string) => new ApiError(ErrorCode.forbidden, message);
+export const notFound = (message = 'Not found') => new ApiError(ErrorCode.notFound, message);
+export const conflict = (message: string) => new ApiError(ErrorCode.conflict, message);
+export const sessionEnded = () => new ApiError(ErrorCode.sessionEnded, 'The session has ended');
+export const unsupported = (message: string) => new ApiError(ErrorCode.unsupported, message);
 
 /**
  * Every refusal for rate reasons: 429, `Retry-After` and the error shape. `what` says what happened in
@@ -30,7 +56,7 @@ export const unsupported = (message: string) => new ApiError(400, ErrorCode.unsu
  */
 export function rateLimited(retryAfterSeconds: number, what: string): ApiError {
   const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
-  return new ApiError(429, ErrorCode.rateLimited, `${what} Try again ${inWords(seconds)}.`, seconds);
+  return new ApiError(ErrorCode.rateLimited, `${what} Try again ${inWords(seconds)}.`, seconds);
 }
 
 /** "in 40 seconds", "in 3 minutes", "in 2 hours": rounded up, so nobody comes back too early. */
@@ -61,8 +87,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     const apiError = toApiError(error);
     if (!apiError) log.error(`${req.method} ${req.path} failed`, error);
     const { status, code, message } = apiError ?? {
-      status: 500,
-      code: 'internal',
+      status: STATUS_OF.internal,
+      code: ErrorCode.internal,
       message: 'Something went wrong on the server',
     };
     if (res.headersSent) return void res.end();
@@ -78,10 +104,10 @@ function toApiError(error: unknown): ApiError | undefined {
     case 'entity.parse.failed':
       return badRequest('The request body is not valid JSON');
     case 'entity.too.large':
-      return new ApiError(413, ErrorCode.tooLarge, 'The request body is too large');
+      return new ApiError(ErrorCode.tooLarge, 'The request body is too large');
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new ApiError(415, ErrorCode.badRequest, 'Send the request body as UTF-8 JSON');
+      return new ApiError(ErrorCode.badRequest, 'Send the request body as UTF-8 JSON', undefined, 415);
   }
   // http-errors raised by Express itself (e.g. an undecodable %-escape in the path) are client errors.
   const status = e?.status ?? e?.statusCode;

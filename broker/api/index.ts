@@ -1,21 +1,24 @@
 import express, { Router } from 'express';
 import type { BrokerContext } from '../context';
-import { accountRouter } from './account';
-import { sessionsRouter } from './sessions';
-import { joinByNumberRouter } from './joinByNumber';
-import { capabilitiesRouter } from './capabilities';
+import { accountHandlers } from './account';
+import { sessionHandlers } from './sessions';
+import { joinByNumberHandlers } from './joinByNumber';
+import { capabilitiesHandlers } from './capabilities';
 import { errorHandler, notFoundHandler } from './errors';
+import { registerRoutes } from './routeTable';
 
 export const BODY_LIMIT = '64kb';
 
-/** The REST API, mounted at /api. Every failure leaves as `{error:{code,message}}`. */
+/** The REST API, mounted at /api, registered from core/protocol/routes.ts. Every failure leaves as `{error:{code,message}}`. */
 export function apiRouter(ctx: BrokerContext): Router {
   const router = Router();
   router.use(express.json({ limit: BODY_LIMIT }));
-  router.use(capabilitiesRouter(ctx));
-  router.use(accountRouter(ctx));
-  router.use(sessionsRouter(ctx));
-  router.use(joinByNumberRouter(ctx));
+  registerRoutes(router, ctx, {
+    ...capabilitiesHandlers(ctx),
+    ...accountHandlers(ctx),
+    ...sessionHandlers(ctx),
+    ...joinByNumberHandlers(ctx),
+  });
   router.use(notFoundHandler);
   router.use(errorHandler(ctx.log));
   return router;

@@ -1,9 +1,8 @@
-import { Router } from 'express';
-import { CancelWaitRequest, JoinByNumberRequest, WaitStatusRequest } from '../../core/protocol';
 import type { BrokerContext } from '../context';
 import { clientAddress } from '../http/clientAddress';
 import { cancelWait, knock, waitByToken, waitStatus } from '../sessions/waits';
-import { parse, rateLimited } from './errors';
+import { rateLimited } from './errors';
+import { GONE, type Handlers } from './routeTable';
 
 /**
  * The support site's "Join" form: no account, so the session number is all a stranger needs to knock.
@@ -11,47 +10,43 @@ import { parse, rateLimited } from './errors';
  * per number: one stranger knocking a lot must not lock the real customer out of it (the reps are warned
  * instead, see sessions/waits.ts).
  */
-export function joinByNumberRouter(ctx: BrokerContext): Router {
-  const router = Router();
+export function joinByNumberHandlers(ctx: BrokerContext): Handlers<'joinByNumber' | 'waitStatus' | 'cancelWait'> {
   const { knocksPerAddress, refusalAudit } = ctx.limits;
-
-  router.post('/join-by-number', (req, res) => {
-    const { number, name } = parse(JoinByNumberRequest, req.body);
-    const address = clientAddress(req);
-    const wait = knocksPerAddress.hit(address);
-    if (wait > 0) {
-      if (refusalAudit.take(`knock|${address}`)) {
-        ctx.store.audit({ at: ctx.now(), actor: 'customer', action: 'knock-refused', sessionId: null, detail: { address } });
+  return {
+    joinByNumber: ({ body: { number, name }, req }) => {
+      const address = clientAddress(req);
+      const wait = knocksPerAddress.hit(address);
+      if (wait > 0) {
+        if (refusalAudit.take(`knock|${address}`)) {
+          ctx.store.audit({ at: ctx.now(), actor: 'customer', action: 'knock-refused', sessionId: null, detail: { address } });
+        }
+        throw rateLimited(wait, 'Too many attempts to join from your network.');
       }
-      throw rateLimited(wait, 'Too many attempts to join from your network.');
-    }
-    res.status(201).json(knock(ctx, number, name, req.socket.remoteAddress ?? null));
-  });
+      return knock(ctx, number, name, req.socket.remoteAddress ?? null);
+    },
 
-  // Long poll: an undecided wait holds the request up to waitMs for the controller's answer.
-  router.post('/join-by-number/status', async (req, res) => {
-    const { waitToken, waitMs = 0 } = parse(WaitStatusRequest, req.body);
-    const wait = waitByToken(ctx, waitToken);
-    let status = waitStatus(ctx, wait.id);
-    if (status.status === 'waiting' && waitMs > 0) {
-      const gone = new AbortController();
-      const onClose = () => gone.abort();
-      res.once('close', onClose);
-      try {
-        await ctx.waits.wait(wait.id, wait.sessionId, Math.min(waitMs, Math.max(0, status.expiresAt - ctx.now())), gone.signal);
-      } finally {
-        res.off('close', onClose);
+    // Long poll: an undecided wait holds the request up to waitMs for the controller's answer.
+    waitStatus: async ({ body: { waitToken, waitMs = 0 }, res }) => {
+      const wait = waitByToken(ctx, waitToken);
+      let status = waitStatus(ctx, wait.id);
+      if (status.status === 'waiting' && waitMs > 0) {
+        const gone = new AbortController();
+        const onClose = () => gone.abort();
+        res.once('close', onClose);
+        try {
+          await ctx.waits.wait(wait.id, wait.sessionId, Math.min(waitMs, Math.max(0, status.expiresAt - ctx.now())), gone.signal);
+        } finally {
+          res.off('close', onClose);
+        }
+        if (gone.signal.aborted) return GONE; // the customer's page went away
+        status = waitStatus(ctx, wait.id);
       }
-      if (gone.signal.aborted) return; // the customer's page went away
-      status = waitStatus(ctx, wait.id);
-    }
-    res.json(status);
-  });
+      return status;
+    },
 
-  router.post('/join-by-number/cancel', (req, res) => {
-    cancelWait(ctx, waitByToken(ctx, parse(CancelWaitRequest, req.body).waitToken));
-    res.json({ ok: true });
-  });
-
-  return router;
+    cancelWait: ({ body }) => {
+      cancelWait(ctx, waitByToken(ctx, body.waitToken));
+      return { ok: true };
+    },
+  };
 }

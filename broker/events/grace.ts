@@ -6,7 +6,8 @@ import type { Presence } from './presence';
  * Customers and assistants who stay offline for the grace period (PRESENCE_GRACE_SECONDS) are taken
  * out of the session with reason 'timeout': a closed browser ends as "left", not as a name that stays
  * green forever. The controller never is: a rep who vanished without signing out keeps the session,
- * customers see them offline, and it carries on when they are back.
+ * customers see them offline, and it carries on when they are back. "The controller" is whoever holds the
+ * role now (read from the store, never the role at join): control can pass either way.
  *
  * The clock starts when someone goes offline, when someone joins (until their socket opens), and for
  * everyone present when the broker starts (nobody is online after a restart until they reconnect).
@@ -25,6 +26,11 @@ export class PresenceGrace {
       ctx.bus.subscribe((event) => {
         if (event.type === 'participant-joined') this.startIfTimed(event.participant.id);
         else if (event.type === 'participant-left') this.cancel(event.participantId);
+        else if (event.type === 'control-changed') {
+          // Roles swapped: the new controller's clock stops; the former one, now an assistant, may time out.
+          this.cancel(event.to);
+          this.startIfTimed(event.from);
+        }
       }),
     ];
   }

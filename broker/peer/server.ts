@@ -110,6 +110,11 @@ export function createPeerService(ctx: BrokerContext, server: Server, options: P
         if (p) leave(p.peerId);
       } else if (event.type === 'session-ended') {
         for (const p of ctx.store.listParticipants(event.sessionId)) leave(p.peerId);
+      } else if (event.type === 'control-changed') {
+        for (const id of [event.from, event.to]) {
+          const p = ctx.store.findParticipant(id);
+          if (p) sockets.setRole(p.peerId, p.role);
+        }
       }
     }),
     // A rep signed out everywhere (or whose last sign-in ended) has no peer links left.

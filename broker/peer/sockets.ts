@@ -56,6 +56,12 @@ export class PeerSockets {
     return this.peers.has(peerId);
   }
 
+  /** Control passed: the cached role follows (the gate tells reps from customers by it). */
+  setRole(peerId: string, role: Role): void {
+    const entry = this.peers.get(peerId);
+    if (entry) entry.member.role = role;
+  }
+
   /** The participant is out of the session: drop what it still sends, and close. */
   leave(peerId: string): void {
     const entry = this.peers.get(peerId);

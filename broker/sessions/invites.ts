@@ -91,7 +91,7 @@ export async function createInvite(
         sessionId,
         detail: { ...audit, reason: message },
       });
-      throw new ApiError(502, ErrorCode.mailFailed, message);
+      throw new ApiError(ErrorCode.mailFailed, message);
     }
   }
 
@@ -248,12 +248,12 @@ export function admitsUntil(ctx: BrokerContext, invite: InviteRow): number {
 /** The invite behind a link, while it and its session still admit people; a clear error otherwise. */
 export function admittingInvite(ctx: BrokerContext, inviteToken: string): { invite: InviteRow; session: SessionRow } {
   const invite = ctx.store.findInviteByTokenHash(hashToken(inviteToken));
-  if (!invite) throw new ApiError(404, ErrorCode.inviteNotFound, 'This invitation link is not valid');
+  if (!invite) throw new ApiError(ErrorCode.inviteNotFound, 'This invitation link is not valid');
   const session = ctx.store.findSession(invite.sessionId);
   if (!session || session.status === 'ended') throw sessionEnded();
   // Expired and revoked read the same to the person holding the link: ask for a new one.
   if (invite.revokedAt !== null || admitsUntil(ctx, invite) <= ctx.now()) {
-    throw new ApiError(410, ErrorCode.inviteExpired, INVITE_NO_LONGER_VALID);
+    throw new ApiError(ErrorCode.inviteExpired, INVITE_NO_LONGER_VALID);
   }
   return { invite, session };
 }
@@ -330,7 +330,7 @@ export function addCustomer(
     return true;
   });
   // Thrown after the commit, so the refusal's event and audit entry stay.
-  if (!admitted) throw new ApiError(409, ErrorCode.sessionFull, SESSION_FULL);
+  if (!admitted) throw new ApiError(ErrorCode.sessionFull, SESSION_FULL);
   return participant;
 }
 

@@ -58,7 +58,6 @@ function refuseSecondSession(ctx: BrokerContext, rep: RepRow): void {
   const live = ctx.store.listLiveSessionsControlledBy(rep.id)[0];
   if (!live) return;
   throw new ApiError(
-    409,
     ErrorCode.singleSession,
     `You already have a live session (${groupSessionNumber(live.number)}). End it before starting another, or switch to it.`,
   );

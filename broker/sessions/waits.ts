@@ -145,7 +145,7 @@ function decidableWait(ctx: BrokerContext, caller: Caller, sessionId: string, wa
   if (wait.status === 'waiting' && wait.expiresAt <= ctx.now()) endWait(ctx, wait, 'expired', `wait:${wait.id}`);
   const status = wait.status === 'waiting' && wait.expiresAt <= ctx.now() ? 'expired' : wait.status;
   if (status === 'expired' || status === 'cancelled') {
-    throw new ApiError(410, ErrorCode.waitExpired, 'This customer stopped waiting');
+    throw new ApiError(ErrorCode.waitExpired, 'This customer stopped waiting');
   }
   if (status !== 'waiting') throw conflict(`This customer was already ${status}`);
   return wait;

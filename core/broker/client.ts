@@ -1,25 +1,17 @@
 import * as v from 'valibot';
 import {
-  Capabilities,
-  CheckInviteResponse,
-  CreateInviteResponse,
-  CreateSessionResponse,
-  InviteList,
-  JoinByNumberResponse,
-  JoinResponse,
-  LoginResponse,
-  MeResponse,
-  PassControlResponse,
-  SessionDetail,
-  Session,
-  SessionList,
-  WaitStatus,
+  fillPath,
+  routes,
   type CreateInviteRequest,
   type JoinByNumberRequest,
-  type RevokeInvitesRequest,
-  type WaitStatusRequest,
   type JoinRequest,
   type LoginRequest,
+  type RevokeInvitesRequest,
+  type RouteBody,
+  type RouteName,
+  type RouteParams,
+  type RouteResponse,
+  type WaitStatusRequest,
 } from '../protocol';
 import { BrokerError } from './errors';
 
@@ -31,73 +23,74 @@ export interface BrokerClientOptions {
   fetch?: typeof fetch;
 }
 
-const Ok = v.object({ ok: v.literal(true) });
-const RevokeResponse = v.object({ revoked: v.number(), session: Session });
+/** What one call needs: the path parameters of its route and its body, typed from the route table. */
+type CallInput<N extends RouteName> = { params: RouteParams<N> } & (RouteBody<N> extends undefined
+  ? { body?: undefined }
+  : { body: RouteBody<N> });
 
-/** Typed access to the broker's REST API. Every response is validated; failures throw `BrokerError`. */
+/**
+ * Typed access to the broker's REST API, every call built from its entry in `core/protocol/routes.ts`.
+ * Every response is validated; failures throw `BrokerError`. Method names are the route names.
+ */
 export function createBrokerClient(options: BrokerClientOptions) {
   const base = options.baseUrl.replace(/\/+$/, '');
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
 
-  async function call<S extends v.GenericSchema>(
-    schema: S,
-    method: 'GET' | 'POST',
-    path: string,
-    body?: unknown,
-  ): Promise<v.InferOutput<S>> {
+  async function call<N extends RouteName>(name: N, input: CallInput<N>): Promise<RouteResponse<N>> {
+    const def = routes[name];
     const headers: Record<string, string> = {};
     const token = options.getToken?.();
     if (token) headers.Authorization = `Bearer ${token}`;
+    // POSTs always carry a JSON body (`{}` when the route reads none), as the broker's body parser expects.
+    const body = def.method === 'POST' ? JSON.stringify(input.body ?? {}) : undefined;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let response: Response;
     try {
-      response = await doFetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      response = await doFetch(base + fillPath(def.path, input.params), { method: def.method, headers, body });
     } catch {
       throw new BrokerError(0, 'network', `Cannot reach the broker at ${base}`);
     }
     if (!response.ok) throw await BrokerError.fromResponse(response);
-    const parsed = v.safeParse(schema, await response.json().catch(() => undefined));
+    const parsed = v.safeParse(def.response, await response.json().catch(() => undefined));
     if (!parsed.success) throw new BrokerError(response.status, 'bad_response', 'The broker sent an unexpected answer');
-    return parsed.output;
+    return parsed.output as RouteResponse<N>;
   }
 
-  const id = encodeURIComponent;
-  return {
-    baseUrl: base,
-    login: (body: LoginRequest) => call(LoginResponse, 'POST', '/api/login', body),
-    logout: () => call(Ok, 'POST', '/api/logout', {}),
-    me: () => call(MeResponse, 'GET', '/api/me'),
-    createSession: () => call(CreateSessionResponse, 'POST', '/api/sessions', {}),
-    listSessions: () => call(SessionList, 'GET', '/api/sessions'),
-    getSession: (sessionId: string) => call(SessionDetail, 'GET', `/api/sessions/${id(sessionId)}`),
-    createInvite: (sessionId: string, body: CreateInviteRequest) =>
-      call(CreateInviteResponse, 'POST', `/api/sessions/${id(sessionId)}/invites`, body),
-    checkInvite: (invite: string) => call(CheckInviteResponse, 'POST', '/api/invites/check', { invite }),
-    join: (body: JoinRequest) => call(JoinResponse, 'POST', '/api/join', body),
-    capabilities: () => call(Capabilities, 'GET', '/api/capabilities'),
-    listInvites: (sessionId: string) => call(InviteList, 'GET', `/api/sessions/${id(sessionId)}/invites`),
+  const none = { params: {} };
+  const inSession = (id: string) => ({ params: { id } });
+  const methods = {
+    login: (body: LoginRequest) => call('login', { ...none, body }),
+    logout: () => call('logout', none),
+    me: () => call('me', none),
+    createSession: () => call('createSession', none),
+    listSessions: () => call('listSessions', none),
+    getSession: (sessionId: string) => call('getSession', inSession(sessionId)),
+    createInvite: (sessionId: string, body: CreateInviteRequest) => call('createInvite', { ...inSession(sessionId), body }),
+    checkInvite: (invite: string) => call('checkInvite', { ...none, body: { invite } }),
+    join: (body: JoinRequest) => call('join', { ...none, body }),
+    capabilities: () => call('capabilities', none),
+    listInvites: (sessionId: string) => call('listInvites', inSession(sessionId)),
     revokeInvites: (sessionId: string, body: RevokeInvitesRequest = {}) =>
-      call(RevokeResponse, 'POST', `/api/sessions/${id(sessionId)}/invites/revoke`, body),
+      call('revokeInvites', { ...inSession(sessionId), body }),
     /** A rep follows a colleague's invite and joins as assistant. */
-    assist: (invite: string) => call(JoinResponse, 'POST', '/api/assist', { invite }),
-    assistByNumber: (number: string) =>
-      call(JoinResponse, 'POST', `/api/sessions/by-number/${id(number.replace(/\s+/g, ''))}/assist`, {}),
-    joinByNumber: (body: JoinByNumberRequest) => call(JoinByNumberResponse, 'POST', '/api/join-by-number', body),
-    waitStatus: (body: WaitStatusRequest) => call(WaitStatus, 'POST', '/api/join-by-number/status', body),
-    cancelWait: (waitToken: string) => call(Ok, 'POST', '/api/join-by-number/cancel', { waitToken }),
-    admit: (sessionId: string, waitId: string) => call(Ok, 'POST', `/api/sessions/${id(sessionId)}/admit`, { waitId }),
-    decline: (sessionId: string, waitId: string) => call(Ok, 'POST', `/api/sessions/${id(sessionId)}/decline`, { waitId }),
+    assist: (invite: string) => call('assist', { ...none, body: { invite } }),
+    assistByNumber: (number: string) => call('assistByNumber', { params: { number: number.replace(/\s+/g, '') } }),
+    joinByNumber: (body: JoinByNumberRequest) => call('joinByNumber', { ...none, body }),
+    waitStatus: (body: WaitStatusRequest) => call('waitStatus', { ...none, body }),
+    cancelWait: (waitToken: string) => call('cancelWait', { ...none, body: { waitToken } }),
+    admit: (sessionId: string, waitId: string) => call('admit', { ...inSession(sessionId), body: { waitId } }),
+    decline: (sessionId: string, waitId: string) => call('decline', { ...inSession(sessionId), body: { waitId } }),
     setActiveCustomer: (sessionId: string, participantId: string) =>
-      call(Ok, 'POST', `/api/sessions/${id(sessionId)}/active-customer`, { participantId }),
+      call('setActiveCustomer', { ...inSession(sessionId), body: { participantId } }),
     /** Controller only: the participant is out at once and their tokens stop working. */
-    remove: (sessionId: string, participantId: string) =>
-      call(Ok, 'POST', `/api/sessions/${id(sessionId)}/remove`, { participantId }),
+    remove: (sessionId: string, participantId: string) => call('remove', { ...inSession(sessionId), body: { participantId } }),
     /** Controller only: an assistant in the session takes control; I become an assistant. */
     passControl: (sessionId: string, participantId: string) =>
-      call(PassControlResponse, 'POST', `/api/sessions/${id(sessionId)}/control`, { participantId }),
-    leave: (sessionId: string) => call(Ok, 'POST', `/api/sessions/${id(sessionId)}/leave`, {}),
-    end: (sessionId: string) => call(Ok, 'POST', `/api/sessions/${id(sessionId)}/end`, {}),
-  };
+      call('passControl', { ...inSession(sessionId), body: { participantId } }),
+    leave: (sessionId: string) => call('leave', inSession(sessionId)),
+    end: (sessionId: string) => call('end', inSession(sessionId)),
+  } satisfies Record<RouteName, (...args: never[]) => Promise<unknown>>;
+  return { baseUrl: base, ...methods };
 }
 
 export type BrokerClient = ReturnType<typeof createBrokerClient>;

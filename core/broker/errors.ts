@@ -1,11 +1,11 @@
 import * as v from 'valibot';
-import { ApiErrorBody } from '../protocol';
+import { ApiErrorBody, isBrokerErrorCode, type ErrorCode } from '../protocol';
 
 /** A failed broker call: `code` is the broker's error code, or `network` when the broker was not reached. */
 export class BrokerError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);
@@ -15,11 +15,14 @@ export class BrokerError extends Error {
   static async fromResponse(response: Response): Promise<BrokerError> {
     const body: unknown = await response.json().catch(() => undefined);
     const parsed = v.safeParse(ApiErrorBody, body);
-    if (parsed.success) return new BrokerError(response.status, parsed.output.error.code, parsed.output.error.message);
-    return new BrokerError(response.status, 'http_' + response.status, response.statusText || 'Request failed');
+    if (!parsed.success)
+      return new BrokerError(response.status, `http_${response.status}`, response.statusText || 'Request failed');
+    const { code, message } = parsed.output.error;
+    // A code this client does not know yet (a newer broker) is told by its status; the message still helps.
+    return new BrokerError(response.status, isBrokerErrorCode(code) ? code : `http_${response.status}`, message);
   }
 }
 
-export function isBrokerError(error: unknown, code?: string): error is BrokerError {
+export function isBrokerError(error: unknown, code?: ErrorCode): error is BrokerError {
   return error instanceof BrokerError && (code === undefined || error.code === code);
 }

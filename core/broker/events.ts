@@ -1,5 +1,12 @@
 import * as v from 'valibot';
-import { EVENTS_HEARTBEAT, EventsCloseCode, EventsServerMessage, type EventsClientMessage, type SessionEvent } from '../protocol';
+import {
+  EVENTS_HEARTBEAT,
+  EVENTS_PATH,
+  EventsCloseCode,
+  EventsServerMessage,
+  type EventsClientMessage,
+  type SessionEvent,
+} from '../protocol';
 import { defaultReconnectPolicy, type ReconnectPolicy } from '../reconnect';
 
 export interface EventStreamOptions {
@@ -34,7 +41,7 @@ export function openEventStream(options: EventStreamOptions): { follow(sessionId
   const heartbeat = options.heartbeat ?? EVENTS_HEARTBEAT;
   const now = options.now ?? Date.now;
   const lastSeq: Record<string, number> = { ...options.since };
-  const url = options.baseUrl.replace(/^http/, 'ws').replace(/\/+$/, '') + '/api/events';
+  const url = options.baseUrl.replace(/^http/, 'ws').replace(/\/+$/, '') + EVENTS_PATH;
   let socket: WebSocket | undefined;
   let closed = false;
   let attempt = 0;

@@ -145,6 +145,7 @@ export const SessionDetail = v.object({
 export type SessionDetail = v.InferOutput<typeof SessionDetail>;
 
 export const SessionList = v.object({ sessions: v.array(Session) });
+export type SessionList = v.InferOutput<typeof SessionList>;
 
 /** Languages the broker writes invitation emails in. */
 export const MailLocale = v.picklist(['en', 'ru']);
@@ -313,6 +314,16 @@ export const PassControlRequest = v.object({ participantId: OpaqueId });
 export type PassControlRequest = v.InferInput<typeof PassControlRequest>;
 export const PassControlResponse = v.object({ ok: v.literal(true), controlEpoch: v.number() });
 
+/** What calls that only do something answer. */
+export const Ok = v.object({ ok: v.literal(true) });
+export type Ok = v.InferOutput<typeof Ok>;
+
+export const RevokeInvitesResponse = v.object({ revoked: v.number(), session: Session });
+export type RevokeInvitesResponse = v.InferOutput<typeof RevokeInvitesResponse>;
+
+export const SetActiveCustomerResponse = v.object({ ok: v.literal(true), activeCustomerId: OpaqueId });
+export type SetActiveCustomerResponse = v.InferOutput<typeof SetActiveCustomerResponse>;
+
 /** Every error the broker returns has this body, with a 4xx status. */
 export const ApiErrorBody = v.object({ error: v.object({ code: v.string(), message: v.string() }) });
 export type ApiErrorBody = v.InferOutput<typeof ApiErrorBody>;
@@ -336,4 +347,17 @@ export const ErrorCode = {
   sessionFull: 'session_full',
   /** A single-mode rep already has a live session. */
   singleSession: 'single_session',
+  /** The broker failed (500); the message says nothing more. */
+  internal: 'internal',
 } as const;
+
+/** A code the broker answers with. */
+export type BrokerErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+/**
+ * Every code a client can meet and switch on: the broker's, `network` (broker not reached),
+ * `bad_response` (an answer that fails its schema) and `http_<status>` (an error without our body).
+ */
+export type ErrorCode = BrokerErrorCode | 'network' | 'bad_response' | `http_${number}`;
+
+const brokerCodes = new Set<string>(Object.values(ErrorCode));
+export const isBrokerErrorCode = (code: string): code is BrokerErrorCode => brokerCodes.has(code);

@@ -3,3 +3,4 @@ export * from './api';
 export * from './events';
 export * from './mesh';
 export * from './text';
+export * from './routes';

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SessionDetail } from '../../../core/protocol';
+import { SessionDetail, type SessionList } from '../../../core/protocol';
 import { startBroker, type TestBroker } from '../../helpers/broker';
 import { assistByNumber, call, eventSockets, expectError, joinByLink, nextEventOf, startSessionAs } from './support';
 
@@ -55,6 +55,12 @@ describe('passing control', () => {
     // The customer link goes with control.
     expect(after.session.joinUrl).toBeUndefined();
     expect((await detail(session.id, coraToken)).session.joinUrl).toBe(session.joinUrl);
+    // Both reps still list the session as theirs; the link shows in the controller's list only.
+    const mine = async (bearer: string) =>
+      ((await api('GET', '/api/sessions', { token: bearer })).body as SessionList).sessions.find((s) => s.id === session.id);
+    expect(await mine(token)).toMatchObject({ id: session.id, status: 'live' });
+    expect((await mine(token))?.joinUrl).toBeUndefined();
+    expect((await mine(coraToken))?.joinUrl).toBe(session.joinUrl);
 
     expect((await pass(session.id, rita.participantId, coraToken)).body).toEqual({ ok: true, controlEpoch: 2 });
     expect(await nextEventOf(socket, 'control-changed', session.id)).toMatchObject({ to: rita.participantId, epoch: 2 });

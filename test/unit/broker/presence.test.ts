@@ -116,6 +116,37 @@ describe('grace period', () => {
   });
 });
 
+describe('grace period after control passes', () => {
+  it('never times out the current controller; the former one, now an assistant, may be', async () => {
+    const { session, self: rita } = await startSessionAs(broker.url, token);
+    const colleague = await broker.addRep({ name: 'Cora Colleague' });
+    const coraToken = await broker.login(colleague.email, colleague.password);
+    const { socket: coraPanel } = await listen(coraToken);
+    const cora = await assistByNumber(broker.url, session.number, coraToken);
+    const ann = await join(session.joinUrl!, 'Ann');
+    const { socket: annSocket } = await listen(ann.peerToken);
+    await annSocket.presenceUntil(session.id, [cora.participantId, ann.participantId]);
+
+    // Cora goes offline as an assistant (her clock starts), then takes control (it stops). Rita was never
+    // online and held no clock as controller; as an assistant hers starts. Had Cora's clock kept running,
+    // her participant-left would come first.
+    await coraPanel.close();
+    await annSocket.presenceUntil(session.id, [ann.participantId]);
+    const passed = await api('POST', `/api/sessions/${session.id}/control`, {
+      token,
+      body: { participantId: cora.participantId },
+    });
+    expect(passed.status).toBe(200);
+    const left = await nextEventOf(annSocket, 'participant-left', session.id);
+    expect(left).toMatchObject({ participantId: rita.participantId, reason: 'timeout' });
+    const seen = await detail(session.id, ann.peerToken);
+    expect(seen.participants.find((p) => p.id === cora.participantId)).toMatchObject({ role: 'controller', leftAt: null });
+    expect(broker.store.listAudit(session.id).filter((e) => e.action === 'timeout')).toMatchObject([
+      { actor: 'broker', detail: { participantId: rita.participantId, role: 'assistant' } },
+    ]);
+  });
+});
+
 describe('after a broker restart', () => {
   it('starts everyone present offline, with the full grace to come back', async () => {
     const own = await startBroker({ presenceGraceMs: GRACE_MS });
