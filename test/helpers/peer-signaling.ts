@@ -72,14 +72,19 @@ export class SignalingPeer {
   /** An OFFER as PeerJS sends it: a data link (JSON unless said otherwise) or a media call (a screen). */
   offer(
     dst: string,
-    options: { kind?: 'data' | 'media'; serialization?: unknown; connectionId?: string; src?: string } = {},
+    options: { kind?: 'data' | 'media'; serialization?: unknown; label?: unknown; connectionId?: string; src?: string } = {},
   ): string {
     const kind = options.kind ?? 'data';
     const id = options.connectionId ?? connectionId(kind);
     const base = { sdp: { type: 'offer', sdp: SDP }, type: kind, connectionId: id };
     const payload =
       kind === 'data'
-        ? { ...base, label: id, reliable: true, serialization: 'serialization' in options ? options.serialization : 'json' }
+        ? {
+            ...base,
+            label: 'label' in options ? options.label : id,
+            reliable: true,
+            serialization: 'serialization' in options ? options.serialization : 'json',
+          }
         : { ...base, metadata: { kind: 'screen' } };
     this.send({ type: 'OFFER', payload, dst, ...(options.src ? { src: options.src } : {}) });
     return id;

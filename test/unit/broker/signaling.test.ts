@@ -136,16 +136,22 @@ describe('outside a session', () => {
 });
 
 describe('what may be offered', () => {
-  it('data links only with JSON serialization', async () => {
+  it('data links only with JSON serialization, or raw for a labelled binary channel', async () => {
     const { rep, ann } = await session();
     const [r, a] = [await connect(rep), await connect(ann)];
     const before = snapshot();
     for (const serialization of ['binary', 'binary-utf8', 'raw', 'msgpack', 42, undefined, { toString: 1 }]) {
       a.offer(rep.peerId, { serialization });
     }
-    await dropped(before, 'serialization', 7);
+    // Raw links must name a binary channel: not a made-up kind, not an oversized or odd id.
+    for (const label of ['exec:abcdefgh', 'file:short', `file:${'a'.repeat(100)}`, 'file:../../etc', 42, 'dc_123']) {
+      a.offer(rep.peerId, { serialization: 'raw', label });
+    }
+    await dropped(before, 'serialization', 13);
     const id = a.offer(rep.peerId, { serialization: 'json' });
     expect(await r.next()).toMatchObject({ type: 'OFFER', payload: { connectionId: id, serialization: 'json' } });
+    const raw = a.offer(rep.peerId, { serialization: 'raw', label: 'file:transfer-0001' });
+    expect(await r.next()).toMatchObject({ type: 'OFFER', payload: { connectionId: raw, serialization: 'raw' } });
   });
 
   it('media calls only from the reps and the active customer, following the active customer', async () => {

@@ -75,8 +75,16 @@ describe('signaling guard', () => {
     peer._handleMessage(offer('pa', 'dc_3', { type: 'data', serialization: 'constructor' }));
     peer._handleMessage(offer('pa', 'xx_1', { type: 'exec' }));
     peer._handleMessage({ type: 'OFFER', src: 'pa', payload: 'junk' });
-    expect(handled.map((m) => (m as { payload: { connectionId: string } }).payload.connectionId)).toEqual(['dc_1', 'mc_1']);
-    expect(refused).toEqual(['serialization', 'serialization', 'type', 'type']);
+    // Raw only for a binary channel's label.
+    peer._handleMessage(offer('pa', 'dc_4', { type: 'data', serialization: 'raw', label: 'file:transfer-0001' }));
+    peer._handleMessage(offer('pa', 'dc_5', { type: 'data', serialization: 'raw' }));
+    peer._handleMessage(offer('pa', 'dc_6', { type: 'data', serialization: 'raw', label: 'shell:abcdefgh' }));
+    expect(handled.map((m) => (m as { payload: { connectionId: string } }).payload.connectionId)).toEqual([
+      'dc_1',
+      'mc_1',
+      'dc_4',
+    ]);
+    expect(refused).toEqual(['serialization', 'serialization', 'type', 'type', 'serialization', 'serialization']);
   });
 
   it('lets only a few connections per peer negotiate at once; one that opens or closes makes room', () => {
