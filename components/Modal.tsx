@@ -8,9 +8,18 @@ export function Modal({ title, onClose, children }: { title: string; onClose(): 
     dialog.current?.showModal();
   }, []);
   return (
-    // 'close', not 'cancel': Chrome closes a dialog on Escape without a cancel event when the page has had
-    // no user activation since the last one (its close-watcher rule), and the dialog must not linger.
-    <dialog ref={dialog} aria-label={title} onClose={onClose}>
+    // Escape is handled here: Chrome's close-watcher rules sometimes skip the cancel event, or the
+    // closing itself, when the page has had no fresh user activation. 'close' catches any other way out.
+    <dialog
+      ref={dialog}
+      aria-label={title}
+      onClose={onClose}
+      onKeyDown={(event) => {
+        if (event.key !== 'Escape') return;
+        event.preventDefault();
+        onClose();
+      }}
+    >
       <div class="stack">
         <h2>{title}</h2>
         {children}
