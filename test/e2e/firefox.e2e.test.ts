@@ -1,0 +1,137 @@
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clickByRole, waitForText, waitUntil, type RepBrowser } from './browser';
+import { launchFirefox } from './firefox';
+import { createWorld, REP, type World } from './fixtures';
+import { openPopup } from './pages/extension';
+import { JoinPage } from './pages/join-page';
+import { waitForLiveVideo } from './pages/video';
+import { startXvfb, type VirtualDisplay } from './xvfb';
+
+/**
+ * Closes the sidebar as a person would, with a click: Firefox lets sidebarAction.close() run only in a
+ * user input handler, so a button for it goes into an extension page and gets clicked.
+ */
+async function closeSidebar(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const button = document.body.appendChild(document.createElement('button'));
+    button.textContent = 'Close the sidebar';
+    const api = (globalThis as unknown as { browser: { sidebarAction: { close(): Promise<void> } } }).browser;
+    button.addEventListener('click', () => void api.sidebarAction.close().finally(() => button.remove()));
+  });
+  await clickByRole(page, 'button', 'Close the sidebar');
+}
+
+const linked = () => document.querySelectorAll('.participants .dot.connected').length === 2;
+
+/** The Firefox tier: one Firefox ESR (on a virtual display, so it can share a screen) serves every world here. */
+describe('Firefox', () => {
+  let display: VirtualDisplay;
+  let firefox: RepBrowser;
+  beforeAll(async () => {
+    display = await startXvfb();
+    firefox = await launchFirefox({ display: display.display });
+  });
+  afterAll(async () => {
+    await firefox?.browser.close();
+    await display?.close();
+  });
+
+  describe('a rep in Firefox (the extension as a temporary add-on), customers in Chromium', () => {
+    let world: World;
+    beforeAll(async () => {
+      world = await createWorld({ repIn: firefox });
+    });
+    afterAll(() => world?.close());
+
+    it("the popup's Open dashboard opens the sidebar, signed in", async () => {
+      const popup = await openPopup(firefox);
+      await waitForText(popup, `Signed in as ${REP.name}`);
+      await clickByRole(popup, 'button', 'Open dashboard');
+      // The sidebar is no tab (WebDriver cannot reach it): the panel's page finds it among the extension's views.
+      // `null`: no sidebar is open.
+      const sidebarShows = (text: string | null) => {
+        const api = (globalThis as unknown as { browser: { extension: { getViews(q: { type: 'sidebar' }): Window[] } } }).browser;
+        const views = api.extension.getViews({ type: 'sidebar' });
+        return text === null ? views.length === 0 : views.some((view) => view.document.body.textContent?.includes(text));
+      };
+      await waitUntil(world.panel.page, sidebarShows, 'Start session');
+      await closeSidebar(world.panel.page);
+      await waitUntil(world.panel.page, sidebarShows, null);
+    });
+
+    it('start, join by link, chat both ways, the customer’s screen live in the panel, end for everyone', async () => {
+      const { panel } = world;
+      const { joinUrl } = await panel.startSession();
+      const customer = await JoinPage.open(world.customerBrowser, joinUrl);
+      await customer.join('Casey Customer');
+      await customer.waitForText(`You are connected with ${REP.name}`);
+      await waitUntil(panel.page, linked);
+      await panel.sendChat('Hello from Firefox', 'Casey Customer');
+      await customer.waitForText('Hello from Firefox');
+      await customer.sendChat('Hello from Chromium');
+      await panel.waitForText('Hello from Chromium');
+
+      await customer.shareScreen();
+      await panel.waitForText("Casey Customer's screen");
+      expect((await waitForLiveVideo(panel.page, 10)).width).toBeGreaterThan(0);
+      await customer.stopSharing();
+      await waitUntil(panel.page, () => document.querySelector('video') === null);
+
+      await panel.endSession();
+      await customer.waitForText('The session has ended');
+      await clickByRole(panel.page, 'button', 'Back');
+      await panel.page.locator('::-p-aria([name="Start session"][role="button"])').wait();
+    });
+
+    it('a reloaded panel resumes the session with its history, and chat and screens work again', async () => {
+      const { panel } = world;
+      const { number, joinUrl } = await panel.startSession();
+      const customer = await JoinPage.open(world.customerBrowser, joinUrl);
+      await customer.join('Pat Customer');
+      await customer.sendChat('Before the reload');
+      await panel.waitForText('Before the reload');
+
+      await firefox.reload(panel.page);
+      expect((await panel.sessionInfo()).number).toBe(number);
+      await panel.waitForText('Before the reload');
+      await waitUntil(panel.page, linked);
+      await panel.sendChat('Back after a reload', 'Pat Customer');
+      await customer.waitForText('Back after a reload');
+      await customer.shareScreen();
+      expect((await waitForLiveVideo(panel.page, 5)).width).toBeGreaterThan(0);
+      await panel.endSession();
+      await customer.waitForText('The session has ended');
+    });
+  });
+
+  describe('a customer in Firefox, the rep in Chromium', () => {
+    let world: World;
+    beforeAll(async () => {
+      world = await createWorld({ customerIn: firefox.browser });
+    });
+    afterAll(() => world?.close());
+
+    it('joins by link, chats both ways, shares the screen (the virtual display), and sees the end', async () => {
+      const { panel } = world;
+      const { joinUrl } = await panel.startSession();
+      const customer = await JoinPage.open(world.customerBrowser, joinUrl);
+      await customer.join('Fiona Firefox');
+      await customer.waitForText(`You are connected with ${REP.name}`);
+      await waitUntil(panel.page, linked);
+      await customer.sendChat('Writing from Firefox');
+      await panel.waitForText('Writing from Firefox');
+      await panel.sendChat('Answering from Chromium', 'Fiona Firefox');
+      await customer.waitForText('Answering from Chromium');
+
+      await customer.shareScreen();
+      await panel.waitForText("Fiona Firefox's screen");
+      const video = await waitForLiveVideo(panel.page, 10);
+      expect(video).toMatchObject({ width: 1280, height: 800 });
+      await customer.stopSharing();
+      await waitUntil(panel.page, () => document.querySelector('video') === null);
+      await panel.endSession();
+      await customer.waitForText('The session has ended');
+    });
+  });
+});
