@@ -114,6 +114,7 @@ export const en = {
   decline: 'Decline',
   knockNotificationTitle: 'Someone wants to join',
   knockNotificationMessage: '{name} wants to join session {number}',
+  knockNotificationMessageNoButtons: '{name} wants to join session {number}. Click here, then Admit or Decline in the panel.',
   // Assistants
   assistingNote: 'You are assisting in this session.',
   leaveSession: 'Leave session',

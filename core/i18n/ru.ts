@@ -107,6 +107,8 @@ export const ru: Catalog = {
   decline: 'Отклонить',
   knockNotificationTitle: 'Кто-то хочет подключиться',
   knockNotificationMessage: '{name} хочет подключиться к сеансу {number}',
+  knockNotificationMessageNoButtons:
+    '{name} хочет подключиться к сеансу {number}. Нажмите здесь, затем «Впустить» или «Отклонить» на панели.',
   assistingNote: 'Вы помогаете в этом сеансе.',
   leaveSession: 'Покинуть сеанс',
   assistInSession: 'Помочь в сеансе',

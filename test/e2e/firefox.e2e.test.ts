@@ -103,6 +103,38 @@ describe('Firefox', () => {
       await panel.endSession();
       await customer.waitForText('The session has ended');
     });
+
+    it('a knock while the panel is in the background: a notification without buttons says where to answer; Admit in the panel', async () => {
+      const { panel } = world;
+      const { number } = await panel.startSession();
+      // Another extension page in front: the panel is not focused when the knock arrives, and this page
+      // (a foreground tab, polled at full speed) watches the extension's notifications.
+      const elsewhere = await firefox.openPage('options.html');
+      await elsewhere.bringToFront();
+      const customer = await JoinPage.open(world.customerBrowser, `${world.broker.url}/`);
+      await customer.knock(number.replace(/ /g, ''), 'Dana Customer');
+      await customer.waitForText('Waiting for the representative to let you in');
+      // Firefox's notifications have no buttons: the message itself tells the rep where to answer.
+      await elsewhere.waitForFunction(
+        async () => {
+          type Api = { notifications: { getAll(): Promise<Record<string, { message: string }>> } };
+          const api = (globalThis as unknown as { browser: Api }).browser;
+          return Object.entries(await api.notifications.getAll()).some(
+            ([id, n]) =>
+              id.startsWith('knock:') &&
+              n.message.includes('Dana Customer') &&
+              n.message.includes('Admit or Decline in the panel'),
+          );
+        },
+        { polling: 50 },
+      );
+      await elsewhere.close();
+      await clickByRole(panel.page, 'button', 'Admit');
+      await customer.waitForText(`You are connected with ${REP.name}`);
+      await waitUntil(panel.page, linked);
+      await panel.endSession();
+      await customer.waitForText('The session has ended');
+    });
   });
 
   describe('a customer in Firefox, the rep in Chromium', () => {
