@@ -33,6 +33,9 @@ export default defineConfig({
   // Every import stays visible in the code.
   imports: false,
   modules: ['@wxt-dev/webextension-polyfill'],
+  // `npm run zip`: the Firefox sources zip is for addons.mozilla.org's reviewers, who rebuild the add-on
+  // from it: the extension's own code and build files, not the broker, the tests or a local data folder.
+  zip: { excludeSources: ['data/**', 'broker/**', 'join-page/**', 'test/**', 'bench/**', '*.log'] },
   vite: () => ({ plugins: [preact()] }),
   hooks: {
     'build:manifestGenerated': (_wxt, manifest) => {
