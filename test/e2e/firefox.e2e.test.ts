@@ -63,6 +63,8 @@ describe('Firefox', () => {
     it('start, join by link, chat both ways, the customer’s screen live in the panel, end for everyone', async () => {
       const { panel } = world;
       const { joinUrl } = await panel.startSession();
+      await clickByRole(panel.page, 'button', 'Copy link');
+      await panel.waitForText('Copied');
       const customer = await JoinPage.open(world.customerBrowser, joinUrl);
       await customer.join('Casey Customer');
       await customer.waitForText(`You are connected with ${REP.name}`);
@@ -75,13 +77,22 @@ describe('Firefox', () => {
       await customer.shareScreen();
       await panel.waitForText("Casey Customer's screen");
       expect((await waitForLiveVideo(panel.page, 10)).width).toBeGreaterThan(0);
+      // The same screen in a tab of its own; the panel's page sees that tab among the extension's views.
+      await clickByRole(panel.page, 'button', 'Open in tab');
+      await waitUntil(panel.page, () =>
+        (globalThis as unknown as { browser: { extension: { getViews(q: { type: 'tab' }): Window[] } } }).browser.extension
+          .getViews({ type: 'tab' })
+          .some(
+            (view) => view.location.pathname === '/viewer.html' && (view.document.querySelector('video')?.videoWidth ?? 0) > 0,
+          ),
+      );
+      await panel.page.bringToFront();
       await customer.stopSharing();
       await waitUntil(panel.page, () => document.querySelector('video') === null);
 
       await panel.endSession();
       await customer.waitForText('The session has ended');
-      await clickByRole(panel.page, 'button', 'Back');
-      await panel.page.locator('::-p-aria([name="Start session"][role="button"])').wait();
+      await panel.back();
     });
 
     it('a reloaded panel resumes the session with its history, and chat and screens work again', async () => {
@@ -102,6 +113,7 @@ describe('Firefox', () => {
       expect((await waitForLiveVideo(panel.page, 5)).width).toBeGreaterThan(0);
       await panel.endSession();
       await customer.waitForText('The session has ended');
+      await panel.back();
     });
 
     it('a knock while the panel is in the background: a notification without buttons says where to answer; Admit in the panel', async () => {

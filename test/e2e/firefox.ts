@@ -50,6 +50,8 @@ export async function launchFirefox(options: { display?: string } = {}): Promise
       'extensions.webextensions.uuids': JSON.stringify({ [id]: uuid }),
       'media.navigator.streams.fake': true, // a synthetic camera and microphone
       'media.navigator.permission.disabled': true, // no prompts; getDisplayMedia takes the whole (virtual) screen
+      // Firefox's own notification popups: the desktop's (D-Bus) service is absent here and closes them at once.
+      'alerts.useSystemBackend': false,
     },
   });
   try {

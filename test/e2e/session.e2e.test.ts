@@ -80,8 +80,7 @@ describe('a rep helps a customer end to end', () => {
 
     const late = await JoinPage.open(world.customerBrowser, joinUrl);
     await late.waitForText('The session has ended');
-    await clickByRole(panel.page, 'button', 'Back');
-    await panel.page.locator('::-p-aria([name="Start session"][role="button"])').wait();
+    await panel.back();
     expect(await participantNames(panel.page)).toEqual([]);
   });
 });

@@ -52,4 +52,10 @@ export class SidePanel {
     // The confirmation dialog has its own "End session" button.
     await this.page.locator('dialog ::-p-aria([name="End session"][role="button"])').click();
   }
+
+  /** From an ended session back to the start screen. */
+  async back(): Promise<void> {
+    await clickByRole(this.page, 'button', 'Back');
+    await this.page.locator('::-p-aria([name="Start session"][role="button"])').wait();
+  }
 }
