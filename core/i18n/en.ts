@@ -136,6 +136,8 @@ export const en = {
   assistInvitedBy: '{name} asks you to assist in session {number}.',
   assistLooking: 'Looking for the Remote Support extension…',
   assistButton: 'Assist in this session',
+  assistOpenDashboard:
+    'Open the Remote Support dashboard: its toolbar button, then Open dashboard (or Alt+Shift+S). It joins the session by itself.',
   assistHanded: 'Continue in the Remote Support side panel.',
   assistSignIn: 'Sign in to Remote Support in the side panel: you join the session right after.',
   assistNoExtension: 'To assist, install the Remote Support extension and sign in, then open this link again.',

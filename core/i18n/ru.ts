@@ -127,6 +127,8 @@ export const ru: Catalog = {
   assistInvitedBy: '{name} просит вас помочь в сеансе {number}.',
   assistLooking: 'Ищем расширение Remote Support…',
   assistButton: 'Помочь в этом сеансе',
+  assistOpenDashboard:
+    'Откройте панель Remote Support: кнопка расширения на панели инструментов, затем «Открыть панель» (или Alt+Shift+S). Она сама подключится к сеансу.',
   assistHanded: 'Продолжите в боковой панели Remote Support.',
   assistSignIn: 'Войдите в Remote Support в боковой панели: сразу после этого вы подключитесь к сеансу.',
   assistNoExtension: 'Чтобы помочь, установите расширение Remote Support и войдите в него, затем откройте эту ссылку снова.',

@@ -1,4 +1,6 @@
 import type { Page } from 'puppeteer-core';
+import { postJson } from '../../bench/api';
+import type { CreateSessionResponse } from '../../core/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clickByRole, waitForText, waitUntil, type RepBrowser } from './browser';
 import { launchFirefox } from './firefox';
@@ -146,6 +148,25 @@ describe('Firefox', () => {
       await waitUntil(panel.page, linked);
       await panel.endSession();
       await customer.waitForText('The session has ended');
+    });
+    it('an /assist link: Firefox opens no sidebar for a page, so the page says to open the dashboard; the open panel joins', async () => {
+      const owner = await world.broker.addRep({ name: 'Olga Owner' });
+      const token = await world.broker.login(owner.email, owner.password);
+      const { session } = await postJson<CreateSessionResponse>(world.broker.url, '/api/sessions', {}, token);
+      const { invite } = await postJson<{ invite: { url: string } }>(
+        world.broker.url,
+        `/api/sessions/${session.id}/invites`,
+        { role: 'rep', send: 'none' },
+        token,
+      );
+      const assistPage = await firefox.browser.newPage();
+      await assistPage.goto(invite.url);
+      await clickByRole(assistPage, 'button', 'Assist in this session');
+      await waitForText(assistPage, 'Open the Remote Support dashboard');
+      await world.panel.waitForText('You are assisting in this session.');
+      await assistPage.close();
+      await clickByRole(world.panel.page, 'button', 'Leave session');
+      await world.panel.waitForText('You left the session');
     });
   });
 

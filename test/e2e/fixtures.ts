@@ -46,7 +46,19 @@ export async function createWorld(
     ]);
     const panel = await SidePanel.open(rep, { init: panelInit });
     await panel.signIn(broker.url, REP.email, REP.password);
-    return { broker, rep, repBrowser: rep.browser, customerBrowser, panel, close: closeAll };
+    const world: World = {
+      broker,
+      rep,
+      repBrowser: rep.browser,
+      customerBrowser,
+      panel,
+      async close() {
+        // A browser that outlives this world keeps no panel calling a broker that is gone.
+        if (repIn) await world.panel.page.close().catch(() => undefined);
+        await closeAll();
+      },
+    };
+    return world;
   } catch (error) {
     await closeAll();
     throw error;
