@@ -22,6 +22,9 @@ export async function startXvfb(): Promise<VirtualDisplay> {
   const xvfb: ChildProcess = spawn(XVFB, ['-displayfd', '3', '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], {
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
   });
+  // Also when the test process ends without closing it (a crash, Ctrl-C): no display left behind.
+  const kill = () => xvfb.kill('SIGTERM');
+  process.once('exit', kill);
   let stderr = '';
   xvfb.stderr!.on('data', (chunk) => (stderr += String(chunk)));
   const number = await new Promise<string>((resolve, reject) => {
@@ -36,6 +39,7 @@ export async function startXvfb(): Promise<VirtualDisplay> {
     display: `:${number}`,
     close: () =>
       new Promise<void>((resolve) => {
+        process.off('exit', kill);
         if (xvfb.exitCode !== null) return resolve();
         xvfb.once('exit', () => resolve());
         xvfb.kill('SIGTERM');
