@@ -1,4 +1,3 @@
-import { observe } from '../test/e2e/browser';
 import { SidePanel } from '../test/e2e/pages/side-panel';
 import { firstPeerChannel, INSTRUMENT, resetMarks, waitForMarks } from './marks';
 import { startAndJoin } from './session';
@@ -16,14 +15,12 @@ export async function benchSidePanel(world: BenchWorld, runs: number): Promise<M
   const cold: number[] = [];
   const popup: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const panel = await SidePanel.open(world.repBrowser, world.extensionId, { init: INSTRUMENT });
+    const panel = await SidePanel.open(world.rep, { init: INSTRUMENT });
     const opened = await waitForMarks(panel.page, (m) => 'start-button' in m.appear);
     cold.push(opened.appear['start-button']! - opened.origin);
     await panel.page.close();
 
-    const page = observe(await world.repBrowser.newPage(), 'popup');
-    await page.evaluateOnNewDocument(INSTRUMENT);
-    await page.goto(`chrome-extension://${world.extensionId}/popup.html`);
+    const page = await world.rep.openPage('popup.html', { init: INSTRUMENT });
     const shown = await waitForMarks(page, (m) => 'open-dashboard' in m.appear);
     popup.push(shown.appear['open-dashboard']! - shown.origin);
     await page.close();

@@ -30,6 +30,7 @@ export function AssistApp({ model }: { model: AssistModel }) {
               </button>
             </div>
           )}
+          {phase.openDashboard && <p role="status">{t('assistOpenDashboard')}</p>}
           {phase.handover === 'handed' && <p role="status">{t('assistHanded')}</p>}
           {phase.handover === 'sign-in' && <p role="status">{t('assistSignIn')}</p>}
           {phase.handover === 'failed' && (

@@ -24,6 +24,8 @@ export const AssistReply = v.object({
   signedIn: v.boolean(),
   message: v.optional(v.string()),
   refusal: v.optional(AssistRefusal),
+  /** false: the browser would not open the dashboard from here (Firefox: a page's click is not the extension's). */
+  dashboardOpened: v.optional(v.boolean()),
 });
 export type AssistReply = v.InferOutput<typeof AssistReply>;
 

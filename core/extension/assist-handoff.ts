@@ -22,12 +22,16 @@ export function receiveAssist(
 ): Promise<AssistReply> | undefined {
   const parsed = v.safeParse(AssistRuntimeMessage, message);
   if (!parsed.success) return undefined;
-  const opened = openDashboard(deps.api, sender.tab?.windowId).catch(() => undefined);
+  // Firefox opens its sidebar only from the extension's own UI, never for a web page's click: then the
+  // page tells the colleague to open it (the panel takes the invitation whenever it opens).
+  const opened = openDashboard(deps.api, sender.tab?.windowId).then(
+    () => true,
+    () => false,
+  );
   return (async () => {
     const origin = sender.url ? new URL(sender.url).origin : '';
     if (!(await deps.settings.isOwnBroker(origin))) return { ok: false, signedIn: false, refusal: 'other-broker' as const };
     await deps.settings.setPendingAssist({ kind: 'invite', invite: parsed.output.invite });
-    await opened;
-    return { ok: true, signedIn: (await deps.settings.auth()) !== undefined };
+    return { ok: true, signedIn: (await deps.settings.auth()) !== undefined, dashboardOpened: await opened };
   })();
 }

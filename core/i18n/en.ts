@@ -115,6 +115,7 @@ export const en = {
   decline: 'Decline',
   knockNotificationTitle: 'Someone wants to join',
   knockNotificationMessage: '{name} wants to join session {number}',
+  knockNotificationMessageNoButtons: '{name} wants to join session {number}. Click here, then Admit or Decline in the panel.',
   // Assistants
   assistingNote: 'You are assisting in this session.',
   leaveSession: 'Leave session',
@@ -136,6 +137,8 @@ export const en = {
   assistInvitedBy: '{name} asks you to assist in session {number}.',
   assistLooking: 'Looking for the Remote Support extension…',
   assistButton: 'Assist in this session',
+  assistOpenDashboard:
+    'Open the Remote Support dashboard: its toolbar button, then Open dashboard (or Alt+Shift+S). It joins the session by itself.',
   assistHanded: 'Continue in the Remote Support side panel.',
   assistSignIn: 'Sign in to Remote Support in the side panel: you join the session right after.',
   assistNoExtension: 'To assist, install the Remote Support extension and sign in, then open this link again.',

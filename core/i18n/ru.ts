@@ -108,6 +108,8 @@ export const ru: Catalog = {
   decline: 'Отклонить',
   knockNotificationTitle: 'Кто-то хочет подключиться',
   knockNotificationMessage: '{name} хочет подключиться к сеансу {number}',
+  knockNotificationMessageNoButtons:
+    '{name} хочет подключиться к сеансу {number}. Нажмите здесь, затем «Впустить» или «Отклонить» на панели.',
   assistingNote: 'Вы помогаете в этом сеансе.',
   leaveSession: 'Покинуть сеанс',
   assistInSession: 'Помочь в сеансе',
@@ -126,6 +128,8 @@ export const ru: Catalog = {
   assistInvitedBy: '{name} просит вас помочь в сеансе {number}.',
   assistLooking: 'Ищем расширение Remote Support…',
   assistButton: 'Помочь в этом сеансе',
+  assistOpenDashboard:
+    'Откройте панель Remote Support: кнопка расширения на панели инструментов, затем «Открыть панель» (или Alt+Shift+S). Она сама подключится к сеансу.',
   assistHanded: 'Продолжите в боковой панели Remote Support.',
   assistSignIn: 'Войдите в Remote Support в боковой панели: сразу после этого вы подключитесь к сеансу.',
   assistNoExtension: 'Чтобы помочь, установите расширение Remote Support и войдите в него, затем откройте эту ссылку снова.',

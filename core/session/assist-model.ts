@@ -18,6 +18,8 @@ export type AssistPhase =
       handover: 'idle' | 'sending' | 'handed' | 'sign-in' | 'failed';
       message?: string;
       refusal?: AssistRefusal;
+      /** The extension took the invitation but could not open its panel: the colleague opens it. */
+      openDashboard?: boolean;
     };
 
 /**
@@ -62,7 +64,7 @@ export function createAssistModel(deps: { brokerUrl: string; invite: string | un
       update({ handover: 'sending', message: undefined, refusal: undefined });
       const reply = await deps.bridge.handOver(deps.invite);
       if (!reply.ok) update({ handover: 'failed', message: reply.message, refusal: reply.refusal });
-      else update({ handover: reply.signedIn ? 'handed' : 'sign-in' });
+      else update({ handover: reply.signedIn ? 'handed' : 'sign-in', openDashboard: reply.dashboardOpened === false });
     },
   };
 }

@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import '../../components/styles.css';
 import { SidePanelApp } from '../../components/panel/SidePanelApp';
+import { revealThisPage, type RevealApi } from '../../core/extension/dashboard';
 import { createKnockNotifier, type NotificationsApi } from '../../core/extension/knock-notifications';
 import { publishScreens, viewerPath } from '../../core/extension/screen-handoff';
 import { extensionStorage } from '../../core/extension/storage-adapter';
@@ -31,10 +32,11 @@ const openScreenInTab = (participantId: string, title: string) =>
 const knockOwner = (waitId: string) => model.sessions.value.find((r) => r.knocks.value.some((k) => k.waitId === waitId));
 const knockNotifier = createKnockNotifier(
   browser.notifications as unknown as NotificationsApi,
-  { iconUrl: browser.runtime.getURL('/icon/128.png'), buttons: import.meta.env.BROWSER !== 'firefox' },
+  { iconUrl: browser.runtime.getURL('/icon/128.png') },
   {
     admit: (id) => void knockOwner(id)?.admit(id),
     decline: (id) => void knockOwner(id)?.decline(id),
+    reveal: () => void revealThisPage(browser as unknown as RevealApi).catch(() => undefined),
   },
 );
 const brokerUrl = await settings.brokerUrl().catch(() => DEFAULT_BROKER_URL);

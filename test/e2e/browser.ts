@@ -29,8 +29,22 @@ export async function launchBrowser(): Promise<Browser> {
   return puppeteer.launch({ executablePath: CHROME_PATH, headless: true, pipe: true, args: ARGS });
 }
 
-/** A rep's browser with the built extension loaded; returns the extension id too. */
-export async function launchRepBrowser(): Promise<{ browser: Browser; extensionId: string }> {
+/**
+ * A browser with the built extension in it, whichever browser it is: tests open the extension's pages
+ * (the side panel's document, the popup, options) as tabs through it.
+ */
+export interface RepBrowser {
+  browser: Browser;
+  /** Where the extension's pages live: chrome-extension://<id> or moz-extension://<uuid>. */
+  origin: string;
+  /** Opens one of the extension's pages (e.g. "sidepanel.html") in a new tab; `init` runs before its scripts. */
+  openPage(file: string, options?: { init?: string }): Promise<Page>;
+  /** Reloads an extension page and waits until it has loaded. */
+  reload(page: Page): Promise<void>;
+}
+
+/** A rep's Chromium with the built extension loaded; returns the extension id too. */
+export async function launchRepBrowser(): Promise<RepBrowser & { extensionId: string }> {
   assertChromium();
   if (!existsSync(resolve(EXTENSION_DIR, 'manifest.json')))
     throw new Error(`Extension not built at ${EXTENSION_DIR}: run npm run build`);
@@ -43,7 +57,21 @@ export async function launchRepBrowser(): Promise<{ browser: Browser; extensionI
   });
   const worker = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://'));
   const extensionId = new URL(worker.url()).host;
-  return { browser, extensionId };
+  const origin = `chrome-extension://${extensionId}`;
+  return {
+    browser,
+    extensionId,
+    origin,
+    async openPage(file, options = {}) {
+      const page = observe(await browser.newPage(), file.replace(/\.html.*$/, ''));
+      if (options.init) await page.evaluateOnNewDocument(options.init);
+      await page.goto(`${origin}/${file}`);
+      return page;
+    },
+    async reload(page) {
+      await page.reload();
+    },
+  };
 }
 
 /** Clicks the control a person would: by role and accessible name. */
@@ -52,9 +80,15 @@ export async function clickByRole(page: Page, role: string, name: string): Promi
   await page.locator(`::-p-aria([name="${name}"][role="${role}"])`).click();
 }
 
+/**
+ * Fills the field a person finds by its label. Firefox's accessibility query also matches the <label>
+ * that names a field (and returns it first), so a label stands for the control it labels.
+ */
 export async function fillByLabel(page: Page, label: string, value: string): Promise<void> {
   await page.bringToFront();
-  const field = page.locator(`::-p-aria([name="${label}"])`);
+  const field = page
+    .locator(`::-p-aria([name="${label}"])`)
+    .map((el) => (el instanceof HTMLLabelElement && el.control ? el.control : el) as HTMLElement);
   await field.fill(value);
 }
 

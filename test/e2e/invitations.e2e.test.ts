@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpServer, type ReceivedMail, type TestSmtp } from '../helpers/smtp';
-import { clickByRole, fillByLabel, launchRepBrowser, waitForText } from './browser';
+import { clickByRole, fillByLabel, launchRepBrowser, waitForText, type RepBrowser } from './browser';
 import { createWorld, participantNames, REP, type World } from './fixtures';
 import { openPopup, realSidePanelOpenedBy, signInFromOptions } from './pages/extension';
 import { JoinPage } from './pages/join-page';
@@ -41,15 +41,16 @@ describe('invitations: email both ways, messenger text, Email on start, revoke, 
   let smtp: TestSmtp;
   let world: World;
   let colleague: Browser;
-  let colleagueExtensionId: string;
+  let colleagueRep: RepBrowser;
   let session: { number: string; joinUrl: string };
 
   beforeAll(async () => {
     smtp = await startSmtpServer();
     world = await createWorld({ env: { SMTP_URL: smtp.url } });
     await world.broker.addRep(COLLEAGUE);
-    ({ browser: colleague, extensionId: colleagueExtensionId } = await launchRepBrowser());
-    await signInFromOptions(colleague, colleagueExtensionId, world.broker.url, COLLEAGUE.email, COLLEAGUE.password);
+    colleagueRep = await launchRepBrowser();
+    colleague = colleagueRep.browser;
+    await signInFromOptions(colleagueRep, world.broker.url, COLLEAGUE.email, COLLEAGUE.password);
   });
   afterAll(async () => {
     await colleague?.close();
@@ -74,9 +75,7 @@ describe('invitations: email both ways, messenger text, Email on start, revoke, 
 
   it('"Copy link" gives the invitation as messenger text: link and number', async () => {
     const { panel } = world;
-    await world.repBrowser
-      .defaultBrowserContext()
-      .overridePermissions(`chrome-extension://${world.extensionId}`, ['clipboard-read']);
+    await world.repBrowser.defaultBrowserContext().overridePermissions(world.rep.origin, ['clipboard-read']);
     await clickByRole(panel.page, 'button', 'Copy link');
     await panel.waitForText('Copied');
     const text = await panel.page.evaluate(() => navigator.clipboard.readText());
@@ -197,7 +196,7 @@ describe('invitations: email both ways, messenger text, Email on start, revoke, 
   });
 
   it('a colleague assists by session number from the popup; the broker refuses their control calls', async () => {
-    const popup = await openPopup(colleague, colleagueExtensionId);
+    const popup = await openPopup(colleagueRep);
     await fillByLabel(popup, 'Session number', session.number);
     const assistant = await realSidePanelOpenedBy(colleague, () => clickByRole(popup, 'button', 'Assist'));
     await assistant.waitForText('You are assisting in this session.');
@@ -225,7 +224,7 @@ describe('invitations: email both ways, messenger text, Email on start, revoke, 
   });
 
   it('the popup invites a colleague to the current session', async () => {
-    const popup = await openPopup(world.repBrowser, world.extensionId);
+    const popup = await openPopup(world.rep);
     await clickByRole(popup, 'button', 'Invite a colleague');
     await inviteByDialog(popup, { email: 'sam@example.com', withMailProgram: true });
     await waitForText(popup, 'Your email program should open');

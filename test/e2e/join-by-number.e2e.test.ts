@@ -22,9 +22,7 @@ describe('joining by number on the support site', () => {
 
   async function knock(name: string, sessionNumber = number): Promise<JoinPage> {
     const customer = await JoinPage.open(world.customerBrowser, `${world.broker.url}/`);
-    await fillByLabel(customer.page, 'Session number', sessionNumber);
-    await fillByLabel(customer.page, 'Your name', name);
-    await clickByRole(customer.page, 'button', 'Join');
+    await customer.knock(sessionNumber, name);
     return customer;
   }
 

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickByRole, fillByLabel, launchBrowser, launchRepBrowser, waitUntil } from './browser';
+import { clickByRole, fillByLabel, launchBrowser, launchRepBrowser, waitUntil, type RepBrowser } from './browser';
 import { createWorld, REP, type World } from './fixtures';
 import { openPopup, realSidePanelOpenedBy, signInFromOptions } from './pages/extension';
 import { JoinPage } from './pages/join-page';
@@ -21,7 +21,7 @@ async function passControl(panel: SidePanel, to: string): Promise<void> {
 describe('passing control to an assisting rep and back', () => {
   let world: World;
   let colleague: Browser;
-  let colleagueExtensionId: string;
+  let colleagueRep: RepBrowser;
   let second: Browser;
   let bob: SidePanel;
   let ann: JoinPage;
@@ -34,11 +34,9 @@ describe('passing control to an assisting rep and back', () => {
   beforeAll(async () => {
     world = await createWorld({ rep: { maxCustomers: 4 } });
     await world.broker.addRep({ ...COLLEAGUE, mode: 'single', maxCustomers: 4 });
-    [{ browser: colleague, extensionId: colleagueExtensionId }, second] = await Promise.all([
-      launchRepBrowser(),
-      launchBrowser(),
-    ]);
-    await signInFromOptions(colleague, colleagueExtensionId, world.broker.url, COLLEAGUE.email, COLLEAGUE.password);
+    [colleagueRep, second] = await Promise.all([launchRepBrowser(), launchBrowser()]);
+    colleague = colleagueRep.browser;
+    await signInFromOptions(colleagueRep, world.broker.url, COLLEAGUE.email, COLLEAGUE.password);
     session = await world.panel.startSession();
 
     const token = await world.broker.login(REP.email, REP.password);
@@ -80,7 +78,7 @@ describe('passing control to an assisting rep and back', () => {
     await ann.join('Ann Customer');
     bea = await JoinPage.open(second, session.joinUrl);
     await bea.join('Bea Customer');
-    const popup = await openPopup(colleague, colleagueExtensionId);
+    const popup = await openPopup(colleagueRep);
     await fillByLabel(popup, 'Session number', session.number);
     bob = await realSidePanelOpenedBy(colleague, () => clickByRole(popup, 'button', 'Assist'));
     await bob.waitForText('Rita Rep controls this session.');

@@ -60,7 +60,7 @@ describe('nothing is lost when tabs and pages misbehave', () => {
   it('a closed and reopened side panel resumes too; meanwhile the customer is told the rep got disconnected', async () => {
     await world.panel.page.close();
     await customer.waitForText('Rita Rep got disconnected. Waiting for them to come back…');
-    world.panel = await SidePanel.open(world.repBrowser, world.extensionId);
+    world.panel = await SidePanel.open(world.rep);
     expect((await world.panel.sessionInfo()).number).toBe(sessionNumber);
     await world.panel.waitForText('Welcome back');
     await waitUntil(world.panel.page, linked);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clickByRole, fillByLabel, waitForText, waitUntil } from './browser';
 import { createWorld, participantNames, REP, waitForBadge, type World } from './fixtures';
+import { openPopup } from './pages/extension';
 import { JoinPage } from './pages/join-page';
 import { waitForLiveVideo } from './pages/video';
 
@@ -12,8 +13,7 @@ describe('a rep helps a customer end to end', () => {
   afterAll(() => world?.close());
 
   it('popup opens the dashboard', async () => {
-    const popup = await world.repBrowser.newPage();
-    await popup.goto(`chrome-extension://${world.extensionId}/popup.html`);
+    const popup = await openPopup(world.rep);
     await waitForText(popup, `Signed in as ${REP.name}`);
     const before = new Set(world.repBrowser.targets());
     const opened = world.repBrowser.waitForTarget((t) => t.url().endsWith('/sidepanel.html') && !before.has(t));
@@ -30,9 +30,7 @@ describe('a rep helps a customer end to end', () => {
     expect(number).toMatch(/^[1-9]\d{2} \d{3} \d{3}$/);
     expect(joinUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/join#[A-Za-z0-9_-]{22,}$/);
     await panel.waitForText('Waiting for the customer to join');
-    await world.repBrowser
-      .defaultBrowserContext()
-      .overridePermissions(`chrome-extension://${world.extensionId}`, ['clipboard-read']);
+    await world.repBrowser.defaultBrowserContext().overridePermissions(world.rep.origin, ['clipboard-read']);
     await clickByRole(panel.page, 'button', 'Copy link');
     await panel.waitForText('Copied');
     // The invitation as messenger text: the link and the number to type on the support site.
@@ -82,8 +80,7 @@ describe('a rep helps a customer end to end', () => {
 
     const late = await JoinPage.open(world.customerBrowser, joinUrl);
     await late.waitForText('The session has ended');
-    await clickByRole(panel.page, 'button', 'Back');
-    await panel.page.locator('::-p-aria([name="Start session"][role="button"])').wait();
+    await panel.back();
     expect(await participantNames(panel.page)).toEqual([]);
   });
 });
@@ -96,8 +93,7 @@ describe('signing in and out from the options page', () => {
   afterAll(() => world?.close());
 
   it('the side panel follows a sign-out and a sign-in made in the options page', async () => {
-    const options = await world.repBrowser.newPage();
-    await options.goto(`chrome-extension://${world.extensionId}/options.html`);
+    const options = await world.rep.openPage('options.html');
     await waitForText(options, `Signed in as ${REP.name}`);
     await clickByRole(options, 'button', 'Sign out');
     await world.panel.page.bringToFront();

@@ -1,18 +1,15 @@
 import type { Browser, Page } from 'puppeteer-core';
-import { clickByRole, fillByLabel, observe } from '../browser';
+import { clickByRole, fillByLabel, observe, type RepBrowser } from '../browser';
 import { SidePanel } from './side-panel';
 
 /** The toolbar popup, opened as an extension page. */
-export async function openPopup(browser: Browser, extensionId: string): Promise<Page> {
-  const popup = observe(await browser.newPage(), 'popup');
-  await popup.goto(`chrome-extension://${extensionId}/popup.html`);
-  return popup;
+export function openPopup(rep: RepBrowser): Promise<Page> {
+  return rep.openPage('popup.html');
 }
 
 /** Signs in from the options page, so no panel is open until the test opens the real one. */
-export async function signInFromOptions(browser: Browser, extensionId: string, broker: string, email: string, password: string) {
-  const page = observe(await browser.newPage(), 'options');
-  await page.goto(`chrome-extension://${extensionId}/options.html`);
+export async function signInFromOptions(rep: RepBrowser, broker: string, email: string, password: string) {
+  const page = await rep.openPage('options.html');
   await fillByLabel(page, 'Broker URL', broker);
   await fillByLabel(page, 'Email', email);
   await fillByLabel(page, 'Password', password);

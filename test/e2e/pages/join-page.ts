@@ -19,6 +19,13 @@ export class JoinPage {
     await this.page.locator('::-p-aria([name="Share screen"][role="button"])').wait();
   }
 
+  /** On the support site: asks to join the session with this number, as `name`. */
+  async knock(sessionNumber: string, name: string): Promise<void> {
+    await fillByLabel(this.page, 'Session number', sessionNumber);
+    await fillByLabel(this.page, 'Your name', name);
+    await clickByRole(this.page, 'button', 'Join');
+  }
+
   async sendChat(text: string): Promise<void> {
     await fillByLabel(this.page, 'Message', text);
     await clickByRole(this.page, 'button', 'Send');

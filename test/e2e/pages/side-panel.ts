@@ -1,16 +1,13 @@
-import type { Browser, Page } from 'puppeteer-core';
-import { clickByRole, fillByLabel, observe, waitForText } from '../browser';
+import type { Page } from 'puppeteer-core';
+import { clickByRole, fillByLabel, waitForText, type RepBrowser } from '../browser';
 
 /** The rep's side panel, opened as an extension page (how tests reach the panel's document). */
 export class SidePanel {
   constructor(readonly page: Page) {}
 
   /** `init` runs in the page before its own scripts, on every (re)load. */
-  static async open(browser: Browser, extensionId: string, options: { init?: string } = {}): Promise<SidePanel> {
-    const page = observe(await browser.newPage(), 'panel');
-    if (options.init) await page.evaluateOnNewDocument(options.init);
-    await page.goto(`chrome-extension://${extensionId}/sidepanel.html`);
-    return new SidePanel(page);
+  static async open(rep: RepBrowser, options: { init?: string } = {}): Promise<SidePanel> {
+    return new SidePanel(await rep.openPage('sidepanel.html', options));
   }
 
   async signIn(brokerUrl: string, email: string, password: string): Promise<void> {
@@ -54,5 +51,11 @@ export class SidePanel {
     await clickByRole(this.page, 'button', 'End session');
     // The confirmation dialog has its own "End session" button.
     await this.page.locator('dialog ::-p-aria([name="End session"][role="button"])').click();
+  }
+
+  /** From an ended session back to the start screen. */
+  async back(): Promise<void> {
+    await clickByRole(this.page, 'button', 'Back');
+    await this.page.locator('::-p-aria([name="Start session"][role="button"])').wait();
   }
 }

@@ -74,7 +74,21 @@ describe('/assist hand-off', () => {
     expect(elsewhere).toMatchObject({ ok: false, refusal: 'other-broker' });
     expect(await settings.pendingAssist()).toBeUndefined();
     const own = await receiveAssist(message, { tab: { windowId: 1 }, url: 'http://127.0.0.1:9000/assist' }, { api, settings });
-    expect(own).toEqual({ ok: true, signedIn: false });
+    expect(own).toEqual({ ok: true, signedIn: false, dashboardOpened: true });
+    expect(await settings.pendingAssist()).toEqual({ kind: 'invite', invite: INVITE });
+  });
+
+  it('keeps the invitation when the browser will not open the dashboard for a page (Firefox), and says so', async () => {
+    const settings = createSettings(memoryExtensionStorage());
+    await settings.setBrokerUrl('http://127.0.0.1:9000');
+    const refused = async () => Promise.reject(new Error('sidebarAction.open may only be called from a user input handler'));
+    const api = { sidebarAction: { open: refused }, windows: { getCurrent: async () => ({ id: 1 }) } };
+    const reply = await receiveAssist(
+      { type: 'assist', invite: INVITE },
+      { url: 'http://127.0.0.1:9000/assist' },
+      { api, settings },
+    );
+    expect(reply).toEqual({ ok: true, signedIn: false, dashboardOpened: false });
     expect(await settings.pendingAssist()).toEqual({ kind: 'invite', invite: INVITE });
   });
 });

@@ -1,0 +1,202 @@
+import type { Page } from 'puppeteer-core';
+import { postJson } from '../../bench/api';
+import type { CreateSessionResponse } from '../../core/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clickByRole, waitForText, waitUntil, type RepBrowser } from './browser';
+import { launchFirefox } from './firefox';
+import { createWorld, REP, type World } from './fixtures';
+import { openPopup } from './pages/extension';
+import { JoinPage } from './pages/join-page';
+import { waitForLiveVideo } from './pages/video';
+import { startXvfb, type VirtualDisplay } from './xvfb';
+
+/**
+ * Closes the sidebar as a person would, with a click: Firefox lets sidebarAction.close() run only in a
+ * user input handler, so a button for it goes into an extension page and gets clicked.
+ */
+async function closeSidebar(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const button = document.body.appendChild(document.createElement('button'));
+    button.textContent = 'Close the sidebar';
+    const api = (globalThis as unknown as { browser: { sidebarAction: { close(): Promise<void> } } }).browser;
+    button.addEventListener('click', () => void api.sidebarAction.close().finally(() => button.remove()));
+  });
+  await clickByRole(page, 'button', 'Close the sidebar');
+}
+
+const linked = () => document.querySelectorAll('.participants .dot.connected').length === 2;
+
+/** The Firefox tier: one Firefox ESR (on a virtual display, so it can share a screen) serves every world here. */
+describe('Firefox', () => {
+  let display: VirtualDisplay;
+  let firefox: RepBrowser;
+  beforeAll(async () => {
+    display = await startXvfb();
+    firefox = await launchFirefox({ display: display.display });
+  });
+  afterAll(async () => {
+    await firefox?.browser.close();
+    await display?.close();
+  });
+
+  describe('a rep in Firefox (the extension as a temporary add-on), customers in Chromium', () => {
+    let world: World;
+    beforeAll(async () => {
+      world = await createWorld({ repIn: firefox });
+    });
+    afterAll(() => world?.close());
+
+    it("the popup's Open dashboard opens the sidebar, signed in", async () => {
+      const popup = await openPopup(firefox);
+      await waitForText(popup, `Signed in as ${REP.name}`);
+      await clickByRole(popup, 'button', 'Open dashboard');
+      // The sidebar is no tab (WebDriver cannot reach it): the panel's page finds it among the extension's views.
+      // `null`: no sidebar is open.
+      const sidebarShows = (text: string | null) => {
+        const api = (globalThis as unknown as { browser: { extension: { getViews(q: { type: 'sidebar' }): Window[] } } }).browser;
+        const views = api.extension.getViews({ type: 'sidebar' });
+        return text === null ? views.length === 0 : views.some((view) => view.document.body.textContent?.includes(text));
+      };
+      await waitUntil(world.panel.page, sidebarShows, 'Start session');
+      await closeSidebar(world.panel.page);
+      await waitUntil(world.panel.page, sidebarShows, null);
+    });
+
+    it('start, join by link, chat both ways, the customer’s screen live in the panel, end for everyone', async () => {
+      const { panel } = world;
+      const { joinUrl } = await panel.startSession();
+      await clickByRole(panel.page, 'button', 'Copy link');
+      await panel.waitForText('Copied');
+      const customer = await JoinPage.open(world.customerBrowser, joinUrl);
+      await customer.join('Casey Customer');
+      await customer.waitForText(`You are connected with ${REP.name}`);
+      await waitUntil(panel.page, linked);
+      await panel.sendChat('Hello from Firefox', 'Casey Customer');
+      await customer.waitForText('Hello from Firefox');
+      await customer.sendChat('Hello from Chromium');
+      await panel.waitForText('Hello from Chromium');
+
+      await customer.shareScreen();
+      await panel.waitForText("Casey Customer's screen");
+      expect((await waitForLiveVideo(panel.page, 10)).width).toBeGreaterThan(0);
+      // The same screen in a tab of its own; the panel's page sees that tab among the extension's views.
+      await clickByRole(panel.page, 'button', 'Open in tab');
+      await waitUntil(panel.page, () =>
+        (globalThis as unknown as { browser: { extension: { getViews(q: { type: 'tab' }): Window[] } } }).browser.extension
+          .getViews({ type: 'tab' })
+          .some(
+            (view) => view.location.pathname === '/viewer.html' && (view.document.querySelector('video')?.videoWidth ?? 0) > 0,
+          ),
+      );
+      await panel.page.bringToFront();
+      await customer.stopSharing();
+      await waitUntil(panel.page, () => document.querySelector('video') === null);
+
+      await panel.endSession();
+      await customer.waitForText('The session has ended');
+      await panel.back();
+    });
+
+    it('a reloaded panel resumes the session with its history, and chat and screens work again', async () => {
+      const { panel } = world;
+      const { number, joinUrl } = await panel.startSession();
+      const customer = await JoinPage.open(world.customerBrowser, joinUrl);
+      await customer.join('Pat Customer');
+      await customer.sendChat('Before the reload');
+      await panel.waitForText('Before the reload');
+
+      await firefox.reload(panel.page);
+      expect((await panel.sessionInfo()).number).toBe(number);
+      await panel.waitForText('Before the reload');
+      await waitUntil(panel.page, linked);
+      await panel.sendChat('Back after a reload', 'Pat Customer');
+      await customer.waitForText('Back after a reload');
+      await customer.shareScreen();
+      expect((await waitForLiveVideo(panel.page, 5)).width).toBeGreaterThan(0);
+      await panel.endSession();
+      await customer.waitForText('The session has ended');
+      await panel.back();
+    });
+
+    it('a knock while the panel is in the background: a notification without buttons says where to answer; Admit in the panel', async () => {
+      const { panel } = world;
+      const { number } = await panel.startSession();
+      // Another extension page in front: the panel is not focused when the knock arrives, and this page
+      // (a foreground tab, polled at full speed) watches the extension's notifications.
+      const elsewhere = await firefox.openPage('options.html');
+      await elsewhere.bringToFront();
+      const customer = await JoinPage.open(world.customerBrowser, `${world.broker.url}/`);
+      await customer.knock(number.replace(/ /g, ''), 'Dana Customer');
+      await customer.waitForText('Waiting for the representative to let you in');
+      // Firefox's notifications have no buttons: the message itself tells the rep where to answer.
+      await elsewhere.waitForFunction(
+        async () => {
+          type Api = { notifications: { getAll(): Promise<Record<string, { message: string }>> } };
+          const api = (globalThis as unknown as { browser: Api }).browser;
+          return Object.entries(await api.notifications.getAll()).some(
+            ([id, n]) =>
+              id.startsWith('knock:') &&
+              n.message.includes('Dana Customer') &&
+              n.message.includes('Admit or Decline in the panel'),
+          );
+        },
+        { polling: 50 },
+      );
+      await elsewhere.close();
+      await clickByRole(panel.page, 'button', 'Admit');
+      await customer.waitForText(`You are connected with ${REP.name}`);
+      await waitUntil(panel.page, linked);
+      await panel.endSession();
+      await customer.waitForText('The session has ended');
+    });
+    it('an /assist link: Firefox opens no sidebar for a page, so the page says to open the dashboard; the open panel joins', async () => {
+      const owner = await world.broker.addRep({ name: 'Olga Owner' });
+      const token = await world.broker.login(owner.email, owner.password);
+      const { session } = await postJson<CreateSessionResponse>(world.broker.url, '/api/sessions', {}, token);
+      const { invite } = await postJson<{ invite: { url: string } }>(
+        world.broker.url,
+        `/api/sessions/${session.id}/invites`,
+        { role: 'rep', send: 'none' },
+        token,
+      );
+      const assistPage = await firefox.browser.newPage();
+      await assistPage.goto(invite.url);
+      await clickByRole(assistPage, 'button', 'Assist in this session');
+      await waitForText(assistPage, 'Open the Remote Support dashboard');
+      await world.panel.waitForText('You are assisting in this session.');
+      await assistPage.close();
+      await clickByRole(world.panel.page, 'button', 'Leave session');
+      await world.panel.waitForText('You left the session');
+    });
+  });
+
+  describe('a customer in Firefox, the rep in Chromium', () => {
+    let world: World;
+    beforeAll(async () => {
+      world = await createWorld({ customerIn: firefox.browser });
+    });
+    afterAll(() => world?.close());
+
+    it('joins by link, chats both ways, shares the screen (the virtual display), and sees the end', async () => {
+      const { panel } = world;
+      const { joinUrl } = await panel.startSession();
+      const customer = await JoinPage.open(world.customerBrowser, joinUrl);
+      await customer.join('Fiona Firefox');
+      await customer.waitForText(`You are connected with ${REP.name}`);
+      await waitUntil(panel.page, linked);
+      await customer.sendChat('Writing from Firefox');
+      await panel.waitForText('Writing from Firefox');
+      await panel.sendChat('Answering from Chromium', 'Fiona Firefox');
+      await customer.waitForText('Answering from Chromium');
+
+      await customer.shareScreen();
+      await panel.waitForText("Fiona Firefox's screen");
+      const video = await waitForLiveVideo(panel.page, 10);
+      expect(video).toMatchObject({ width: 1280, height: 800 });
+      await customer.stopSharing();
+      await waitUntil(panel.page, () => document.querySelector('video') === null);
+      await panel.endSession();
+      await customer.waitForText('The session has ended');
+    });
+  });
+});
