@@ -368,6 +368,9 @@ export function createMesh(options: MeshOptions) {
       if ((channels.get(peerId)?.size ?? 0) >= MAX_BINARY_CHANNELS_PER_PEER) return undefined;
       const link = transport.connectBinary(peerId, label);
       track(peerId, link);
+      // An offer lost on the way (refused by a guard, the peer gone) never opens nor closes: let it go, or
+      // it holds one of the peer's channel places for good.
+      later(dialTimeoutMs, () => !link.isOpen && link.close());
       return link;
     },
     call(participantId: string, stream: MediaStream, metadata: CallMetadata): MediaLink | undefined {

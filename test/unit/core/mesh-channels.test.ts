@@ -146,6 +146,37 @@ describe('binary channels beside the JSON link', () => {
     await until(() => closed.includes('other'));
   });
 
+  it('lets go of a channel that never opens, so it does not hold one of the peer’s places', async () => {
+    const net = createMemoryNetwork();
+    // A channel whose offer was lost: it neither opens nor closes by itself.
+    const lost = (remotePeerId: string, label: string, closers: (() => void)[] = []): BinaryLink => ({
+      remotePeerId,
+      label,
+      isOpen: false,
+      bufferedAmount: 0,
+      send: () => undefined,
+      close: () => closers.splice(0).forEach((l) => l()),
+      onOpen: () => undefined,
+      onData: () => undefined,
+      onDrain: () => undefined,
+      onClose: (l) => void closers.push(l),
+    });
+    const mesh = createMesh({
+      transport: { ...net.join(A.peerId), connectBinary: (peerId, label) => lost(peerId, label) },
+      selfPeerId: A.peerId,
+      dialTimeoutMs: 20,
+      onMessage: () => undefined,
+      onLinkOpen: () => undefined,
+      onLinkClose: () => undefined,
+      onCall: () => undefined,
+    });
+    meshes.push(mesh);
+    mesh.setRoster([A, B]);
+    for (let i = 0; i < MAX_BINARY_CHANNELS_PER_PEER; i++) mesh.openChannel(B.participantId, `file:lost-000${i}`);
+    expect(mesh.openChannel(B.participantId, 'file:lost-0009')).toBeUndefined();
+    await until(() => mesh.openChannel(B.participantId, 'file:lost-0010') !== undefined);
+  });
+
   it('closes a channel whose peer sends faster than the byte rate, and keeps the budget across channels', async () => {
     const net = createMemoryNetwork();
     const { a, b } = await linked(net, true, { binaryRate: { bytesPerSecond: 1024, burst: 256 * 1024 } });
