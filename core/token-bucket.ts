@@ -6,13 +6,13 @@ export function createTokenBucket(perSecond: number, burst: number, now: () => n
   let tokens = burst;
   let last = now();
   return {
-    /** True when there was a token for this item. */
-    take(): boolean {
+    /** True when there were `cost` tokens for this item (bytes, for a byte budget). */
+    take(cost = 1): boolean {
       const t = now();
       tokens = Math.min(burst, tokens + ((t - last) / 1000) * perSecond);
       last = t;
-      if (tokens < 1) return false;
-      tokens -= 1;
+      if (tokens < cost) return false;
+      tokens -= cost;
       return true;
     },
   };

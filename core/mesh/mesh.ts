@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { BinaryChannelLabel, MESH_HEARTBEAT, MeshMessage } from '../protocol';
+import { BinaryChannelLabel, CallMetadata, type CallKind, MESH_HEARTBEAT, MeshMessage } from '../protocol';
 import { defaultReconnectPolicy, type ReconnectPolicy } from '../reconnect';
 import { createTokenBucket, type TokenBucket } from '../token-bucket';
 import type { BinaryLink, DataLink, MediaLink, PeerTransport } from './transport';
@@ -15,8 +15,8 @@ export interface MeshEvents {
   /** The reliable link to `participantId` is open (first time or again after a reconnect). */
   onLinkOpen(participantId: string): void;
   onLinkClose(participantId: string): void;
-  /** An incoming media call from a roster participant (not yet answered). */
-  onCall(participantId: string, call: MediaLink): void;
+  /** An incoming media call from a roster participant (not yet answered), with the kind its metadata names. */
+  onCall(participantId: string, call: MediaLink, kind: CallKind): void;
   /** `participantId` sends faster than the rate allows; their excess is being dropped. Once per participant. */
   onFlood?(participantId: string): void;
   /** A roster participant opened a labelled binary channel to us (files); without a taker it is closed. */
@@ -27,6 +27,12 @@ export interface MeshEvents {
 export const MAX_BINARY_CHANNELS_PER_PEER = 4;
 /** The largest chunk a binary channel carries; a bigger one closes the channel (Chrome's own limit is 256 KB). */
 export const MAX_BINARY_CHUNK = 256 * 1024;
+/**
+ * Bytes one peer may send us over all its binary channels: a burst and a sustained rate well above what a
+ * LAN transfer reaches (~12 MB/s measured between two Chromium pages), so only a flood meets it; a channel
+ * over it is closed. What a transfer may total is its activity's business (the announced file size).
+ */
+export const DEFAULT_BINARY_RATE = { bytesPerSecond: 64 * 1024 * 1024, burst: 64 * 1024 * 1024 } as const;
 
 /**
  * What a peer may send: chat messages at a sustained rate with a burst (a reconnect's resend), and the
@@ -50,6 +56,8 @@ export interface MeshOptions extends MeshEvents {
   dialTimeoutMs?: number;
   /** Per-peer message rate; the excess is dropped and counted. */
   rate?: { perSecond: number; burst: number };
+  /** Per-peer byte rate over binary channels; a channel over it is closed and counted. */
+  binaryRate?: { bytesPerSecond: number; burst: number };
   /** Heartbeat on every open link; a link silent for `deadAfterMs` is closed (and redialed). */
   heartbeat?: { intervalMs: number; deadAfterMs: number };
   now?: () => number;
@@ -89,6 +97,9 @@ export function createMesh(options: MeshOptions) {
   const flooding = new Set<string>();
   /** Binary channels per peer id, both directions: closed with the peer's place on the roster. */
   const channels = new Map<string, Set<BinaryLink>>();
+  /** Per peer id, like `buckets`: a new channel must not refill a flooder's byte allowance. */
+  const byteBuckets = new Map<string, TokenBucket>();
+  const binaryRate = options.binaryRate ?? DEFAULT_BINARY_RATE;
   let transportOpen = false;
   let destroyed = false;
   let dropped = 0;
@@ -235,6 +246,12 @@ export function createMesh(options: MeshOptions) {
     return true;
   }
 
+  function bytesAllowed(peerId: string, bytes: number): boolean {
+    let bucket = byteBuckets.get(peerId);
+    if (!bucket) byteBuckets.set(peerId, (bucket = createTokenBucket(binaryRate.bytesPerSecond, binaryRate.burst, now)));
+    return bucket.take(bytes);
+  }
+
   function closeChannels(peerId: string): void {
     const open = channels.get(peerId);
     channels.delete(peerId);
@@ -247,9 +264,10 @@ export function createMesh(options: MeshOptions) {
       dropped++;
       return link.close();
     }
-    // A chunk bigger than any sender of ours makes is someone else's doing: the channel goes.
+    // A chunk bigger than any sender of ours makes, or bytes faster than a LAN carries them, are someone
+    // else's doing: the channel goes.
     link.onData((chunk) => {
-      if (chunk.byteLength <= MAX_BINARY_CHUNK) return;
+      if (chunk.byteLength <= MAX_BINARY_CHUNK && bytesAllowed(link.remotePeerId, chunk.byteLength)) return;
       dropped++;
       link.close();
     });
@@ -258,12 +276,14 @@ export function createMesh(options: MeshOptions) {
 
   transport.onCall((call) => {
     const participantId = roster.get(call.remotePeerId);
-    if (!participantId) {
+    // Only roster peers call, and only with a kind we know: its taker is chosen by it.
+    const metadata = v.safeParse(CallMetadata, call.metadata);
+    if (!participantId || !metadata.success) {
       dropped++;
       call.close();
       return;
     }
-    options.onCall(participantId, call);
+    options.onCall(participantId, call, metadata.output.kind);
   });
 
   // Heartbeat: say we are here on every open link, and let go of links that went silent (a closed
@@ -348,9 +368,12 @@ export function createMesh(options: MeshOptions) {
       if ((channels.get(peerId)?.size ?? 0) >= MAX_BINARY_CHANNELS_PER_PEER) return undefined;
       const link = transport.connectBinary(peerId, label);
       track(peerId, link);
+      // An offer lost on the way (refused by a guard, the peer gone) never opens nor closes: let it go, or
+      // it holds one of the peer's channel places for good.
+      later(dialTimeoutMs, () => !link.isOpen && link.close());
       return link;
     },
-    call(participantId: string, stream: MediaStream, metadata: unknown): MediaLink | undefined {
+    call(participantId: string, stream: MediaStream, metadata: CallMetadata): MediaLink | undefined {
       const peerId = peerIdOf(participantId);
       return peerId === undefined ? undefined : transport.call(peerId, stream, metadata);
     },

@@ -47,7 +47,9 @@ const asRecord = (value: unknown) =>
   typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
 
 export function guardSignaling(peer: GuardablePeer, options: SignalingGuardOptions = {}): void {
-  const maxPending = options.maxPendingPerPeer ?? 3;
+  // The JSON link, a call and the mesh's 4 binary channels (MAX_BINARY_CHANNELS_PER_PEER) may all be
+  // negotiating at once; junk beyond that is what exhausted Chrome's PeerConnections.
+  const maxPending = options.maxPendingPerPeer ?? 6;
   const openTimeoutMs = options.openTimeoutMs ?? 20_000;
   const pending = new Map<string, Set<string>>();
   const handle = peer._handleMessage.bind(peer);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBrokerClient } from '../../core/broker/client';
 import type { Self } from '../../core/protocol';
 import { startBroker, type TestBroker } from '../helpers/broker';
+import { openBrokerPage } from '../helpers/broker-page';
 import { launchBrowser, waitUntil } from './browser';
 
 const MESH_PAGE = fileURLToPath(new URL('./pages/mesh-page.ts', import.meta.url));
@@ -30,9 +31,7 @@ async function bundleMeshPage(): Promise<string> {
 
 /** A page of the broker's origin running the bundled peer layer as `self`, with `roster`. */
 async function meshPage(browser: Browser, brokerUrl: string, code: string, self: Self, roster: Self[]): Promise<Page> {
-  const page = await browser.newPage();
-  await page.setBypassCSP(true);
-  await page.goto(`${brokerUrl}/api/capabilities`);
+  const page = await openBrokerPage(browser, brokerUrl);
   await page.addScriptTag({ content: code });
   await page.evaluate(
     (url, me, members) => {

@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import { createBrokerClient } from '../../core/broker/client';
 import type { Participant, Self } from '../../core/protocol';
 import { ROOT } from './broker';
+import { openBrokerPage } from './broker-page';
 
 /** PeerJS's own browser build: the hostile page runs nothing of ours. */
 const PEERJS_MIN = resolve(ROOT, 'node_modules/peerjs/dist/peerjs.min.js');
@@ -33,11 +34,7 @@ export class HostileCustomer {
   ): Promise<HostileCustomer> {
     const invite = new URL(joinUrl).hash.slice(1);
     const { sessionId, self } = await createBrokerClient({ baseUrl: brokerUrl }).join({ invite, name });
-    const page = await browser.newPage();
-    // A page of the broker's own origin (Chromium blocks other origins from reaching 127.0.0.1), with its
-    // CSP lifted so PeerJS can be injected.
-    await page.setBypassCSP(true);
-    await page.goto(`${brokerUrl}/api/capabilities`);
+    const page = await openBrokerPage(browser, brokerUrl);
     await page.addScriptTag({ path: PEERJS_MIN });
     const url = new URL(brokerUrl);
     await page.evaluate(

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { whenWritable } from '../../../core/mesh/backpressure';
 import { createMemoryNetwork, fakeMediaStream } from '../../../core/mesh/memory-transport';
-import { createMesh, MAX_BINARY_CHANNELS_PER_PEER, type Mesh } from '../../../core/mesh/mesh';
+import { createMesh, MAX_BINARY_CHANNELS_PER_PEER, type Mesh, type MeshOptions } from '../../../core/mesh/mesh';
 import type { BinaryLink, MediaLink } from '../../../core/mesh/transport';
-import type { MeshMessage } from '../../../core/protocol';
+import type { CallKind, MeshMessage } from '../../../core/protocol';
 
 const A = { participantId: 'pa', peerId: 'pAAAAAAAAAAAAAAAAAAAAAAAA' };
 const B = { participantId: 'pb', peerId: 'pBBBBBBBBBBBBBBBBBBBBBBBB' };
@@ -17,29 +17,41 @@ async function until(check: () => boolean): Promise<void> {
 const meshes: Mesh[] = [];
 afterEach(() => meshes.splice(0).forEach((m) => m.destroy()));
 
-function member(net: ReturnType<typeof createMemoryNetwork>, me: typeof A, roster: (typeof A)[], takeChannels = true) {
+function member(
+  net: ReturnType<typeof createMemoryNetwork>,
+  me: typeof A,
+  roster: (typeof A)[],
+  takeChannels = true,
+  extra: Partial<MeshOptions> = {},
+) {
   const received: MeshMessage[] = [];
   const channels: BinaryLink[] = [];
   const calls: MediaLink[] = [];
+  const kinds: CallKind[] = [];
+  const linkCloses: string[] = [];
   const mesh = createMesh({
+    ...extra,
     transport: net.join(me.peerId),
     selfPeerId: me.peerId,
     reconnectPolicy: () => 5,
     onMessage: (_from, m) => received.push(m),
     onLinkOpen: () => undefined,
-    onLinkClose: () => undefined,
-    onCall: (_from, call) => calls.push(call),
+    onLinkClose: (from) => void linkCloses.push(from),
+    onCall: (_from, call, kind) => {
+      calls.push(call);
+      kinds.push(kind);
+    },
     ...(takeChannels ? { onChannel: (_from: string, link: BinaryLink) => void channels.push(link) } : {}),
   });
   mesh.setRoster(roster);
   meshes.push(mesh);
-  return { mesh, received, channels, calls };
+  return { mesh, received, channels, calls, kinds, linkCloses };
 }
 
-async function linked(net: ReturnType<typeof createMemoryNetwork>, takeChannels = true) {
+async function linked(net: ReturnType<typeof createMemoryNetwork>, takeChannels = true, bOptions: Partial<MeshOptions> = {}) {
   const a = member(net, A, [A, B]);
   await tick();
-  const b = member(net, B, [A, B], takeChannels);
+  const b = member(net, B, [A, B], takeChannels, bOptions);
   await until(() => a.mesh.isOpen(B.participantId) && b.mesh.isOpen(A.participantId));
   return { a, b };
 }
@@ -81,6 +93,7 @@ describe('binary channels beside the JSON link', () => {
     // The JSON link is still the one link: open, carrying messages.
     expect(b.received.filter((m) => m.type === 'share')).toHaveLength(4);
     expect(a.mesh.isOpen(B.participantId) && b.mesh.isOpen(A.participantId)).toBe(true);
+    expect([...a.linkCloses, ...b.linkCloses]).toEqual([]);
   });
 
   it('refuses channels from outside the roster, with odd labels, without a taker, and beyond the allowance', async () => {
@@ -132,6 +145,59 @@ describe('binary channels beside the JSON link', () => {
     b.mesh.setRoster([B]); // A left
     await until(() => closed.includes('other'));
   });
+
+  it('lets go of a channel that never opens, so it does not hold one of the peer’s places', async () => {
+    const net = createMemoryNetwork();
+    // A channel whose offer was lost: it neither opens nor closes by itself.
+    const lost = (remotePeerId: string, label: string, closers: (() => void)[] = []): BinaryLink => ({
+      remotePeerId,
+      label,
+      isOpen: false,
+      bufferedAmount: 0,
+      send: () => undefined,
+      close: () => closers.splice(0).forEach((l) => l()),
+      onOpen: () => undefined,
+      onData: () => undefined,
+      onDrain: () => undefined,
+      onClose: (l) => void closers.push(l),
+    });
+    const mesh = createMesh({
+      transport: { ...net.join(A.peerId), connectBinary: (peerId, label) => lost(peerId, label) },
+      selfPeerId: A.peerId,
+      dialTimeoutMs: 20,
+      onMessage: () => undefined,
+      onLinkOpen: () => undefined,
+      onLinkClose: () => undefined,
+      onCall: () => undefined,
+    });
+    meshes.push(mesh);
+    mesh.setRoster([A, B]);
+    for (let i = 0; i < MAX_BINARY_CHANNELS_PER_PEER; i++) mesh.openChannel(B.participantId, `file:lost-000${i}`);
+    expect(mesh.openChannel(B.participantId, 'file:lost-0009')).toBeUndefined();
+    await until(() => mesh.openChannel(B.participantId, 'file:lost-0010') !== undefined);
+  });
+
+  it('closes a channel whose peer sends faster than the byte rate, and keeps the budget across channels', async () => {
+    const net = createMemoryNetwork();
+    const { a, b } = await linked(net, true, { binaryRate: { bytesPerSecond: 1024, burst: 256 * 1024 } });
+    const first = a.mesh.openChannel(B.participantId, 'file:transfer-0007')!;
+    await new Promise<void>((resolve) => first.onOpen(resolve));
+    let closed = 0;
+    first.onClose(() => closed++);
+    for (let i = 0; i < 4; i++) first.send(new ArrayBuffer(64 * 1024)); // the whole burst: still fine
+    await until(() => b.channels.length === 1);
+    await tick();
+    expect(closed).toBe(0);
+    first.send(new ArrayBuffer(64 * 1024));
+    await until(() => closed === 1);
+    // A fresh channel does not bring a fresh allowance.
+    const second = a.mesh.openChannel(B.participantId, 'file:transfer-0008')!;
+    await new Promise<void>((resolve) => second.onOpen(resolve));
+    second.onClose(() => closed++);
+    second.send(new ArrayBuffer(64 * 1024));
+    await until(() => closed === 2);
+    expect(a.mesh.isOpen(B.participantId)).toBe(true); // the JSON link is not the channels' casualty
+  });
 });
 
 describe('media calls both ways, in memory', () => {
@@ -152,5 +218,22 @@ describe('media calls both ways, in memory', () => {
     incoming.onClose(() => (ended = true));
     call.close();
     await until(() => ended);
+  });
+
+  it('hands each call with its kind, several at once, and refuses a call whose metadata names no known kind', async () => {
+    const net = createMemoryNetwork();
+    const { a, b } = await linked(net);
+    a.mesh.call(B.participantId, fakeMediaStream('a-screen'), { kind: 'screen' });
+    a.mesh.call(B.participantId, fakeMediaStream('a-camera'), { kind: 'camera' });
+    await until(() => b.calls.length === 2);
+    expect(b.kinds.sort()).toEqual(['camera', 'screen']);
+    const before = b.mesh.droppedCount;
+    // PeerJS relays whatever metadata a peer attaches: an unknown kind never reaches a taker.
+    const odd = a.mesh.call(B.participantId, fakeMediaStream('a-odd'), { kind: 'keylogger' } as never)!;
+    let refused = false;
+    odd.onClose(() => (refused = true));
+    await until(() => refused);
+    expect(b.calls).toHaveLength(2);
+    expect(b.mesh.droppedCount - before).toBe(1);
   });
 });
