@@ -33,7 +33,8 @@ describe('passing control to an assisting rep and back', () => {
 
   beforeAll(async () => {
     world = await createWorld({ rep: { maxCustomers: 4 } });
-    await world.broker.addRep({ ...COLLEAGUE, mode: 'single', maxCustomers: 4 });
+    // Bob works in multi-session mode: his panel has session tabs, each shown one with its own menu.
+    await world.broker.addRep({ ...COLLEAGUE, mode: 'multi', maxCustomers: 4 });
     [colleagueRep, second] = await Promise.all([launchRepBrowser(), launchBrowser()]);
     colleague = colleagueRep.browser;
     await signInFromOptions(colleagueRep, world.broker.url, COLLEAGUE.email, COLLEAGUE.password);
@@ -153,7 +154,10 @@ describe('passing control to an assisting rep and back', () => {
   });
 
   it('Bob passes control back; Rita ends the session for everyone', async () => {
-    await passControl(bob, REP.name);
+    // From the session tab's menu this time (multi-session mode), the same actions as the Session place.
+    await clickByRole(bob.page, 'button', 'Session actions: Bea Customer');
+    await clickByRole(bob.page, 'menuitem', 'Pass control');
+    await clickByRole(bob.page, 'button', `Pass control to ${REP.name}`);
     await world.panel.waitForText('Bob Colleague passed control to Rita Rep');
     await bob.waitForText('Rita Rep controls this session.');
     await world.panel.waitForText('Screen sharing stopped because control passed to Rita Rep.');
