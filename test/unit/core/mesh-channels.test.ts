@@ -1,21 +1,13 @@
 import { createHash } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { whenWritable } from '../../../core/mesh/backpressure';
 import { createMemoryNetwork, fakeMediaStream } from '../../../core/mesh/memory-transport';
 import { createMesh, MAX_BINARY_CHANNELS_PER_PEER, type Mesh, type MeshOptions } from '../../../core/mesh/mesh';
 import type { BinaryLink, MediaLink } from '../../../core/mesh/transport';
 import type { CallKind, MeshMessage } from '../../../core/protocol';
+import { A, B, C, meshesDestroyedAfterEach, tick, until } from './mesh-support';
 
-const A = { participantId: 'pa', peerId: 'pAAAAAAAAAAAAAAAAAAAAAAAA' };
-const B = { participantId: 'pb', peerId: 'pBBBBBBBBBBBBBBBBBBBBBBBB' };
-const C = { participantId: 'pc', peerId: 'pCCCCCCCCCCCCCCCCCCCCCCCC' };
-const tick = () => new Promise((r) => setTimeout(r, 5));
-async function until(check: () => boolean): Promise<void> {
-  while (!check()) await tick();
-}
-
-const meshes: Mesh[] = [];
-afterEach(() => meshes.splice(0).forEach((m) => m.destroy()));
+const meshes: Mesh[] = meshesDestroyedAfterEach();
 
 function member(
   net: ReturnType<typeof createMemoryNetwork>,
