@@ -24,7 +24,7 @@ export async function benchJoin(world: BenchWorld, runs: number): Promise<Metric
   }
   return [
     timing('join: link opened → chat connected', joins, bare, {
-      target: { target: 'p50 ≤ 1.3× baseline', met: (m) => m.ratio <= 1.3 },
+      target: { target: 'p50 ≤ 1.1× baseline', met: (m) => m.ratio <= 1.1 },
       note: 'baseline: two bare PeerJS pages (peerjs.min.js, no app code), the same PeerServer, real participant ids',
     }),
     timing('rep: Start session → number shown', starts, bareStarts, {

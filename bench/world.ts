@@ -21,7 +21,13 @@ export interface BenchWorld extends World {
   /** The customer's page as a first-time visitor: a fresh browser context, marks installed. */
   openCustomer(url: string): Promise<{ join: JoinPage; context: BrowserContext }>;
   /** A bare-PeerJS page as `self`, dialing `dial` if given; resolves once its Peer is open. */
-  openBare(browser: Browser | BrowserContext, self: Self, dial?: string): Promise<Page>;
+  openBare(
+    browser: Browser | BrowserContext,
+    self: Self,
+    dial?: string,
+    /** Runs on the new page before it navigates (e.g. to throttle its network). */
+    prepare?: (page: Page) => Promise<unknown>,
+  ): Promise<Page>;
 }
 
 export async function createBenchWorld(): Promise<BenchWorld> {
@@ -79,9 +85,10 @@ export async function createBenchWorld(): Promise<BenchWorld> {
       const context = await world.customerBrowser.createBrowserContext();
       return { join: await JoinPage.open(context, url, { init: INSTRUMENT }), context };
     },
-    async openBare(browser, self, dial) {
+    async openBare(browser, self, dial, prepare) {
       const page = observe(await browser.newPage(), 'bare');
       await page.evaluateOnNewDocument(INSTRUMENT);
+      await prepare?.(page);
       await page.goto(bare.url(part(self, dial)));
       await page.waitForFunction('"peer-open" in window.__bench.appear', { polling: 50 });
       return page;

@@ -4,6 +4,7 @@ import { AssistApp } from '../components/join/AssistApp';
 import { JoinApp } from '../components/join/JoinApp';
 import { createAssistPageBridge } from '../core/extension/assist-bridge';
 import { getLocale, loadPreferredLocale } from '../core/i18n';
+import { whenIdle } from '../core/idle';
 import { createPeerJsTransport, preloadPeerJs } from '../core/mesh/peerjs-transport';
 import { createAssistModel } from '../core/session/assist-model';
 import { createJoinModel } from '../core/session/join-model';
@@ -30,4 +31,6 @@ if (location.pathname.replace(/\/+$/, '').endsWith('/assist')) {
     getDisplayMedia: () => navigator.mediaDevices.getDisplayMedia({ video: true, audio: false }),
   });
   render(<JoinApp model={model} />, root);
+  // Fetch PeerJS in the background once the form is up, so Join never waits for its download.
+  whenIdle(preloadPeerJs);
 }

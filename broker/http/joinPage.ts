@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import express, { Router } from 'express';
+import { Router } from 'express';
+import { servePrecompressed } from './precompressed';
 
 /**
  * Serves the built join page. /join and /assist are client-side routes of the same page; no other
@@ -18,9 +19,7 @@ export function joinPage(distDir: string): Router {
     if (!pagePath || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
     res.status(503).type('text/plain').send('Join page not built: run npm run build');
   });
-  router.get(['/join', '/assist'], (_req, res, next) => {
-    res.sendFile(index, (error) => error && next(error));
-  });
-  router.use(express.static(distDir, { index: 'index.html', redirect: false, fallthrough: true }));
+  const page = '/index.html';
+  router.use(servePrecompressed(distDir, { aliases: { '/': page, '/join': page, '/assist': page } }));
   return router;
 }
