@@ -1,6 +1,6 @@
 import { scryptCost } from './auth/passwords';
 import * as v from 'valibot';
-import { IceServer } from '../core/protocol';
+import { IceServer, IceTransportPolicy } from '../core/protocol';
 import { DEFAULT_MAX_CUSTOMERS, MAX_CUSTOMERS_LIMIT } from './limits';
 
 /** Broker settings, read once at start from the environment. */
@@ -11,6 +11,10 @@ export interface Config {
   /** Where people reach the broker (join links, CORS). null ⇒ derived from host and the bound port. */
   publicUrl: string | null;
   iceServers: IceServer[];
+  /** TURN_URLS + TURN_SECRET: relays whose credentials the broker makes per participant (ice/iceConfig.ts). */
+  turn: TurnConfig | null;
+  /** ICE_TRANSPORT_POLICY: 'relay' makes every client use TURN only. */
+  iceTransportPolicy: IceTransportPolicy;
   adminEmail: string;
   adminPassword: string | null;
   inviteTtlMs: number;
@@ -45,6 +49,13 @@ export interface Config {
   repTokenMaxMs: number;
   /** How long a customer or assistant may stay offline before they are taken out of the session ('timeout'). */
   presenceGraceMs: number;
+}
+
+/** coturn `use-auth-secret`: the shared secret signs credentials that end after ttlMs. */
+export interface TurnConfig {
+  urls: string[];
+  secret: string;
+  ttlMs: number;
 }
 
 /** Failed sign-ins, counted per window; see auth/loginGuard.ts. */
@@ -83,6 +94,8 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: text(env, 'DATA_DIR') ?? './data',
     publicUrl: publicUrl(env),
     iceServers: iceServers(env),
+    turn: turn(env),
+    iceTransportPolicy: iceTransportPolicy(env),
     adminEmail: adminEmail(env),
     adminPassword: adminPassword(env),
     inviteTtlMs: positiveNumber(env, 'INVITE_TTL_HOURS', 24) * 3_600_000,
@@ -192,6 +205,45 @@ function iceServers(env: Env): IceServer[] {
     throw new ConfigError(`ICE_SERVERS is not a list of ICE servers${where ? ` (at ${where})` : ''}: ${issue.message}`);
   }
   return result.output;
+}
+
+const TurnUrl = v.pipe(v.string(), v.regex(/^turns?:[^\s,]+$/));
+
+/**
+ * TURN_URLS and TURN_SECRET come together: one without the other would hand out relays nobody can use
+ * or sign credentials for no relay. The secret is never echoed in an error.
+ */
+function turn(env: Env): TurnConfig | null {
+  const rawUrls = text(env, 'TURN_URLS');
+  const secret = text(env, 'TURN_SECRET');
+  if (rawUrls === undefined && secret === undefined) {
+    if (text(env, 'TURN_TTL_SECONDS') !== undefined) throw new ConfigError('TURN_TTL_SECONDS needs TURN_URLS and TURN_SECRET');
+    return null;
+  }
+  if (rawUrls === undefined)
+    throw new ConfigError('TURN_SECRET is set but TURN_URLS is not: name the relay, e.g. TURN_URLS=turn:turn.example.com:3478');
+  if (secret === undefined)
+    throw new ConfigError("TURN_URLS is set but TURN_SECRET is not: set it to coturn's static-auth-secret");
+  const urls = rawUrls
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
+  const bad = urls.find((u) => !v.is(TurnUrl, u));
+  if (bad !== undefined || urls.length === 0) {
+    throw new ConfigError(
+      `TURN_URLS must be comma-separated turn: or turns: URLs, e.g. turn:turn.example.com:3478?transport=udp, got "${bad ?? rawUrls}"`,
+    );
+  }
+  // 12 h by default: a customer session rarely lasts that long, so most never renew, yet a leaked
+  // credential is usable for half a day at most. At least 10 minutes: clients renew ahead of expiry.
+  const ttlMs = integer(env, 'TURN_TTL_SECONDS', 43_200, 600, 604_800) * 1000;
+  return { urls, secret, ttlMs };
+}
+
+function iceTransportPolicy(env: Env): IceTransportPolicy {
+  const raw = text(env, 'ICE_TRANSPORT_POLICY') ?? 'all';
+  if (!v.is(IceTransportPolicy, raw)) throw new ConfigError(`ICE_TRANSPORT_POLICY must be "all" or "relay", got "${raw}"`);
+  return raw;
 }
 
 function adminEmail(env: Env): string {

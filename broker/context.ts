@@ -1,4 +1,4 @@
-import type { IceServer } from '../core/protocol';
+import type { IceSettings } from './ice/iceConfig';
 import type { Revocations } from './auth/revocations';
 import type { RepTokenLifetime } from './auth/repTokens';
 import type { EventBus } from './events/bus';
@@ -19,7 +19,8 @@ export interface BrokerContext {
   serverKey: Buffer;
   /** Known once the server listens (PORT=0); read at request time. */
   publicUrl: () => string;
-  iceServers: IceServer[];
+  /** STUN/TURN for participants' browsers; see ice/iceConfig.ts. */
+  ice: IceSettings;
   inviteTtlMs: number;
   /** The broker's mail server (SMTP_URL); null when reps send invitations from their own mail program. */
   mailer: Mailer | null;

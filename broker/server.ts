@@ -111,7 +111,7 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
     now,
     serverKey: loadServerKey(config.dataDir),
     publicUrl: () => publicUrl,
-    iceServers: config.iceServers,
+    ice: { servers: config.iceServers, turn: config.turn, policy: config.iceTransportPolicy },
     inviteTtlMs: config.inviteTtlMs,
     mailer,
     knockTtlMs: config.knockTtlMs,

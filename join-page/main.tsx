@@ -5,7 +5,7 @@ import { JoinApp } from '../components/join/JoinApp';
 import { createAssistPageBridge } from '../core/extension/assist-bridge';
 import { getLocale, loadPreferredLocale } from '../core/i18n';
 import { whenIdle } from '../core/idle';
-import { createPeerJsTransport, preloadPeerJs } from '../core/mesh/peerjs-transport';
+import { createPeerJsTransport, preloadPeerJs, transportIdentity } from '../core/mesh/peerjs-transport';
 import { createAssistModel } from '../core/session/assist-model';
 import { createJoinModel } from '../core/session/join-model';
 import { createLocalChatStore } from '../core/storage/local-chat-store';
@@ -25,8 +25,7 @@ if (location.pathname.replace(/\/+$/, '').endsWith('/assist')) {
     invite,
     storage: localStorage,
     chatStore: createLocalChatStore(localStorage),
-    createTransport: (self) =>
-      createPeerJsTransport({ brokerUrl, peerId: self.peerId, peerToken: self.peerToken, iceServers: self.iceServers }),
+    createTransport: (self) => createPeerJsTransport({ brokerUrl, ...transportIdentity(self) }),
     preloadTransport: preloadPeerJs,
     getDisplayMedia: () => navigator.mediaDevices.getDisplayMedia({ video: true, audio: false }),
   });

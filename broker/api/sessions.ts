@@ -7,12 +7,15 @@ import { setActiveCustomer } from '../sessions/activeCustomer';
 import { clientAddress } from '../http/clientAddress';
 import { removeParticipant } from '../sessions/remove';
 import { passControl } from '../sessions/control';
+import { activeStanding } from '../sessions/access';
+import { iceConfigFor } from '../ice/iceConfig';
 import type { Handlers } from './routeTable';
 
 type SessionRoute =
   | 'createSession'
   | 'listSessions'
   | 'getSession'
+  | 'getIce'
   | 'listInvites'
   | 'createInvite'
   | 'revokeInvites'
@@ -41,6 +44,8 @@ export function sessionHandlers(ctx: BrokerContext): Handlers<SessionRoute> {
     createSession: ({ caller }) => createSession(ctx, caller.rep),
     listSessions: ({ caller }) => ({ sessions: listSessions(ctx, caller.rep) }),
     getSession: ({ caller, params }) => sessionDetail(ctx, caller, params.id),
+    // Only someone still in the live session gets (renewed) TURN credentials.
+    getIce: ({ caller, params }) => iceConfigFor(ctx.ice, activeStanding(ctx, caller, params.id).current.id, ctx.now()),
     listInvites: ({ caller, params }) => ({ invites: listInvites(ctx, caller, params.id) }),
     createInvite: ({ caller, params, body }) => createInvite(ctx, caller, params.id, body),
     revokeInvites: ({ caller, params, body }) => revokeInvites(ctx, caller, params.id, body.inviteId),

@@ -2,6 +2,7 @@ import type { Participant, Rep, Self, Session } from '../../core/protocol';
 import type { ParticipantRow, RepRow, SessionRow } from '../store';
 import type { BrokerContext } from '../context';
 import { deriveToken, hashToken, newId, newPeerId } from '../auth/tokens';
+import { iceConfigFor } from '../ice/iceConfig';
 
 /** Row → wire shapes of core/protocol. Secrets appear only in Self, and only for its owner. */
 
@@ -41,7 +42,17 @@ export function sessionView(s: SessionRow, joinUrl?: string): Session {
 }
 
 export function selfView(ctx: BrokerContext, p: ParticipantRow, peerToken: string): Self {
-  return { participantId: p.id, role: p.role, name: p.name, peerId: p.peerId, peerToken, iceServers: ctx.iceServers };
+  const ice = iceConfigFor(ctx.ice, p.id, ctx.now());
+  return {
+    participantId: p.id,
+    role: p.role,
+    name: p.name,
+    peerId: p.peerId,
+    peerToken,
+    iceServers: ice.iceServers,
+    iceTransportPolicy: ice.iceTransportPolicy,
+    iceExpiresAt: ice.expiresAt,
+  };
 }
 
 /** Join links carry the token in the fragment, which browsers never send to servers or in referrers. */

@@ -65,6 +65,7 @@ export function createBrokerClient(options: BrokerClientOptions) {
     createSession: () => call('createSession', none),
     listSessions: () => call('listSessions', none),
     getSession: (sessionId: string) => call('getSession', inSession(sessionId)),
+    getIce: (sessionId: string) => call('getIce', inSession(sessionId)),
     createInvite: (sessionId: string, body: CreateInviteRequest) => call('createInvite', { ...inSession(sessionId), body }),
     checkInvite: (invite: string) => call('checkInvite', { ...none, body: { invite } }),
     join: (body: JoinRequest) => call('join', { ...none, body }),

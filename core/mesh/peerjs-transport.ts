@@ -1,4 +1,5 @@
 import type { DataConnection, MediaConnection, Peer, PeerError } from 'peerjs';
+import type { Self } from '../protocol';
 import { defaultReconnectPolicy, type ReconnectPolicy } from '../reconnect';
 import { dataOfferAllowed } from '../protocol';
 import {
@@ -17,7 +18,19 @@ export interface PeerJsTransportOptions {
   peerId: string;
   peerToken: string;
   iceServers: RTCIceServer[];
+  /** 'relay' ⇒ TURN only (the broker's ICE_TRANSPORT_POLICY). */
+  iceTransportPolicy?: RTCIceTransportPolicy;
   reconnectPolicy?: ReconnectPolicy;
+}
+
+/** A participant's PeerServer identity and ICE settings, as the broker handed them out. */
+export function transportIdentity(self: Self): Omit<PeerJsTransportOptions, 'brokerUrl' | 'reconnectPolicy'> {
+  return {
+    peerId: self.peerId,
+    peerToken: self.peerToken,
+    iceServers: self.iceServers,
+    iceTransportPolicy: self.iceTransportPolicy ?? 'all',
+  };
 }
 
 function dataLink(connection: DataConnection): DataLink {
@@ -154,6 +167,7 @@ export function createPeerJsTransport(options: PeerJsTransportOptions): PeerTran
   let attempt = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let peer: Peer | undefined;
+  let rtcConfig: RTCConfiguration = { iceServers: options.iceServers, iceTransportPolicy: options.iceTransportPolicy ?? 'all' };
   const loaded = load();
   /** Runs `fn` once PeerJS is there; undefined if the transport was destroyed first. */
   const afterLoad = <T>(fn: () => T) => loaded.then((p) => (p && !destroyed ? fn() : undefined));
@@ -181,7 +195,7 @@ export function createPeerJsTransport(options: PeerJsTransportOptions): PeerTran
       secure,
       key: 'peerjs',
       token: options.peerToken,
-      config: { iceServers: options.iceServers },
+      config: rtcConfig,
       debug: 0,
     });
     guardSignaling(p as unknown as GuardablePeer);
@@ -274,6 +288,12 @@ export function createPeerJsTransport(options: PeerJsTransportOptions): PeerTran
     onCall: (l) => void listeners.call.push(l),
     onStatus: (l) => void listeners.status.push(l),
     onUnavailable: (l) => void listeners.unavailable.push(l),
+    setIce(ice) {
+      rtcConfig = ice;
+      // PeerJS reads options.config for every RTCPeerConnection it creates (its Negotiator), and a Peer
+      // recreated after a drop starts from rtcConfig.
+      if (peer) peer.options.config = ice;
+    },
     destroy() {
       destroyed = true;
       clearTimeout(timer);

@@ -63,5 +63,10 @@ export interface PeerTransport {
   onStatus(listener: (status: TransportStatus) => void): void;
   /** A dial to `remotePeerId` failed because that peer is not online. */
   onUnavailable(listener: (remotePeerId: string) => void): void;
+  /**
+   * STUN/TURN for connections made from now on (renewed TURN credentials). Connections already up keep
+   * what they started with: browsers cannot change a running connection's credentials.
+   */
+  setIce?(ice: RTCConfiguration): void;
   destroy(): void;
 }

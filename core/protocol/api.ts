@@ -62,6 +62,22 @@ export const IceServer = v.object({
 });
 export type IceServer = v.InferOutput<typeof IceServer>;
 
+/** 'relay' makes browsers use TURN only (locked-down networks; the relay e2e test). */
+export const IceTransportPolicy = v.picklist(['all', 'relay']);
+export type IceTransportPolicy = v.InferOutput<typeof IceTransportPolicy>;
+
+/**
+ * How a participant's browser reaches its peers. With TURN_SECRET the TURN entries carry credentials
+ * made for this participant that stop working at `expiresAt` (ms); clients fetch fresh ones before
+ * then from GET /api/sessions/:id/ice. null ⇒ nothing expires.
+ */
+export const IceConfig = v.object({
+  iceServers: v.array(IceServer),
+  iceTransportPolicy: IceTransportPolicy,
+  expiresAt: v.nullable(v.number()),
+});
+export type IceConfig = v.InferOutput<typeof IceConfig>;
+
 /** What a participant needs to take part: its identity on the peer mesh and its secret. */
 export const Self = v.object({
   participantId: OpaqueId,
@@ -71,6 +87,10 @@ export const Self = v.object({
   /** Secret of this participant: PeerServer token, events-socket and API bearer for customers. */
   peerToken: v.string(),
   iceServers: v.array(IceServer),
+  /** Absent from brokers older than issue 15 (then 'all'). */
+  iceTransportPolicy: v.optional(IceTransportPolicy),
+  /** When TURN credentials in iceServers stop working (ms); absent or null ⇒ never. */
+  iceExpiresAt: v.optional(v.nullable(v.number())),
 });
 export type Self = v.InferOutput<typeof Self>;
 

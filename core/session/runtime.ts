@@ -30,6 +30,7 @@ import {
   type SessionState,
 } from './session-state';
 import { sessionTimeline } from './timeline';
+import { startIceRenewal } from '../mesh/ice-renewal';
 
 export type EndReason = 'ended' | 'left' | 'removed' | 'timeout';
 export type SessionStatus = 'connecting' | 'live' | 'reconnecting' | EndReason;
@@ -138,6 +139,11 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
   });
 
   const transport = deps.createTransport(self);
+  const stopIceRenewal = startIceRenewal({
+    expiresAt: self.iceExpiresAt ?? null,
+    fetch: () => deps.broker.getIce(sessionId),
+    apply: (ice) => transport.setIce?.({ iceServers: ice.iceServers, iceTransportPolicy: ice.iceTransportPolicy }),
+  });
   const mesh = createMesh({
     transport,
     selfPeerId: self.peerId,
@@ -260,6 +266,7 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     if (disposed) return;
     disposed = true;
     stopWatchingActivities();
+    stopIceRenewal();
     events.close();
     activities.dispose();
     mesh.destroy();

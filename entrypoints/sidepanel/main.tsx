@@ -8,7 +8,7 @@ import { publishScreens, viewerPath } from '../../core/extension/screen-handoff'
 import { extensionStorage } from '../../core/extension/storage-adapter';
 import { createSettings, DEFAULT_BROKER_URL } from '../../core/extension/settings';
 import { getLocale, loadPreferredLocale } from '../../core/i18n';
-import { createPeerJsTransport } from '../../core/mesh/peerjs-transport';
+import { createPeerJsTransport, transportIdentity } from '../../core/mesh/peerjs-transport';
 import { createRepModel } from '../../core/session/rep-model';
 import { SupportDb } from '../../core/storage/db';
 import { createDexieChatStore } from '../../core/storage/dexie-chat-store';
@@ -22,8 +22,7 @@ const model = createRepModel({
   settings,
   db,
   chatStore: createDexieChatStore(db),
-  createTransport: (brokerUrl, self) =>
-    createPeerJsTransport({ brokerUrl, peerId: self.peerId, peerToken: self.peerToken, iceServers: self.iceServers }),
+  createTransport: (brokerUrl, self) => createPeerJsTransport({ brokerUrl, ...transportIdentity(self) }),
   getDisplayMedia: () => navigator.mediaDevices.getDisplayMedia({ video: true, audio: false }),
 });
 publishScreens(window, () => model.runtime.value?.share.remote.value ?? new Map());

@@ -53,6 +53,7 @@ describe('the client', () => {
     createSession: [],
     listSessions: [],
     getSession: [sample.id],
+    getIce: [sample.id],
     listInvites: [sample.id],
     createInvite: [sample.id, { role: 'customer', send: 'none' }],
     revokeInvites: [sample.id],
