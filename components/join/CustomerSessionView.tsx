@@ -4,6 +4,7 @@ import { t } from '../../core/i18n';
 import type { SessionRuntime } from '../../core/session/runtime';
 import { ChatPanel } from '../ChatPanel';
 import { Notice } from '../Notice';
+import { RelayAlert } from '../RelayAlert';
 import { ScreenView } from '../ScreenView';
 import { SectionBoundary } from '../SectionBoundary';
 import { SessionOverNotice } from './SessionOverNotice';
@@ -60,6 +61,7 @@ export function CustomerSessionView({ runtime, onLeave, onRejoin }: Props) {
           {t('reconnecting')}
         </p>
       )}
+      <RelayAlert state={runtime.relay.value} audience="customer" />
       {runtime.controllerAway.value && (
         <p class="status" role="status">
           {t('repDisconnected', { name: repName })}

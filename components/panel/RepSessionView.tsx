@@ -9,6 +9,7 @@ import { ConfirmDialog } from '../ConfirmDialog';
 import { ErrorLine } from '../Field';
 import { Notice } from '../Notice';
 import { ParticipantList } from '../ParticipantList';
+import { RelayAlert } from '../RelayAlert';
 import { ScreenView } from '../ScreenView';
 import { SectionBoundary } from '../SectionBoundary';
 import { KnockList } from './KnockList';
@@ -132,6 +133,7 @@ export function RepSessionView({ model, runtime, onOpenScreenInTab, openMailto }
           {t('customerRefused', { name: refusal.name })}
         </p>
       ))}
+      <RelayAlert state={runtime.relay.value} audience="rep" />
       {runtime.flooding.value.map((participantId) => (
         <p key={participantId} class="status" role="alert">
           {t('floodWarning', { name: nameOf(participantId) })}

@@ -184,6 +184,10 @@ export const en = {
   screens: 'Screens',
   knocksSection: 'People waiting to join',
   manyKnocks: 'Many people ({count}) tried to join by number in the last minute. Check each name before you admit.',
+  relayUnreachable:
+    'Cannot reach the relay server, so the connection to the other side may not work. Check your network, or reload the page to try again.',
+  relayUnreachableRep:
+    'Cannot reach the relay server (TURN): it refused the credentials or does not answer. Customers behind strict networks will not connect; tell your administrator.',
   floodWarning: '{name} is sending messages too fast; some were dropped.',
   remove: 'Remove',
   removeNamed: 'Remove {name}',

@@ -1,5 +1,6 @@
 import type { DataConnection, MediaConnection, Peer, PeerError } from 'peerjs';
 import type { Self } from '../protocol';
+import { checkRelay, hasRelay, type RelayState } from './relay-check';
 import { defaultReconnectPolicy, type ReconnectPolicy } from '../reconnect';
 import { dataOfferAllowed } from '../protocol';
 import {
@@ -161,6 +162,7 @@ export function createPeerJsTransport(options: PeerJsTransportOptions): PeerTran
     call: [] as ((link: MediaLink) => void)[],
     status: [] as ((status: TransportStatus) => void)[],
     unavailable: [] as ((peerId: string) => void)[],
+    relay: [] as ((state: RelayState) => void)[],
   };
   const emitStatus = (status: TransportStatus) => listeners.status.forEach((l) => l(status));
   let destroyed = false;
@@ -168,6 +170,22 @@ export function createPeerJsTransport(options: PeerJsTransportOptions): PeerTran
   let timer: ReturnType<typeof setTimeout> | undefined;
   let peer: Peer | undefined;
   let rtcConfig: RTCConfiguration = { iceServers: options.iceServers, iceTransportPolicy: options.iceTransportPolicy ?? 'all' };
+  let relay: RelayState = 'none';
+  let relayCheck = 0;
+  /** Checks the relay of these settings; only the latest check's answer counts. */
+  function verifyRelay(config: RTCConfiguration): void {
+    const emit = (state: RelayState) => {
+      relay = state;
+      listeners.relay.forEach((l) => l(state));
+    };
+    const check = ++relayCheck;
+    if (!hasRelay(config) || typeof RTCPeerConnection === 'undefined') return emit('none');
+    emit('checking');
+    void checkRelay(config)
+      .catch(() => 'unreachable' as const)
+      .then((state) => check === relayCheck && !destroyed && emit(state));
+  }
+  verifyRelay(rtcConfig);
   const loaded = load();
   /** Runs `fn` once PeerJS is there; undefined if the transport was destroyed first. */
   const afterLoad = <T>(fn: () => T) => loaded.then((p) => (p && !destroyed ? fn() : undefined));
@@ -293,6 +311,11 @@ export function createPeerJsTransport(options: PeerJsTransportOptions): PeerTran
       // PeerJS reads options.config for every RTCPeerConnection it creates (its Negotiator), and a Peer
       // recreated after a drop starts from rtcConfig.
       if (peer) peer.options.config = ice;
+      verifyRelay(ice);
+    },
+    onRelay(listener) {
+      listeners.relay.push(listener);
+      listener(relay);
     },
     destroy() {
       destroyed = true;

@@ -1,3 +1,4 @@
+import type { RelayState } from './relay-check';
 /**
  * What the mesh needs from a WebRTC signaling library. `peerjs-transport.ts` implements it over PeerJS;
  * tests can implement it in memory. Nothing here knows about sessions or chat.
@@ -68,5 +69,7 @@ export interface PeerTransport {
    * what they started with: browsers cannot change a running connection's credentials.
    */
   setIce?(ice: RTCConfiguration): void;
+  /** Whether the TURN relay in the current ICE settings can be reached with their credentials. */
+  onRelay?(listener: (state: RelayState) => void): void;
   destroy(): void;
 }

@@ -31,6 +31,7 @@ import {
 } from './session-state';
 import { sessionTimeline } from './timeline';
 import { startIceRenewal } from '../mesh/ice-renewal';
+import type { RelayState } from '../mesh/relay-check';
 
 export type EndReason = 'ended' | 'left' | 'removed' | 'timeout';
 export type SessionStatus = 'connecting' | 'live' | 'reconnecting' | EndReason;
@@ -139,6 +140,9 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
   });
 
   const transport = deps.createTransport(self);
+  /** The TURN relay as this browser reaches it; 'unreachable' is shown (wrong or expired credentials, server down). */
+  const relay = signal<RelayState>('none');
+  transport.onRelay?.((state) => (relay.value = state));
   const stopIceRenewal = startIceRenewal({
     expiresAt: self.iceExpiresAt ?? null,
     fetch: () => deps.broker.getIce(sessionId),
@@ -332,6 +336,7 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     notice: notice as ReadonlySignal<ActivityNotice | undefined>,
     refusals: computed(() => state.value.refusals),
     flooding: flooding as ReadonlySignal<readonly string[]>,
+    relay: relay as ReadonlySignal<RelayState>,
     /** Joins, departures and hand-overs of control (customers: only the hand-overs), between the messages. */
     timeline: computed(() =>
       sessionTimeline(state.value.participants, self.participantId, state.value.controlChanges, !isRepRole(self.role)),

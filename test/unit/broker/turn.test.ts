@@ -27,7 +27,11 @@ describe('TURN configuration', () => {
 
   it('reads URLs, secret, lifetime and the relay-only policy', () => {
     expect(loadConfig({ ...TURN, TURN_TTL_SECONDS: '3600', ICE_TRANSPORT_POLICY: 'relay' })).toMatchObject({
-      turn: { urls: ['turn:turn.example.test:3478?transport=udp', 'turns:turn.example.test:5349'], secret: SECRET, ttlMs: 3_600_000 },
+      turn: {
+        urls: ['turn:turn.example.test:3478?transport=udp', 'turns:turn.example.test:5349'],
+        secret: SECRET,
+        ttlMs: 3_600_000,
+      },
       iceTransportPolicy: 'relay',
     });
     expect(loadConfig(TURN).turn?.ttlMs).toBe(12 * 3_600_000);
@@ -69,7 +73,12 @@ describe('TURN credentials from the broker', () => {
   beforeAll(async () => {
     broker = await startBroker({
       now: () => clock,
-      env: { ...TURN, TURN_TTL_SECONDS: '3600', ICE_TRANSPORT_POLICY: 'relay', ICE_SERVERS: '[{"urls":"stun:stun.example.test"}]' },
+      env: {
+        ...TURN,
+        TURN_TTL_SECONDS: '3600',
+        ICE_TRANSPORT_POLICY: 'relay',
+        ICE_SERVERS: '[{"urls":"stun:stun.example.test"}]',
+      },
     });
     const rep = await broker.addRep();
     token = await broker.login(rep.email, rep.password);
@@ -84,7 +93,10 @@ describe('TURN credentials from the broker', () => {
       expect(self.iceExpiresAt).toBe(clock + 3_600_000);
       expect(self.iceServers[0]).toEqual({ urls: 'stun:stun.example.test' });
       expect(self.iceServers[1]!.urls).toEqual(['turn:turn.example.test:3478?transport=udp', 'turns:turn.example.test:5349']);
-      expectSigned({ iceServers: self.iceServers, iceTransportPolicy: 'relay', expiresAt: self.iceExpiresAt! }, self.participantId);
+      expectSigned(
+        { iceServers: self.iceServers, iceTransportPolicy: 'relay', expiresAt: self.iceExpiresAt! },
+        self.participantId,
+      );
     }
   });
 
