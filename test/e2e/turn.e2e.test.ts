@@ -1,0 +1,114 @@
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCoturn, type TestCoturn } from '../helpers/coturn';
+import { waitUntil } from './browser';
+import { createWorld, REP, type World } from './fixtures';
+import { JoinPage } from './pages/join-page';
+import { waitForLiveVideo } from './pages/video';
+
+/** Keeps every RTCPeerConnection the page makes, so the test can ask each how it is connected. */
+const RECORD_CONNECTIONS = `(() => {
+  const Real = window.RTCPeerConnection;
+  window.__pcs = [];
+  window.RTCPeerConnection = class extends Real {
+    constructor(...args) { super(...args); window.__pcs.push(this); }
+  };
+})()`;
+
+declare global {
+  interface Window {
+    __pcs: RTCPeerConnection[];
+  }
+}
+
+/** The local and remote candidate types of each connected connection's selected pair. */
+function selectedPairs(page: Page): Promise<{ local: string; remote: string }[]> {
+  return page.evaluate(async () => {
+    const pairs: { local: string; remote: string }[] = [];
+    for (const pc of window.__pcs.filter((c) => c.connectionState === 'connected')) {
+      const stats = await pc.getStats();
+      let pairId: string | undefined;
+      stats.forEach((r: { type: string; selectedCandidatePairId?: string }) => {
+        if (r.type === 'transport' && r.selectedCandidatePairId) pairId = r.selectedCandidatePairId;
+      });
+      const pair = pairId ? stats.get(pairId) : undefined;
+      if (!pair) continue;
+      pairs.push({
+        local: stats.get(pair.localCandidateId).candidateType,
+        remote: stats.get(pair.remoteCandidateId).candidateType,
+      });
+    }
+    return pairs;
+  });
+}
+
+/** Connected connections: chat's data connection and the screen's media connection, at least. */
+const connected = (page: Page, count: number) =>
+  waitUntil(page, (n) => window.__pcs.filter((c) => c.connectionState === 'connected').length >= n, count);
+
+const brokerEnv = (turn: TestCoturn, secret: string) => ({
+  TURN_URLS: turn.url,
+  TURN_SECRET: secret,
+  ICE_TRANSPORT_POLICY: 'relay',
+});
+
+describe('customers behind NAT reach the rep through the TURN relay', () => {
+  let turn: TestCoturn;
+  let world: World;
+  beforeAll(async () => {
+    turn = await startCoturn();
+    world = await createWorld({ env: brokerEnv(turn, turn.secret), panelInit: RECORD_CONNECTIONS });
+  });
+  afterAll(async () => {
+    await world?.close();
+    await turn?.stop();
+  });
+
+  it('chat and a screen share flow through the relay on both ends', async () => {
+    const { panel } = world;
+    const { joinUrl } = await panel.startSession();
+    const customer = await JoinPage.open(world.customerBrowser, joinUrl, { init: RECORD_CONNECTIONS });
+    await customer.join('Casey Customer');
+    await customer.waitForText(`You are connected with ${REP.name}`);
+    await panel.sendChat('Hello over the relay', 'Casey Customer');
+    await customer.waitForText('Hello over the relay');
+    await customer.sendChat('Relayed reply');
+    await panel.waitForText('Relayed reply');
+
+    await customer.shareScreen();
+    await panel.waitForText("Casey Customer's screen");
+    expect((await waitForLiveVideo(panel.page, 10)).frames).toBeGreaterThanOrEqual(10);
+
+    await Promise.all([connected(panel.page, 2), connected(customer.page, 2)]);
+    for (const page of [panel.page, customer.page]) {
+      const pairs = await selectedPairs(page);
+      expect(pairs.length).toBeGreaterThanOrEqual(2);
+      for (const pair of pairs) expect(pair).toEqual({ local: 'relay', remote: 'relay' });
+    }
+    // The relay was never in doubt, so nobody was told otherwise.
+    expect(await panel.page.$('[data-testid="relay-unreachable"]')).toBeNull();
+    expect(await customer.page.$('[data-testid="relay-unreachable"]')).toBeNull();
+  });
+});
+
+describe('credentials the relay refuses', () => {
+  let turn: TestCoturn;
+  let world: World;
+  beforeAll(async () => {
+    turn = await startCoturn();
+    world = await createWorld({ env: brokerEnv(turn, 'not-the-relay-secret') });
+  });
+  afterAll(async () => {
+    await world?.close();
+    await turn?.stop();
+  });
+
+  it('say "cannot reach the relay" to rep and customer instead of hanging', async () => {
+    const { panel } = world;
+    const { joinUrl } = await panel.startSession();
+    await panel.waitForText('Cannot reach the relay server (TURN)');
+    const customer = await JoinPage.open(world.customerBrowser, joinUrl);
+    await customer.join('Casey Customer');
+    await customer.waitForText('Cannot reach the relay server, so the connection');
+  });
+});
