@@ -46,25 +46,29 @@ function selectedPairs(page: Page): Promise<{ local: string; remote: string }[]>
 const connected = (page: Page, count: number) =>
   waitUntil(page, (n) => window.__pcs.filter((c) => c.connectionState === 'connected').length >= n, count);
 
-const brokerEnv = (turn: TestCoturn, secret: string) => ({
-  TURN_URLS: turn.url,
-  TURN_SECRET: secret,
-  ICE_TRANSPORT_POLICY: 'relay',
-});
-
-describe('customers behind NAT reach the rep through the TURN relay', () => {
-  let turn: TestCoturn;
-  let world: World;
+/**
+ * A real coturn and a world whose broker signs TURN credentials with `brokerSecret(turn)` and makes every
+ * browser relay-only; both are stopped (and coturn's temp dir removed) after the block.
+ */
+function relayWorld(brokerSecret: (turn: TestCoturn) => string, panelInit?: string) {
+  const running = {} as { turn: TestCoturn; world: World };
   beforeAll(async () => {
-    turn = await startCoturn();
-    world = await createWorld({ env: brokerEnv(turn, turn.secret), panelInit: RECORD_CONNECTIONS });
+    running.turn = await startCoturn();
+    const env = { TURN_URLS: running.turn.url, TURN_SECRET: brokerSecret(running.turn), ICE_TRANSPORT_POLICY: 'relay' };
+    running.world = await createWorld({ env, ...(panelInit ? { panelInit } : {}) });
   });
   afterAll(async () => {
-    await world?.close();
-    await turn?.stop();
+    await running.world?.close();
+    await running.turn?.stop();
   });
+  return running;
+}
+
+describe('customers behind NAT reach the rep through the TURN relay', () => {
+  const running = relayWorld((turn) => turn.secret, RECORD_CONNECTIONS);
 
   it('chat and a screen share flow through the relay on both ends', async () => {
+    const { world } = running;
     const { panel } = world;
     const { joinUrl } = await panel.startSession();
     const customer = await JoinPage.open(world.customerBrowser, joinUrl, { init: RECORD_CONNECTIONS });
@@ -92,18 +96,10 @@ describe('customers behind NAT reach the rep through the TURN relay', () => {
 });
 
 describe('credentials the relay refuses', () => {
-  let turn: TestCoturn;
-  let world: World;
-  beforeAll(async () => {
-    turn = await startCoturn();
-    world = await createWorld({ env: brokerEnv(turn, 'not-the-relay-secret') });
-  });
-  afterAll(async () => {
-    await world?.close();
-    await turn?.stop();
-  });
+  const running = relayWorld(() => 'not-the-relay-secret');
 
   it('say "cannot reach the relay" to rep and customer instead of hanging', async () => {
+    const { world } = running;
     const { panel } = world;
     const { joinUrl } = await panel.startSession();
     await panel.waitForText('Cannot reach the relay server (TURN)');
