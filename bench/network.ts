@@ -9,8 +9,11 @@ export const SLOW_MOBILE = {
 };
 
 export interface Wire {
-  /** Bytes received so far (headers and bodies as encoded on the wire), for the requests that finished. */
-  bytes(): number;
+  /**
+   * Bytes received so far (headers and bodies as encoded on the wire), for the requests that finished;
+   * `except` leaves out requests whose URL matches (e.g. what the page fetches in the background).
+   */
+  bytes(except?: RegExp): number;
 }
 
 /**
@@ -22,7 +25,13 @@ export async function watchWire(page: Page, conditions?: typeof SLOW_MOBILE): Pr
   await cdp.send('Network.enable');
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
   if (conditions) await cdp.send('Network.emulateNetworkConditions', conditions);
-  let total = 0;
-  cdp.on('Network.loadingFinished', (event) => void (total += event.encodedDataLength));
-  return { bytes: () => total };
+  const urls = new Map<string, string>();
+  const finished: { url: string; bytes: number }[] = [];
+  cdp.on('Network.requestWillBeSent', (event) => void urls.set(event.requestId, event.request.url));
+  cdp.on('Network.loadingFinished', (event) =>
+    finished.push({ url: urls.get(event.requestId) ?? '', bytes: event.encodedDataLength }),
+  );
+  return {
+    bytes: (except) => finished.reduce((sum, r) => (except?.test(r.url) ? sum : sum + r.bytes), 0),
+  };
 }

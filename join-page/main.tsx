@@ -1,3 +1,4 @@
+import { effect } from '@preact/signals-core';
 import { render } from 'preact';
 import '../components/styles.css';
 import { AssistApp } from '../components/join/AssistApp';
@@ -30,6 +31,11 @@ if (location.pathname.replace(/\/+$/, '').endsWith('/assist')) {
     getDisplayMedia: () => navigator.mediaDevices.getDisplayMedia({ video: true, audio: false }),
   });
   render(<JoinApp model={model} />, root);
-  // Fetch PeerJS in the background once the form is up, so Join never waits for its download.
-  whenIdle(preloadPeerJs);
+  // Fetch PeerJS in the background once the form is up (not while the link is still being checked, so the
+  // form's own bytes come first) and the page is idle, so Join never waits for its download.
+  const stopWatching = effect(() => {
+    if (model.phase.value.name === 'loading') return;
+    whenIdle(preloadPeerJs);
+    queueMicrotask(() => stopWatching());
+  });
 }
