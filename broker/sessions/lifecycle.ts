@@ -98,15 +98,15 @@ export function sessionDetail(ctx: BrokerContext, caller: Caller, sessionId: str
           .map((w) => ({ waitId: w.id, name: w.name, createdAt: w.createdAt, expiresAt: w.expiresAt }))
       : undefined;
   const participants = ctx.store.listParticipants(session.id);
+  // Someone out of the session sees it as it stood when they went (read once: it is a query).
+  const went = live ? Infinity : wentAt(ctx, caller, sessionId);
   return {
     session: sessionView(session, link),
-    participants: (live ? participants : asWhenTheyWent(participants, wentAt(ctx, caller, sessionId))).map(participantView),
+    participants: (live ? participants : asWhenTheyWent(participants, went)).map(participantView),
     lastSeq: ctx.bus.lastSeq(session.id),
     activeCustomerId: live ? session.activeCustomerId : null,
     controlEpoch: session.controlEpoch,
-    controlChanges: live
-      ? controlChanges(ctx, session.id)
-      : controlChanges(ctx, session.id).filter((c) => c.at <= wentAt(ctx, caller, sessionId)),
+    controlChanges: controlChanges(ctx, session.id).filter((c) => c.at <= went),
     ...(self ? { self } : {}),
     ...(knocks ? { knocks } : {}),
     ...(live ? { online: ctx.presence.online(session.id) } : {}),
