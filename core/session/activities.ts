@@ -1,5 +1,5 @@
 import type { ReadonlySignal } from '@preact/signals-core';
-import type { MeshMessage } from '../protocol';
+import type { CallKind, MeshMessage } from '../protocol';
 import type { BinaryLink, MediaLink } from '../mesh/transport';
 
 /**
@@ -19,7 +19,7 @@ export type MeshMessageType = MeshMessage['type'];
 export interface Activity {
   readonly name: string;
   readonly messageTypes: readonly MeshMessageType[];
-  readonly callKinds: readonly string[];
+  readonly callKinds: readonly CallKind[];
   /** Binary channel kinds it owns (a channel's label is `<kind>:<id>`), e.g. 'file'. */
   readonly channelKinds?: readonly string[];
   /** Something is going on that a stop would end (for "stopped because…" notices). */
@@ -35,12 +35,6 @@ export interface Activity {
   rightsChanged?(): void;
   stop(reason: StopReason): void;
   dispose(): void;
-}
-
-/** The kind a media call says it is (`metadata.kind`), or undefined when it says nothing usable. */
-export function callKindOf(call: MediaLink): string | undefined {
-  const metadata = call.metadata as { kind?: unknown } | null | undefined;
-  return typeof metadata === 'object' && metadata !== null && typeof metadata.kind === 'string' ? metadata.kind : undefined;
 }
 
 /**
@@ -83,9 +77,9 @@ export function createActivityRegistry() {
       owner.receive(from, message);
       return true;
     },
-    incomingCall(from: string, call: MediaLink): void {
-      const kind = callKindOf(call);
-      const owner = kind === undefined ? undefined : byCallKind.get(kind);
+    /** Hands a call to the activity owning its kind (the mesh read it from the metadata); closes it when nobody does. */
+    incomingCall(from: string, call: MediaLink, kind: CallKind): void {
+      const owner = byCallKind.get(kind);
       if (!owner?.incomingCall) {
         unrouted++;
         return call.close();

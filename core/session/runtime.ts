@@ -163,7 +163,7 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
       openLinks.value = next;
       activities.participantGone(participantId);
     },
-    onCall: (participantId, call) => activities.incomingCall(participantId, call),
+    onCall: (participantId, call, kind) => activities.incomingCall(participantId, call, kind),
     onChannel: (participantId, link) => activities.incomingChannel(participantId, link),
     onFlood: (participantId) => (flooding.value = [...flooding.value, participantId]),
   });
