@@ -75,7 +75,12 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
   const sessionId = deps.detail.session.id;
   /** Roles, controller, active customer, knocks: the event log's state, through one pure reducer. */
   const state = signal<SessionState>(initialSessionState(deps.detail));
-  const session = signal<Session>(deps.detail.session);
+  /** The customer link, given to the controller only: kept from the start (a reload's stored copy), after revokes. */
+  const joinUrl = signal(deps.detail.session.joinUrl);
+  const session = computed<Session>(() => {
+    const { joinUrl: _fromDetail, ...rest } = state.value.session;
+    return joinUrl.value === undefined ? rest : { ...rest, joinUrl: joinUrl.value };
+  });
   const participants = computed(() => state.value.participants as Participant[]);
   const openLinks = signal<ReadonlySet<string>>(new Set());
   const eventsLive = signal(false);
@@ -175,7 +180,9 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     if (ended.value && reason !== 'ended') return;
     batch(() => {
       ended.value = reason;
-      if (reason === 'ended') session.value = { ...session.value, status: 'ended', endedAt: session.value.endedAt ?? Date.now() };
+      if (reason !== 'ended') return;
+      const { session: before } = state.value;
+      state.value = { ...state.value, session: { ...before, status: 'ended', endedAt: before.endedAt ?? Date.now() } };
     });
     dispose();
   }
@@ -255,7 +262,7 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
       if ((detail.controlEpoch ?? 0) >= known.controlEpoch) {
         state.value = { ...initialSessionState(detail), refusals: known.refusals, manyKnocks: known.manyKnocks };
       }
-      if (detail.session.joinUrl) session.value = { ...session.value, joinUrl: detail.session.joinUrl };
+      if (detail.session.joinUrl) joinUrl.value = detail.session.joinUrl;
       const mine = detail.participants.find((p) => p.id === self.participantId);
       if (detail.session.status === 'ended') finish('ended');
       else if (!detail.self) finish(mine?.leftReason && mine.leftReason !== 'ended' ? mine.leftReason : 'left');
@@ -294,7 +301,7 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
   return {
     sessionId,
     self,
-    session: session as ReadonlySignal<Session>,
+    session,
     participants: participants as ReadonlySignal<Participant[]>,
     present,
     /** A participant's name from the roster ('' for someone unknown). */
@@ -377,7 +384,7 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     /** One invite, or every outstanding one; revoking the session's link gives it a new one. */
     async revokeInvites(inviteId?: string): Promise<number> {
       const { revoked, session: next } = await deps.broker.revokeInvites(sessionId, inviteId ? { inviteId } : {});
-      session.value = { ...session.value, joinUrl: next.joinUrl };
+      joinUrl.value = next.joinUrl;
       return revoked;
     },
     dispose,
