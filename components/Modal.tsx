@@ -1,10 +1,11 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 
 /** A modal window (native <dialog>: focus is trapped and Escape closes it), named by its heading. */
 export function Modal({ title, onClose, children }: { title: string; onClose(): void; children: ComponentChildren }) {
   const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
+  // Before paint, so the dialog is never there but not yet modal (keys would still reach the page behind).
+  useLayoutEffect(() => {
     dialog.current?.showModal();
   }, []);
   return (

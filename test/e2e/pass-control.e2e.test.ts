@@ -70,6 +70,7 @@ describe('passing control to an assisting rep and back', () => {
     await waitUntil(page, () => document.activeElement?.textContent === 'Pass control');
     await page.keyboard.press('Enter');
     await world.panel.waitForText('No colleague is assisting in this session yet.');
+    await waitUntil(page, () => document.querySelector('dialog')?.open === true);
     await page.keyboard.press('Escape'); // the dialog closes
     await waitUntil(page, () => document.querySelector('dialog') === null);
   });
