@@ -25,8 +25,10 @@ export function MenuButton({ label, items, face, class: className }: Props) {
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
+  /** The menu's items that can take focus, in order. */
+  const enabledItems = () => [...(menu.current?.querySelectorAll<HTMLButtonElement>('[role="menuitem"]:not([disabled])') ?? [])];
   const focusItem = (index: number) => {
-    const buttons = [...(menu.current?.querySelectorAll<HTMLButtonElement>('[role="menuitem"]:not([disabled])') ?? [])];
+    const buttons = enabledItems();
     buttons[(index + buttons.length) % buttons.length]?.focus();
   };
   const close = (refocus: boolean) => {
@@ -46,8 +48,7 @@ export function MenuButton({ label, items, face, class: className }: Props) {
   }, [open]);
 
   const onMenuKey = (event: KeyboardEvent) => {
-    const buttons = [...(menu.current?.querySelectorAll<HTMLButtonElement>('[role="menuitem"]:not([disabled])') ?? [])];
-    const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
+    const at = enabledItems().indexOf(document.activeElement as HTMLButtonElement);
     if (event.key === 'ArrowDown') focusItem(at + 1);
     else if (event.key === 'ArrowUp') focusItem(at - 1);
     else if (event.key === 'Home') focusItem(0);

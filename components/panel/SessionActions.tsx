@@ -3,7 +3,7 @@ import { t } from '../../core/i18n';
 import type { RepModel } from '../../core/session/rep-model';
 import type { SessionRuntime } from '../../core/session/runtime';
 import { ConfirmDialog } from '../ConfirmDialog';
-import { MenuButton, type MenuItem } from '../MenuButton';
+import { MenuButton } from '../MenuButton';
 import { PassControlDialog } from './PassControlDialog';
 
 interface Props {
@@ -45,9 +45,7 @@ export function SessionActions({ model, runtime, variant, menuLabel }: Props) {
       />
     ) : (
       <div class="row">
-        {isController && (
-          <MenuButton label={t('transferSession')} items={[{ label: t('passControl'), onSelect: pass }] as MenuItem[]} />
-        )}
+        {isController && <MenuButton label={t('transferSession')} items={[{ label: t('passControl'), onSelect: pass }]} />}
         {isController && (
           <button type="button" class="danger" onClick={end}>
             {t('endSession')}
