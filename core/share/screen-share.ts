@@ -220,7 +220,6 @@ export function createScreenShare(deps: ScreenShareDeps) {
       outgoing.delete(participantId);
     },
 
-    stopAll,
     /** Whatever the reason (a switch of customer, control passing), every share stops the same way. */
     stop: stopAll,
     /** Mine only (the button, or the browser's own "Stop sharing"). */
