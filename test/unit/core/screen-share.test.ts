@@ -24,7 +24,7 @@ function share(allowed: Set<string>) {
     call: () => undefined,
     broadcast: () => undefined,
     send: () => true,
-    getDisplayMedia: () => Promise.reject(new Error('not used')),
+    capture: () => Promise.reject(new Error('not used')),
     pendingCallMs: 40,
   });
 }
@@ -79,7 +79,7 @@ describe('a screen call lost on the way (its offer went through a reconnecting b
       call: () => undefined,
       broadcast: () => undefined,
       send: (to, message) => (sent.push(`${to} ${message.type}`), true),
-      getDisplayMedia: () => Promise.reject(new Error('not used')),
+      capture: () => Promise.reject(new Error('not used')),
       callWaitMs: 20,
     });
     s.receive('sharer', { type: 'share', sharing: true });
@@ -100,7 +100,7 @@ describe('a screen call lost on the way (its offer went through a reconnecting b
       call: (to) => (calls.push(to), call(to).link),
       broadcast: () => undefined,
       send: () => true,
-      getDisplayMedia: () => Promise.resolve(fakeScreen()),
+      capture: () => Promise.resolve(fakeScreen()),
       callWaitMs: 50,
     });
     s.receive('viewer', { type: 'share-request' }); // not sharing: nothing to call with
