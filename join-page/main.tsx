@@ -5,6 +5,7 @@ import { AssistApp } from '../components/join/AssistApp';
 import { JoinApp } from '../components/join/JoinApp';
 import { createAssistPageBridge } from '../core/extension/assist-bridge';
 import { getLocale, loadPreferredLocale } from '../core/i18n';
+import { browserMedia } from '../core/media/browser-media';
 import { whenIdle } from '../core/idle';
 import { createPeerJsTransport, preloadPeerJs, transportIdentity } from '../core/mesh/peerjs-transport';
 import { createAssistModel } from '../core/session/assist-model';
@@ -28,7 +29,7 @@ if (location.pathname.replace(/\/+$/, '').endsWith('/assist')) {
     chatStore: createLocalChatStore(localStorage),
     createTransport: (self) => createPeerJsTransport({ brokerUrl, ...transportIdentity(self) }),
     preloadTransport: preloadPeerJs,
-    getDisplayMedia: () => navigator.mediaDevices.getDisplayMedia({ video: true, audio: false }),
+    media: browserMedia(),
   });
   render(<JoinApp model={model} />, root);
   // Fetch PeerJS in the background once the form is up (not while the link is still being checked, so the

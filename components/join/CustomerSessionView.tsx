@@ -8,6 +8,7 @@ import { RelayAlert } from '../RelayAlert';
 import { ScreenView } from '../ScreenView';
 import { SectionBoundary } from '../SectionBoundary';
 import { SessionOverNotice } from './SessionOverNotice';
+import { CustomerMedia, RepScreenStage } from '../media/CustomerMedia';
 
 interface Props {
   runtime: SessionRuntime;
@@ -72,26 +73,31 @@ export function CustomerSessionView({ runtime, onLeave, onRejoin }: Props) {
           {t('otherCustomersHere', { names: others.map((p) => p.name).join(', ') })}
         </p>
       )}
-      <section class="card stack" aria-label={t('shareScreen')}>
-        <div class="row">
-          {sharing ? (
-            <button type="button" class="danger" onClick={() => runtime.share.stopMine()}>
-              {t('stopSharing')}
-            </button>
-          ) : (
-            <button type="button" class="primary" disabled={!canShare} onClick={() => void share()}>
-              {t('shareScreen')}
-            </button>
-          )}
-          <span role="status" class="muted">
-            {sharing
-              ? t(others.length > 0 ? 'sharingNowWithEveryone' : 'sharingNow', { name: repName })
-              : !canShare
-                ? t('shareNotYourTurn', { name: repName })
-                : (shareMessage ?? '')}
-          </span>
-        </div>
-      </section>
+      <RepScreenStage runtime={runtime} />
+      {/* A phone cannot capture its screen: it shows its camera instead (CustomerMedia). */}
+      {runtime.canCaptureScreen && (
+        <section class="card stack" aria-label={t('shareScreen')}>
+          <div class="row">
+            {sharing ? (
+              <button type="button" class="danger" onClick={() => runtime.share.stopMine()}>
+                {t('stopSharing')}
+              </button>
+            ) : (
+              <button type="button" class="primary" disabled={!canShare} onClick={() => void share()}>
+                {t('shareScreen')}
+              </button>
+            )}
+            <span role="status" class="muted">
+              {sharing
+                ? t(others.length > 0 ? 'sharingNowWithEveryone' : 'sharingNow', { name: repName })
+                : !canShare
+                  ? t('shareNotYourTurn', { name: repName })
+                  : (shareMessage ?? '')}
+            </span>
+          </div>
+        </section>
+      )}
+      <CustomerMedia runtime={runtime} />
       {notice && (
         <p class="status" role="status">
           {activityNoticeText(notice, nameOf, true)}

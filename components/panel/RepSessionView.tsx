@@ -17,6 +17,8 @@ import { RepChat } from './RepChat';
 import { SessionActions } from './SessionActions';
 import { SessionInfo } from './SessionInfo';
 import { SessionTools } from './SessionTools';
+import { RepMedia } from '../media/RepMedia';
+import { VoiceControls } from '../media/VoiceControls';
 
 interface Props {
   model: RepModel;
@@ -107,6 +109,7 @@ export function RepSessionView({ model, runtime, onOpenScreenInTab, openMailto }
       )}
       <SectionBoundary name={t('tools')}>
         <SessionTools model={model} runtime={runtime} openMailto={openMailto} />
+        <VoiceControls runtime={runtime} />
       </SectionBoundary>
       <SectionBoundary name={t('sessionPlace')}>
         <section class="stack" aria-label={t('sessionPlace')}>
@@ -157,6 +160,7 @@ export function RepSessionView({ model, runtime, onOpenScreenInTab, openMailto }
           );
         })}
         {customers.length > 0 && screens.length === 0 && <p class="muted">{t('noScreen')}</p>}
+        <RepMedia runtime={runtime} />
       </SectionBoundary>
       <SectionBoundary name={t('chat')}>
         <RepChat runtime={runtime} />

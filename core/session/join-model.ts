@@ -4,6 +4,7 @@ import { createBrokerClient } from '../broker/client';
 import { BrokerError, isBrokerError } from '../broker/errors';
 import type { ChatStore } from '../chat/types';
 import type { PeerTransport } from '../mesh/transport';
+import type { SessionMedia } from '../media/devices';
 import { OpaqueId, Self, type JoinByNumberRequest, type SessionDetail } from '../protocol';
 import { inviteProblem } from './invite-problem';
 import { createSessionRuntime, type SessionRuntime } from './runtime';
@@ -18,7 +19,8 @@ export interface JoinModelDeps {
   createTransport(self: Self): PeerTransport;
   /** Optional: start loading what createTransport needs, as soon as a session is about to be entered. */
   preloadTransport?(): void;
-  getDisplayMedia(): Promise<MediaStream>;
+  /** Screen, microphone and camera as this browser has them. */
+  media: SessionMedia;
 }
 
 export type JoinPhase =
@@ -103,7 +105,7 @@ export function createJoinModel(deps: JoinModelDeps) {
       detail: { ...detail, self: detail.self },
       chatStore: deps.chatStore,
       createTransport: deps.createTransport,
-      getDisplayMedia: deps.getDisplayMedia,
+      media: deps.media,
     });
     phase.value = { name: 'in-session', runtime };
     return true;

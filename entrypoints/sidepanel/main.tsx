@@ -8,6 +8,7 @@ import { publishScreens, viewerPath } from '../../core/extension/screen-handoff'
 import { extensionStorage } from '../../core/extension/storage-adapter';
 import { createSettings, DEFAULT_BROKER_URL } from '../../core/extension/settings';
 import { getLocale, loadPreferredLocale } from '../../core/i18n';
+import { browserMedia } from '../../core/media/browser-media';
 import { createPeerJsTransport, transportIdentity } from '../../core/mesh/peerjs-transport';
 import { createRepModel } from '../../core/session/rep-model';
 import { SupportDb } from '../../core/storage/db';
@@ -23,7 +24,7 @@ const model = createRepModel({
   db,
   chatStore: createDexieChatStore(db),
   createTransport: (brokerUrl, self) => createPeerJsTransport({ brokerUrl, ...transportIdentity(self) }),
-  getDisplayMedia: () => navigator.mediaDevices.getDisplayMedia({ video: true, audio: false }),
+  media: browserMedia(),
 });
 publishScreens(window, () => model.runtime.value?.share.remote.value ?? new Map());
 const openScreenInTab = (participantId: string, title: string) =>

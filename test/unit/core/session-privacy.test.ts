@@ -32,7 +32,7 @@ describe('a session with two customers', () => {
       detail: { ...detail, self: detail.self! },
       chatStore: createMemoryChatStore(),
       createTransport: (self: Self) => network.join(self.peerId),
-      getDisplayMedia: () => Promise.reject(new Error('no screen in unit tests')),
+      media: {},
       ...(onSignedOut ? { onSignedOut } : {}),
       WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
     });
