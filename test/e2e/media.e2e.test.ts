@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clickByRole, fillByLabel, launchBrowser, launchRepBrowser, waitUntil, type RepBrowser } from './browser';
 import { createWorld, type World } from './fixtures';
 import { signInFromOptions } from './pages/extension';
+import { HostileCustomer } from '../helpers/hostile-customer';
 import { JoinPage } from './pages/join-page';
 import { SidePanel } from './pages/side-panel';
 import { waitForLiveVideo } from './pages/video';
@@ -148,5 +149,34 @@ describe('the rep shares a screen, everyone talks, a phone shows its camera', ()
     await waitForAudioFrom(ann.page, world.panel.page);
     await waitForAudioFrom(world.panel.page, bob.page);
     await world.panel.page.locator('::-p-aria([name="Leave voice"][role="button"])').wait();
+  });
+
+  it('a hostile customer cannot mute Ann, pose as a rep sharing, show a camera out of turn, or stop her voice', async () => {
+    const hal = await HostileCustomer.join(phoneBrowser, world.broker.url, session.joinUrl, 'Hal Hostile');
+    const annPeer = (await hal.participants()).find((p) => p.name === 'Ann Customer')!.peerId;
+    const link = await hal.connect(annPeer);
+    expect(link).toBeDefined();
+    await hal.send(link!, [
+      ...Array.from({ length: 50 }, () => ({ type: 'voice-mute' })), // forged: Hal is not the controller
+      { type: 'voice', joined: 'yes', muted: 0 },
+      { type: 'voice-mute', pad: 'x'.repeat(50_000) },
+      { type: 'rep-share', sharing: true },
+      { type: 'camera', sharing: true },
+    ]);
+    for (let i = 0; i < 5; i++)
+      await hal.send(
+        link!,
+        Array.from({ length: 400 }, () => ({ type: 'voice', joined: true, muted: false })),
+      );
+    // The broker drops a rep screen from a customer and a camera from one who is not being helped.
+    expect(await Promise.all([hal.call(annPeer, { kind: 'rep-screen' }), hal.call(annPeer, { kind: 'camera' })])).toEqual([
+      'no answer',
+      'no answer',
+    ]);
+    await ann.page.locator('::-p-aria([name="Mute"][role="button"])').wait();
+    expect(await ann.page.evaluate(() => document.body.textContent?.includes('muted your microphone'))).toBe(false);
+    expect(await ann.page.evaluate(() => document.querySelectorAll('video').length)).toBe(0);
+    await waitForAudioFrom(bob.page, ann.page);
+    await hal.close();
   });
 });
