@@ -36,3 +36,15 @@ export function utf8Length(text: string): number {
   }
   return bytes;
 }
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * Characters as a person counts them: one emoji (even a family of four joined by zero-width joiners) or a
+ * letter with its accents is one. Limits people see ("345 characters left") count these.
+ */
+export function countCharacters(text: string): number {
+  let count = 0;
+  for (const _ of graphemes.segment(text)) count++;
+  return count;
+}
