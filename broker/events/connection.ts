@@ -148,7 +148,9 @@ export class EventsConnection implements RepSink {
     }
     const since = message.since ?? {};
     const sessionIds = new Set<string>();
-    if (caller.kind === 'rep') {
+    if (caller.kind === 'rep' && message.scope === 'rep') {
+      // Follows nothing; a later `follow` still may.
+    } else if (caller.kind === 'rep') {
       for (const s of this.hub.ctx.store.listLiveSessionsOfRep(caller.rep.id)) sessionIds.add(s.id);
       // Sessions the client knew about that ended or that it left while away: it still gets the news.
       for (const id of Object.keys(since)) if (this.mayFollow(id)) sessionIds.add(id);

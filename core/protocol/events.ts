@@ -87,6 +87,11 @@ export const EventsClientMessage = v.variant('type', [
     token: v.pipe(v.string(), v.maxLength(256)),
     /** Last sequence number seen per session id; events after it are replayed. */
     since: v.optional(v.record(OpaqueId, v.pipe(v.number(), v.integer(), v.minValue(0)))),
+    /**
+     * 'rep': a rep's socket for what concerns the rep, not a session (WebACD offers and state): it follows
+     * no session and stands for no participant. Default 'sessions'.
+     */
+    scope: v.optional(v.picklist(['sessions', 'rep'])),
   }),
   /** Ask for replay of a session the client learned about after hello (e.g. a rep starting a session). */
   v.object({

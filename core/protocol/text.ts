@@ -48,3 +48,15 @@ export function countCharacters(text: string): number {
   for (const _ of graphemes.segment(text)) count++;
   return count;
 }
+
+/** The first `max` characters as a person counts them (a limit that never splits an emoji or an accent). */
+export function firstCharacters(text: string, max: number): string {
+  let count = 0;
+  let end = 0;
+  for (const { index, segment } of graphemes.segment(text)) {
+    if (count === max) return text.slice(0, index);
+    count++;
+    end = index + segment.length;
+  }
+  return text.slice(0, end);
+}
