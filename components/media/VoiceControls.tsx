@@ -16,15 +16,18 @@ interface Props {
   runtime: SessionRuntime;
   /** The customer's page asks "Join voice?" when others talk; a rep's panel offers Join voice. */
   ask?: boolean;
-  /** Said instead of the plain words when the microphone was denied (the side panel cannot prompt). */
-  deniedHelp?: string;
+  /**
+   * The side panel cannot prompt for the microphone: when it is denied there, this extension page (in a
+   * new tab) asks once for the whole extension.
+   */
+  permissionPage?: string;
 }
 
 /**
  * The session's voice: start or join it, mute, leave, the volume, who is in it and who is speaking; the
  * controller may mute someone. Listening only (no microphone) is said in plain words.
  */
-export function VoiceControls({ runtime, ask, deniedHelp }: Props) {
+export function VoiceControls({ runtime, ask, permissionPage }: Props) {
   const { voice, nameOf } = runtime;
   const [declined, setDeclined] = useState(false);
   const status = voice.status.value;
@@ -68,8 +71,13 @@ export function VoiceControls({ runtime, ask, deniedHelp }: Props) {
       {status === 'joining' && <p role="status">{t('joiningVoice')}</p>}
       {problem && (
         <p class="status" role="alert">
-          {problem === 'denied' && deniedHelp ? deniedHelp : t(problemText[problem])}
+          {problem === 'denied' && permissionPage ? t('micDeniedPanel') : t(problemText[problem])}
         </p>
+      )}
+      {problem === 'denied' && permissionPage && (
+        <a href={permissionPage} target="_blank" rel="noopener">
+          {t('allowMicrophone')}
+        </a>
       )}
       {mutedBy && (
         <p class="status" role="status">

@@ -19,6 +19,7 @@ import { SessionInfo } from './SessionInfo';
 import { SessionTools } from './SessionTools';
 import { RepMedia } from '../media/RepMedia';
 import { VoiceControls } from '../media/VoiceControls';
+import { DEVICE_PERMISSION_PAGE } from '../../core/media/device-permission';
 
 interface Props {
   model: RepModel;
@@ -109,7 +110,7 @@ export function RepSessionView({ model, runtime, onOpenScreenInTab, openMailto }
       )}
       <SectionBoundary name={t('tools')}>
         <SessionTools model={model} runtime={runtime} openMailto={openMailto} />
-        <VoiceControls runtime={runtime} />
+        <VoiceControls runtime={runtime} permissionPage={DEVICE_PERMISSION_PAGE} />
       </SectionBoundary>
       <SectionBoundary name={t('sessionPlace')}>
         <section class="stack" aria-label={t('sessionPlace')}>

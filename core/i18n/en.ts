@@ -268,6 +268,16 @@ export const en = {
   micFailed: 'The microphone could not be started, so you can only listen.',
   activityRepScreenShare: "Representative's screen sharing",
   activityVideo: 'Video',
+  micDeniedPanel:
+    'Chrome does not ask for the microphone inside the side panel, so you can only listen. Allow it once in a tab, then leave voice and join again.',
+  allowMicrophone: 'Allow the microphone',
+  permissionsTitle: 'Microphone and camera for Remote Support',
+  permissionsDetail:
+    'The side panel cannot ask for your microphone or camera. Allow them here once; the side panel uses them from then on.',
+  permissionsAllow: 'Allow microphone and camera',
+  permissionsGranted: 'Done. Close this tab, then join voice in the side panel.',
+  permissionsDenied:
+    'The browser blocked the microphone. Click the icon at the left of the address bar, allow the microphone, then click the button again.',
   stoppedForTransfer: '{activities} stopped because the session is being transferred.',
   // WebACD
   agentState: 'Your WebACD state',
