@@ -160,7 +160,9 @@ export function RepSessionView({ model, runtime, onOpenScreenInTab, openMailto }
             />
           );
         })}
-        {customers.length > 0 && screens.length === 0 && <p class="muted">{t('noScreen')}</p>}
+        {customers.length > 0 && screens.length === 0 && runtime.camera.remote.value.size === 0 && (
+          <p class="muted">{t('noScreen')}</p>
+        )}
         <RepMedia runtime={runtime} />
       </SectionBoundary>
       <SectionBoundary name={t('chat')}>

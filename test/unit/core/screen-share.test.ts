@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MediaLink } from '../../../core/mesh/transport';
-import { createScreenShare } from '../../../core/share/screen-share';
+import { createScreenShare, type ScreenShareDeps } from '../../../core/share/screen-share';
 import { REP_SCREEN } from '../../../core/share/share-kinds';
 
 /** An incoming call as the transport hands it over: answered, closed, or left waiting. */
@@ -17,7 +17,7 @@ function call(remotePeerId: string, metadata: unknown = { kind: 'screen' }) {
   return { link, state };
 }
 
-function share(allowed: Set<string>) {
+function share(allowed: Set<string>, extra: Partial<ScreenShareDeps> = {}) {
   return createScreenShare({
     selfId: 'me',
     mayShare: (id) => allowed.has(id),
@@ -27,6 +27,7 @@ function share(allowed: Set<string>) {
     send: () => true,
     capture: () => Promise.reject(new Error('not used')),
     pendingCallMs: 40,
+    ...extra,
   });
 }
 
@@ -119,18 +120,7 @@ describe('a screen call lost on the way (its offer went through a reconnecting b
 
 describe('the kinds of share', () => {
   const reps = new Set(['rita']);
-  const repScreen = () =>
-    createScreenShare({
-      kind: REP_SCREEN,
-      selfId: 'me',
-      mayShare: (id) => reps.has(id),
-      openParticipants: () => [],
-      call: () => undefined,
-      broadcast: () => undefined,
-      send: () => true,
-      capture: () => Promise.reject(new Error('not used')),
-      pendingCallMs: 20,
-    });
+  const repScreen = () => share(reps, { kind: REP_SCREEN, pendingCallMs: 20 });
 
   it('a rep screen owns its own messages and call kind, apart from the customer screen', () => {
     const s = repScreen();
@@ -160,15 +150,9 @@ describe('the kinds of share', () => {
 
   it('ignores a customer saying they share a rep screen, and the customer screen’s messages', () => {
     const asked: string[] = [];
-    const s = createScreenShare({
+    const s = share(reps, {
       kind: REP_SCREEN,
-      selfId: 'me',
-      mayShare: (id) => reps.has(id),
-      openParticipants: () => [],
-      call: () => undefined,
-      broadcast: () => undefined,
       send: (to, message) => (asked.push(`${to} ${message.type}`), true),
-      capture: () => Promise.reject(new Error('not used')),
       callWaitMs: 5,
     });
     s.receive('ann', { type: 'rep-share', sharing: true });
