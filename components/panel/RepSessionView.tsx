@@ -163,7 +163,7 @@ export function RepSessionView({ model, runtime, onOpenScreenInTab, openMailto }
         {customers.length > 0 && screens.length === 0 && runtime.camera.remote.value.size === 0 && (
           <p class="muted">{t('noScreen')}</p>
         )}
-        <RepMedia runtime={runtime} />
+        <RepMedia runtime={runtime} onOpenScreenInTab={onOpenScreenInTab} />
       </SectionBoundary>
       <SectionBoundary name={t('chat')}>
         <RepChat runtime={runtime} />

@@ -268,6 +268,7 @@ export const en = {
   micFailed: 'The microphone could not be started, so you can only listen.',
   activityRepScreenShare: "Representative's screen sharing",
   activityVideo: 'Video',
+  openNamedInTab: 'Open {name} in a tab',
   micDeniedPanel:
     'Chrome does not ask for the microphone inside the side panel, so you can only listen. Allow it once in a tab, then leave voice and join again.',
   allowMicrophone: 'Allow the microphone',

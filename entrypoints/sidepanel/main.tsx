@@ -4,7 +4,7 @@ import '../../components/styles.css';
 import { SidePanelApp } from '../../components/panel/SidePanelApp';
 import { revealThisPage, type RevealApi } from '../../core/extension/dashboard';
 import { createKnockNotifier, type NotificationsApi } from '../../core/extension/knock-notifications';
-import { publishScreens, viewerPath } from '../../core/extension/screen-handoff';
+import { allPictures, publishScreens, viewerPath } from '../../core/extension/screen-handoff';
 import { extensionStorage } from '../../core/extension/storage-adapter';
 import { createSettings, DEFAULT_BROKER_URL } from '../../core/extension/settings';
 import { getLocale, loadPreferredLocale } from '../../core/i18n';
@@ -26,7 +26,7 @@ const model = createRepModel({
   createTransport: (brokerUrl, self) => createPeerJsTransport({ brokerUrl, ...transportIdentity(self) }),
   media: browserMedia(),
 });
-publishScreens(window, () => model.runtime.value?.share.remote.value ?? new Map());
+publishScreens(window, () => allPictures(model.runtime.value));
 const openScreenInTab = (participantId: string, title: string) =>
   void browser.tabs.create({ url: browser.runtime.getURL(viewerPath(participantId, title)) });
 const knockOwner = (waitId: string) => model.sessions.value.find((r) => r.knocks.value.some((k) => k.waitId === waitId));

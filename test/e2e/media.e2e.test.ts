@@ -134,6 +134,13 @@ describe('the rep shares a screen, everyone talks, a phone shows its camera', ()
     await clickByRole(page, 'button', 'Show with camera');
     await waitForLiveVideo(world.panel.page, 10, videoIn('Video'));
     await world.panel.waitForText("Pia Phone's camera");
+    // Too small in the panel: the same camera in a tab of its own.
+    const viewerTarget = world.repBrowser.waitForTarget((t) => t.url().includes('/viewer.html?'));
+    await clickByRole(world.panel.page, 'button', "Open Pia Phone's camera in a tab");
+    const viewer = (await (await viewerTarget).asPage())!;
+    expect((await waitForLiveVideo(viewer, 5)).width).toBeGreaterThan(0);
+    await viewer.close();
+    await world.panel.page.bringToFront();
     await clickByRole(page, 'button', 'Use back camera');
     await page.locator('::-p-aria([name="Use front camera"][role="button"])').wait();
     await waitForLiveVideo(bob.page, 10, videoIn('Video'));

@@ -74,7 +74,9 @@ describe('voice', () => {
     b.v.receive('pa', { type: 'voice', joined: false, muted: false });
     expect(fromA.state.closed).toBe(true);
     expect(b.v.streams.value.has('pa')).toBe(false);
-    b.v.leave();
+    // Leaving (also what disposing the runtime does: leaving the session, a transfer away) tells everyone.
+    b.v.dispose();
+    expect(b.broadcasts.at(-1)).toEqual({ type: 'voice', joined: false, muted: false });
     expect(mic.track.stopped).toBe(true);
     expect(b.calls[0]!.link.state.closed).toBe(true);
   });
