@@ -93,6 +93,24 @@ describe('the rep shares a screen, everyone talks, a phone shows its camera', ()
     }
   });
 
+  it('each person has a speaking indicator, and the volume control reaches every voice', async () => {
+    // The fake microphone beeps: Rita shows as speaking on Ann's page while she beeps.
+    await waitUntil(ann.page, () =>
+      [...document.querySelectorAll('section[aria-label="Voice"] li')].some(
+        (li) => li.textContent?.includes('Rita Rep') && li.textContent.includes('speaking'),
+      ),
+    );
+    const slider = ann.page.locator('::-p-aria([name="Volume"])');
+    await slider.click();
+    await ann.page.keyboard.press('Home'); // by keyboard, to silence
+    await waitUntil(ann.page, () => {
+      const voices = [...document.querySelectorAll('audio')];
+      return voices.length === 2 && voices.every((a) => a.volume === 0);
+    });
+    await ann.page.keyboard.press('End');
+    await waitUntil(ann.page, () => [...document.querySelectorAll('audio')].every((a) => a.volume === 1));
+  });
+
   it('Mute stops Rita’s audio at the others and Unmute brings it back; the controller mutes Ann', async () => {
     await clickByRole(world.panel.page, 'button', 'Mute');
     await waitForSilenceFrom(ann.page, world.panel.page);
