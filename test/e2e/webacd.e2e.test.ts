@@ -119,13 +119,15 @@ describe('WebACD: transferring a session to a queue and to named agents', () => 
     await world.panel.page.locator('::-p-aria([name="End session"][role="button"])').wait();
     await bea.waitForText('Rita Rep is helping you again.');
 
-    // Again to Cleo; the broker restarts while the offer is pending; Cleo still has it and takes it.
+    // Again to Cleo; the broker restarts while the offer is pending, both panels reload: the offer and the
+    // waiting transfer are still there; Cleo takes it.
     await transferToAgent(world.panel, 'Cleo Billing');
     await cleo.waitForText(`Session ${session.number} from Rita Rep`);
     await world.broker.stop();
     await world.broker.start();
-    await cleo.page.reload();
+    await Promise.all([cleo.page.reload(), world.panel.page.reload()]);
     await cleo.waitForText(`Session ${session.number} from Rita Rep`);
+    await world.panel.waitForText(`Session ${session.number} (Bea Customer) is waiting for Cleo Billing.`);
     await clickByRole(cleo.page, 'button', `Accept session ${session.number}`);
     await cleo.page.locator('::-p-aria([name="End session"][role="button"])').wait();
     await bea.waitForText('Cleo Billing is now helping you.');
