@@ -9,7 +9,7 @@ import { browserMedia } from '../core/media/browser-media';
 import { whenIdle } from '../core/idle';
 import { createPeerJsTransport, preloadPeerJs, transportIdentity } from '../core/mesh/peerjs-transport';
 import { createAssistModel } from '../core/session/assist-model';
-import { createJoinModel } from '../core/session/join-model';
+import { createJoinModel, preloadSession } from '../core/session/join-model';
 import { createLocalChatStore } from '../core/storage/local-chat-store';
 
 // The support site, served by the broker: same origin, so the broker is wherever this page came from.
@@ -36,7 +36,7 @@ if (location.pathname.replace(/\/+$/, '').endsWith('/assist')) {
   // form's own bytes come first) and the page is idle, so Join never waits for its download.
   const stopWatching = effect(() => {
     if (model.phase.value.name === 'loading') return;
-    whenIdle(preloadPeerJs);
+    whenIdle(() => (preloadPeerJs(), preloadSession()));
     queueMicrotask(() => stopWatching());
   });
 }

@@ -7,7 +7,14 @@ import type { PeerTransport } from '../mesh/transport';
 import type { SessionMedia } from '../media/devices';
 import { OpaqueId, Self, type JoinByNumberRequest, type SessionDetail } from '../protocol';
 import { inviteProblem } from './invite-problem';
-import { createSessionRuntime, type SessionRuntime } from './runtime';
+import type { SessionRuntime } from './runtime';
+
+/**
+ * The session itself (runtime, mesh, chat, shares, voice) is fetched apart from the name form, in its own
+ * chunk: the page's first bytes stay small, and a Join click (or the page being idle) fetches it with PeerJS.
+ */
+const loadRuntime = () => import('./runtime');
+export const preloadSession = () => void loadRuntime().catch(() => undefined);
 
 export interface JoinModelDeps {
   brokerUrl: string;
@@ -55,6 +62,11 @@ export function createJoinModel(deps: JoinModelDeps) {
   const phase = signal<JoinPhase>({ name: 'loading' });
   const anonymous = createBrokerClient({ baseUrl: deps.brokerUrl });
   const key = `rs.join.${deps.invite}`;
+  /** What a Join needs that the name form does not: PeerJS and the session's code. */
+  const preload = () => {
+    deps.preloadTransport?.();
+    preloadSession();
+  };
 
   function saved(): v.InferOutput<typeof Saved> | undefined {
     try {
@@ -99,6 +111,7 @@ export function createJoinModel(deps: JoinModelDeps) {
       phase.value = { name: reason };
       return true;
     }
+    const { createSessionRuntime } = await loadRuntime();
     const runtime = await createSessionRuntime({
       broker,
       eventsToken: self.peerToken,
@@ -166,13 +179,13 @@ export function createJoinModel(deps: JoinModelDeps) {
         const waitToken = deps.storage.getItem(WAIT_KEY);
         if (!waitToken) phase.value = { name: 'ask-number' };
         else {
-          deps.preloadTransport?.();
+          preload();
           await startWaiting(waitToken, 0).catch((error: unknown) => fail(error, 'join'));
         }
         return;
       }
       const place = saved();
-      if (place) deps.preloadTransport?.();
+      if (place) preload();
       try {
         if (place && (await enter(place.sessionId, place.self))) return;
         deps.storage.removeItem(key);
@@ -188,7 +201,7 @@ export function createJoinModel(deps: JoinModelDeps) {
       const current = phase.value;
       if (!deps.invite || current.name !== 'ask-name') return;
       phase.value = { name: 'joining', repName: current.repName };
-      deps.preloadTransport?.();
+      preload();
       try {
         const joined = await anonymous.join({ invite: deps.invite, name });
         const { sessionId, self } = joined;
@@ -205,7 +218,7 @@ export function createJoinModel(deps: JoinModelDeps) {
       phase.value = { name: 'knocking' };
       try {
         const { waitToken, expiresAt } = await anonymous.joinByNumber(request);
-        deps.preloadTransport?.(); // fetched while the customer waits, ready when they are let in
+        preload(); // fetched while the customer waits, ready when they are let in
         deps.storage.setItem(WAIT_KEY, waitToken);
         await startWaiting(waitToken, expiresAt);
       } catch (error) {
