@@ -13,6 +13,7 @@ import type { BrokerClient } from '../broker/client';
 import { isBrokerError } from '../broker/errors';
 import { openEventStream } from '../broker/events';
 import { createChat } from '../chat/chat';
+import { createHistorySync } from '../chat/history-sync';
 import type { ChatStore } from '../chat/types';
 import { createMesh } from '../mesh/mesh';
 import type { PeerTransport } from '../mesh/transport';
@@ -127,6 +128,23 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     stop: () => undefined,
     dispose: () => chat.dispose(),
   });
+
+  // A rep who joins late gets the conversation so far from those who hold it (issues 12 and 17).
+  const history = activities.register(
+    createHistorySync({
+      sessionId,
+      self,
+      chat,
+      send: (to, message) => mesh.send(to, message),
+      roleOf: (participantId) => state.value.participants.find((p) => p.id === participantId)?.role,
+      present: () => present.value,
+      reachable: (participantId) => openLinks.value.has(participantId) || (online.value?.has(participantId) ?? true),
+      copyFor: rules.copyFor,
+      copyFrom: rules.copyFrom,
+      nameOf,
+      startedAt: deps.detail.session.createdAt,
+    }),
+  );
 
   const share = activities.register(
     createScreenShare({
@@ -248,6 +266,7 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
       online.value = new Set(ids);
       // Gone from the broker: check the direct link at once instead of waiting out its dead time.
       for (const participantId of before ?? []) if (!online.value.has(participantId)) mesh.suspect(participantId);
+      history.reconsider();
     },
     // Refused: a rep's sign-in ended, or we left (or were removed) while away. Ask the broker which.
     onUnauthorized: (reason) => (deps.onSignedOut ? deps.onSignedOut(reason) : void refresh()),
@@ -351,11 +370,13 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     /** Controller only: help this customer now (every share stops, on every side). */
     setActiveCustomer: (participantId: string) => deps.broker.setActiveCustomer(sessionId, participantId),
     chat,
+    /** The conversation so far is on its way from those who hold it (a rep who joined late). */
+    historyLoading: history.running,
     /** The threads this participant may post in, and to whom a message there goes. */
     chatRules: rules,
     share,
     get droppedMessages() {
-      return mesh.droppedCount + chat.droppedCount;
+      return mesh.droppedCount + chat.droppedCount + history.droppedCount;
     },
     /** Controller only: an assistant in the session takes control; every activity stops for everyone. */
     passControl: (participantId: string) => deps.broker.passControl(sessionId, participantId),
