@@ -39,6 +39,8 @@ export interface HistorySyncDeps {
   /** When the session began: a copy's message from more than a day before it is not this session's. */
   startedAt: number;
   now?: () => number;
+  /** Pages taken from one holder at most (`HISTORY_MAX_PAGES`). */
+  maxPages?: number;
 }
 
 /** What this participant knows of one holder's copy. */
@@ -75,6 +77,7 @@ export function createHistorySync(deps: HistorySyncDeps) {
   const me = deps.self.participantId;
   const now = deps.now ?? Date.now;
   const selfIsRep = isRepRole(deps.self.role);
+  const maxPages = deps.maxPages ?? HISTORY_MAX_PAGES;
   const sources = new Map<string, Source>();
   /** Holders with a page asked for and not yet received. */
   const waiting = signal<ReadonlySet<string>>(new Set());
@@ -168,7 +171,7 @@ export function createHistorySync(deps: HistorySyncDeps) {
     }
     deps.chat.adopt(taken);
     const last = page.entries[page.entries.length - 1];
-    if (page.more && last && source.pages < HISTORY_MAX_PAGES) {
+    if (page.more && last && source.pages < maxPages) {
       source.after = { sentAt: last.sentAt, from: last.from, id: last.id };
       ask(holder);
     } else {
