@@ -1,4 +1,4 @@
-import { computed, signal } from '@preact/signals-core';
+import { batch, computed, signal } from '@preact/signals-core';
 import {
   HISTORY_PAGE_BYTES,
   HISTORY_PAGE_ENTRIES,
@@ -12,12 +12,21 @@ import {
   type Participant,
 } from '../protocol';
 import { randomId } from '../ids';
+import { DEFAULT_HISTORY_RATE } from '../mesh/mesh';
+import { createTokenBucket, type TokenBucket } from '../token-bucket';
 import type { Chat } from './chat';
 import type { ChatEntry } from './types';
 
 /** Pages taken from one holder at most (≤ 50,000 messages, ≤ 7 MB of text): a holder that never says "no more" stops there. */
 export const HISTORY_MAX_PAGES = 500;
 const DAY_MS = 86_400_000;
+/** How long a page may take before its holder is given up on (an older version, a peer gone quiet). */
+const PAGE_TIMEOUT_MS = 10_000;
+/**
+ * How fast pages are asked for from one holder: below the rate at which every mesh takes history pages
+ * (`DEFAULT_HISTORY_RATE`), with room for jitter, or a long history's pages would be dropped on arrival.
+ */
+const PACE = { perSecond: (DEFAULT_HISTORY_RATE.perSecond * 3) / 4, burst: DEFAULT_HISTORY_RATE.burst / 2 };
 
 export interface HistorySyncDeps {
   sessionId: string;
@@ -41,6 +50,8 @@ export interface HistorySyncDeps {
   now?: () => number;
   /** Pages taken from one holder at most (`HISTORY_MAX_PAGES`). */
   maxPages?: number;
+  /** How long a page may take before the holder is given up on (`PAGE_TIMEOUT_MS`). */
+  pageTimeoutMs?: number;
 }
 
 /** What this participant knows of one holder's copy. */
@@ -50,7 +61,13 @@ interface Source {
   /** The holder's last message received: the next page starts after it. */
   after?: HistoryCursor;
   pages: number;
+  /** Its copy came in full (or as far as this side takes one). */
   done: boolean;
+  /** A page did not come in time: not waited for, and no reason not to ask customers (retried when the link reopens). */
+  failed: boolean;
+  pace: TokenBucket;
+  /** The next request's turn (pacing), or the page's deadline. */
+  timer?: ReturnType<typeof setTimeout>;
 }
 
 const wire = (entry: ChatEntry): HistoryEntry => ({
@@ -71,33 +88,68 @@ const wire = (entry: ChatEntry): HistoryEntry => ({
  * stopped when a link drops. Customers are asked, each for their own thread, only while no other rep can
  * answer (none present and reachable, none whose copy came in full): reps' copies are preferred. Holders
  * answer reps only, a customer with its own thread only. What a copy says is judged by `copyFrom`;
- * pages nobody asked for are dropped. See docs/architecture.md, "History for late joiners".
+ * pages nobody asked for are dropped. See docs/architecture.md, "History for reps who join late".
  */
 export function createHistorySync(deps: HistorySyncDeps) {
   const me = deps.self.participantId;
   const now = deps.now ?? Date.now;
   const selfIsRep = isRepRole(deps.self.role);
   const maxPages = deps.maxPages ?? HISTORY_MAX_PAGES;
+  const pageTimeoutMs = deps.pageTimeoutMs ?? PAGE_TIMEOUT_MS;
+  let disposed = false;
   const sources = new Map<string, Source>();
   /** Holders with a page asked for and not yet received. */
   const waiting = signal<ReadonlySet<string>>(new Set());
   let dropped = 0;
 
-  function setAsked(holder: string, source: Source, id: string | undefined): void {
-    source.asked = id;
+  /** Whether a page from `holder` is on its way (asked for, or its turn is coming). */
+  function setWaiting(holder: string, on: boolean): void {
+    if (waiting.value.has(holder) === on) return;
     const next = new Set(waiting.value);
-    if (id === undefined) next.delete(holder);
-    else next.add(holder);
+    if (on) next.add(holder);
+    else next.delete(holder);
     waiting.value = next;
   }
 
+  function setAsked(holder: string, source: Source, id: string | undefined): void {
+    source.asked = id;
+    clearTimeout(source.timer);
+    source.timer = undefined;
+    setWaiting(holder, id !== undefined);
+  }
+
+  function sourceOf(holder: string): Source {
+    let source = sources.get(holder);
+    if (!source) {
+      source = { pages: 0, done: false, failed: false, pace: createTokenBucket(PACE.perSecond, PACE.burst, now) };
+      sources.set(holder, source);
+    }
+    return source;
+  }
+
   function ask(holder: string): void {
-    const source = sources.get(holder) ?? { pages: 0, done: false };
-    sources.set(holder, source);
-    if (source.done || source.asked !== undefined) return;
+    const source = sourceOf(holder);
+    if (source.done || source.failed || source.asked !== undefined || source.timer !== undefined || disposed) return;
+    if (!source.pace.take()) {
+      setWaiting(holder, true);
+      source.timer = setTimeout(() => {
+        source.timer = undefined;
+        ask(holder);
+      }, 1000 / PACE.perSecond);
+      return;
+    }
     const id = randomId();
     const request: HistoryRequest = { type: 'history-request', id, ...(source.after ? { after: source.after } : {}) };
-    if (deps.send(holder, request)) setAsked(holder, source, id);
+    if (!deps.send(holder, request)) return;
+    setAsked(holder, source, id);
+    source.timer = setTimeout(() => giveUp(holder, source), pageTimeoutMs);
+  }
+
+  /** No page in time: stop waiting for this holder, and see whether customers are needed now. */
+  function giveUp(holder: string, source: Source): void {
+    setAsked(holder, source, undefined);
+    source.failed = true;
+    reconsider();
   }
 
   const otherReps = () => deps.present().filter((p) => p.id !== me && isRepRole(p.role));
@@ -105,7 +157,7 @@ export function createHistorySync(deps: HistorySyncDeps) {
   /** A rep's copy came in full, or some rep here can still give one: customers need not be asked. */
   function repsCover(): boolean {
     for (const [holder, source] of sources) if (source.done && isRepRole(deps.roleOf(holder))) return true;
-    return otherReps().some((p) => deps.reachable(p.id));
+    return otherReps().some((p) => deps.reachable(p.id) && !sources.get(p.id)?.failed);
   }
 
   /** Ask customers for their threads if no rep can give them. */
@@ -144,6 +196,10 @@ export function createHistorySync(deps: HistorySyncDeps) {
   function take(holder: string, page: HistoryPage): void {
     const source = sources.get(holder);
     if (!source || source.asked !== page.id) return void dropped++;
+    batch(() => takePage(holder, source, page));
+  }
+
+  function takePage(holder: string, source: Source, page: HistoryPage): void {
     setAsked(holder, source, undefined);
     source.pages++;
     const t = now();
@@ -195,6 +251,8 @@ export function createHistorySync(deps: HistorySyncDeps) {
     /** A link opened: ask that rep (or customer, when no rep can answer) for what it holds. */
     linkOpened(participantId: string): void {
       if (!selfIsRep) return;
+      const source = sources.get(participantId);
+      if (source) source.failed = false;
       const role = deps.roleOf(participantId);
       if (isRepRole(role)) ask(participantId);
       else if (role === 'customer' && !repsCover()) ask(participantId);
@@ -203,14 +261,17 @@ export function createHistorySync(deps: HistorySyncDeps) {
     /** A link closed or someone left: their page will not come (a reopened link asks again from there). */
     participantGone(participantId: string): void {
       const source = sources.get(participantId);
-      if (source?.asked !== undefined) setAsked(participantId, source, undefined);
+      if (source) setAsked(participantId, source, undefined);
       reconsider();
     },
 
     /** Who can answer changed (the broker's presence): customers may be needed now. */
     reconsider,
     stop: () => undefined,
-    dispose: () => undefined,
+    dispose(): void {
+      disposed = true;
+      for (const [holder, source] of sources) setAsked(holder, source, undefined);
+    },
 
     /** Requests from those who may not ask, pages nobody asked for, messages a copy may not vouch for. */
     get droppedCount() {

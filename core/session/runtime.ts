@@ -13,6 +13,7 @@ import type { BrokerClient } from '../broker/client';
 import { isBrokerError } from '../broker/errors';
 import { openEventStream } from '../broker/events';
 import { createChat } from '../chat/chat';
+import { chatActivity } from '../chat/chat-activity';
 import { createHistorySync } from '../chat/history-sync';
 import type { ChatStore } from '../chat/types';
 import { createMesh } from '../mesh/mesh';
@@ -116,18 +117,7 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     nameOf,
   });
   await chat.load();
-  // The conversation is an activity that outlives stops: the former controller goes on chatting.
-  activities.register({
-    name: 'chat',
-    messageTypes: ['chat', 'chat-ack'],
-    callKinds: [],
-    running: signal(false),
-    survivesStops: true,
-    receive: (from, message) => chat.receive(from, message),
-    linkOpened: (participantId) => chat.linkOpened(participantId),
-    stop: () => undefined,
-    dispose: () => chat.dispose(),
-  });
+  activities.register(chatActivity(chat));
 
   // A rep who joins late gets the conversation so far from those who hold it (issues 12 and 17).
   const history = activities.register(

@@ -1,4 +1,5 @@
 import type { Page } from 'puppeteer-core';
+import type { ChatEntry } from '../../core/chat/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clickByRole, launchRepBrowser, waitUntil, type RepBrowser } from './browser';
 import { createWorld, type World } from './fixtures';
@@ -12,17 +13,8 @@ const CAROL = { email: 'carol@example.com', name: 'Carol Colleague', password: '
 const OLDER = 476;
 const ROUNDS = 12;
 
-interface StoredRow {
-  sessionId: string;
-  id: string;
-  senderId: string;
-  senderName: string;
-  thread: string;
-  text: string;
-  sentAt: number;
-  mine: boolean;
-  via?: string;
-}
+/** A row of the panel's chat store. */
+type StoredRow = ChatEntry;
 
 /** The chat rows in a panel's IndexedDB (what a reload shows again), oldest first. */
 function storedRows(page: Page): Promise<StoredRow[]> {

@@ -1,6 +1,6 @@
-import { signal } from '@preact/signals-core';
 import { afterEach } from 'vitest';
 import { createChat } from '../../../core/chat/chat';
+import { chatActivity } from '../../../core/chat/chat-activity';
 import { createHistorySync } from '../../../core/chat/history-sync';
 import { createMemoryChatStore, type ChatEntry, type ChatStore } from '../../../core/chat/types';
 import { createMemoryNetwork } from '../../../core/mesh/memory-transport';
@@ -13,7 +13,7 @@ import { chatRules } from '../../../core/session/chat-rules';
 export const SESSION = 'session-history';
 export const STARTED = 1_700_000_000_000;
 
-const who = (id: string, role: Participant['role'], peer: string): Participant => ({
+export const who = (id: string, role: Participant['role'], peer: string): Participant => ({
   id,
   role,
   name: id.split('-')[0]!.replace(/^./, (c) => c.toUpperCase()),
@@ -66,7 +66,11 @@ export function createWorld() {
   const present = () => roster.filter((p) => p.leftAt === null);
   const peersNow = () => present().map((p) => ({ participantId: p.id, peerId: p.peerId }));
 
-  async function member(self: Participant, store: ChatStore = createMemoryChatStore(), options: { maxPages?: number } = {}) {
+  async function member(
+    self: Participant,
+    store: ChatStore = createMemoryChatStore(),
+    options: { maxPages?: number; pageTimeoutMs?: number } = {},
+  ) {
     const rules = chatRules({ self: { participantId: self.id, role: self.role }, participants: present, everyone: () => roster });
     const open = new Set<string>();
     const nameOf = (id: string) => roster.find((p) => p.id === id)?.name ?? '';
@@ -95,17 +99,7 @@ export function createWorld() {
       ...options,
     });
     const activities = createActivityRegistry();
-    activities.register({
-      name: 'chat',
-      messageTypes: ['chat', 'chat-ack'],
-      callKinds: [],
-      running: signal(false),
-      survivesStops: true,
-      receive: (from, message) => chat.receive(from, message),
-      linkOpened: (id) => chat.linkOpened(id),
-      stop: () => undefined,
-      dispose: () => chat.dispose(),
-    });
+    activities.register(chatActivity(chat));
     activities.register(history);
     const mesh = createMesh({
       transport: net.join(self.peerId),

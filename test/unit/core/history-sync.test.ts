@@ -14,6 +14,7 @@ import {
   SESSION,
   STARTED,
   storeWith,
+  who,
   worldsDestroyedAfterEach,
 } from './history-support';
 import { tick, until } from './mesh-support';
@@ -118,6 +119,38 @@ describe('history for a rep who joins late', () => {
     const pages = w.sent('history', RITA, BOB).map((p) => new TextEncoder().encode(JSON.stringify(p.message)).length);
     expect(pages.length).toBeGreaterThan(10);
     expect(Math.max(...pages)).toBeLessThan(16_300);
+  });
+
+  it('a history of many pages is asked for at the pace every mesh takes them, so no page is dropped on arrival', async () => {
+    const w = world();
+    w.join(RITA, ANN);
+    // Each message is 7.8 kB of UTF-8: one a page, 100 pages.
+    const long = Array.from({ length: 100 }, (_, i) => ({
+      ...entry(RITA, ANN.id, i + 1, RITA),
+      text: `${i} `.padEnd(3_900, 'é'),
+    }));
+    const rita = await w.member(RITA, await storeWith(long));
+    w.join(BOB);
+    const bob = await w.member(BOB);
+    await until(() => bob.chat.log.size === 100 && !bob.history.running.value);
+    expect(w.sent('history', RITA, BOB).length).toBe(100); // beyond the mesh's burst of 80
+    expect(rita.mesh.rateDroppedCount + bob.mesh.rateDroppedCount).toBe(0);
+  });
+
+  it('a rep who never answers (an older version) is given up on, and the customers are asked instead', async () => {
+    const olga = who('olga-assistant', 'assistant', 'O');
+    const w = world();
+    w.join(olga, ANN);
+    w.hostile(olga); // on the roster, online, and silent
+    await w.member(ANN, await storeWith(copyOf(ANN)));
+    w.join(BOB);
+    const bob = await w.member(BOB, undefined, { pageTimeoutMs: 100 });
+    await until(() => w.sent('history-request', BOB).length > 0);
+    expect(bob.history.running.value).toBe(true);
+    const annThread = conversation.filter((e) => e.thread === ANN.id && e.senderId === ANN.id);
+    await until(() => bob.chat.log.size === annThread.length && !bob.history.running.value);
+    expect(w.sent('history-request', BOB, olga).length).toBe(1);
+    expect(w.sent('history-request', BOB, ANN).length).toBeGreaterThan(0);
   });
 
   it('comes from the customers, each their own thread, when no rep can answer; marked as their copy until a rep’s comes', async () => {

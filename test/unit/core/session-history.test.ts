@@ -1,10 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { createBrokerClient, type BrokerClient } from '../../../core/broker/client';
-import { createMemoryChatStore } from '../../../core/chat/types';
 import { createMemoryNetwork } from '../../../core/mesh/memory-transport';
-import { createSessionRuntime, type SessionRuntime } from '../../../core/session/runtime';
+import type { SessionRuntime } from '../../../core/session/runtime';
 import { startBroker, type TestBroker } from '../../helpers/broker';
+import { runtimeOver } from './runtime-support';
 import { linkToken } from '../broker/support';
 import { until } from './mesh-support';
 
@@ -20,16 +19,7 @@ describe('a rep who joins a session late', () => {
   let asked: [string, string][];
 
   async function runtimeFor(client: BrokerClient, sessionId: string, eventsToken: string) {
-    const detail = await client.getSession(sessionId);
-    const runtime = await createSessionRuntime({
-      broker: client,
-      eventsToken,
-      detail: { ...detail, self: detail.self! },
-      chatStore: createMemoryChatStore(),
-      createTransport: (self) => network.join(self.peerId),
-      getDisplayMedia: () => Promise.reject(new Error('no screen in unit tests')),
-      WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
-    });
+    const runtime = await runtimeOver(network, client, sessionId, eventsToken);
     runtimes.push(runtime);
     return runtime;
   }
