@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { migrate } from './migrations';
+import { SqliteAcdStore } from './sqliteAcd';
 import { makePrivateDir, makePrivateFile } from './privateFiles';
 import {
   DuplicateEmailError,
@@ -60,6 +61,7 @@ function toRep(r: Row): RepRow {
     isAgent: bool(r.is_agent),
     maxCustomers: num(r.max_customers),
     mode: str(r.mode) as RepRow['mode'],
+    maxSessions: nullableNum(r.max_sessions),
     createdAt: num(r.created_at),
     disabledAt: nullableNum(r.disabled_at),
   };
@@ -135,7 +137,15 @@ function toWait(r: Row): WaitRow {
 }
 
 export class SqliteStore implements Store {
-  constructor(readonly db: Database.Database) {}
+  readonly acd: SqliteAcdStore;
+
+  constructor(readonly db: Database.Database) {
+    this.acd = new SqliteAcdStore(db);
+  }
+
+  setSessionController(sessionId: string, repId: string): void {
+    this.run('UPDATE sessions SET controller_rep_id = ? WHERE id = ?', repId, sessionId);
+  }
 
   // Statements are prepared once, on first use.
   private readonly statements = new Map<string, Database.Statement>();
@@ -206,6 +216,8 @@ export class SqliteStore implements Store {
     if (changes.name !== undefined) columns.push(['name', changes.name]);
     if (changes.maxCustomers !== undefined) columns.push(['max_customers', changes.maxCustomers]);
     if (changes.mode !== undefined) columns.push(['mode', changes.mode]);
+    if (changes.isAgent !== undefined) columns.push(['is_agent', changes.isAgent ? 1 : 0]);
+    if (changes.maxSessions !== undefined) columns.push(['max_sessions', changes.maxSessions]);
     if (columns.length === 0) return;
     // Column names are our own constants; values are bound.
     this.run(

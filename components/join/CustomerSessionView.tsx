@@ -8,6 +8,7 @@ import { RelayAlert } from '../RelayAlert';
 import { ScreenView } from '../ScreenView';
 import { SectionBoundary } from '../SectionBoundary';
 import { SessionOverNotice } from './SessionOverNotice';
+import { transferTargetText } from '../timeline-text';
 
 interface Props {
   runtime: SessionRuntime;
@@ -28,6 +29,8 @@ export function CustomerSessionView({ runtime, onLeave, onRejoin }: Props) {
   const others = runtime.otherCustomers.value;
   const notice = runtime.notice.value;
   const { nameOf } = runtime;
+  const transfer = runtime.transfer.value;
+  const [keptWaiting, setKeptWaiting] = useState(false);
 
   if (status === 'ended') return <Notice title={t('sessionEnded')} detail={t('sessionEndedDetail')} />;
   if (status === 'left' || status === 'removed' || status === 'timeout') {
@@ -46,11 +49,13 @@ export function CustomerSessionView({ runtime, onLeave, onRejoin }: Props) {
     <div class="stack">
       <header class="row">
         <h1 style={{ flex: 1 }}>
-          {!rep
-            ? t('appName')
-            : runtime.controllerAway.value
-              ? t('waitingForRep', { name: repName })
-              : t('connectedWith', { name: repName })}
+          {transfer
+            ? t('customerTransferHeader', { target: transferTargetText(transfer.target, true) })
+            : !rep
+              ? t('appName')
+              : runtime.controllerAway.value
+                ? t('waitingForRep', { name: repName })
+                : t('connectedWith', { name: repName })}
         </h1>
         <button type="button" onClick={onLeave}>
           {t('leave')}
@@ -62,6 +67,27 @@ export function CustomerSessionView({ runtime, onLeave, onRejoin }: Props) {
         </p>
       )}
       <RelayAlert state={runtime.relay.value} audience="customer" />
+      {transfer && (
+        <section class="card stack" aria-label={t('transferSession')}>
+          <p role="status">
+            {t('customerTransferring', { target: transferTargetText(transfer.target, true) })}
+            {transfer.position !== null && <> {t('customerTransferPosition', { position: transfer.position })}</>}
+          </p>
+          {transfer.waitingLong && !keptWaiting && (
+            <>
+              <p role="alert">{t('customerTransferWaitingLong')}</p>
+              <div class="row">
+                <button type="button" class="primary" onClick={() => setKeptWaiting(true)}>
+                  {t('keepWaiting')}
+                </button>
+                <button type="button" onClick={onLeave}>
+                  {t('leave')}
+                </button>
+              </div>
+            </>
+          )}
+        </section>
+      )}
       {runtime.controllerAway.value && (
         <p class="status" role="status">
           {t('repDisconnected', { name: repName })}
@@ -109,6 +135,7 @@ export function CustomerSessionView({ runtime, onLeave, onRejoin }: Props) {
           onRetry={(key) => runtime.chat.retry(key)}
           nameOf={nameOf}
           timeline={runtime.timeline.value}
+          timelineForCustomer
         />
       </SectionBoundary>
     </div>
