@@ -46,7 +46,7 @@ export const ru: Catalog = {
   chat: 'Чат',
   chatEmpty: 'Сообщений пока нет.',
   historyLoading: 'Загружаем переписку…',
-  chatRelayed: 'из копии, сохранённой у {name}',
+  chatRelayed: 'из копии клиента {name}',
   messageLabel: 'Сообщение',
   messagePlaceholder: 'Введите сообщение и нажмите Enter',
   send: 'Отправить',
