@@ -104,8 +104,8 @@ export function createHistorySync(deps: HistorySyncDeps) {
 
   /** Whether a page from `holder` is on its way (asked for, or its turn is coming). */
   function setWaiting(holder: string, on: boolean): void {
-    if (waiting.value.has(holder) === on) return;
-    const next = new Set(waiting.value);
+    if (waiting.peek().has(holder) === on) return;
+    const next = new Set(waiting.peek());
     if (on) next.add(holder);
     else next.delete(holder);
     waiting.value = next;
@@ -140,7 +140,8 @@ export function createHistorySync(deps: HistorySyncDeps) {
     }
     const id = randomId();
     const request: HistoryRequest = { type: 'history-request', id, ...(source.after ? { after: source.after } : {}) };
-    if (!deps.send(holder, request)) return;
+    // No open link (it closed while this request waited its turn): asked again when it reopens.
+    if (!deps.send(holder, request)) return setWaiting(holder, false);
     setAsked(holder, source, id);
     source.timer = setTimeout(() => giveUp(holder, source), pageTimeoutMs);
   }

@@ -137,6 +137,32 @@ describe('history for a rep who joins late', () => {
     expect(rita.mesh.rateDroppedCount + bob.mesh.rateDroppedCount).toBe(0);
   });
 
+  it('a link that drops in the middle stops the waiting, and its return resumes where the pages stopped', async () => {
+    const w = world();
+    w.join(RITA, ANN);
+    // One message a page (7.8 kB each), so the sync is still going when the link drops.
+    const long = Array.from({ length: 60 }, (_, i) => ({
+      ...entry(RITA, ANN.id, i + 1, RITA),
+      text: `${i} `.padEnd(3_900, 'é'),
+    }));
+    const ritaStore = await storeWith(long);
+    await w.member(RITA, ritaStore);
+    w.join(BOB);
+    const bob = await w.member(BOB);
+    await until(() => bob.chat.log.size >= 20);
+    w.goOffline(RITA);
+    await until(() => !bob.history.running.value);
+    const before = bob.chat.log.size;
+    expect(before).toBeLessThan(60);
+
+    const asked = w.sent('history-request', BOB, RITA).length;
+    await w.member(RITA, ritaStore);
+    await until(() => bob.chat.log.size === 60 && !bob.history.running.value);
+    const resumed = w.sent('history-request', BOB, RITA).slice(asked);
+    expect((resumed[0]!.message as { after?: { id: string } }).after?.id).toBe(bob.chat.log.all()[before - 1]!.id);
+    expect(resumed.length).toBe(60 - before);
+  });
+
   it('a rep who never answers (an older version) is given up on, and the customers are asked instead', async () => {
     const olga = who('olga-assistant', 'assistant', 'O');
     const w = world();
