@@ -173,6 +173,15 @@ export function createRepModel(deps: RepModelDeps) {
     await countLive();
   }
 
+  /** A session the background accepted for the rep: open it (resume() would find it too). */
+  async function openTakenSession(): Promise<void> {
+    const sessionId = await deps.settings.takenSession();
+    if (!sessionId || !broker) return;
+    await deps.settings.clearTakenSession();
+    await open(sessionId);
+    await countLive();
+  }
+
   /**
    * The broker no longer takes the rep's token (signed out on another device, expired, revoked by an
    * admin). Sessions are not over: they resume after signing in again. Only the token that failed counts.
@@ -203,6 +212,7 @@ export function createRepModel(deps: RepModelDeps) {
     emailOnStart.value = await deps.settings.emailOnStart();
     try {
       await resume();
+      await deps.settings.clearTakenSession(); // resume() opened it with the rest
       await assistPending();
       if (loadRetries > 0) error.value = undefined; // the broker is back: "trying again" is over
       loadRetries = 0;
@@ -257,6 +267,8 @@ export function createRepModel(deps: RepModelDeps) {
     if (keys.includes(deps.settings.keys.pendingAssist)) {
       void deps.settings.pendingAssist().then((pending) => pending && guarded(assistPending));
     }
+    // The background took an offered session (Accept on a notification): show it.
+    if (keys.includes(deps.settings.keys.takenSession)) void guarded(openTakenSession);
     if (!keys.includes(deps.settings.keys.auth)) return;
     // Our own sign-in or sign-out echoes back here too: then nothing changed, and what the panel says
     // (e.g. why it signed out) stays.

@@ -140,4 +140,29 @@ describe('WebACD: transferring a session to a queue and to named agents', () => 
     await bea.sendChat('Hello Cleo');
     await cleo.waitForText('Hello Cleo');
   });
+
+  it('with the panel closed, the background keeps the agent online and shows the offer as a notification', async () => {
+    await bob.page.close();
+    const session = await world.panel.startSession();
+    const cy = await JoinPage.open(others, session.joinUrl);
+    await cy.join('Cy Customer');
+    await openTransferDialog(world.panel);
+    await clickByRole(world.panel.page, 'tab', 'Agents');
+    // Bob's panel is closed, yet he is available: the extension's background is connected.
+    await world.panel.page.locator('::-p-aria([name="Bob Billing · Available"])').click();
+    await clickByRole(world.panel.page, 'button', 'Transfer');
+    const target = await bobRep.browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(bobRep.origin));
+    const worker = (await target.worker())!;
+    for (;;) {
+      const ids = Object.keys(await worker.evaluate(() => chrome.notifications.getAll()));
+      if (ids.some((id) => id.startsWith('offer:'))) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // Opening the panel shows the same offer as a card.
+    bob = await SidePanel.open(bobRep);
+    await bob.waitForText(`Session ${session.number} from Rita Rep`);
+    await clickByRole(bob.page, 'button', `Accept session ${session.number}`);
+    await bob.page.locator('::-p-aria([name="End session"][role="button"])').wait();
+    await cy.waitForText('Bob Billing is now helping you.');
+  });
 });

@@ -282,3 +282,40 @@ describe('refusals', () => {
     });
   });
 });
+
+describe('timeouts, on an injected clock', () => {
+  it('passes an unanswered round-robin offer on after TRANSFER_OFFER_SECONDS and tells the customer at QUEUE_WAIT_LIMIT_SECONDS', async () => {
+    await broker.close();
+    let clock = 1_000_000;
+    broker = await startBroker({ now: () => clock });
+    const tess = await agent('Tess');
+    const first = await agent('First');
+    const second = await agent('Second');
+    const q = queue('Round', [first.rep, second.rep], 'round-robin');
+    const { session, annSocket } = await sessionWithCustomer(tess);
+    const { transfer: t } = (await transfer(session.id, tess.token, { queueId: q.id })).body;
+    const offers = () =>
+      broker.store.acd.listOffers(t.id).map((o) => `${o.repId === first.rep.id ? 'first' : 'second'}:${o.status}`);
+    await standing(first.socket, (m) => m.offers.length === 1);
+    expect(offers()).toEqual(['first:open']);
+    expect(broker.store.acd.listOffers(t.id)[0]!.expiresAt).toBe(clock + 30_000);
+
+    // 29 s: nothing moves. 30 s: it passes to the next agent in order.
+    const poke = () => api('PUT', '/api/agents/me/state', { token: tess.token, body: { state: 'available' } });
+    clock += 29_000;
+    await poke();
+    expect(offers()).toEqual(['first:open']);
+    clock += 1_000;
+    await poke();
+    await standing(second.socket, (m) => m.offers.length === 1);
+    expect(offers()).toEqual(['first:expired', 'second:open']);
+    expect(broker.store.acd.findQueue(q.id)?.cursorRepId).toBe(second.rep.id);
+
+    // Nobody answers; at 600 s in the queue the customer is told, once; the session stays queued.
+    clock += 600_000;
+    await poke();
+    expect(await nextEventOf(annSocket, 'transfer-waiting-long', session.id)).toMatchObject({ transferId: t.id });
+    expect(offers()).toEqual(['first:expired', 'second:expired']);
+    expect(broker.store.acd.findTransfer(t.id)?.status).toBe('pending');
+  });
+});
