@@ -26,7 +26,7 @@ const PAGE_TIMEOUT_MS = 10_000;
  * How fast pages are asked for from one holder: below the rate at which every mesh takes history pages
  * (`DEFAULT_HISTORY_RATE`), with room for jitter, or a long history's pages would be dropped on arrival.
  */
-const PACE = { perSecond: (DEFAULT_HISTORY_RATE.perSecond * 3) / 4, burst: DEFAULT_HISTORY_RATE.burst / 2 };
+export const HISTORY_PACE = { perSecond: (DEFAULT_HISTORY_RATE.perSecond * 3) / 4, burst: DEFAULT_HISTORY_RATE.burst / 2 };
 
 export interface HistorySyncDeps {
   sessionId: string;
@@ -52,6 +52,8 @@ export interface HistorySyncDeps {
   maxPages?: number;
   /** How long a page may take before the holder is given up on (`PAGE_TIMEOUT_MS`). */
   pageTimeoutMs?: number;
+  /** How fast pages are asked for from one holder (`HISTORY_PACE`; below the meshes' history rate). */
+  pace?: { perSecond: number; burst: number };
 }
 
 /** What this participant knows of one holder's copy. */
@@ -96,6 +98,7 @@ export function createHistorySync(deps: HistorySyncDeps) {
   const selfIsRep = isRepRole(deps.self.role);
   const maxPages = deps.maxPages ?? HISTORY_MAX_PAGES;
   const pageTimeoutMs = deps.pageTimeoutMs ?? PAGE_TIMEOUT_MS;
+  const pace = deps.pace ?? HISTORY_PACE;
   let disposed = false;
   const sources = new Map<string, Source>();
   /** Holders with a page asked for and not yet received. */
@@ -121,7 +124,7 @@ export function createHistorySync(deps: HistorySyncDeps) {
   function sourceOf(holder: string): Source {
     let source = sources.get(holder);
     if (!source) {
-      source = { pages: 0, done: false, failed: false, pace: createTokenBucket(PACE.perSecond, PACE.burst, now) };
+      source = { pages: 0, done: false, failed: false, pace: createTokenBucket(pace.perSecond, pace.burst, now) };
       sources.set(holder, source);
     }
     return source;
@@ -135,7 +138,7 @@ export function createHistorySync(deps: HistorySyncDeps) {
       source.timer = setTimeout(() => {
         source.timer = undefined;
         ask(holder);
-      }, 1000 / PACE.perSecond);
+      }, 1000 / pace.perSecond);
       return;
     }
     const id = randomId();

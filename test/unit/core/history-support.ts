@@ -11,6 +11,12 @@ import { createActivityRegistry } from '../../../core/session/activities';
 import { chatRules } from '../../../core/session/chat-rules';
 
 export const SESSION = 'session-history';
+/**
+ * The meshes' history rate and the pace of asking, in the same proportion as production's
+ * (`DEFAULT_HISTORY_RATE`, `HISTORY_PACE`) but faster, so a history of many pages takes a fraction of a second.
+ */
+export const HISTORY_RATE = { perSecond: 400, burst: 40 };
+const PACE = { perSecond: 300, burst: 20 };
 export const STARTED = 1_700_000_000_000;
 
 export const who = (id: string, role: Participant['role'], peer: string): Participant => ({
@@ -96,6 +102,7 @@ export function createWorld() {
       copyFrom: rules.copyFrom,
       nameOf,
       startedAt: STARTED,
+      pace: PACE,
       ...options,
     });
     const activities = createActivityRegistry();
@@ -106,6 +113,7 @@ export function createWorld() {
       selfPeerId: self.peerId,
       reconnectPolicy: () => 5,
       heartbeat: { intervalMs: 60_000, deadAfterMs: 120_000 },
+      historyRate: HISTORY_RATE,
       onMessage: (from, message) => void activities.receive(from, message),
       onLinkOpen: (id) => (open.add(id), activities.linkOpened(id)),
       onLinkClose: (id) => (open.delete(id), activities.participantGone(id)),

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { HISTORY_PACE } from '../../../core/chat/history-sync';
 import type { ChatEntry } from '../../../core/chat/types';
+import { DEFAULT_HISTORY_RATE } from '../../../core/mesh/mesh';
 import { HISTORY_PAGE_ENTRIES, type Participant } from '../../../core/protocol';
 import {
   ANN,
@@ -133,8 +135,13 @@ describe('history for a rep who joins late', () => {
     w.join(BOB);
     const bob = await w.member(BOB);
     await until(() => bob.chat.log.size === 100 && !bob.history.running.value);
-    expect(w.sent('history', RITA, BOB).length).toBe(100); // beyond the mesh's burst of 80
+    expect(w.sent('history', RITA, BOB).length).toBe(100); // beyond the mesh's burst (HISTORY_RATE)
     expect(rita.mesh.rateDroppedCount + bob.mesh.rateDroppedCount).toBe(0);
+  });
+
+  it('in production, pages are asked for slower than every mesh takes them, bursts included', () => {
+    expect(HISTORY_PACE.perSecond).toBeLessThan(DEFAULT_HISTORY_RATE.perSecond);
+    expect(HISTORY_PACE.burst).toBeLessThan(DEFAULT_HISTORY_RATE.burst);
   });
 
   it('a link that drops in the middle stops the waiting, and its return resumes where the pages stopped', async () => {
