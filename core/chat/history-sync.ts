@@ -67,6 +67,8 @@ interface Source {
   done: boolean;
   /** A page did not come in time: not waited for, and no reason not to ask customers (retried when the link reopens). */
   failed: boolean;
+  /** The page now asked for was asked for once already (its answer was lost, or never came). */
+  retried: boolean;
   pace: TokenBucket;
   /** The next request's turn (pacing), or the page's deadline. */
   timer?: ReturnType<typeof setTimeout>;
@@ -124,7 +126,7 @@ export function createHistorySync(deps: HistorySyncDeps) {
   function sourceOf(holder: string): Source {
     let source = sources.get(holder);
     if (!source) {
-      source = { pages: 0, done: false, failed: false, pace: createTokenBucket(pace.perSecond, pace.burst, now) };
+      source = { pages: 0, done: false, failed: false, retried: false, pace: createTokenBucket(pace.perSecond, pace.burst, now) };
       sources.set(holder, source);
     }
     return source;
@@ -149,9 +151,13 @@ export function createHistorySync(deps: HistorySyncDeps) {
     source.timer = setTimeout(() => giveUp(holder, source), pageTimeoutMs);
   }
 
-  /** No page in time: stop waiting for this holder, and see whether customers are needed now. */
+  /** No page in time: ask once more (a page can be lost with a link), then stop waiting for this holder. */
   function giveUp(holder: string, source: Source): void {
     setAsked(holder, source, undefined);
+    if (!source.retried) {
+      source.retried = true;
+      return ask(holder);
+    }
     source.failed = true;
     reconsider();
   }
@@ -205,6 +211,7 @@ export function createHistorySync(deps: HistorySyncDeps) {
 
   function takePage(holder: string, source: Source, page: HistoryPage): void {
     setAsked(holder, source, undefined);
+    source.retried = false;
     source.pages++;
     const t = now();
     const taken: ChatEntry[] = [];
@@ -256,7 +263,11 @@ export function createHistorySync(deps: HistorySyncDeps) {
     linkOpened(participantId: string): void {
       if (!selfIsRep) return;
       const source = sources.get(participantId);
-      if (source) source.failed = false;
+      if (source) {
+        source.failed = false;
+        // A new link (a reconnect, or one that replaced another): what was asked on the old one is lost.
+        setAsked(participantId, source, undefined);
+      }
       const role = deps.roleOf(participantId);
       if (isRepRole(role)) ask(participantId);
       else if (role === 'customer' && !repsCover()) ask(participantId);

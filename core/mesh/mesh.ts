@@ -42,11 +42,11 @@ export const DEFAULT_BINARY_RATE = { bytesPerSecond: 64 * 1024 * 1024, burst: 64
 export const DEFAULT_PEER_RATE = { perSecond: 20, burst: 50 } as const;
 const CONTROL_RATE_FACTOR = 10;
 /**
- * History sync (requests and pages, each page up to 14 kB): a budget of its own, so a long history
- * neither starves acknowledgements nor lets a peer that keeps asking make us send more than ~0.5 MB/s.
+ * History sync: requests, and pages (up to 14 kB each), each with a budget of its own (a rep both asks
+ * its peers and answers them), so a long history neither starves acknowledgements nor lets a peer that
+ * keeps asking make us send more than ~0.5 MB/s.
  */
 export const DEFAULT_HISTORY_RATE = { perSecond: 40, burst: 80 } as const;
-const HISTORY_TYPES: ReadonlySet<unknown> = new Set(['history', 'history-request']);
 /** Links from one unknown peer held while the roster catches up; more are refused at once. */
 const MAX_WAITING_PER_PEER = 2;
 /** Unknown peers whose links may be held at once. */
@@ -102,7 +102,7 @@ export function createMesh(options: MeshOptions) {
   const redialAttempts = new Map<string, number>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
   /** Per peer id, across its links: reconnecting must not refill a flooder's allowance. */
-  const buckets = new Map<string, { chat: TokenBucket; control: TokenBucket; history: TokenBucket }>();
+  const buckets = new Map<string, Record<'chat' | 'control' | 'history' | 'history-request', TokenBucket>>();
   const flooding = new Set<string>();
   /** Binary channels per peer id, both directions: closed with the peer's place on the roster. */
   const channels = new Map<string, Set<BinaryLink>>();
@@ -123,12 +123,13 @@ export function createMesh(options: MeshOptions) {
         chat: createTokenBucket(rate.perSecond, rate.burst, now),
         control: createTokenBucket(control(rate.perSecond), control(rate.burst), now),
         history: createTokenBucket(historyRate.perSecond, historyRate.burst, now),
+        'history-request': createTokenBucket(historyRate.perSecond, historyRate.burst, now),
       };
       buckets.set(peerId, bucket);
     }
     const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
-    if (type === 'chat') return bucket.chat.take();
-    return (HISTORY_TYPES.has(type) ? bucket.history : bucket.control).take();
+    const own = type === 'chat' || type === 'history' || type === 'history-request' ? type : 'control';
+    return bucket[own].take();
   };
 
   const later = (ms: number, fn: () => void) => {
