@@ -59,7 +59,8 @@ export function startTransfer(
     ctx.bus.append(sessionId, 'transfer-started', {
       transferId: transfer.id,
       from: from.id,
-      target: { queue: transfer.queueName, agents: agentIds.map((id) => ctx.store.findRepById(id)!.name) },
+      // The session's log reaches its customers: a queue's name, never the agents'.
+      target: { queue: transfer.queueName, agents: [] },
     });
     recordDeparture(ctx, from, 'left', { actor: `rep:${rep.id}`, action: 'transfer-leave' });
     ctx.store.audit({

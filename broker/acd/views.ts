@@ -54,11 +54,14 @@ export function offerView(ctx: BrokerContext, offer: OfferRow, t: TransferRow): 
   };
 }
 
-/** The transfer as the session's participants see it (customers included: no message, no agents' state). */
-export function pendingTransferView(ctx: BrokerContext, t: TransferRow): PendingTransfer {
+/**
+ * The transfer as the session's participants see it, customers included: the queue's name, never the
+ * agents' names, states or the message (those are for the agents and the transferring rep).
+ */
+export function pendingTransferView(t: TransferRow): PendingTransfer {
   return {
     id: t.id,
-    target: transferTarget(ctx, t),
+    target: { queue: t.queueName, agents: [] },
     startedAt: t.createdAt,
     position: t.position,
     waitingLong: t.waitingLongAt !== null,

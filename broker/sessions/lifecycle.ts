@@ -112,7 +112,7 @@ export function sessionDetail(ctx: BrokerContext, caller: Caller, sessionId: str
     ...(self ? { self } : {}),
     ...(knocks ? { knocks } : {}),
     ...(live ? { online: ctx.presence.online(session.id) } : {}),
-    transfer: live && pending ? pendingTransferView(ctx, pending) : null,
+    transfer: live && pending ? pendingTransferView(pending) : null,
     transfers: transferRecords(ctx, session.id).filter((r) => r.startedAt <= went),
   };
 }

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { migrate } from './migrations';
 import { SqliteAcdStore } from './sqliteAcd';
+import { Statements, type Row } from './statements';
 import { makePrivateDir, makePrivateFile } from './privateFiles';
 import {
   DuplicateEmailError,
@@ -42,8 +43,6 @@ export function openSqliteStore(dataDir: string): SqliteStore {
   }
   return new SqliteStore(db);
 }
-
-type Row = Record<string, unknown>;
 
 const bool = (value: unknown) => value === 1;
 const num = (value: unknown) => value as number;
@@ -140,32 +139,21 @@ export class SqliteStore implements Store {
   readonly acd: SqliteAcdStore;
 
   constructor(readonly db: Database.Database) {
-    this.acd = new SqliteAcdStore(db);
+    // Statements are prepared once, on first use; WebACD's tables share the cache.
+    const statements = new Statements(db);
+    this.get = statements.get.bind(statements);
+    this.all = statements.all.bind(statements);
+    this.run = statements.run.bind(statements);
+    this.acd = new SqliteAcdStore(statements);
   }
 
   setSessionController(sessionId: string, repId: string): void {
     this.run('UPDATE sessions SET controller_rep_id = ? WHERE id = ?', repId, sessionId);
   }
 
-  // Statements are prepared once, on first use.
-  private readonly statements = new Map<string, Database.Statement>();
-  private sql(text: string): Database.Statement {
-    let statement = this.statements.get(text);
-    if (!statement) {
-      statement = this.db.prepare(text);
-      this.statements.set(text, statement);
-    }
-    return statement;
-  }
-  private get(text: string, ...params: unknown[]): Row | undefined {
-    return this.sql(text).get(...params) as Row | undefined;
-  }
-  private all(text: string, ...params: unknown[]): Row[] {
-    return this.sql(text).all(...params) as Row[];
-  }
-  private run(text: string, ...params: unknown[]): Database.RunResult {
-    return this.sql(text).run(...params);
-  }
+  private readonly get: Statements['get'];
+  private readonly all: Statements['all'];
+  private readonly run: Statements['run'];
 
   transaction<T>(fn: () => T): T {
     // IMMEDIATE: take the write lock up front. A deferred transaction that reads, then writes, fails at

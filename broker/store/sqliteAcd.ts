@@ -1,8 +1,7 @@
-import type Database from 'better-sqlite3';
 import type { AgentState, QueueRouting } from '../../core/protocol';
 import type { AcdStore, OfferRow, OfferStatus, QueueRow, TransferRow, TransferStatus } from './acdTypes';
 
-type Row = Record<string, unknown>;
+import type { Row, Statements } from './statements';
 const nullable = <T>(value: unknown) => (value === null || value === undefined ? null : (value as T));
 
 function toQueue(r: Row): QueueRow {
@@ -47,23 +46,14 @@ function toOffer(r: Row): OfferRow {
 
 /** WebACD tables on the broker's SQLite database (see acdTypes.ts). */
 export class SqliteAcdStore implements AcdStore {
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly get: Statements['get'];
+  private readonly all: Statements['all'];
+  private readonly run: Statements['run'];
 
-  constructor(private readonly db: Database.Database) {}
-
-  private sql(text: string): Database.Statement {
-    let statement = this.statements.get(text);
-    if (!statement) this.statements.set(text, (statement = this.db.prepare(text)));
-    return statement;
-  }
-  private get(text: string, ...params: unknown[]): Row | undefined {
-    return this.sql(text).get(...params) as Row | undefined;
-  }
-  private all(text: string, ...params: unknown[]): Row[] {
-    return this.sql(text).all(...params) as Row[];
-  }
-  private run(text: string, ...params: unknown[]): Database.RunResult {
-    return this.sql(text).run(...params);
+  constructor(statements: Statements) {
+    this.get = statements.get.bind(statements);
+    this.all = statements.all.bind(statements);
+    this.run = statements.run.bind(statements);
   }
 
   agentState(repId: string): { state: AgentState; since: number | null } {

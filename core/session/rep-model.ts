@@ -125,6 +125,15 @@ export function createRepModel(deps: RepModelDeps) {
 
   const runtimeOf = (sessionId: string | undefined) => (sessionId ? tabs.get(sessionId) : tabs.selected.value);
 
+  /** A session becomes mine through WebACD (accepted, or called back): open it in control. */
+  const takeSession = (take: (model: AcdModel) => Promise<string>) =>
+    guarded(async () => {
+      const model = acd.value;
+      if (!model) return;
+      await open(await take(model));
+      await countLive();
+    });
+
   /** A session's tab goes: the next one shows, or the start screen. */
   function dropTab(sessionId: string): void {
     tabs.remove(sessionId);
@@ -392,22 +401,10 @@ export function createRepModel(deps: RepModelDeps) {
       }),
 
     /** Takes an offered session (or my own back): it opens as mine, in control. */
-    acceptOffer: (transferId: string) =>
-      guarded(async () => {
-        const model = acd.value;
-        if (!model) return;
-        await open(await model.accept(transferId));
-        await countLive();
-      }),
+    acceptOffer: (transferId: string) => takeSession((model) => model.accept(transferId)),
     declineOffer: (transferId: string) => guarded(async () => void (await acd.value?.decline(transferId))),
     /** Calls my transfer back while nobody has accepted: the session is mine again. */
-    cancelTransfer: (transferId: string) =>
-      guarded(async () => {
-        const model = acd.value;
-        if (!model) return;
-        await open(await model.cancel(transferId));
-        await countLive();
-      }),
+    cancelTransfer: (transferId: string) => takeSession((model) => model.cancel(transferId)),
 
     /** True once for a session started with "Email" checked: open its customer invitation now. */
     takeInviteOnFirstShow(sessionId: string): boolean {

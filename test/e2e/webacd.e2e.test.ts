@@ -17,6 +17,14 @@ async function openTransferDialog(panel: SidePanel): Promise<void> {
   await waitUntil(panel.page, () => document.querySelector('dialog')?.open === true);
 }
 
+/** The Agents tab, the agent (listed as available), Transfer. */
+async function transferToAgent(panel: SidePanel, name: string): Promise<void> {
+  await openTransferDialog(panel);
+  await clickByRole(panel.page, 'tab', 'Agents');
+  await panel.page.locator(`::-p-aria([name="${name} · Available"])`).click();
+  await clickByRole(panel.page, 'button', 'Transfer');
+}
+
 describe('WebACD: transferring a session to a queue and to named agents', () => {
   let world: World;
   let bobRep: RepBrowser;
@@ -107,10 +115,7 @@ describe('WebACD: transferring a session to a queue and to named agents', () => 
     const bea = await JoinPage.open(others, session.joinUrl);
     await bea.join('Bea Customer');
 
-    await openTransferDialog(world.panel);
-    await clickByRole(world.panel.page, 'tab', 'Agents');
-    await world.panel.page.locator('::-p-aria([name="Cleo Billing · Available"])').click();
-    await clickByRole(world.panel.page, 'button', 'Transfer');
+    await transferToAgent(world.panel, 'Cleo Billing');
     await cleo.waitForText(`Session ${session.number} from Rita Rep`);
     await clickByRole(cleo.page, 'button', `Decline session ${session.number}`);
 
@@ -124,16 +129,15 @@ describe('WebACD: transferring a session to a queue and to named agents', () => 
     await world.panel.page.locator('::-p-aria([name="End session"][role="button"])').wait();
     await bea.waitForText('Rita Rep is helping you again.');
 
-    // Again to Cleo; the broker restarts while the offer is pending; Cleo still has it and takes it.
-    await openTransferDialog(world.panel);
-    await clickByRole(world.panel.page, 'tab', 'Agents');
-    await world.panel.page.locator('::-p-aria([name="Cleo Billing · Available"])').click();
-    await clickByRole(world.panel.page, 'button', 'Transfer');
+    // Again to Cleo; the broker restarts while the offer is pending, both panels reload: the offer and the
+    // waiting transfer are still there; Cleo takes it.
+    await transferToAgent(world.panel, 'Cleo Billing');
     await cleo.waitForText(`Session ${session.number} from Rita Rep`);
     await world.broker.stop();
     await world.broker.start();
-    await cleo.page.reload();
+    await Promise.all([cleo.page.reload(), world.panel.page.reload()]);
     await cleo.waitForText(`Session ${session.number} from Rita Rep`);
+    await world.panel.waitForText(`Session ${session.number} (Bea Customer) is waiting for Cleo Billing.`);
     await clickByRole(cleo.page, 'button', `Accept session ${session.number}`);
     await cleo.page.locator('::-p-aria([name="End session"][role="button"])').wait();
     await bea.waitForText('Cleo Billing is now helping you.');
@@ -146,11 +150,8 @@ describe('WebACD: transferring a session to a queue and to named agents', () => 
     const session = await world.panel.startSession();
     const cy = await JoinPage.open(others, session.joinUrl);
     await cy.join('Cy Customer');
-    await openTransferDialog(world.panel);
-    await clickByRole(world.panel.page, 'tab', 'Agents');
     // Bob's panel is closed, yet he is available: the extension's background is connected.
-    await world.panel.page.locator('::-p-aria([name="Bob Billing · Available"])').click();
-    await clickByRole(world.panel.page, 'button', 'Transfer');
+    await transferToAgent(world.panel, 'Bob Billing');
     const target = await bobRep.browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(bobRep.origin));
     const worker = (await target.worker())!;
     for (;;) {

@@ -205,6 +205,8 @@ describe('transferring to named agents', () => {
     const { session, annSocket } = await sessionWithCustomer(tess);
     const res = await transfer(session.id, tess.token, { agentIds: [bob.rep.id], message: 'Over to you' });
     expect(res.body.transfer.target).toEqual({ queue: null, agents: ['Bob'] });
+    // The customer learns that they are being transferred, not to whom.
+    expect((await nextEventOf(annSocket, 'transfer-started', session.id)).target).toEqual({ queue: null, agents: [] });
     const id = res.body.transfer.id as string;
     await standing(bob.socket, (m) => m.offers.length === 1);
     expect((await api('POST', `/api/transfers/${id}/decline`, { token: bob.token, body: {} })).status).toBe(200);
