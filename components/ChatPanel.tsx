@@ -31,6 +31,8 @@ interface Props {
   disabledReason?: string;
   /** Above the log (a rep's thread tabs). */
   header?: ComponentChildren;
+  /** The conversation so far is still on its way (a rep who joined late). */
+  loading?: boolean;
 }
 
 /**
@@ -50,6 +52,7 @@ export function ChatPanel({
   disabled,
   disabledReason,
   header,
+  loading,
 }: Props) {
   const [draft, setDraft] = useState('');
   const [limit, setLimit] = useState(PAGE);
@@ -71,8 +74,13 @@ export function ChatPanel({
     <section class="card stack chat" aria-label={t('chat')}>
       <h3>{t('chat')}</h3>
       {header}
+      {loading && (
+        <p class="muted" role="status">
+          {t('historyLoading')}
+        </p>
+      )}
       {lines.length === 0 ? (
-        <p class="muted">{t('chatEmpty')}</p>
+        !loading && <p class="muted">{t('chatEmpty')}</p>
       ) : (
         <ol class="chat-log" ref={list} aria-live="polite" aria-label={t('chat')}>
           {hasEarlier && (
@@ -170,6 +178,7 @@ class ChatLine extends Component<LineProps> {
         <span class="chat-meta">
           {e.senderName} · <time dateTime={isoTime(e.sentAt)}>{formatTime(e.sentAt)}</time>
           {e.thread === 'all' && ` · ${t('toEveryone')}`}
+          {e.via !== undefined && ` · ${t('chatRelayed', { name: nameOf(e.via) })}`}
           {status === 'sending' && ` · ${t('pending')}`}
           {status === 'delivered' && ` · ${t('delivered')}`}
         </span>

@@ -49,6 +49,7 @@ export function RepChat({ runtime }: { runtime: SessionRuntime }) {
       onRetry={(key) => runtime.chat.retry(key)}
       nameOf={nameOf}
       timeline={runtime.timeline.value}
+      loading={runtime.historyLoading.value}
       composerLabel={thread === 'all' ? t('messageToEveryone') : t('messageTo', { name: customer?.name ?? '' })}
       disabled={gone}
       disabledReason={gone ? t('customerLeftThread', { name: customer.name }) : undefined}
