@@ -70,7 +70,8 @@ export function ChatPanel({
       {lines.length === 0 ? (
         <p class="muted">{t('chatEmpty')}</p>
       ) : (
-        <ol class="chat-log" ref={list} aria-live="polite" aria-label={t('chat')}>
+        // Focusable: the log scrolls on its own, and keyboard users scroll it too.
+        <ol class="chat-log" ref={list} aria-live="polite" aria-label={t('chat')} tabIndex={0}>
           {hasEarlier && (
             <li class="system">
               <button type="button" class="link-button" onClick={() => setLimit(limit + PAGE)}>

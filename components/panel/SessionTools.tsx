@@ -36,7 +36,7 @@ export function SessionTools({ model, runtime, openMailto }: Props) {
   };
 
   return (
-    <section class="stack" aria-label={t('tools')}>
+    <div class="stack">
       <div class="row">
         <button type="button" onClick={() => setInviting(true)}>
           {t('invite')}
@@ -67,6 +67,6 @@ export function SessionTools({ model, runtime, openMailto }: Props) {
           onConfirm={() => void revoke()}
         />
       )}
-    </section>
+    </div>
   );
 }

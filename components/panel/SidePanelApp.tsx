@@ -10,8 +10,7 @@ import { Loading } from '../Loading';
 import { SignInForm } from '../SignInForm';
 import type { KnockNotifier } from '../../core/extension/knock-notifications';
 import { RepSessionView } from './RepSessionView';
-import { SessionActions } from './SessionActions';
-import { SessionTabBar, tabLabel } from './SessionTabBar';
+import { SessionTabBar } from './SessionTabBar';
 import { useKnockNotifications } from './useKnockNotifications';
 
 /** The rep's dashboard: sign-in when signed out, Start session when idle, the session when in one. */
@@ -25,6 +24,7 @@ interface Props {
 
 export function SidePanelApp({ model, defaultBrokerUrl, onOpenScreenInTab, knockNotifier }: Props) {
   useEffect(() => void model.load(), [model]);
+  useAccountRefresh(model);
   const phase = model.phase.value;
   const auth = model.auth.value;
   const runtime = model.runtime.value;
@@ -38,16 +38,19 @@ export function SidePanelApp({ model, defaultBrokerUrl, onOpenScreenInTab, knock
   // With sessions going on, signing out first asks: they end (or are left) for everyone.
   const signOut = () => (live.length > 0 ? setConfirmingSignOut(true) : void model.signOut());
 
+  const inSession = phase === 'in-session';
+  const signedInAs = auth && t('signedInAs', { name: auth.rep.name, email: auth.rep.email });
+
   return (
-    <main class="page stack">
+    <main class={inSession ? 'console' : 'page stack'}>
       {phase === 'loading' && <Loading />}
       {phase === 'signed-out' && <SignInForm initialBrokerUrl={defaultBrokerUrl} error={error} onSignIn={model.signIn} />}
       {auth && phase !== 'signed-out' && phase !== 'loading' && (
-        <header class="row">
-          <span class="muted" style={{ flex: 1 }}>
-            {t('signedInAs', { name: auth.rep.name, email: auth.rep.email })}
+        <header class="account-bar">
+          <span class="muted ellipsis" title={signedInAs}>
+            {signedInAs}
           </span>
-          <button type="button" onClick={signOut}>
+          <button type="button" class="small" onClick={signOut}>
             {t('signOut')}
           </button>
         </header>
@@ -81,34 +84,16 @@ export function SidePanelApp({ model, defaultBrokerUrl, onOpenScreenInTab, knock
           </div>
         </section>
       )}
-      {phase === 'in-session' && (
+      {inSession && (
         <SessionTabBar
           sessions={multi || sessions.length > 1 ? sessions : []}
           selectedId={runtime?.sessionId}
           unread={model.unread.value}
           onSelect={(id) => void model.select(id)}
-          onNewSession={start}
-          actions={
-            runtime && (
-              <SessionActions
-                model={model}
-                runtime={runtime}
-                variant="menu"
-                menuLabel={t('sessionActionsFor', { name: tabLabel(runtime) })}
-              />
-            )
-          }
+          onNewSession={model.mayStartAnother.value ? start : undefined}
         />
       )}
-      {phase === 'in-session' && runtime && (
-        <RepSessionView
-          key={runtime.sessionId}
-          model={model}
-          runtime={runtime}
-          onOpenScreenInTab={onOpenScreenInTab}
-          openMailto={openMailto}
-        />
-      )}
+      {/* Errors show here, by the controls that cause them (start, New session), not under the chat. */}
       {phase !== 'signed-out' && <ErrorLine message={error} />}
       {model.liveElsewhere.value && (
         <div>
@@ -117,6 +102,30 @@ export function SidePanelApp({ model, defaultBrokerUrl, onOpenScreenInTab, knock
           </button>
         </div>
       )}
+      {inSession && runtime && (
+        <RepSessionView
+          key={runtime.sessionId}
+          model={model}
+          runtime={runtime}
+          onOpenScreenInTab={onOpenScreenInTab}
+          openMailto={openMailto}
+        />
+      )}
     </main>
   );
+}
+
+/** The account is read again when the panel comes back into view and every half minute while open. */
+function useAccountRefresh(model: RepModel): void {
+  useEffect(() => {
+    const refresh = () => void model.refreshAccount();
+    const timer = setInterval(refresh, 30_000);
+    window.addEventListener('focus', refresh);
+    document.addEventListener('visibilitychange', refresh);
+    return () => {
+      clearInterval(timer);
+      window.removeEventListener('focus', refresh);
+      document.removeEventListener('visibilitychange', refresh);
+    };
+  }, [model]);
 }

@@ -31,7 +31,6 @@ export const en = {
   waitingForCustomer: 'Waiting for the customer to join…',
   endSession: 'End session',
   endSessionConfirm: 'End this session for everyone?',
-  endSessionConfirmDetail: 'The customer is disconnected and the link stops working.',
   cancel: 'Cancel',
   sessionEnded: 'The session has ended',
   sessionEndedDetail: 'Thank you for using Remote Support. You can close this page.',
@@ -227,6 +226,20 @@ export const en = {
     'No colleague is assisting in this session yet. Invite one with Tools → Invite → Rep; once they have joined, pass control to them here.',
   activityScreenShare: 'Screen sharing',
   stoppedForControl: '{activities} stopped because control passed to {name}.',
+  sessionDuration: 'Session time {time}',
+  stateConnecting: 'Connecting…',
+  stateLive: 'Live',
+  noCustomerYet: 'No customer yet',
+  copyWithInstructions: 'Copy with instructions',
+  copiedLink: 'Link copied. Paste it into any chat.',
+  copiedInstructions: 'Invitation text copied: the link and how to join by number.',
+  participantsCount: 'Participants ({count})',
+  helpCustomerHint: '“Help this customer” turns to them: screen sharing stops for everyone, and they may share next.',
+  helpThisCustomer: 'Help this customer',
+  helpThisCustomerNamed: 'Help this customer: {name}',
+  endSessionConfirmDetailNobody: 'Nobody else is in it; the customer link stops working.',
+  endSessionConfirmDetailOne: '{name} is disconnected and the customer link stops working.',
+  endSessionConfirmDetailMany: 'All {count} customers are disconnected and the customer link stops working.',
 } as const;
 
 export type MessageKey = keyof typeof en;

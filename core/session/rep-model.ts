@@ -156,6 +156,20 @@ export function createRepModel(deps: RepModelDeps) {
     error.value = t('signInEnded');
   }
 
+  /**
+   * Reads the rep's account again (mode, limits, name): an admin's `set-rep` takes effect in an open
+   * panel without signing in again. Kept in settings, so the popup and options page see it too.
+   */
+  async function refreshAccount(): Promise<void> {
+    const before = auth.value;
+    if (!broker || !before) return;
+    const { rep } = await broker.me();
+    const now = auth.value;
+    if (now?.token !== before.token || JSON.stringify(now.rep) === JSON.stringify(rep)) return;
+    auth.value = { ...now, rep };
+    await deps.settings.setAuth(auth.value);
+  }
+
   async function load(): Promise<void> {
     auth.value = await deps.settings.auth();
     broker = auth.value && clientFor(auth.value);
@@ -163,6 +177,7 @@ export function createRepModel(deps: RepModelDeps) {
       phase.value = 'signed-out';
       return;
     }
+    void refreshAccount().catch(() => undefined);
     void broker.capabilities().then(
       (c) => (capabilities.value = c),
       () => undefined,
@@ -250,6 +265,13 @@ export function createRepModel(deps: RepModelDeps) {
     liveElsewhere: liveElsewhere as ReadonlySignal<boolean>,
     /** Show another session's tab: nothing else changes, every session keeps its links and shares. */
     select: (sessionId: string) => guarded(() => open(sessionId).then(() => undefined)),
+    /** Reads the account again (its mode may have changed); quiet when the broker cannot be reached. */
+    refreshAccount: () => refreshAccount().catch(() => undefined),
+    /**
+     * May the rep start another session now? Single mode: only while none is live (the broker would
+     * refuse). Multi mode: always.
+     */
+    mayStartAnother: computed(() => auth.value?.rep.mode === 'multi' || tabs.runtimes.value.every((r) => isOver(r.status.value))),
     error: error as ReadonlySignal<string | undefined>,
     /** What the broker offers (server mail, the support site); undefined until known. */
     capabilities: capabilities as ReadonlySignal<Capabilities | undefined>,
@@ -300,7 +322,10 @@ export function createRepModel(deps: RepModelDeps) {
         try {
           created = await broker.createSession();
         } catch (e) {
-          if (e instanceof BrokerError && e.code === 'single_session') liveElsewhere.value = true;
+          if (e instanceof BrokerError && e.code === 'single_session') {
+            liveElsewhere.value = true;
+            await refreshAccount().catch(() => undefined);
+          }
           throw e;
         }
         const { session, self } = created;

@@ -114,7 +114,7 @@ describe('passing control to an assisting rep and back', () => {
     await bob.page.locator('[data-testid="join-url"]').wait();
     expect(await hasButton(bob.page, 'Leave session')).toBe(false);
 
-    await bob.page.locator('::-p-aria([name="Bea Customer"][role="button"])').wait(); // choosing a customer
+    await bob.page.locator('::-p-aria([name="Help this customer: Bea Customer"][role="button"])').wait(); // choosing a customer
     for (const [path, body] of [
       [`/api/sessions/${sessionId}/end`, {}],
       [`/api/sessions/${sessionId}/control`, { participantId: 'pAAAAAAAAAAAAAAAAAAAAAA' }],
