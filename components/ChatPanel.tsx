@@ -28,6 +28,8 @@ interface Props {
   disabledReason?: string;
   /** Above the log (a rep's thread tabs). */
   header?: ComponentChildren;
+  /** Put the cursor in the message box when the chat appears (the customer, right after Join). */
+  autoFocus?: boolean;
 }
 
 /**
@@ -46,8 +48,13 @@ export function ChatPanel({
   disabled,
   disabledReason,
   header,
+  autoFocus,
 }: Props) {
   const [draft, setDraft] = useState('');
+  const box = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    if (autoFocus) box.current?.focus();
+  }, []);
   const [limit, setLimit] = useState(PAGE);
   const list = useRef<HTMLOListElement>(null);
   const { entries, hasEarlier } = log.window(limit, include);
@@ -101,8 +108,9 @@ export function ChatPanel({
           }}
         >
           <textarea
+            ref={box}
             aria-label={composerLabel ?? t('messageLabel')}
-            placeholder={t('messagePlaceholder')}
+            placeholder={t(touchFirst() ? 'messagePlaceholderTouch' : 'messagePlaceholder')}
             rows={1}
             maxLength={CHAT_TEXT_MAX_CHARS}
             value={draft}
@@ -123,6 +131,9 @@ export function ChatPanel({
     </section>
   );
 }
+
+/** A phone or tablet: its keyboard's Enter is not where a desktop's is, so the hint leaves it out. */
+const touchFirst = () => typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches;
 
 /** Timeline items that fall within the window of messages shown (all of them when nothing older is hidden). */
 function withTimeline(

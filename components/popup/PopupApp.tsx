@@ -54,7 +54,7 @@ export function PopupApp(props: Props) {
     try {
       const { invite } = await props.invite({ role: 'rep', send: 'none' });
       await navigator.clipboard.writeText(invitationText({ role: 'rep', url: invite.url, number: currentSession.number }));
-      setCopyState({ text: t('copied') });
+      setCopyState({ text: t('copiedColleagueLink') });
     } catch (error) {
       setCopyState({ text: error instanceof Error ? error.message : t('copyFailed'), error: true });
     }
@@ -75,7 +75,7 @@ export function PopupApp(props: Props) {
                 {t('inviteColleagueTitle')}
               </button>
               <button type="button" onClick={() => void copyColleagueLink()}>
-                {t('copyLink')}
+                {t('copyColleagueLink')}
               </button>
             </div>
           ) : (

@@ -3,7 +3,7 @@ export const en = {
   appName: 'Remote Support',
   // Sign-in
   signInTitle: 'Sign in',
-  brokerUrl: 'Broker URL',
+  brokerUrl: 'Server address',
   email: 'Email',
   password: 'Password',
   signIn: 'Sign in',
@@ -33,7 +33,7 @@ export const en = {
   endSessionConfirm: 'End this session for everyone?',
   cancel: 'Cancel',
   sessionEnded: 'The session has ended',
-  sessionEndedDetail: 'Thank you for using Remote Support. You can close this page.',
+  sessionEndedDetail: 'Thank you for using Remote Support.',
   backToStart: 'Back',
   participants: 'Participants',
   roleController: 'Representative',
@@ -240,6 +240,18 @@ export const en = {
   endSessionConfirmDetailNobody: 'Nobody else is in it; the customer link stops working.',
   endSessionConfirmDetailOne: '{name} is disconnected and the customer link stops working.',
   endSessionConfirmDetailMany: 'All {count} customers are disconnected and the customer link stops working.',
+  copyColleagueLink: 'Copy colleague link',
+  copiedColleagueLink: 'Colleague link copied: it lets a signed-in rep assist in this session.',
+  messagePlaceholderTouch: 'Type a message',
+  nextSteps: 'What next',
+  enterNumberOnSite: 'Join with a session number',
+  youCanClose: 'Or close this page.',
+  leftDetail: 'You can join again with the same link while the session lasts.',
+  leaveConfirm: 'Leave the session?',
+  leaveConfirmDetail:
+    '{name} will no longer see your screen or chat with you. You can join again with the same link while the session lasts.',
+  brokerUrlHint:
+    'The address of your support server, from your administrator: for example https://support.example.com, or http://127.0.0.1:9000 on this computer. The server prints it when it starts (“In the extension, sign in to …”).',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -3,7 +3,7 @@ import type { Catalog } from './en';
 export const ru: Catalog = {
   appName: 'Удалённая поддержка',
   signInTitle: 'Вход',
-  brokerUrl: 'Адрес брокера',
+  brokerUrl: 'Адрес сервера',
   email: 'Эл. почта',
   password: 'Пароль',
   signIn: 'Войти',
@@ -31,7 +31,7 @@ export const ru: Catalog = {
   endSessionConfirm: 'Завершить сеанс для всех?',
   cancel: 'Отмена',
   sessionEnded: 'Сеанс завершён',
-  sessionEndedDetail: 'Спасибо, что воспользовались удалённой поддержкой. Эту страницу можно закрыть.',
+  sessionEndedDetail: 'Спасибо, что воспользовались удалённой поддержкой.',
   backToStart: 'Назад',
   participants: 'Участники',
   roleController: 'Представитель',
@@ -233,4 +233,16 @@ export const ru: Catalog = {
   endSessionConfirmDetailNobody: 'В сеансе больше никого нет; ссылка для клиента перестанет работать.',
   endSessionConfirmDetailOne: '{name} будет отключён(а), ссылка для клиента перестанет работать.',
   endSessionConfirmDetailMany: 'Все клиенты ({count}) будут отключены, ссылка для клиента перестанет работать.',
+  copyColleagueLink: 'Копировать ссылку для коллеги',
+  copiedColleagueLink: 'Ссылка для коллеги скопирована: по ней вошедший в систему сотрудник может помогать в этом сеансе.',
+  messagePlaceholderTouch: 'Введите сообщение',
+  nextSteps: 'Что дальше',
+  enterNumberOnSite: 'Войти по номеру сеанса',
+  youCanClose: 'Или закройте эту страницу.',
+  leftDetail: 'Пока сеанс идёт, вы можете вернуться по той же ссылке.',
+  leaveConfirm: 'Выйти из сеанса?',
+  leaveConfirmDetail:
+    '{name} больше не увидит ваш экран и не сможет с вами переписываться. Пока сеанс идёт, вы можете вернуться по той же ссылке.',
+  brokerUrlHint:
+    'Адрес вашего сервера поддержки, его даёт администратор: например https://support.example.com или http://127.0.0.1:9000 на этом компьютере. Сервер печатает его при запуске («In the extension, sign in to …»).',
 };

@@ -243,6 +243,8 @@ export const Capabilities = v.object({
   inviteTtlHours: v.number(),
   /** The support site where customers join by session number. */
   siteUrl: v.string(),
+  /** ORG_NAME: the support organisation, named to customers. Absent when not configured (or an older broker). */
+  orgName: v.optional(v.pipe(v.string(), v.maxLength(80))),
 });
 export type Capabilities = v.InferOutput<typeof Capabilities>;
 

@@ -51,6 +51,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The customer's side of joining: the name form, rejoining after a refresh, and the end states. */
 export function createJoinModel(deps: JoinModelDeps) {
   const phase = signal<JoinPhase>({ name: 'loading' });
+  /** ORG_NAME: the support organisation, once the broker has said (never, if it has none). */
+  const orgName = signal<string | undefined>(undefined);
   const anonymous = createBrokerClient({ baseUrl: deps.brokerUrl });
   const key = `rs.join.${deps.invite}`;
 
@@ -158,8 +160,14 @@ export function createJoinModel(deps: JoinModelDeps) {
 
   return {
     phase: phase as ReadonlySignal<JoinPhase>,
+    orgName: orgName as ReadonlySignal<string | undefined>,
 
     async load(): Promise<void> {
+      // Beside the page's own work, never before it: the name is a courtesy, not a step.
+      void anonymous.capabilities().then(
+        (c) => (orgName.value = c.orgName),
+        () => undefined,
+      );
       if (!deps.invite) {
         const waitToken = deps.storage.getItem(WAIT_KEY);
         if (!waitToken) phase.value = { name: 'ask-number' };

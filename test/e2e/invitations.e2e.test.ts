@@ -73,11 +73,11 @@ describe('invitations: email both ways, messenger text, Email on start, revoke, 
     await customer.page.close();
   });
 
-  it('"Copy link" gives the invitation as messenger text: link and number', async () => {
+  it('"Copy with instructions" gives the invitation as messenger text: link and number', async () => {
     const { panel } = world;
     await world.repBrowser.defaultBrowserContext().overridePermissions(world.rep.origin, ['clipboard-read']);
-    await clickByRole(panel.page, 'button', 'Copy link');
-    await panel.waitForText('Copied');
+    await clickByRole(panel.page, 'button', 'Copy with instructions');
+    await panel.waitForText('Invitation text copied');
     const text = await panel.page.evaluate(() => navigator.clipboard.readText());
     expect(text).toContain(session.joinUrl);
     expect(text).toContain(session.number);
@@ -178,7 +178,7 @@ describe('invitations: email both ways, messenger text, Email on start, revoke, 
     await customer.join('Erin Customer');
     await assistant.waitForText('Erin Customer');
     // Casey (from the first test) is still the customer being helped: Erin may share once chosen.
-    await clickByRole(panel.page, 'button', 'Erin Customer');
+    await clickByRole(panel.page, 'button', 'Help this customer: Erin Customer');
     await customer.shareScreen();
     await assistant.waitForText("Erin Customer's screen");
     expect((await waitForLiveVideo(assistant.page, 5)).width).toBeGreaterThan(0);

@@ -52,6 +52,8 @@ describe('joining by number on the support site', () => {
     await customer.sendChat('Thanks for letting me in');
     await panel.waitForText('Thanks for letting me in');
     await clickByRole(customer.page, 'button', 'Leave');
+    await customer.page.locator('dialog ::-p-aria([name="Leave"][role="button"])').click();
+    await customer.waitForText('You left the session');
     await customer.page.close();
   });
 

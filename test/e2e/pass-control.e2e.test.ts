@@ -137,7 +137,7 @@ describe('passing control to an assisting rep and back', () => {
   });
 
   it('Bob chooses the active customer and admits a knock', async () => {
-    await clickByRole(bob.page, 'button', 'Bea Customer');
+    await clickByRole(bob.page, 'button', 'Help this customer: Bea Customer');
     await bea.page.locator('::-p-aria([name="Share screen"][role="button"])').wait();
     await waitUntil(bea.page, () => !document.querySelector<HTMLButtonElement>('button.primary')?.disabled);
     await bea.shareScreen();
