@@ -100,6 +100,13 @@ export interface Store {
   eventsOfType(sessionId: string, type: string): StoredEvent[];
   lastSeq(sessionId: string): number;
 
+  /** The controller's notes after the session (replaces earlier ones). */
+  saveSummary(summary: SessionSummaryRow): void;
+  /** A customer's rating (replaces their earlier one). */
+  saveRating(rating: RatingRow): void;
+  /** Sessions started at or after `since`, oldest first, with what the report shows. */
+  listReport(since: number): ReportRow[];
+
   audit(entry: AuditEntry): void;
   listAudit(sessionId?: string): (AuditEntry & { id: number })[];
 
@@ -211,6 +218,36 @@ export interface StoredEvent {
 }
 
 /** Who did what and when — never what was said or shared. */
+export interface SessionSummaryRow {
+  sessionId: string;
+  repId: string;
+  notes: string;
+  ticket: string | null;
+  savedAt: number;
+}
+
+export interface RatingRow {
+  sessionId: string;
+  participantId: string;
+  score: number;
+  comment: string | null;
+  ratedAt: number;
+}
+
+/** One line of `npm run admin -- report`. */
+export interface ReportRow {
+  sessionId: string;
+  number: string;
+  createdAt: number;
+  endedAt: number | null;
+  /** Who started it (email). */
+  repEmail: string;
+  customers: number;
+  notes: string | null;
+  ticket: string | null;
+  ratings: { score: number; comment: string | null }[];
+}
+
 export interface AuditEntry {
   at: number;
   /** e.g. "rep:<id>", "participant:<id>", "email:<address>" for failed sign-ins. */

@@ -6,6 +6,8 @@ import {
   type JoinByNumberRequest,
   type JoinRequest,
   type LoginRequest,
+  type RatingRequest,
+  type SessionSummaryRequest,
   type RevokeInvitesRequest,
   type RouteBody,
   type RouteName,
@@ -90,6 +92,10 @@ export function createBrokerClient(options: BrokerClientOptions) {
       call('passControl', { ...inSession(sessionId), body: { participantId } }),
     leave: (sessionId: string) => call('leave', inSession(sessionId)),
     end: (sessionId: string) => call('end', inSession(sessionId)),
+    /** The controller's notes and ticket reference, after the end. */
+    saveSummary: (sessionId: string, body: SessionSummaryRequest) => call('saveSummary', { ...inSession(sessionId), body }),
+    /** A customer rates the help, after the end. */
+    rate: (sessionId: string, body: RatingRequest) => call('rate', { ...inSession(sessionId), body }),
   } satisfies Record<RouteName, (...args: never[]) => Promise<unknown>>;
   return { baseUrl: base, ...methods };
 }
