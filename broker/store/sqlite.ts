@@ -624,7 +624,8 @@ export class SqliteStore implements Store {
   listReport(since: number): ReportRow[] {
     const sessions = this.all(
       `SELECT s.id, s.number, s.created_at, s.ended_at, r.email AS rep_email, m.notes, m.ticket,
-         (SELECT COUNT(*) FROM participants p WHERE p.session_id = s.id AND p.role = 'customer') AS customers
+         (SELECT COUNT(DISTINCT lower(trim(p.name))) FROM participants p
+          WHERE p.session_id = s.id AND p.role = 'customer') AS customers
        FROM sessions s JOIN reps r ON r.id = s.controller_rep_id LEFT JOIN session_summaries m ON m.session_id = s.id
        WHERE s.created_at >= ? ORDER BY s.created_at, s.rowid`,
       since,

@@ -242,6 +242,7 @@ export interface ReportRow {
   endedAt: number | null;
   /** Who started it (email). */
   repEmail: string;
+  /** Customers by name: someone who left and joined again with the link counts once. */
   customers: number;
   notes: string | null;
   ticket: string | null;

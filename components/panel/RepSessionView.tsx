@@ -18,6 +18,7 @@ import { KnockList } from './KnockList';
 import { RepChat } from './RepChat';
 import { SessionActions } from './SessionActions';
 import { SessionHeader } from './SessionHeader';
+import { SessionSummary } from './SessionSummary';
 import { SessionTools } from './SessionTools';
 
 interface Props {
@@ -25,6 +26,8 @@ interface Props {
   runtime: SessionRuntime;
   onOpenScreenInTab(participantId: string, title: string): void;
   openMailto(url: string): void;
+  /** Saves a text file (the chat transcript) through the browser. */
+  saveFile(name: string, text: string): void;
 }
 
 const endTitle: Record<EndReason, MessageKey> = {
@@ -40,7 +43,7 @@ const endTitle: Record<EndReason, MessageKey> = {
  * region that scrolls on its own, and the chat filling the rest with its message box pinned at the
  * bottom. Each part is fenced off: if one fails to render, the others (End session among them) stay usable.
  */
-export function RepSessionView({ model, runtime, onOpenScreenInTab, openMailto }: Props) {
+export function RepSessionView({ model, runtime, onOpenScreenInTab, openMailto, saveFile }: Props) {
   const [removing, setRemoving] = useState<Participant>();
   const [removeError, setRemoveError] = useState<string>();
   const { isController } = runtime.permissions.value;
@@ -56,6 +59,14 @@ export function RepSessionView({ model, runtime, onOpenScreenInTab, openMailto }
   const activeId = runtime.activeCustomerId.value;
   const subject = customers.find((p) => p.id === activeId) ?? customers[0];
 
+  // The controller who ended it gets the summary: notes, ticket, transcript.
+  if (status === 'ended' && runtime.permissions.value.role === 'controller') {
+    return (
+      <div class="places summary-place">
+        <SessionSummary runtime={runtime} onClose={model.dismiss} saveFile={saveFile} />
+      </div>
+    );
+  }
   if (isOver(status)) {
     return (
       <Notice title={t(endTitle[status])}>

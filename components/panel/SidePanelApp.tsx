@@ -6,6 +6,7 @@ import type { RepModel } from '../../core/session/rep-model';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { Checkbox, ErrorLine } from '../Field';
 import { openMailto } from '../invite/open-mailto';
+import { saveTextFile } from '../save-file';
 import { Loading } from '../Loading';
 import { SignInForm } from '../SignInForm';
 import type { KnockNotifier } from '../../core/extension/knock-notifications';
@@ -109,6 +110,7 @@ export function SidePanelApp({ model, defaultBrokerUrl, onOpenScreenInTab, knock
           runtime={runtime}
           onOpenScreenInTab={onOpenScreenInTab}
           openMailto={openMailto}
+          saveFile={saveTextFile}
         />
       )}
     </main>

@@ -1,5 +1,8 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickByRole, waitUntil } from './browser';
+import { clickByRole, fillByLabel, waitUntil } from './browser';
 import { createWorld, REP, type World } from './fixtures';
 import { JoinPage } from './pages/join-page';
 import { checkScreen, PHONE, SIDE_PANEL } from './screens';
@@ -76,10 +79,45 @@ describe('the customer page on a phone: focus, leaving on purpose, a next step f
     await broken.page.close();
   });
 
-  it('the end of the session thanks the customer and offers the support site', async () => {
-    await world.panel.endSession();
+  it('after End: the rep’s summary with notes, ticket and transcript; the customer rates the help', async () => {
+    const { panel } = world;
+    await customer.sendChat('Thanks, it works now');
+    await panel.waitForText('Thanks, it works now');
+    await panel.endSession();
     await customer.waitForText('The session has ended');
     await customer.page.locator('::-p-aria([name="Join with a session number"][role="link"])').wait();
-    await checkScreen(customer.page, 'customer-ended');
+
+    // The rep: who, how long, what was shared; notes and a ticket saved with the session.
+    await panel.waitForText('Casey Customer');
+    await panel.waitForText('Nothing was shared');
+    await checkScreen(panel.page, 'panel-summary');
+    await fillByLabel(panel.page, 'Notes', 'Reset the router; customer confirmed.');
+    await fillByLabel(panel.page, 'Ticket reference (optional)', 'HD-1234');
+    await clickByRole(panel.page, 'button', 'Save notes');
+    await panel.waitForText('Notes saved.');
+
+    // The transcript, as a file the browser saves.
+    const downloads = mkdtempSync(join(tmpdir(), 'rs-transcript-'));
+    const cdp = await panel.page.createCDPSession();
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
+    await clickByRole(panel.page, 'button', 'Save chat as text');
+    const file = join(downloads, `session-${number.replace(/ /g, '')}.txt`);
+    while (!existsSync(file)) await new Promise((resolve) => setTimeout(resolve, 50));
+    const transcript = readFileSync(file, 'utf8');
+    expect(transcript).toContain(`Support session ${number}`);
+    expect(transcript).toMatch(/UTC {2}Casey Customer: Thanks, it works now/);
+    rmSync(downloads, { recursive: true, force: true });
+
+    // The customer rates the help.
+    await clickByRole(customer.page, 'radio', '4 of 5');
+    await fillByLabel(customer.page, 'Comment (optional)', 'Patient and quick');
+    await checkScreen(customer.page, 'customer-ended-rating');
+    await clickByRole(customer.page, 'button', 'Send rating');
+    await customer.waitForText('Thank you for your rating.');
+
+    const [row] = world.broker.store.listReport(0).filter((r) => r.number === number.replace(/ /g, ''));
+    expect(row).toMatchObject({ notes: 'Reset the router; customer confirmed.', ticket: 'HD-1234', customers: 1 });
+    expect(row!.ratings).toEqual([{ score: 4, comment: 'Patient and quick' }]);
+    expect(row!.endedAt).not.toBeNull();
   });
 });
