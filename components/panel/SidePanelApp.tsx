@@ -76,12 +76,7 @@ export function SidePanelApp({ model, defaultBrokerUrl, onOpenScreenInTab, knock
             <button type="button" class="primary" disabled={phase === 'starting'} onClick={start}>
               {phase === 'starting' ? t('starting') : t('startSession')}
             </button>
-            <Checkbox
-              label={t('emailOnStart')}
-              title={t('emailOnStartHint')}
-              checked={model.emailOnStart.value}
-              onChecked={model.setEmailOnStart}
-            />
+            <Checkbox label={t('emailOnStart')} checked={model.emailOnStart.value} onChecked={model.setEmailOnStart} />
           </div>
         </section>
       )}
