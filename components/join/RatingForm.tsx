@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { errorText } from '../../core/broker/error-text';
 import { t } from '../../core/i18n';
 import { RATING_COMMENT_MAX_CHARS } from '../../core/protocol';
 import { ErrorLine } from '../Field';
@@ -33,7 +34,7 @@ export function RatingForm({ onRate }: { onRate(score: number, comment?: string)
           setState('sent');
         } catch (e) {
           setState('idle');
-          setError(t('ratingFailed', { message: e instanceof Error ? e.message : String(e) }));
+          setError(t('ratingFailed', { message: errorText(e, { audience: 'customer' }) }));
         }
       }}
     >

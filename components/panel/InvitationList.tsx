@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { errorText } from '../../core/broker/error-text';
 import { formatTime } from '../format';
 import { t, type MessageKey } from '../../core/i18n';
 import type { InviteSummary } from '../../core/protocol';
@@ -42,7 +43,7 @@ export function InvitationList({ list, revoke, version }: Props) {
     let current = true;
     list().then(
       (found) => current && (setInvites(found), setError(undefined)),
-      (e: unknown) => current && setError(e instanceof Error ? e.message : String(e)),
+      (e: unknown) => current && setError(errorText(e, { audience: 'rep' })),
     );
     return () => void (current = false);
   }, [open, version, reloads]);
@@ -83,7 +84,7 @@ export function InvitationList({ list, revoke, version }: Props) {
                     onClick={() =>
                       void revoke(invite.id).then(
                         () => setReloads(reloads + 1),
-                        (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+                        (e: unknown) => setError(errorText(e, { audience: 'rep' })),
                       )
                     }
                   >

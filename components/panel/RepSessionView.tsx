@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { errorText } from '../../core/broker/error-text';
 import { t, type MessageKey } from '../../core/i18n';
 import { invitationText } from '../../core/invite/invitation-text';
 import type { Participant } from '../../core/protocol';
@@ -83,7 +84,7 @@ export function RepSessionView({ model, runtime, onOpenScreenInTab, openMailto, 
     try {
       await runtime.remove(participant.id);
     } catch (error) {
-      setRemoveError(error instanceof Error ? error.message : String(error));
+      setRemoveError(errorText(error, { audience: 'rep' }));
     }
   };
 

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { errorText } from '../../core/broker/error-text';
 import { transcriptText } from '../../core/chat/transcript';
 import { formatDuration } from '../../core/duration';
 import { t } from '../../core/i18n';
@@ -36,7 +37,7 @@ export function SessionSummary({ runtime, onClose, saveFile }: Props) {
       setSaving('saved');
     } catch (e) {
       setSaving('idle');
-      setError(t('summaryNotSaved', { message: e instanceof Error ? e.message : String(e) }));
+      setError(t('summaryNotSaved', { message: errorText(e, { audience: 'rep' }) }));
     }
   };
 

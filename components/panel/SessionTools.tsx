@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'preact/hooks';
+import { errorText } from '../../core/broker/error-text';
 import { getLocale, t } from '../../core/i18n';
 import { createInviteFlow } from '../../core/invite/invite-flow';
 import type { MailLocale } from '../../core/protocol';
@@ -35,7 +36,7 @@ export function SessionTools({ model, runtime, openMailto }: Props) {
       setNote({ text: t('revokedCount', { count: await runtime.revokeInvites() }) });
       setChanges(changes + 1);
     } catch (error) {
-      setNote({ text: error instanceof Error ? error.message : String(error), error: true });
+      setNote({ text: errorText(error, { audience: 'rep' }), error: true });
     }
   };
 

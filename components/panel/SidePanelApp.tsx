@@ -2,6 +2,7 @@
 import '@preact/signals';
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../core/i18n';
+import { groupSessionNumber } from '../../core/protocol';
 import type { RepModel } from '../../core/session/rep-model';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { Checkbox, ErrorLine } from '../Field';
@@ -88,6 +89,13 @@ export function SidePanelApp({ model, defaultBrokerUrl, onOpenScreenInTab, knock
           onSelect={(id) => void model.select(id)}
           onNewSession={model.mayStartAnother.value ? start : undefined}
         />
+      )}
+      {model.assisting.value && (
+        <p class="status joining" role="status">
+          {model.assisting.value.number
+            ? t('assistJoiningNumber', { number: groupSessionNumber(model.assisting.value.number) })
+            : t('assistJoining')}
+        </p>
       )}
       {/* Errors show here, by the controls that cause them (start, New session), not under the chat. */}
       {phase !== 'signed-out' && <ErrorLine message={error} />}

@@ -118,7 +118,6 @@ export const en = {
   leaveSession: 'Leave session',
   assistInSession: 'Assist in a session',
   assist: 'Assist',
-  assistOpening: 'Joining in the side panel…',
   noCurrentSession: 'Start or join a session in the dashboard first.',
   // Join by number (the support site)
   joinByNumberTitle: 'Join a support session',
@@ -289,6 +288,32 @@ export const en = {
   inviteStateRevoked: 'revoked',
   revoke: 'Revoke',
   revokeInvitationTo: 'Revoke the invitation to {who}',
+  inSeconds: 'in {count} s',
+  inMinutes: 'in {count} min',
+  inHours: 'in {count} h',
+  errSignIn: 'Email or password is incorrect.',
+  errNoSessionRep: 'No live session has this number. Check it with the colleague who gave it to you.',
+  errNoSessionCustomer: 'There is no session with this number right now. Check the number with your representative.',
+  errColleagueInviteInvalid:
+    'This invitation no longer works. Ask your colleague for a new one, or assist by the session number.',
+  errForbiddenRep: 'Only the rep in control of the session can do this.',
+  errForbiddenCustomer: 'This is not possible in this session.',
+  errNotFound: 'It is no longer there: the session may have ended.',
+  errSessionEnded: 'The session has ended.',
+  errSingleSession:
+    'You already have a live session. End it before starting another, or ask your administrator for multi-session mode.',
+  errTooLarge: 'That is too long to send.',
+  errMailFailed: 'The mail server did not accept the invitation.',
+  errBadResponse:
+    'The server answered in a way this version does not understand. Reload; if it goes on, tell your administrator.',
+  errPlaceEnded: 'You are no longer in this session. Join again with your link.',
+  errSessionFull: 'The representative is already helping as many customers as they can. Please try again in a few minutes.',
+  errNetworkCustomer: 'Cannot connect. Check your internet connection and try again.',
+  errRateLimited: 'Too many attempts. Try again {when}.',
+  errRateLimitedSoon: 'Too many attempts. Try again in a minute.',
+  assistJoiningNumber: 'Joining session {number} as assistant…',
+  assistJoining: "Joining your colleague's session as assistant…",
+  invalidSessionNumber: 'A session number has 9 digits, like 123 456 789.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,6 +1,7 @@
 import { signal, type ReadonlySignal } from '@preact/signals-core';
 import * as v from 'valibot';
 import { createBrokerClient } from '../broker/client';
+import { errorText } from '../broker/error-text';
 import { BrokerError, isBrokerError } from '../broker/errors';
 import type { ChatStore } from '../chat/types';
 import type { PeerTransport } from '../mesh/transport';
@@ -70,8 +71,8 @@ export function createJoinModel(deps: JoinModelDeps) {
     const problem = inviteProblem(error, stage === 'check');
     if (problem) phase.value = { name: problem };
     else if (stage === 'join' && error instanceof BrokerError && error.status < 500 && error.status !== 0) {
-      phase.value = { name: 'ask-name', repName, error: error.message };
-    } else phase.value = { name: 'error', message: error instanceof Error ? error.message : String(error) };
+      phase.value = { name: 'ask-name', repName, error: errorText(error, { audience: 'customer', action: 'join' }) };
+    } else phase.value = { name: 'error', message: errorText(error, { audience: 'customer', action: 'join' }) };
   }
 
   /**
@@ -122,7 +123,7 @@ export function createJoinModel(deps: JoinModelDeps) {
       } catch (error) {
         if (error instanceof BrokerError && error.status === 404) {
           deps.storage.removeItem(WAIT_KEY);
-          phase.value = { name: 'ask-number', error: error.message };
+          phase.value = { name: 'ask-number', error: errorText(error, { audience: 'customer', action: 'join-by-number' }) };
           return;
         }
         await sleep(Math.min(10_000, 500 * 2 ** failures++));
@@ -216,7 +217,7 @@ export function createJoinModel(deps: JoinModelDeps) {
         await startWaiting(waitToken, expiresAt);
       } catch (error) {
         // Wrong number, too many attempts, an ended session: said in the broker's plain words.
-        phase.value = { name: 'ask-number', error: error instanceof Error ? error.message : String(error) };
+        phase.value = { name: 'ask-number', error: errorText(error, { audience: 'customer', action: 'join-by-number' }) };
       }
     },
 

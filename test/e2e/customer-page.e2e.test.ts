@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickByRole, fillByLabel, waitUntil } from './browser';
+import { clickByRole, fillByLabel, waitForText, waitUntil } from './browser';
 import { createWorld, REP, type World } from './fixtures';
 import { JoinPage } from './pages/join-page';
 import { checkScreen, PHONE, SIDE_PANEL } from './screens';
@@ -77,6 +77,32 @@ describe('the customer page on a phone: focus, leaving on purpose, a next step f
     await broken.page.locator('::-p-aria([name="Session number"])').wait();
     await checkScreen(broken.page, 'customer-number-form');
     await broken.page.close();
+  });
+
+  it('speaks the customer’s language, errors included, tied to the field they are about', async () => {
+    const page = await world.customerBrowser.newPage();
+    const cdp = await page.createCDPSession();
+    await cdp.send('Emulation.setUserAgentOverride', {
+      userAgent: await world.customerBrowser.userAgent(),
+      acceptLanguage: 'ru-RU,ru',
+    });
+    await page.setViewport(PHONE);
+    await page.goto(`${world.broker.url}/`);
+    await fillByLabel(page, 'Номер сеанса', '12');
+    await fillByLabel(page, 'Ваше имя', 'Вера');
+    await clickByRole(page, 'button', 'Подключиться');
+    // The format is checked at once, under the number, and the field says it is wrong.
+    await waitUntil(page, () => document.querySelector('#number')?.getAttribute('aria-invalid') === 'true');
+    expect(
+      await page.$eval('#number', (el) => document.getElementById(el.getAttribute('aria-describedby')!)?.textContent),
+    ).toBeTruthy();
+    // A number nobody has: the broker's refusal in Russian, for a customer.
+    await fillByLabel(page, 'Номер сеанса', '999 999 999');
+    await clickByRole(page, 'button', 'Подключиться');
+    await waitForText(page, 'Сейчас нет сеанса с таким номером. Уточните номер у вашего специалиста.');
+    expect(await page.evaluate(() => document.body.textContent)).not.toMatch(/There is no session/);
+    await checkScreen(page, 'customer-number-error-ru');
+    await page.close();
   });
 
   it('after End: the rep’s summary with notes, ticket and transcript; the customer rates the help', async () => {
