@@ -77,9 +77,14 @@ export function errorText(error: unknown, options: ErrorTextOptions): string {
       : t('errNetworkCustomer');
   }
   if (error.code === 'rate_limited') {
-    return error.retryAfterSeconds === undefined
-      ? t('errRateLimitedSoon')
-      : t('errRateLimited', { when: inWords(error.retryAfterSeconds) });
+    const when = error.retryAfterSeconds === undefined ? t('inAMinute') : inWords(error.retryAfterSeconds);
+    const key: MessageKey =
+      options.action === 'join-by-number'
+        ? 'errRateLimitedJoin'
+        : options.action === 'sign-in'
+          ? 'errRateLimitedSignIn'
+          : 'errRateLimited';
+    return t(key, { when });
   }
   const words = byAction[options.action ?? 'other']?.[error.code] ?? byCode[options.audience][error.code];
   return words ? words(error) : error.message;

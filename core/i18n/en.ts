@@ -310,10 +310,12 @@ export const en = {
   errSessionFull: 'The representative is already helping as many customers as they can. Please try again in a few minutes.',
   errNetworkCustomer: 'Cannot connect. Check your internet connection and try again.',
   errRateLimited: 'Too many attempts. Try again {when}.',
-  errRateLimitedSoon: 'Too many attempts. Try again in a minute.',
   assistJoiningNumber: 'Joining session {number} as assistant…',
   assistJoining: "Joining your colleague's session as assistant…",
   invalidSessionNumber: 'A session number has 9 digits, like 123 456 789.',
+  inAMinute: 'in a minute',
+  errRateLimitedJoin: 'Too many attempts to join from your network. Try again {when}.',
+  errRateLimitedSignIn: 'Too many sign-in attempts. Try again {when}.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -98,7 +98,7 @@ describe('joining by number on the support site', () => {
       });
       message = await customer.page.$eval('[role="alert"]', (el) => el.textContent ?? '');
     }
-    expect(message).toMatch(/Too many attempts to join from your network\. Try again in \d+ seconds\./);
+    expect(message).toMatch(/Too many attempts to join from your network\. Try again in \d+ s\./);
     await customer.page.close();
   });
 });

@@ -39,6 +39,12 @@ describe('errorText: a failure in the words of whoever reads it', () => {
       'Too many attempts. Try again in 10 min.',
     );
     expect(errorText(refused('rate_limited'), { audience: 'customer' })).toBe('Too many attempts. Try again in a minute.');
+    expect(errorText(refused('rate_limited', 'x', 30), { audience: 'customer', action: 'join-by-number' })).toBe(
+      'Too many attempts to join from your network. Try again in 30 s.',
+    );
+    expect(errorText(refused('rate_limited', 'x', 30), { audience: 'rep', action: 'sign-in' })).toBe(
+      'Too many sign-in attempts. Try again in 30 s.',
+    );
   });
 
   it('names the broker address to a rep who cannot reach it; keeps a specific message it has no words for', () => {
