@@ -1,7 +1,8 @@
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateRep } from '../../broker/reps';
-import { clickByRole, launchBrowser, waitUntil } from './browser';
+import { clickByRole, launchBrowser, waitForText, waitUntil } from './browser';
+import { openPopup } from './pages/extension';
 import { createWorld, REP, type World } from './fixtures';
 import { JoinPage } from './pages/join-page';
 import { waitForLiveVideo } from './pages/video';
@@ -166,5 +167,30 @@ describe('session tabs at side-panel size (multi mode)', () => {
     await clickByRole(panel.page, 'tab', 'Alexandra Longname (1 unread)');
     await panel.waitForText('Are you still there?');
     await panel.page.locator('::-p-aria([name="Alexandra Longname"][role="tab"])').wait();
+  });
+
+  it('the popup, the options page and the sign-in form pass the scan; the server address is explained', async () => {
+    const popup = await openPopup(world.rep);
+    await popup.locator('::-p-aria([name="Copy colleague link"][role="button"])').wait();
+    await checkScreen(popup, 'popup');
+    await popup.close();
+
+    const options = await world.rep.openPage('options.html');
+    await waitForText(options, `Signed in as ${REP.name}`);
+    await checkScreen(options, 'options-signed-in');
+    await clickByRole(options, 'button', 'Sign out');
+    const field = options.locator('::-p-aria([name="Server address"][role="textbox"])');
+    await field.wait();
+    // The hint is part of the field for a screen reader, and names an example and where to find the address.
+    const hint = await options.$eval(
+      '#broker-url',
+      (el) => document.getElementById(el.getAttribute('aria-describedby') ?? '')?.textContent,
+    );
+    expect(hint).toContain('https://support.example.com');
+    expect(hint).toContain('In the extension, sign in to');
+    await checkScreen(options, 'options-sign-in');
+    await world.panel.page.bringToFront();
+    await world.panel.page.locator('::-p-aria([name="Sign in"][role="button"])').wait();
+    await checkScreen(world.panel.page, 'panel-sign-in');
   });
 });
