@@ -14,6 +14,7 @@ import {
 } from './reps';
 import { MAX_CUSTOMERS_LIMIT } from './limits';
 import { reportCsv } from './report';
+import { QUEUE_COMMANDS, QUEUE_USAGE } from './adminQueues';
 import { DuplicateEmailError, openSqliteStore, type Store } from './store';
 
 export const USAGE = `Usage: tsx broker/cli.ts <command>
@@ -25,7 +26,8 @@ Commands:
              e.g. echo 'a-long-password' | npm run admin -- add-rep --email ann@example.com --name Ann
              Without --max-customers the rep gets MAX_CUSTOMERS (default 5); without --mode, single.
   set-rep    Change an existing rep; give at least one of the options
-               --email E [--max-customers K] [--mode single|multi] [--name N]
+               --email E [--max-customers K] [--mode single|multi] [--name N] [--acd | --no-acd]
+               [--max-sessions N|auto]  (WebACD: live sessions at once; auto: 1 in single mode)
              e.g. npm run admin -- set-rep --email ann@example.com --max-customers 3 --mode multi
   disable-rep     --email E   No sign-in until enable-rep; signs the rep out everywhere
   enable-rep      --email E   Lets a disabled rep sign in again
@@ -35,13 +37,14 @@ Commands:
              A running broker closes the rep's open connections within seconds.
   report     --since D   Sessions started since D (e.g. 2026-01-31) as CSV: durations, ratings, notes
              e.g. npm run admin -- report --since 2026-01-01 > sessions.csv
+${QUEUE_USAGE}
 
 Configuration comes from the environment: PORT, HOST, DATA_DIR, PUBLIC_URL, ICE_SERVERS,
 ADMIN_EMAIL, ADMIN_PASSWORD, INVITE_TTL_HOURS, PEER_CONCURRENT_LIMIT, ALLOWED_ORIGINS, SMTP_URL,
 MAIL_FROM, KNOCK_TTL_SECONDS, JOIN_BY_NUMBER_LIMIT, JOIN_BY_NUMBER_PER_NUMBER_LIMIT, MAX_CUSTOMERS,
 REP_TOKEN_IDLE_HOURS, REP_TOKEN_MAX_HOURS, LOGIN_FAILURES_PER_ADDRESS_AND_ACCOUNT,
 LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_ADDRESS, LOGIN_FAILURES_PER_MINUTE,
-PASSWORD_HASH_CONCURRENCY, PASSWORD_HASH_QUEUE, ASSIST_BY_NUMBER_PER_REP, ASSIST_BY_NUMBER_PER_ADDRESS,
+PASSWORD_HASH_CONCURRENCY, PASSWORD_HASH_QUEUE, TRANSFER_OFFER_SECONDS, QUEUE_WAIT_LIMIT_SECONDS, ASSIST_BY_NUMBER_PER_REP, ASSIST_BY_NUMBER_PER_ADDRESS,
 MAIL_PER_REP_PER_HOUR, MAIL_PER_RECIPIENT_PER_HOUR, PRESENCE_GRACE_SECONDS, TURN_URLS, TURN_SECRET,
 TURN_TTL_SECONDS, ICE_TRANSPORT_POLICY, SCRYPT_N, ORG_NAME, ADMIN_NAME, LOG_LEVEL (see README, Configuration).`;
 
@@ -114,13 +117,21 @@ async function addRep(io: AdminIo, args: string[]): Promise<void> {
 }
 
 async function setRep(io: AdminIo, args: string[]): Promise<void> {
-  const values = options(args, REP_OPTIONS);
+  const values = options(args, {
+    ...REP_OPTIONS,
+    acd: { type: 'boolean' },
+    'no-acd': { type: 'boolean' },
+    'max-sessions': { type: 'string' },
+  });
   const { email } = values;
   if (!email) throw new UsageError(`set-rep needs --email\n\n${USAGE}`);
   const maxCustomers = maxCustomersOption(values['max-customers']);
   const mode = modeOption(values.mode);
-  if (maxCustomers === undefined && mode === undefined && values.name === undefined) {
-    throw new UsageError('Nothing to change: give --max-customers, --mode or --name');
+  if (values.acd && values['no-acd']) throw new UsageError('Give --acd or --no-acd, not both');
+  const isAgent = values.acd ? true : values['no-acd'] ? false : undefined;
+  const maxSessions = maxSessionsOption(values['max-sessions']);
+  if ([maxCustomers, mode, values.name, isAgent, maxSessions].every((value) => value === undefined)) {
+    throw new UsageError('Nothing to change: give --max-customers, --mode, --name, --acd/--no-acd or --max-sessions');
   }
 
   await withStore(io, (store) => {
@@ -128,11 +139,15 @@ async function setRep(io: AdminIo, args: string[]): Promise<void> {
       ...(maxCustomers === undefined ? {} : { maxCustomers }),
       ...(mode === undefined ? {} : { mode }),
       ...(values.name === undefined ? {} : { name: values.name }),
+      ...(isAgent === undefined ? {} : { isAgent }),
+      ...(maxSessions === undefined ? {} : { maxSessions }),
     });
     const said: string[] = [];
     if (changes.name !== undefined) said.push(`name ${before.name} → ${after.name}`);
     if (changes.maxCustomers !== undefined) said.push(`max customers ${before.maxCustomers} → ${after.maxCustomers}`);
     if (changes.mode !== undefined) said.push(`mode ${before.mode} → ${after.mode}`);
+    if (changes.isAgent !== undefined) said.push(after.isAgent ? 'now a WebACD agent' : 'no longer a WebACD agent');
+    if (changes.maxSessions !== undefined) said.push(`max sessions ${after.maxSessions ?? 'auto'}`);
     io.out(`Updated rep ${after.email}: ${said.join(', ')}`);
   });
 }
@@ -220,6 +235,15 @@ function maxCustomersOption(raw: string | undefined): number | undefined {
   return n;
 }
 
+function maxSessionsOption(raw: string | undefined): number | null | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === 'auto') return null;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > 100)
+    throw new UsageError(`--max-sessions must be a whole number from 1 to 100 or auto, got "${raw}"`);
+  return n;
+}
+
 function modeOption(raw: string | undefined): 'single' | 'multi' | undefined {
   if (raw === undefined) return undefined;
   if (raw !== 'single' && raw !== 'multi') throw new UsageError(`--mode must be single or multi, got "${raw}"`);
@@ -254,6 +278,23 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
         return 0;
       case 'report':
         await report(io, args);
+        return 0;
+      case 'add-queue':
+      case 'set-queue':
+      case 'list-queues':
+      case 'remove-queue':
+        await withStore(io, (store) =>
+          QUEUE_COMMANDS[command]!(
+            store,
+            {
+              out: (line) => io.out(line),
+              fail: (message) => {
+                throw new UsageError(message);
+              },
+            },
+            args,
+          ),
+        );
         return 0;
       case 'disable-rep':
       case 'enable-rep':

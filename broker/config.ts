@@ -56,6 +56,10 @@ export interface Config {
   repTokenMaxMs: number;
   /** How long a customer or assistant may stay offline before they are taken out of the session ('timeout'). */
   presenceGraceMs: number;
+  /** WebACD: how long one agent has to answer an offer before it passes on (or counts as declined). */
+  transferOfferMs: number;
+  /** WebACD: how long a queued session waits for an agent before the customer is told nobody is free. */
+  queueWaitLimitMs: number;
 }
 
 /** coturn `use-auth-secret`: the shared secret signs credentials that end after ttlMs. */
@@ -132,6 +136,8 @@ export function loadConfig(env: Env = process.env): Config {
     ...repTokenLifetime(env),
     // At least 10 s: shorter would take people out over a dropped socket the client is about to reopen.
     presenceGraceMs: integer(env, 'PRESENCE_GRACE_SECONDS', 60, 10, 86_400) * 1000,
+    transferOfferMs: integer(env, 'TRANSFER_OFFER_SECONDS', 30, 1, 86_400) * 1000,
+    queueWaitLimitMs: integer(env, 'QUEUE_WAIT_LIMIT_SECONDS', 600, 1, 7 * 86_400) * 1000,
   };
 }
 

@@ -3,6 +3,8 @@ import type { Revocations } from './auth/revocations';
 import type { RepTokenLifetime } from './auth/repTokens';
 import type { EventBus } from './events/bus';
 import type { Presence } from './events/presence';
+import type { RepChannel } from './events/repChannel';
+import type { AcdSettings } from './acd/settings';
 import type { Logger } from './log';
 import type { Mailer } from './mail/mailer';
 import type { RateLimits } from './rateLimits';
@@ -38,4 +40,8 @@ export interface BrokerContext {
   repTokens: RepTokenLifetime;
   /** Who the broker hears from right now (events sockets); GET /api/sessions/:id reads it. */
   presence: Presence;
+  /** Reps with an events socket open, and pushing them messages of no session (WebACD). */
+  reps: RepChannel;
+  /** WebACD timing, and the nudge that makes the dispatcher look at transfers again. */
+  acd: AcdSettings;
 }

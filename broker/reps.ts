@@ -51,6 +51,7 @@ export async function createRep(
     isAgent: rep.isAgent,
     maxCustomers: rep.maxCustomers ?? siteMaxCustomers,
     mode: rep.mode,
+    maxSessions: null,
     createdAt: now,
     disabledAt: null,
   };
@@ -72,6 +73,9 @@ export const RepUpdate = v.object({
   name: v.optional(DisplayName),
   maxCustomers: v.optional(MaxCustomers),
   mode: v.optional(RepMode),
+  isAgent: v.optional(v.boolean()),
+  /** null: as the mode has it. */
+  maxSessions: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)))),
 });
 export type RepUpdate = v.InferInput<typeof RepUpdate>;
 

@@ -19,6 +19,8 @@ import { EventBus } from './events/bus';
 import { createEventsServer, type EventsServer } from './events/socket';
 import type { HeartbeatTiming } from './events/heartbeat';
 import { Presence } from './events/presence';
+import { RepChannel } from './events/repChannel';
+import { TransferDispatcher } from './acd/dispatcher';
 import { PresenceGrace } from './events/grace';
 import { createPeerService, PEER_MOUNT, PEER_SOCKET_PATH, type PeerService } from './peer/server';
 import { apiRouter } from './api';
@@ -135,6 +137,8 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
     limits: createRateLimits(config, now, options.passwordWork),
     repTokens: { idleMs: config.repTokenIdleMs, maxMs: config.repTokenMaxMs },
     presence: new Presence(),
+    reps: new RepChannel(),
+    acd: { offerMs: config.transferOfferMs, queueWaitLimitMs: config.queueWaitLimitMs, changed: () => undefined },
   };
 
   const app = express();
@@ -142,6 +146,7 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
   const server = createServer(app);
   const events = createEventsServer(ctx, options.eventsHeartbeat ? { heartbeat: options.eventsHeartbeat } : {});
   const grace = new PresenceGrace(ctx, ctx.presence, options.presenceGraceMs ?? config.presenceGraceMs);
+  const transfers = new TransferDispatcher(ctx);
   const peer = createPeerService(ctx, server, { concurrentLimit: config.peerConcurrentLimit });
 
   app.use(securityHeaders);
@@ -167,6 +172,7 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
     });
   } catch (error) {
     grace.close();
+    transfers.close();
     events.close();
     peer.close();
     mailer?.close();
@@ -188,6 +194,8 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
   const stopCredentialSweep = startCredentialSweep(ctx, options.credentialSweepIntervalMs);
   // Nobody is online right after a start: everyone present has the grace period to come back.
   grace.startForEveryonePresent();
+  // Pending transfers carry on after a restart: offers that ran out meanwhile pass on, timers re-arm.
+  transfers.changed();
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -195,6 +203,7 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
       clearInterval(sweeper);
       stopCredentialSweep();
       grace.close();
+      transfers.close();
       waits.close();
       events.close();
       peer.close();

@@ -7,6 +7,7 @@ import { CHAT_TEXT_MAX_CHARS } from '../core/protocol';
 import { t } from '../core/i18n';
 import type { TimelineItem } from '../core/session/timeline';
 import { formatTime, isoTime } from './format';
+import { timelineText } from './timeline-text';
 
 /** Lines shown at first; "Show earlier messages" adds this many more each time. */
 const PAGE = 100;
@@ -21,6 +22,8 @@ interface Props {
   nameOf(participantId: string): string;
   /** Joins and departures, shown between the messages (reps). */
   timeline?: readonly TimelineItem[];
+  /** Timeline lines in the words meant for a customer ("Bob is now helping you"). */
+  timelineForCustomer?: boolean;
   /** The message box's accessible name, e.g. "Message to Ann". */
   composerLabel?: string;
   disabled?: boolean;
@@ -44,6 +47,7 @@ export function ChatPanel({
   onRetry,
   nameOf,
   timeline,
+  timelineForCustomer = false,
   composerLabel,
   disabled,
   disabledReason,
@@ -88,7 +92,7 @@ export function ChatPanel({
           )}
           {lines.map((line) =>
             'kind' in line ? (
-              <TimelineLine key={line.key} item={line} />
+              <TimelineLine key={line.key} item={line} forCustomer={timelineForCustomer} />
             ) : (
               <ChatLine key={entryKey(line)} entry={line} nameOf={nameOf} onRetry={onRetry} />
             ),
@@ -147,21 +151,10 @@ function withTimeline(
   return [...entries, ...items].sort((a, b) => ('kind' in a ? a.at : a.sentAt) - ('kind' in b ? b.at : b.sentAt));
 }
 
-type PresenceItem = Exclude<TimelineItem, { kind: 'control' }>;
-const presenceText: Record<PresenceItem['kind'], (item: PresenceItem) => string> = {
-  joined: (item) => t(item.role === 'assistant' ? 'timelineAssistantJoined' : 'timelineJoined', { name: item.name }),
-  left: (item) => t('timelineLeft', { name: item.name }),
-  removed: (item) => t('timelineRemoved', { name: item.name }),
-  timeout: (item) => t('timelineTimedOut', { name: item.name }),
-  ended: () => '',
-};
-const timelineText = (item: TimelineItem) =>
-  item.kind === 'control' ? t('timelineControlPassed', { from: item.from, to: item.to }) : presenceText[item.kind](item);
-
-function TimelineLine({ item }: { item: TimelineItem }) {
+function TimelineLine({ item, forCustomer }: { item: TimelineItem; forCustomer: boolean }) {
   return (
     <li class="system">
-      {timelineText(item)} · <time dateTime={isoTime(item.at)}>{formatTime(item.at)}</time>
+      {timelineText(item, forCustomer)} · <time dateTime={isoTime(item.at)}>{formatTime(item.at)}</time>
     </li>
   );
 }

@@ -16,6 +16,7 @@ const listOf = (names: readonly string[]) =>
 export function activityNoticeText(notice: ActivityNotice, nameOf: (id: string) => string, forCustomer: boolean): string {
   if (notice.kind === 'your-turn') return t('shareYourTurn');
   const { reason } = notice;
+  if (reason.kind === 'transfer') return t('stoppedForTransfer', { activities: listOf(notice.activities) });
   if (reason.kind === 'control')
     return t('stoppedForControl', { activities: listOf(notice.activities), name: nameOf(reason.to) });
   if (forCustomer) return t('shareStoppedForSwitchCustomer');

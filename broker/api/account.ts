@@ -7,6 +7,7 @@ import { issueRepToken } from '../auth/repTokens';
 import { clientAddress } from '../http/clientAddress';
 import { repView } from '../sessions/views';
 import { rateLimited, unauthorized } from './errors';
+import { agentSignedIn } from '../acd/agents';
 import type { Handlers } from './routeTable';
 
 export const LOGIN_INCORRECT = 'Email or password is incorrect';
@@ -50,6 +51,7 @@ export function accountHandlers(ctx: BrokerContext): Handlers<'login' | 'logout'
       const issued = ctx.store.transaction(() => {
         const token = issueRepToken(ctx, rep.id);
         audit(ctx, `rep:${rep.id}`, 'login', null);
+        agentSignedIn(ctx, rep);
         return token;
       });
       const body: LoginResponse = { token: issued.token, rep: repView(rep), expiresAt: issued.expiresAt };

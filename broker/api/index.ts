@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import type { BrokerContext } from '../context';
 import { accountHandlers } from './account';
 import { sessionHandlers } from './sessions';
+import { acdHandlers } from './acd';
 import { joinByNumberHandlers } from './joinByNumber';
 import { capabilitiesHandlers } from './capabilities';
 import { errorHandler, notFoundHandler } from './errors';
@@ -18,6 +19,7 @@ export function apiRouter(ctx: BrokerContext): Router {
     ...accountHandlers(ctx),
     ...sessionHandlers(ctx),
     ...joinByNumberHandlers(ctx),
+    ...acdHandlers(ctx),
   });
   router.use(notFoundHandler);
   router.use(errorHandler(ctx.log));

@@ -39,7 +39,7 @@ export function registerRoutes(router: Router, ctx: BrokerContext, handlers: Han
     const def = routes[name];
     const handler = handlers[name] as unknown as (input: object) => unknown;
     const declared = new Set<string>(errorsOf(def));
-    const method = def.method === 'GET' ? 'get' : 'post';
+    const method = ({ GET: 'get', POST: 'post', PUT: 'put' } as const)[def.method];
     // The table's paths are absolute; this router is mounted at /api.
     router[method](def.path.replace(/^\/api/, ''), ...auth[def.auth], async (req, res) => {
       try {

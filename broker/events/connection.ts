@@ -13,6 +13,7 @@ import type { BrokerContext } from '../context';
 import { TokenBucket, type Rate } from '../auth/tokenBucket';
 import { touchRepToken } from '../auth/repTokens';
 import { resolveToken, type Caller } from '../sessions/caller';
+import type { RepSink } from './repChannel';
 
 const HELLO_TIMEOUT_MS = 15_000;
 /** A client this far behind is not reading; drop it and let it reconnect with `since`. */
@@ -52,7 +53,7 @@ export interface EventsHub {
  * hears every session they are in now. Someone out of a session replays it only up to the event that
  * took them out (their own `participant-left`, or `session-ended`), never later ones (issue 10).
  */
-export class EventsConnection {
+export class EventsConnection implements RepSink {
   private caller: Caller | undefined;
   /** Sessions followed live → the last sequence number sent. */
   private readonly cursors = new Map<string, number>();
@@ -100,6 +101,11 @@ export class EventsConnection {
     this.follow(participant.sessionId, 0);
   }
 
+  /** A message for the rep this socket belongs to (WebACD offers and state). */
+  push(message: EventsServerMessage): void {
+    this.send(message);
+  }
+
   sendPresence(sessionId: string): void {
     this.send({ type: 'presence', sessionId, online: this.hub.ctx.presence.online(sessionId) });
   }
@@ -142,7 +148,9 @@ export class EventsConnection {
     }
     const since = message.since ?? {};
     const sessionIds = new Set<string>();
-    if (caller.kind === 'rep') {
+    if (caller.kind === 'rep' && message.scope === 'rep') {
+      // Follows nothing; a later `follow` still may.
+    } else if (caller.kind === 'rep') {
       for (const s of this.hub.ctx.store.listLiveSessionsOfRep(caller.rep.id)) sessionIds.add(s.id);
       // Sessions the client knew about that ended or that it left while away: it still gets the news.
       for (const id of Object.keys(since)) if (this.mayFollow(id)) sessionIds.add(id);

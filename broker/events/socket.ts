@@ -31,7 +31,7 @@ export function createEventsServer(ctx: BrokerContext, options: EventsServerOpti
   const badFrames = new LogThrottle(ctx.log, 'Events socket: closed a connection that broke the websocket protocol');
   /** Live followers of each session, and each rep's connections: events go only where they are heard. */
   const followers = new Map<string, Set<EventsConnection>>();
-  const reps = new Map<string, Set<EventsConnection>>();
+  const reps = ctx.reps;
 
   const hub: EventsHub = {
     ctx,
@@ -39,8 +39,8 @@ export function createEventsServer(ctx: BrokerContext, options: EventsServerOpti
     heard: (ws) => heartbeat.heard(ws),
     follow: (sessionId, connection) => add(followers, sessionId, connection),
     unfollow: (sessionId, connection) => remove(followers, sessionId, connection),
-    addRep: (repId, connection) => add(reps, repId, connection),
-    removeRep: (repId, connection) => remove(reps, repId, connection),
+    addRep: (repId, connection) => reps.add(repId, connection),
+    removeRep: (repId, connection) => reps.remove(repId, connection),
   };
 
   wss.on('connection', (ws) => {
@@ -77,7 +77,7 @@ export function createEventsServer(ctx: BrokerContext, options: EventsServerOpti
     ctx.presence.onChange(({ sessionId }) => (dispatching ? presenceDue.add(sessionId) : pushPresence(sessionId))),
     // Sockets opened with a credential that stopped working close with 4401 and say why.
     ctx.revocations.subscribe((revocation) => {
-      for (const connection of [...(reps.get(revocation.repId) ?? [])]) {
+      for (const connection of reps.sinksOf(revocation.repId) as EventsConnection[]) {
         if (revocation.kind === 'rep') connection.revoke('You were signed out everywhere. Please sign in again.', 'Signed out');
         else if (connection.repTokenHash === revocation.tokenHash) connection.revoke(SIGN_IN_ENDED, 'Sign-in ended');
       }
@@ -89,7 +89,7 @@ export function createEventsServer(ctx: BrokerContext, options: EventsServerOpti
     if (event.type === 'participant-joined') {
       // A rep's sockets pick up sessions the rep starts or joins after hello.
       const p = ctx.store.findParticipant(event.participant.id);
-      if (p?.repId) for (const connection of [...(reps.get(p.repId) ?? [])]) connection.ownEntry(p);
+      if (p?.repId) for (const connection of reps.sinksOf(p.repId) as EventsConnection[]) connection.ownEntry(p);
     } else if (event.type === 'participant-left') {
       ctx.presence.forget(event.participantId);
     } else if (event.type === 'session-ended') {

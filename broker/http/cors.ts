@@ -16,7 +16,7 @@ export function cors(publicOrigin: () => string, allowedOrigins: readonly string
     res.vary('Origin');
     if (origin && allowed(origin)) {
       res.setHeader('Access-Control-Allow-Origin', origin);
-      res.setHeader('Access-Control-Allow-Methods', 'GET, POST');
+      res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT');
       res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
       res.setHeader('Access-Control-Max-Age', '600');
     }

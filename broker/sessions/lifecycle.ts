@@ -1,4 +1,5 @@
 import { controlChanges } from './control';
+import { pendingTransferView, transferRecords } from '../acd/views';
 import type { CreateSessionResponse, SessionDetail, Session } from '../../core/protocol';
 import { ErrorCode, groupSessionNumber } from '../../core/protocol';
 import type { ParticipantRow, RepRow, SessionRow } from '../store';
@@ -100,6 +101,7 @@ export function sessionDetail(ctx: BrokerContext, caller: Caller, sessionId: str
   const participants = ctx.store.listParticipants(session.id);
   // Someone out of the session sees it as it stood when they went (read once: it is a query).
   const went = live ? Infinity : wentAt(ctx, caller, sessionId);
+  const pending = ctx.store.acd.findPendingTransferOfSession(session.id);
   return {
     session: sessionView(session, link),
     participants: (live ? participants : asWhenTheyWent(participants, went)).map(participantView),
@@ -110,6 +112,8 @@ export function sessionDetail(ctx: BrokerContext, caller: Caller, sessionId: str
     ...(self ? { self } : {}),
     ...(knocks ? { knocks } : {}),
     ...(live ? { online: ctx.presence.online(session.id) } : {}),
+    transfer: live && pending ? pendingTransferView(pending) : null,
+    transfers: transferRecords(ctx, session.id).filter((r) => r.startedAt <= went),
   };
 }
 

@@ -18,3 +18,4 @@ export type {
 } from './types';
 export { DuplicateEmailError } from './types';
 export { openSqliteStore, DATABASE_FILE } from './sqlite';
+export type { AcdStore, QueueRow, TransferRow, TransferStatus, OfferRow, OfferStatus } from './acdTypes';

@@ -128,7 +128,64 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE sessions ADD COLUMN control_epoch INTEGER NOT NULL DEFAULT 0;
   `,
-  // 7: after the session (issue 17): the controller's notes and ticket reference, customers' ratings.
+  // 7: WebACD (issue 12): agents' state and limits, queues, transfers and the offers they make.
+  `
+  ALTER TABLE reps ADD COLUMN max_sessions INTEGER;
+  ALTER TABLE reps ADD COLUMN agent_state TEXT NOT NULL DEFAULT 'available' CHECK (agent_state IN ('available', 'away'));
+  ALTER TABLE reps ADD COLUMN agent_state_at INTEGER;
+
+  CREATE TABLE queues (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    routing TEXT NOT NULL CHECK (routing IN ('everybody', 'most-idle', 'round-robin')),
+    created_at INTEGER NOT NULL,
+    cursor_rep_id TEXT
+  );
+  CREATE TABLE queue_agents (
+    queue_id TEXT NOT NULL REFERENCES queues(id) ON DELETE CASCADE,
+    rep_id TEXT NOT NULL REFERENCES reps(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (queue_id, rep_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX queue_agents_rep ON queue_agents(rep_id);
+
+  CREATE TABLE transfers (
+    id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    from_rep_id TEXT NOT NULL REFERENCES reps(id),
+    from_participant_id TEXT NOT NULL,
+    queue_id TEXT REFERENCES queues(id) ON DELETE SET NULL,
+    queue_name TEXT,
+    message TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'cancelled', 'taken-back', 'abandoned')),
+    decided_at INTEGER,
+    decided_by_rep_id TEXT,
+    position INTEGER,
+    waiting_long_at INTEGER
+  );
+  -- One open transfer per session: a second one waits until the first is decided.
+  CREATE UNIQUE INDEX transfers_pending_session ON transfers(session_id) WHERE status = 'pending';
+  CREATE INDEX transfers_pending ON transfers(created_at) WHERE status = 'pending';
+  CREATE TABLE transfer_targets (
+    transfer_id TEXT NOT NULL REFERENCES transfers(id) ON DELETE CASCADE,
+    rep_id TEXT NOT NULL REFERENCES reps(id),
+    PRIMARY KEY (transfer_id, rep_id)
+  ) WITHOUT ROWID;
+  -- At most one offer per agent per transfer: never offered twice to the same agent.
+  CREATE TABLE transfer_offers (
+    transfer_id TEXT NOT NULL REFERENCES transfers(id) ON DELETE CASCADE,
+    rep_id TEXT NOT NULL REFERENCES reps(id),
+    kind TEXT NOT NULL CHECK (kind IN ('agent', 'take-back')),
+    offered_at INTEGER NOT NULL,
+    expires_at INTEGER,
+    status TEXT NOT NULL CHECK (status IN ('open', 'accepted', 'declined', 'expired', 'withdrawn')),
+    closed_at INTEGER,
+    PRIMARY KEY (transfer_id, rep_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX transfer_offers_open ON transfer_offers(rep_id) WHERE status = 'open';
+  `,
+  // 8: after the session (issue 17): the controller's notes and ticket reference, customers' ratings.
   // Never chat content: the broker does not see it.
   `
   CREATE TABLE session_summaries (

@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { migrate } from './migrations';
+import { SqliteAcdStore } from './sqliteAcd';
+import { Statements, type Row } from './statements';
 import { makePrivateDir, makePrivateFile } from './privateFiles';
 import {
   DuplicateEmailError,
@@ -45,8 +47,6 @@ export function openSqliteStore(dataDir: string): SqliteStore {
   return new SqliteStore(db);
 }
 
-type Row = Record<string, unknown>;
-
 const bool = (value: unknown) => value === 1;
 const num = (value: unknown) => value as number;
 const str = (value: unknown) => value as string;
@@ -63,6 +63,7 @@ function toRep(r: Row): RepRow {
     isAgent: bool(r.is_agent),
     maxCustomers: num(r.max_customers),
     mode: str(r.mode) as RepRow['mode'],
+    maxSessions: nullableNum(r.max_sessions),
     createdAt: num(r.created_at),
     disabledAt: nullableNum(r.disabled_at),
   };
@@ -138,27 +139,24 @@ function toWait(r: Row): WaitRow {
 }
 
 export class SqliteStore implements Store {
-  constructor(readonly db: Database.Database) {}
+  readonly acd: SqliteAcdStore;
 
-  // Statements are prepared once, on first use.
-  private readonly statements = new Map<string, Database.Statement>();
-  private sql(text: string): Database.Statement {
-    let statement = this.statements.get(text);
-    if (!statement) {
-      statement = this.db.prepare(text);
-      this.statements.set(text, statement);
-    }
-    return statement;
+  constructor(readonly db: Database.Database) {
+    // Statements are prepared once, on first use; WebACD's tables share the cache.
+    const statements = new Statements(db);
+    this.get = statements.get.bind(statements);
+    this.all = statements.all.bind(statements);
+    this.run = statements.run.bind(statements);
+    this.acd = new SqliteAcdStore(statements);
   }
-  private get(text: string, ...params: unknown[]): Row | undefined {
-    return this.sql(text).get(...params) as Row | undefined;
+
+  setSessionController(sessionId: string, repId: string): void {
+    this.run('UPDATE sessions SET controller_rep_id = ? WHERE id = ?', repId, sessionId);
   }
-  private all(text: string, ...params: unknown[]): Row[] {
-    return this.sql(text).all(...params) as Row[];
-  }
-  private run(text: string, ...params: unknown[]): Database.RunResult {
-    return this.sql(text).run(...params);
-  }
+
+  private readonly get: Statements['get'];
+  private readonly all: Statements['all'];
+  private readonly run: Statements['run'];
 
   transaction<T>(fn: () => T): T {
     // IMMEDIATE: take the write lock up front. A deferred transaction that reads, then writes, fails at
@@ -209,6 +207,8 @@ export class SqliteStore implements Store {
     if (changes.name !== undefined) columns.push(['name', changes.name]);
     if (changes.maxCustomers !== undefined) columns.push(['max_customers', changes.maxCustomers]);
     if (changes.mode !== undefined) columns.push(['mode', changes.mode]);
+    if (changes.isAgent !== undefined) columns.push(['is_agent', changes.isAgent ? 1 : 0]);
+    if (changes.maxSessions !== undefined) columns.push(['max_sessions', changes.maxSessions]);
     if (columns.length === 0) return;
     // Column names are our own constants; values are bound.
     this.run(

@@ -1,4 +1,5 @@
 import type { Role } from '../../core/protocol';
+import type { AcdStore } from './acdTypes';
 
 /**
  * The broker's persistence, as one interface: every SQL statement lives behind it, so a PostgreSQL
@@ -106,6 +107,10 @@ export interface Store {
   saveRating(rating: RatingRow): void;
   /** Sessions started at or after `since`, oldest first, with what the report shows. */
   listReport(since: number): ReportRow[];
+  /** WebACD: agents' state, queues, transfers and offers. */
+  readonly acd: AcdStore;
+  /** The session's controlling rep now (a transfer hands it to another). */
+  setSessionController(sessionId: string, repId: string): void;
 
   audit(entry: AuditEntry): void;
   listAudit(sessionId?: string): (AuditEntry & { id: number })[];
@@ -124,6 +129,8 @@ export interface RepRow {
   isAgent: boolean;
   maxCustomers: number;
   mode: RepMode;
+  /** WebACD: at most this many live sessions at once; null: as the mode has it (single 1, multi any). */
+  maxSessions: number | null;
   createdAt: number;
   /** Set while an admin has disabled the account: no sign-in, no tokens. */
   disabledAt: number | null;
@@ -141,7 +148,7 @@ export interface RepTokenRow {
 }
 
 /** What `set-rep` may change. */
-export type RepChanges = Partial<Pick<RepRow, 'name' | 'maxCustomers' | 'mode'>>;
+export type RepChanges = Partial<Pick<RepRow, 'name' | 'maxCustomers' | 'mode' | 'isAgent' | 'maxSessions'>>;
 
 export interface SessionRow {
   id: string;

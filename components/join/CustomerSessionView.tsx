@@ -10,6 +10,7 @@ import { ScreenView } from '../ScreenView';
 import { SectionBoundary } from '../SectionBoundary';
 import { SessionEndedNotice } from './SessionEndedNotice';
 import { SessionOverNotice } from './SessionOverNotice';
+import { transferTargetText } from '../timeline-text';
 
 interface Props {
   runtime: SessionRuntime;
@@ -37,6 +38,8 @@ export function CustomerSessionView({ runtime, onLeave, onRejoin, orgName }: Pro
   const others = runtime.otherCustomers.value;
   const notice = runtime.notice.value;
   const { nameOf } = runtime;
+  const transfer = runtime.transfer.value;
+  const [keptWaiting, setKeptWaiting] = useState(false);
 
   if (status === 'ended') return <SessionEndedNotice runtime={runtime} />;
   if (status === 'left' || status === 'removed' || status === 'timeout') {
@@ -56,11 +59,13 @@ export function CustomerSessionView({ runtime, onLeave, onRejoin, orgName }: Pro
       <header class="session-header">
         <div class="session-title">
           <h1>
-            {!rep
-              ? (orgName ?? t('appName'))
-              : runtime.controllerAway.value
-                ? t('waitingForRep', { name: repName })
-                : t('connectedWith', { name: repName })}
+            {transfer
+              ? t('customerTransferHeader', { target: transferTargetText(transfer.target, true) })
+              : !rep
+                ? (orgName ?? t('appName'))
+                : runtime.controllerAway.value
+                  ? t('waitingForRep', { name: repName })
+                  : t('connectedWith', { name: repName })}
           </h1>
           <div class="session-meta">
             {orgName && rep && <span>{orgName}</span>}
@@ -82,6 +87,27 @@ export function CustomerSessionView({ runtime, onLeave, onRejoin, orgName }: Pro
         </p>
       )}
       <RelayAlert state={runtime.relay.value} audience="customer" />
+      {transfer && (
+        <section class="card stack" aria-label={t('transferSession')}>
+          <p role="status">
+            {t('customerTransferring', { target: transferTargetText(transfer.target, true) })}
+            {transfer.position !== null && <> {t('customerTransferPosition', { position: transfer.position })}</>}
+          </p>
+          {transfer.waitingLong && !keptWaiting && (
+            <>
+              <p role="alert">{t('customerTransferWaitingLong')}</p>
+              <div class="row">
+                <button type="button" class="primary" onClick={() => setKeptWaiting(true)}>
+                  {t('keepWaiting')}
+                </button>
+                <button type="button" onClick={onLeave}>
+                  {t('leave')}
+                </button>
+              </div>
+            </>
+          )}
+        </section>
+      )}
       {runtime.controllerAway.value && (
         <p class="status" role="status">
           {t('repDisconnected', { name: repName })}
@@ -128,6 +154,7 @@ export function CustomerSessionView({ runtime, onLeave, onRejoin, orgName }: Pro
           nameOf={nameOf}
           timeline={runtime.timeline.value}
           autoFocus
+          timelineForCustomer
         />
       </SectionBoundary>
       {confirmingLeave && (

@@ -5,6 +5,7 @@ import type { SessionRuntime } from '../../core/session/runtime';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { MenuButton } from '../MenuButton';
 import { PassControlDialog } from './PassControlDialog';
+import { TransferDialog } from '../acd/TransferDialog';
 
 interface Props {
   model: RepModel;
@@ -20,10 +21,13 @@ interface Props {
  * ends it; everyone else leaves. Read from the session's state, so it changes the moment control does.
  */
 export function SessionActions({ model, runtime, variant, menuLabel }: Props) {
-  const [dialog, setDialog] = useState<'pass' | 'end'>();
+  const [dialog, setDialog] = useState<'pass' | 'transfer' | 'end'>();
+  const acd = model.acd.value;
   const { isController, mayLeave } = runtime.permissions.value;
   const sessionId = runtime.sessionId;
   const pass = () => setDialog('pass');
+  // WebACD agents only: hand the session to a queue or to agents.
+  const transferItems = acd && isController ? [{ label: t('transferToAcd'), onSelect: () => setDialog('transfer') }] : [];
   const end = () => setDialog('end');
   const leave = () => void model.leaveSession(sessionId);
   const customers = runtime.present.value.filter((p) => p.role === 'customer');
@@ -43,17 +47,16 @@ export function SessionActions({ model, runtime, variant, menuLabel }: Props) {
         face={<span aria-hidden="true">⋯</span>}
         items={[
           ...(isController
-            ? [
-                { label: t('passControl'), onSelect: pass },
-                { label: t('endSession'), onSelect: end },
-              ]
+            ? [{ label: t('passControl'), onSelect: pass }, ...transferItems, { label: t('endSession'), onSelect: end }]
             : []),
           ...(mayLeave ? [{ label: t('leaveSession'), onSelect: leave }] : []),
         ]}
       />
     ) : (
       <div class="row">
-        {isController && <MenuButton label={t('transferSession')} items={[{ label: t('passControl'), onSelect: pass }]} />}
+        {isController && (
+          <MenuButton label={t('transferSession')} items={[{ label: t('passControl'), onSelect: pass }, ...transferItems]} />
+        )}
         {isController && (
           <button type="button" class="danger" onClick={end}>
             {t('endSession')}
@@ -71,6 +74,15 @@ export function SessionActions({ model, runtime, variant, menuLabel }: Props) {
     <>
       {controls}
       {dialog === 'pass' && <PassControlDialog runtime={runtime} onClose={() => setDialog(undefined)} />}
+      {dialog === 'transfer' && acd && (
+        <TransferDialog
+          sessionNumber={runtime.session.value.number}
+          loadTargets={acd.targets}
+          selfRepId={model.auth.value?.rep.id ?? ''}
+          onTransfer={(request) => model.transferSession(sessionId, request)}
+          onClose={() => setDialog(undefined)}
+        />
+      )}
       {dialog === 'end' && (
         <ConfirmDialog
           title={t('endSessionConfirm')}

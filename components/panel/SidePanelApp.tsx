@@ -11,6 +11,7 @@ import { saveTextFile } from '../save-file';
 import { Loading } from '../Loading';
 import { SignInForm } from '../SignInForm';
 import type { KnockNotifier } from '../../core/extension/knock-notifications';
+import { AcdPanel } from '../acd/AcdPanel';
 import { RepSessionView } from './RepSessionView';
 import { SessionTabBar } from './SessionTabBar';
 import { useKnockNotifications } from './useKnockNotifications';
@@ -33,6 +34,7 @@ export function SidePanelApp({ model, defaultBrokerUrl, onOpenScreenInTab, knock
   const error = model.error.value;
   const sessions = model.sessions.value;
   const multi = auth?.rep.mode === 'multi';
+  const acd = model.acd.value;
   useKnockNotifications(sessions, knockNotifier);
   const start = () => void model.startSession();
   const [confirmingSignOut, setConfirmingSignOut] = useState(false);
@@ -56,6 +58,14 @@ export function SidePanelApp({ model, defaultBrokerUrl, onOpenScreenInTab, knock
             {t('signOut')}
           </button>
         </header>
+      )}
+      {acd && phase !== 'signed-out' && (
+        <AcdPanel
+          acd={acd}
+          onAccept={(id) => void model.acceptOffer(id)}
+          onDecline={(id) => void model.declineOffer(id)}
+          onCancelTransfer={(id) => void model.cancelTransfer(id)}
+        />
       )}
       {confirmingSignOut && (
         <ConfirmDialog

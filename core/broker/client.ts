@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import {
   fillPath,
   routes,
+  type AgentState,
   type CreateInviteRequest,
   type JoinByNumberRequest,
   type JoinRequest,
@@ -9,6 +10,7 @@ import {
   type RatingRequest,
   type SessionSummaryRequest,
   type RevokeInvitesRequest,
+  type TransferRequest,
   type RouteBody,
   type RouteName,
   type RouteParams,
@@ -43,8 +45,8 @@ export function createBrokerClient(options: BrokerClientOptions) {
     const headers: Record<string, string> = {};
     const token = options.getToken?.();
     if (token) headers.Authorization = `Bearer ${token}`;
-    // POSTs always carry a JSON body (`{}` when the route reads none), as the broker's body parser expects.
-    const body = def.method === 'POST' ? JSON.stringify(input.body ?? {}) : undefined;
+    // POSTs and PUTs always carry a JSON body (`{}` when the route reads none), as the broker's body parser expects.
+    const body = def.method === 'GET' ? undefined : JSON.stringify(input.body ?? {});
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let response: Response;
     try {
@@ -90,6 +92,15 @@ export function createBrokerClient(options: BrokerClientOptions) {
     /** Controller only: an assistant in the session takes control; I become an assistant. */
     passControl: (sessionId: string, participantId: string) =>
       call('passControl', { ...inSession(sessionId), body: { participantId } }),
+    /** WebACD agents: hand the session to a queue or to agents; I leave it at once. */
+    transfer: (sessionId: string, body: TransferRequest) => call('transfer', { ...inSession(sessionId), body }),
+    listTransfers: () => call('listTransfers', none),
+    acceptTransfer: (transferId: string) => call('acceptTransfer', inSession(transferId)),
+    declineTransfer: (transferId: string) => call('declineTransfer', inSession(transferId)),
+    cancelTransfer: (transferId: string) => call('cancelTransfer', inSession(transferId)),
+    listQueues: () => call('listQueues', none),
+    listAgents: () => call('listAgents', none),
+    setAgentState: (state: AgentState) => call('setAgentState', { ...none, body: { state } }),
     leave: (sessionId: string) => call('leave', inSession(sessionId)),
     end: (sessionId: string) => call('end', inSession(sessionId)),
     /** The controller's notes and ticket reference, after the end. */

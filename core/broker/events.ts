@@ -22,6 +22,10 @@ export interface EventStreamOptions {
   onUnauthorized?: (reason: string) => void;
   /** Who the broker hears from in a followed session, whenever that changes (and after each connect). */
   onPresence?: (sessionId: string, online: string[]) => void;
+  /** 'rep': follow no session, hear only what concerns the rep (WebACD); see the hello message. */
+  scope?: 'sessions' | 'rep';
+  /** WebACD news for the rep: their whole standing, or an offer that is gone. */
+  onRepMessage?: (message: Extract<EventsServerMessage, { type: 'acd' | 'offer-closed' }>) => void;
   WebSocket?: typeof WebSocket;
   reconnectPolicy?: ReconnectPolicy;
   /** Ping interval, and silence after which the socket counts as dead and is replaced. */
@@ -65,7 +69,7 @@ export function openEventStream(options: EventStreamOptions): { follow(sessionId
     socket = ws;
     ws.onopen = () => {
       lastHeard = now();
-      send({ type: 'hello', token: options.token, since: lastSeq });
+      send({ type: 'hello', token: options.token, since: lastSeq, ...(options.scope ? { scope: options.scope } : {}) });
       pinger = setInterval(() => {
         if (now() - lastHeard <= heartbeat.deadAfterMs) return void send({ type: 'ping' });
         // A dead network never delivers the close handshake: stop waiting for it.
@@ -88,6 +92,8 @@ export function openEventStream(options: EventStreamOptions): { follow(sessionId
       if (message.type === 'ready') {
         attempt = 0;
         options.onStatus?.(true);
+      } else if (message.type === 'acd' || message.type === 'offer-closed') {
+        options.onRepMessage?.(message);
       } else if (message.type === 'presence') {
         options.onPresence?.(message.sessionId, message.online);
       } else if (message.type === 'event') {

@@ -37,6 +37,7 @@ const KEYS = {
   currentSession: 'currentSession',
   inviteWithMailProgram: 'inviteWithMailProgram',
   emailOnStart: 'emailOnStart',
+  takenSession: 'takenSession',
 } as const;
 
 const parsed = async <S extends v.GenericSchema>(schema: S, value: Promise<unknown>) => {
@@ -89,6 +90,10 @@ export function createSettings(storage: KeyValueStorage) {
     /** "Email" beside Start session: open the customer invitation as soon as the session starts. */
     emailOnStart: async () => (await storage.get(KEYS.emailOnStart)) === true,
     setEmailOnStart: (on: boolean) => storage.set(KEYS.emailOnStart, on),
+    /** A session the background took for the rep (an offer accepted from a notification): the panel opens it. */
+    takenSession: () => parsed(OpaqueId, storage.get(KEYS.takenSession)),
+    setTakenSession: (sessionId: string) => storage.set(KEYS.takenSession, sessionId),
+    clearTakenSession: () => storage.remove(KEYS.takenSession),
     onChanged: storage.onChanged,
   };
 }

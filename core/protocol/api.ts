@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { OpaqueId, PeerId, SessionNumber } from './ids';
 import { hasBidiControls, hasControlCharacters, hasVisibleCharacters } from './text';
+import { TransferTarget } from './acd';
 
 /** Shapes of the broker's REST API (see docs/architecture.md, "Public API"). */
 
@@ -143,6 +144,35 @@ export const ControlChange = v.object({
 });
 export type ControlChange = v.InferOutput<typeof ControlChange>;
 
+/** A transfer of the session still looking for an agent, as its participants see it. */
+export const PendingTransfer = v.object({
+  id: OpaqueId,
+  target: TransferTarget,
+  startedAt: v.number(),
+  /** Place in the queue's line (1: next); null until known or for named agents. */
+  position: v.nullable(v.number()),
+  /** The queue wait limit passed without an agent. */
+  waitingLong: v.boolean(),
+});
+export type PendingTransfer = v.InferOutput<typeof PendingTransfer>;
+
+export const TransferOutcome = v.picklist(['accepted', 'cancelled', 'taken-back', 'abandoned']);
+export type TransferOutcome = v.InferOutput<typeof TransferOutcome>;
+
+/** One transfer of the session, for the timeline ("Ann is transferring…", "Bob is now helping"). */
+export const TransferRecord = v.object({
+  id: OpaqueId,
+  /** The transferring rep's entry (they left as it started). */
+  from: OpaqueId,
+  target: TransferTarget,
+  startedAt: v.number(),
+  endedAt: v.nullable(v.number()),
+  outcome: v.nullable(TransferOutcome),
+  /** Who controls the session since (null while pending, or abandoned). */
+  controllerId: v.nullable(OpaqueId),
+});
+export type TransferRecord = v.InferOutput<typeof TransferRecord>;
+
 /** GET /api/sessions/:id — everything a client needs to render a session, and where its event log stands. */
 export const SessionDetail = v.object({
   session: Session,
@@ -161,6 +191,10 @@ export const SessionDetail = v.object({
   controlEpoch: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
   /** Every hand-over so far, oldest first (the timeline tells them after a reload too). */
   controlChanges: v.optional(v.pipe(v.array(ControlChange), v.maxLength(10_000))),
+  /** A WebACD transfer under way (nobody controls the session until it ends); later news arrives as events. */
+  transfer: v.optional(v.nullable(PendingTransfer)),
+  /** Every transfer so far, oldest first (the timeline tells them after a reload too). */
+  transfers: v.optional(v.pipe(v.array(TransferRecord), v.maxLength(10_000))),
 });
 export type SessionDetail = v.InferOutput<typeof SessionDetail>;
 

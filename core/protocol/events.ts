@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { OpaqueId } from './ids';
-import { Knock, LeftReason, Participant } from './api';
+import { Knock, LeftReason, Participant, TransferOutcome } from './api';
+import { AgentStatus, OfferClosedReason, SentTransfer, TransferOffer, TransferTarget } from './acd';
 
 /**
  * Session events: every change to a session is one of these, numbered per session (`seq` from 1),
@@ -45,6 +46,32 @@ export const SessionEvent = v.variant('type', [
     to: OpaqueId,
     epoch: v.pipe(v.number(), v.integer(), v.minValue(1)),
   }),
+  /**
+   * The controller (`from`, who leaves at once) transferred the session to WebACD agents or a queue.
+   * Until `transfer-ended` nobody controls it; customers are told they are being transferred. Every
+   * running activity stops, as on a change of control.
+   */
+  v.object({ ...base, type: v.literal('transfer-started'), transferId: OpaqueId, from: OpaqueId, target: TransferTarget }),
+  /** The session's place among the queue's waiting sessions (1: next), whenever it changes. */
+  v.object({
+    ...base,
+    type: v.literal('transfer-position'),
+    transferId: OpaqueId,
+    position: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  }),
+  /** The queue found nobody within QUEUE_WAIT_LIMIT_SECONDS: the customer may keep waiting or leave. */
+  v.object({ ...base, type: v.literal('transfer-waiting-long'), transferId: OpaqueId }),
+  /**
+   * The transfer is over: an agent accepted, the transferring rep cancelled or took the session back
+   * (`controllerId` is the new controller's entry, who joined just before), or every customer left.
+   */
+  v.object({
+    ...base,
+    type: v.literal('transfer-ended'),
+    transferId: OpaqueId,
+    outcome: TransferOutcome,
+    controllerId: v.nullable(OpaqueId),
+  }),
 ]);
 
 /** Event types only the session's reps receive: customers never learn who else knocked. */
@@ -60,6 +87,11 @@ export const EventsClientMessage = v.variant('type', [
     token: v.pipe(v.string(), v.maxLength(256)),
     /** Last sequence number seen per session id; events after it are replayed. */
     since: v.optional(v.record(OpaqueId, v.pipe(v.number(), v.integer(), v.minValue(0)))),
+    /**
+     * 'rep': a rep's socket for what concerns the rep, not a session (WebACD offers and state): it follows
+     * no session and stands for no participant. Default 'sessions'.
+     */
+    scope: v.optional(v.picklist(['sessions', 'rep'])),
   }),
   /** Ask for replay of a session the client learned about after hello (e.g. a rep starting a session). */
   v.object({
@@ -83,6 +115,24 @@ export const EventsServerMessage = v.variant('type', [
    * reading, not a change). Sent after `ready` for every followed session, then whenever it changes.
    */
   v.object({ type: v.literal('presence'), sessionId: OpaqueId, online: v.array(OpaqueId) }),
+  /**
+   * To a rep: their WebACD standing, whole, after hello and whenever it changes — their status (null when
+   * not an agent), the sessions offered to them, the transfers they started that are still open.
+   */
+  v.object({
+    type: v.literal('acd'),
+    status: v.nullable(AgentStatus),
+    offers: v.array(TransferOffer),
+    sent: v.array(SentTransfer),
+  }),
+  /** To a rep: an offer they had is gone, and why ("taken by Bob"). */
+  v.object({
+    type: v.literal('offer-closed'),
+    transferId: OpaqueId,
+    sessionNumber: v.string(),
+    reason: OfferClosedReason,
+    by: v.nullable(v.string()),
+  }),
 ]);
 export type EventsServerMessage = v.InferOutput<typeof EventsServerMessage>;
 

@@ -36,6 +36,15 @@ import {
   type BrokerErrorCode,
 } from './api';
 import { OpaqueId, SessionNumber } from './ids';
+import {
+  AgentList,
+  AgentStateResponse,
+  CreateTransferResponse,
+  QueueList,
+  SetAgentStateRequest,
+  TransferList,
+  TransferRequest,
+} from './acd';
 
 /**
  * The REST API written once: the broker registers its Express routes from this table (validating params
@@ -47,7 +56,7 @@ import { OpaqueId, SessionNumber } from './ids';
 export type AuthKind = 'none' | 'rep' | 'caller';
 
 export interface RouteDef {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   /** Express-style pattern, `:name` for a path parameter. */
   path: string;
   auth: AuthKind;
@@ -66,6 +75,7 @@ const route = <const D extends RouteDef>(d: D): D => d;
 
 const SessionParams = v.object({ id: OpaqueId });
 const NumberParams = v.object({ number: SessionNumber });
+const TransferParams = v.object({ id: OpaqueId });
 
 /** A caller acting in a session: it may not exist, the caller may not be in it, it may have ended. */
 const inSession = [ErrorCode.forbidden, ErrorCode.notFound, ErrorCode.sessionEnded] as const;
@@ -186,6 +196,73 @@ export const routes = {
     response: PassControlResponse,
     status: 200,
     errors: [...inSession, ErrorCode.conflict],
+  }),
+  /** WebACD agents only: hand the session to a queue or to agents; the caller leaves it at once. */
+  transfer: route({
+    method: 'POST',
+    path: '/api/sessions/:id/transfer',
+    auth: 'rep',
+    params: SessionParams,
+    body: TransferRequest,
+    response: CreateTransferResponse,
+    status: 201,
+    errors: [...inSession, ErrorCode.conflict],
+  }),
+  /** Offers open to the caller, and the transfers they started that nobody has accepted yet. */
+  listTransfers: route({ method: 'GET', path: '/api/transfers', auth: 'rep', response: TransferList, status: 200, errors: [] }),
+  /** Takes an offered session: the caller becomes its controller. Of two accepts at once, one wins (409 for the other). */
+  acceptTransfer: route({
+    method: 'POST',
+    path: '/api/transfers/:id/accept',
+    auth: 'rep',
+    params: TransferParams,
+    response: JoinResponse,
+    status: 201,
+    errors: [ErrorCode.notFound, ErrorCode.conflict, ErrorCode.singleSession, ErrorCode.sessionEnded],
+  }),
+  declineTransfer: route({
+    method: 'POST',
+    path: '/api/transfers/:id/decline',
+    auth: 'rep',
+    params: TransferParams,
+    response: Ok,
+    status: 200,
+    errors: [ErrorCode.notFound, ErrorCode.conflict],
+  }),
+  /** The transferring rep calls it back while nobody has accepted: they control the session again. */
+  cancelTransfer: route({
+    method: 'POST',
+    path: '/api/transfers/:id/cancel',
+    auth: 'rep',
+    params: TransferParams,
+    response: JoinResponse,
+    status: 200,
+    errors: [ErrorCode.notFound, ErrorCode.conflict, ErrorCode.sessionEnded],
+  }),
+  listQueues: route({
+    method: 'GET',
+    path: '/api/queues',
+    auth: 'rep',
+    response: QueueList,
+    status: 200,
+    errors: [ErrorCode.forbidden],
+  }),
+  listAgents: route({
+    method: 'GET',
+    path: '/api/agents',
+    auth: 'rep',
+    response: AgentList,
+    status: 200,
+    errors: [ErrorCode.forbidden],
+  }),
+  setAgentState: route({
+    method: 'PUT',
+    path: '/api/agents/me/state',
+    auth: 'rep',
+    body: SetAgentStateRequest,
+    response: AgentStateResponse,
+    status: 200,
+    errors: [ErrorCode.forbidden],
   }),
   leave: route({
     method: 'POST',

@@ -36,3 +36,27 @@ export function utf8Length(text: string): number {
   }
   return bytes;
 }
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * Characters as a person counts them: one emoji (even a family of four joined by zero-width joiners) or a
+ * letter with its accents is one. Limits people see ("345 characters left") count these.
+ */
+export function countCharacters(text: string): number {
+  let count = 0;
+  for (const _ of graphemes.segment(text)) count++;
+  return count;
+}
+
+/** The first `max` characters as a person counts them (a limit that never splits an emoji or an accent). */
+export function firstCharacters(text: string, max: number): string {
+  let count = 0;
+  let end = 0;
+  for (const { index, segment } of graphemes.segment(text)) {
+    if (count === max) return text.slice(0, index);
+    count++;
+    end = index + segment.length;
+  }
+  return text.slice(0, end);
+}

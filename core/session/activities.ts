@@ -3,11 +3,13 @@ import type { CallKind, MeshMessage } from '../protocol';
 import type { BinaryLink, MediaLink } from '../mesh/transport';
 
 /**
- * Why every running activity stopped: the controller turned to another customer, or control passed to
- * another rep. Each participant is told the reason in its own words.
+ * Why every running activity stopped: the controller turned to another customer, control passed to
+ * another rep, or the session is being transferred to WebACD agents. Each participant is told the reason in its own words.
  */
 export type StopReason =
-  { kind: 'active-customer'; activeCustomerId: string | null } | { kind: 'control'; from: string; to: string };
+  | { kind: 'active-customer'; activeCustomerId: string | null }
+  | { kind: 'control'; from: string; to: string }
+  | { kind: 'transfer' };
 
 export type MeshMessageType = MeshMessage['type'];
 

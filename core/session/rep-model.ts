@@ -7,11 +7,12 @@ import { signIn, signOut } from '../extension/account';
 import { t } from '../i18n';
 import type { Auth, Settings } from '../extension/settings';
 import type { PeerTransport } from '../mesh/transport';
-import type { Capabilities, Self } from '../protocol';
+import type { Capabilities, Self, TransferRequest } from '../protocol';
 import { defaultReconnectPolicy, type ReconnectPolicy } from '../reconnect';
 import { createSerialQueue } from '../serial';
 import type { SupportDb } from '../storage/db';
 import { createSessionRuntime, isOver, type SessionRuntime } from './runtime';
+import { createAcdModel, type AcdModel } from './acd-model';
 import { createSessionTabs } from './session-tabs';
 
 export interface RepModelDeps {
@@ -49,6 +50,28 @@ export function createRepModel(deps: RepModelDeps) {
   /** A session started with "Email" checked: its customer invitation opens once, when it is first shown. */
   let inviteOnFirstShow: string | undefined;
   let broker: BrokerClient | undefined;
+  /** WebACD, for agents: their own events socket (it makes them count as online), offers, transfers. */
+  const acd = signal<AcdModel | undefined>(undefined);
+  let acdToken: string | undefined;
+
+  function startAcd(a: Auth | undefined): void {
+    if (a?.token === acdToken && acd.value) return;
+    stopAcd();
+    if (!a?.rep.isAgent || !broker) return;
+    acdToken = a.token;
+    acd.value = createAcdModel({
+      broker,
+      brokerUrl: a.brokerUrl,
+      token: a.token,
+      onSignedOut: () => void guarded(() => signedOut(a.token)),
+      ...(deps.WebSocket ? { WebSocket: deps.WebSocket } : {}),
+    });
+  }
+  function stopAcd(): void {
+    acd.value?.close();
+    acd.value = undefined;
+    acdToken = undefined;
+  }
 
   /** A failure in the rep's words and language (issue 17). */
   const say = (e: unknown, action: ErrorAction = 'other', brokerUrl = auth.value?.brokerUrl) =>
@@ -117,7 +140,24 @@ export function createRepModel(deps: RepModelDeps) {
 
   const runtimeOf = (sessionId: string | undefined) => (sessionId ? tabs.get(sessionId) : tabs.selected.value);
 
+  /** A session becomes mine through WebACD (accepted, or called back): open it in control. */
+  const takeSession = (take: (model: AcdModel) => Promise<string>) =>
+    guarded(async () => {
+      const model = acd.value;
+      if (!model) return;
+      await open(await take(model));
+      await countLive();
+    });
+
+  /** A session's tab goes: the next one shows, or the start screen. */
+  function dropTab(sessionId: string): void {
+    tabs.remove(sessionId);
+    void remember(tabs.selected.value);
+    if (!tabs.selected.value) phase.value = auth.value ? 'idle' : 'signed-out';
+  }
+
   function close(): void {
+    stopAcd();
     tabs.clear();
     void deps.settings.setCurrentSession(undefined);
   }
@@ -164,6 +204,15 @@ export function createRepModel(deps: RepModelDeps) {
     await countLive();
   }
 
+  /** A session the background accepted for the rep: open it (resume() would find it too). */
+  async function openTakenSession(): Promise<void> {
+    const sessionId = await deps.settings.takenSession();
+    if (!sessionId || !broker) return;
+    await deps.settings.clearTakenSession();
+    await open(sessionId);
+    await countLive();
+  }
+
   /**
    * The broker no longer takes the rep's token (signed out on another device, expired, revoked by an
    * admin). Sessions are not over: they resume after signing in again. Only the token that failed counts.
@@ -204,10 +253,12 @@ export function createRepModel(deps: RepModelDeps) {
       (c) => (capabilities.value = c),
       () => undefined,
     );
+    startAcd(auth.value);
     inviteWithMailProgram.value = await deps.settings.inviteWithMailProgram();
     emailOnStart.value = await deps.settings.emailOnStart();
     try {
       await resume();
+      await deps.settings.clearTakenSession(); // resume() opened it with the rest
       await assistPending();
       if (loadRetries > 0) error.value = undefined; // the broker is back: "trying again" is over
       loadRetries = 0;
@@ -264,6 +315,8 @@ export function createRepModel(deps: RepModelDeps) {
     if (keys.includes(deps.settings.keys.pendingAssist)) {
       void deps.settings.pendingAssist().then((pending) => pending && guarded(assistPending));
     }
+    // The background took an offered session (Accept on a notification): show it.
+    if (keys.includes(deps.settings.keys.takenSession)) void guarded(openTakenSession);
     if (!keys.includes(deps.settings.keys.auth)) return;
     // Our own sign-in or sign-out echoes back here too: then nothing changed, and what the panel says
     // (e.g. why it signed out) stays.
@@ -379,10 +432,30 @@ export function createRepModel(deps: RepModelDeps) {
     /** Close the shown (ended or left) session's tab: the next one shows, or the start screen. */
     dismiss(): void {
       const shown = tabs.selected.value;
-      if (shown) tabs.remove(shown.sessionId);
-      void remember(tabs.selected.value);
-      if (!tabs.selected.value) phase.value = auth.value ? 'idle' : 'signed-out';
+      if (shown) dropTab(shown.sessionId);
     },
+
+    /** WebACD (agents only; undefined otherwise): status, offers, transfers under way. */
+    acd: acd as ReadonlySignal<AcdModel | undefined>,
+
+    /**
+     * Hands the session to a queue or to agents: I leave it at once, its tab goes (the transfer shows in
+     * the panel, with Cancel, until someone accepts), and I am free to start or take another.
+     */
+    transferSession: (sessionId: string, request: TransferRequest) =>
+      serially(async () => {
+        const model = acd.value;
+        if (!model) return;
+        await model.transfer(sessionId, request);
+        dropTab(sessionId);
+        await countLive();
+      }),
+
+    /** Takes an offered session (or my own back): it opens as mine, in control. */
+    acceptOffer: (transferId: string) => takeSession((model) => model.accept(transferId)),
+    declineOffer: (transferId: string) => guarded(async () => void (await acd.value?.decline(transferId))),
+    /** Calls my transfer back while nobody has accepted: the session is mine again. */
+    cancelTransfer: (transferId: string) => takeSession((model) => model.cancel(transferId)),
 
     /** True once for a session started with "Email" checked: open its customer invitation now. */
     takeInviteOnFirstShow(sessionId: string): boolean {

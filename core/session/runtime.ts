@@ -237,6 +237,10 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
         // The new controller needs what only the controller is given (the customer link).
         if (event.to === self.participantId) void refresh();
         return;
+      case 'transfer-started':
+        // The session changes hands: whatever was going on stops, as when control passes.
+        stopActivities({ kind: 'transfer' }, event.at);
+        return;
     }
   }
 
@@ -349,12 +353,20 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
       return ids;
     }),
     notice: notice as ReadonlySignal<ActivityNotice | undefined>,
+    /** A WebACD transfer under way: nobody controls the session until an agent accepts. */
+    transfer: computed(() => state.value.transfer),
     refusals: computed(() => state.value.refusals),
     flooding: flooding as ReadonlySignal<readonly string[]>,
     relay: relay as ReadonlySignal<RelayState>,
     /** Joins, departures and hand-overs of control (customers: only the hand-overs), between the messages. */
     timeline: computed(() =>
-      sessionTimeline(state.value.participants, self.participantId, state.value.controlChanges, !isRepRole(self.role)),
+      sessionTimeline(
+        state.value.participants,
+        self.participantId,
+        state.value.controlChanges,
+        !isRepRole(self.role),
+        state.value.transfers,
+      ),
     ),
     /** Controller only: help this customer now (every share stops, on every side). */
     setActiveCustomer: (participantId: string) => deps.broker.setActiveCustomer(sessionId, participantId),

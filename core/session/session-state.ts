@@ -3,6 +3,8 @@ import {
   type ControlChange,
   type Knock,
   type Participant,
+  type PendingTransfer,
+  type TransferRecord,
   type Role,
   type Session,
   type SessionDetail,
@@ -26,6 +28,10 @@ export interface SessionState {
   /** Customers turned away because the rep was at their limit (reps only). */
   refusals: readonly { name: string; at: number }[];
   manyKnocks: { count: number; at: number } | undefined;
+  /** A WebACD transfer under way: nobody controls the session until it ends. */
+  transfer: PendingTransfer | null;
+  /** Every transfer so far (the timeline tells them). */
+  transfers: readonly TransferRecord[];
 }
 
 export function initialSessionState(detail: SessionDetail): SessionState {
@@ -38,6 +44,8 @@ export function initialSessionState(detail: SessionDetail): SessionState {
     knocks: detail.knocks ?? [],
     refusals: [],
     manyKnocks: undefined,
+    transfer: detail.transfer ?? null,
+    transfers: detail.transfers ?? [],
   };
 }
 
@@ -85,6 +93,30 @@ export function reduceSession(state: SessionState, event: SessionEvent): Session
       const participants = withRole(withRole(state.participants, event.from, 'assistant'), event.to, 'controller');
       const change = { from: event.from, to: event.to, at: event.at, epoch: event.epoch };
       return { ...state, participants, controlEpoch: event.epoch, controlChanges: [...state.controlChanges, change] };
+    }
+    case 'transfer-started': {
+      if (state.transfers.some((r) => r.id === event.transferId)) return state;
+      const { transferId: id, from, target, at } = event;
+      return {
+        ...state,
+        transfer: { id, target, startedAt: at, position: null, waitingLong: false },
+        transfers: [...state.transfers, { id, from, target, startedAt: at, endedAt: null, outcome: null, controllerId: null }],
+        knocks: [],
+      };
+    }
+    case 'transfer-position':
+      return state.transfer?.id === event.transferId
+        ? { ...state, transfer: { ...state.transfer, position: event.position } }
+        : state;
+    case 'transfer-waiting-long':
+      return state.transfer?.id === event.transferId ? { ...state, transfer: { ...state.transfer, waitingLong: true } } : state;
+    case 'transfer-ended': {
+      const { transferId, outcome, controllerId, at } = event;
+      return {
+        ...state,
+        transfer: state.transfer?.id === transferId ? null : state.transfer,
+        transfers: state.transfers.map((r) => (r.id === transferId ? { ...r, endedAt: at, outcome, controllerId } : r)),
+      };
     }
   }
 }

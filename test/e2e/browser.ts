@@ -1,5 +1,5 @@
-import { appendFileSync, existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 
 export const CHROME_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
@@ -110,4 +110,20 @@ export function observe(page: Page, label: string): Page {
     page.on('pageerror', (e) => appendFileSync(file, `[${label}] pageerror: ${(e as Error).message}\n`));
   }
   return page;
+}
+
+/** Where tests save screenshots of the main screens for people to review (not committed). */
+export const SCREENS_DIR = resolve(import.meta.dirname, 'screens');
+
+/**
+ * Saves a screenshot at a person's screen size: the side panel (400×900) or a phone (390×844), so what
+ * a rep or a customer sees can be judged without running anything.
+ */
+export async function saveScreen(page: Page, name: string, size: 'panel' | 'phone' = 'panel'): Promise<void> {
+  mkdirSync(SCREENS_DIR, { recursive: true });
+  await page.bringToFront();
+  await page.setViewport(
+    size === 'panel' ? { width: 400, height: 900 } : { width: 390, height: 844, isMobile: true, hasTouch: true },
+  );
+  await page.screenshot({ path: join(SCREENS_DIR, `${name}.png`) as `${string}.png` });
 }

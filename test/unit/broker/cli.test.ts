@@ -158,7 +158,7 @@ describe('admin CLI', () => {
       expect(result.stderr).not.toMatch(/\bat .*\.ts:\d+/); // no stack trace
     }
     expect(unknown.stderr).toContain('There is no rep with the email nobody@example.com');
-    expect(nothing.stderr).toContain('Nothing to change: give --max-customers, --mode or --name');
+    expect(nothing.stderr).toContain('Nothing to change: give --max-customers, --mode, --name, --acd/--no-acd or --max-sessions');
     expect(noEmail.stderr).toContain('set-rep needs --email');
     expect(badMax.stderr).toContain('--max-customers must be a whole number from 1 to 100, got "lots"');
     expect(zeroMax.stderr).toContain('--max-customers must be a whole number from 1 to 100, got "0"');
@@ -168,6 +168,53 @@ describe('admin CLI', () => {
 
     const store = openSqliteStore(dataDir);
     expect(store.findRepByEmail('cy@example.com')).toMatchObject({ name: 'Cy', maxCustomers: 5, mode: 'single' });
+    store.close();
+  });
+
+  it('WebACD: set-rep makes an agent with a maximum of sessions; queues are added, changed, listed and removed', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'rs-cli-'));
+    dirs.push(dataDir);
+    const env = { DATA_DIR: dataDir };
+    for (const [email, name] of [
+      ['ann@example.com', 'Ann'],
+      ['bob@example.com', 'Bob'],
+    ] as const) {
+      expect((await cli(['add-rep', '--email', email, '--name', name], 'a long secret\n', env)).code).toBe(0);
+    }
+    const notAgent = await cli(['add-queue', '--name', 'Billing', '--agents', 'ann@example.com'], '', env);
+    expect(notAgent.stderr).toContain('ann@example.com is not a WebACD agent (set-rep --email ann@example.com --acd)');
+    const made = await cli(['set-rep', '--email', 'ann@example.com', '--acd', '--max-sessions', '2'], '', env);
+    expect(made.stdout).toContain('Updated rep ann@example.com: now a WebACD agent, max sessions 2');
+    expect((await cli(['set-rep', '--email', 'bob@example.com', '--acd'], '', env)).code).toBe(0);
+    expect((await cli(['set-rep', '--email', 'bob@example.com', '--max-sessions', 'lots'], '', env)).stderr).toContain(
+      '--max-sessions must be a whole number from 1 to 100 or auto',
+    );
+
+    const added = await cli(
+      ['add-queue', '--name', 'Billing', '--agents', 'ann@example.com,bob@example.com', '--routing', 'round-robin'],
+      '',
+      env,
+    );
+    expect(added.stdout).toBe('Added queue Billing (round-robin): ann@example.com, bob@example.com\n');
+    expect((await cli(['add-queue', '--name', 'billing', '--agents', 'bob@example.com'], '', env)).stderr).toContain(
+      'A queue named billing exists already',
+    );
+    expect(
+      (await cli(['add-queue', '--name', 'X', '--agents', 'bob@example.com', '--routing', 'random'], '', env)).stderr,
+    ).toContain('--routing must be one of everybody, most-idle, round-robin, got "random"');
+    const changed = await cli(
+      ['set-queue', '--name', 'Billing', '--agents', 'bob@example.com', '--routing', 'most-idle'],
+      '',
+      env,
+    );
+    expect(changed.stdout).toBe('Updated queue Billing (most-idle): bob@example.com\n');
+    expect((await cli(['list-queues'], '', env)).stdout).toBe('Billing (most-idle): bob@example.com\n');
+    expect((await cli(['remove-queue', '--name', 'Nope'], '', env)).stderr).toContain('There is no queue named Nope');
+    expect((await cli(['remove-queue', '--name', 'Billing'], '', env)).stdout).toBe('Removed queue Billing\n');
+    expect((await cli(['list-queues'], '', env)).stdout).toContain('No queues yet');
+
+    const store = openSqliteStore(dataDir);
+    expect(store.findRepByEmail('ann@example.com')).toMatchObject({ isAgent: true, maxSessions: 2 });
     store.close();
   });
 

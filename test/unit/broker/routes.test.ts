@@ -73,6 +73,14 @@ describe('the client', () => {
     joinByNumber: [{ number: '123456789', name: 'Ann' }],
     waitStatus: [{ waitToken: 'AAAAAAAAAAAAAAAA' }],
     cancelWait: ['AAAAAAAAAAAAAAAA'],
+    transfer: [sample.id, { queueId: sample.id }],
+    listTransfers: [],
+    acceptTransfer: [sample.id],
+    declineTransfer: [sample.id],
+    cancelTransfer: [sample.id],
+    listQueues: [],
+    listAgents: [],
+    setAgentState: ['away'],
   };
 
   it('has one method per route, and each calls its route', async () => {

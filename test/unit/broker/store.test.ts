@@ -27,6 +27,7 @@ const rep = (id: string, email: string) => ({
   isAgent: false,
   maxCustomers: 5,
   mode: 'single' as const,
+  maxSessions: null,
   createdAt: 1,
   disabledAt: null,
 });

@@ -87,7 +87,7 @@ describe('session timeline', () => {
     const people = [person('rep', 'assistant', 1), person('bob', 'controller', 5), person('ann', 'customer', 10)];
     const changes = [{ from: 'rep', to: 'bob', at: 20, epoch: 1 }];
     const line = (i: ReturnType<typeof sessionTimeline>[number]) =>
-      i.kind === 'control' ? `${i.at} ${i.from}→${i.to}` : `${i.at} ${i.name} ${i.kind} ${i.role}`;
+      i.kind === 'control' ? `${i.at} ${i.from}→${i.to}` : 'name' in i ? `${i.at} ${i.name} ${i.kind} ${i.role}` : i.kind;
     expect(sessionTimeline(people, 'bob', changes).map(line)).toEqual(['10 ANN joined customer', '20 REP→BOB']);
     expect(sessionTimeline(people, 'rep', changes).map(line)).toEqual([
       '5 BOB joined assistant',
@@ -96,5 +96,38 @@ describe('session timeline', () => {
     ]);
     // Customers hear only of the hand-overs.
     expect(sessionTimeline(people, 'ann', changes, true).map(line)).toEqual(['20 REP→BOB']);
+  });
+
+  it('tells a WebACD transfer once: who transferred where, who took over; not as a departure and a join', () => {
+    // Rita transferred to the Billing queue; Bob accepted and joined as controller.
+    const people = [person('rep', 'controller', 1, [20, 'left']), person('ann', 'customer', 10), person('bob', 'controller', 30)];
+    const transfers = [
+      {
+        id: 't1',
+        from: 'rep',
+        target: { queue: 'Billing', agents: [] },
+        startedAt: 20,
+        endedAt: 30,
+        outcome: 'accepted' as const,
+        controllerId: 'bob',
+      },
+    ];
+    const line = (i: ReturnType<typeof sessionTimeline>[number]) =>
+      i.kind === 'transfer-started'
+        ? `${i.at} ${i.from}→${i.target.queue}`
+        : i.kind === 'transfer-ended'
+          ? `${i.at} ${i.to} ${i.outcome}`
+          : 'name' in i
+            ? `${i.at} ${i.name} ${i.kind}`
+            : i.kind;
+    expect(sessionTimeline(people, 'bob', [], false, transfers).map(line)).toEqual([
+      '10 ANN joined',
+      '20 REP→Billing',
+      '30 BOB accepted',
+    ]);
+    expect(sessionTimeline(people, 'ann', [], true, transfers).map(line)).toEqual(['20 REP→Billing', '30 BOB accepted']);
+    // Still pending: only the start.
+    const pending = [{ ...transfers[0]!, endedAt: null, outcome: null, controllerId: null }];
+    expect(sessionTimeline(people.slice(0, 2), 'ann', [], true, pending).map(line)).toEqual(['20 REP→Billing']);
   });
 });
