@@ -33,6 +33,8 @@ interface Props {
   header?: ComponentChildren;
   /** Put the cursor in the message box when the chat appears (the customer, right after Join). */
   autoFocus?: boolean;
+  /** The conversation so far is still on its way (a rep who joined late). */
+  loading?: boolean;
 }
 
 /**
@@ -53,6 +55,7 @@ export function ChatPanel({
   disabledReason,
   header,
   autoFocus,
+  loading,
 }: Props) {
   const [draft, setDraft] = useState('');
   const box = useRef<HTMLTextAreaElement>(null);
@@ -78,8 +81,13 @@ export function ChatPanel({
     <section class="card stack chat" aria-label={t('chat')}>
       <h3>{t('chat')}</h3>
       {header}
+      {loading && (
+        <p class="muted" role="status">
+          {t('historyLoading')}
+        </p>
+      )}
       {lines.length === 0 ? (
-        <p class="muted">{t('chatEmpty')}</p>
+        !loading && <p class="muted">{t('chatEmpty')}</p>
       ) : (
         // Focusable: the log scrolls on its own, and keyboard users scroll it too.
         <ol class="chat-log" ref={list} aria-live="polite" aria-label={t('chat')} tabIndex={0}>
@@ -182,6 +190,7 @@ class ChatLine extends Component<LineProps> {
         <span class="chat-meta">
           {e.senderName} · <time dateTime={isoTime(e.sentAt)}>{formatTime(e.sentAt)}</time>
           {e.thread === 'all' && ` · ${t('toEveryone')}`}
+          {e.via !== undefined && ` · ${t('chatRelayed', { name: nameOf(e.via) })}`}
           {status === 'sending' && ` · ${t('pending')}`}
           {status === 'delivered' && ` · ${t('delivered')}`}
         </span>

@@ -48,6 +48,7 @@ export function RepChat({ runtime, nameOf }: { runtime: SessionRuntime; nameOf(p
       onRetry={(key) => runtime.chat.retry(key)}
       nameOf={nameOf}
       timeline={runtime.timeline.value}
+      loading={runtime.historyLoading.value}
       composerLabel={thread === 'all' ? t('messageToEveryone') : t('messageTo', { name: customer ? nameOf(customer.id) : '' })}
       disabled={gone}
       disabledReason={gone ? t('customerLeftThread', { name: nameOf(customer.id) }) : undefined}

@@ -1,7 +1,10 @@
 import { signal, type ReadonlySignal } from '@preact/signals-core';
 import { entryKey, type ChatEntry } from './types';
 
-const compare = (a: ChatEntry, b: ChatEntry) => {
+/** Where a message stands in the conversation: by its time, then by its sender and id. */
+type Place = Pick<ChatEntry, 'sentAt' | 'senderId' | 'id'>;
+
+const compare = (a: Place, b: Place) => {
   if (a.sentAt !== b.sentAt) return a.sentAt - b.sentAt;
   const ka = entryKey(a);
   const kb = entryKey(b);
@@ -29,12 +32,12 @@ export function createChatLog() {
   const fromOthers = new Map<string, number>();
   const revision = signal(0);
 
-  const countFrom = (entry: ChatEntry) => {
-    if (!entry.mine) fromOthers.set(entry.thread, (fromOthers.get(entry.thread) ?? 0) + 1);
+  const countFrom = (entry: ChatEntry, by = 1) => {
+    if (!entry.mine) fromOthers.set(entry.thread, (fromOthers.get(entry.thread) ?? 0) + by);
   };
 
   /** Index of `entry`'s place in the list: where it is, or where it belongs. */
-  function position(entry: ChatEntry): number {
+  function position(entry: Place): number {
     let low = 0;
     let high = list.length;
     while (low < high) {
@@ -68,6 +71,40 @@ export function createChatLog() {
       else insert(entry);
       revision.value++;
       return !old;
+    },
+
+    /**
+     * Adds or replaces many entries at once (another participant's copy of the conversation): one sort,
+     * one change. A replacement may stand elsewhere in time (a copy's clock was not the author's).
+     */
+    putMany(entries: readonly ChatEntry[]): void {
+      if (entries.length === 0) return;
+      const batch = new Map(entries.map((entry) => [entryKey(entry), entry]));
+      const replaced = new Set<ChatEntry>();
+      for (const [key, entry] of batch) {
+        const old = byKey.get(key);
+        if (old) {
+          replaced.add(old);
+          countFrom(old, -1);
+        }
+        byKey.set(key, entry);
+        countFrom(entry);
+      }
+      if (replaced.size > 0) {
+        let kept = 0;
+        for (const entry of list) if (!replaced.has(entry)) list[kept++] = entry;
+        list.length = kept;
+      }
+      list.push(...batch.values());
+      list.sort(compare);
+      revision.value++;
+    },
+
+    /** Entries after `place` (not including it), oldest first: a page of this copy for someone else. */
+    *after(place: Place | undefined): Generator<ChatEntry> {
+      let i = place === undefined ? 0 : position(place);
+      if (place !== undefined && list[i] && compare(list[i]!, place) === 0) i++;
+      for (; i < list.length; i++) yield list[i]!;
     },
 
     /** Adds many entries at once (history from storage): one sort, one change. */

@@ -176,14 +176,16 @@ export function createChat(deps: ChatDeps) {
           return;
         }
         const ack = () => deps.send(from, { type: 'chat-ack', id: message.id });
-        // A duplicate is acknowledged again: the first ack may have been lost.
-        if (log.get(entryKey({ senderId: from, id: message.id }))) return void ack();
+        // A duplicate is acknowledged again: the first ack may have been lost. A copy a customer relayed
+        // (history sync) gives way to the author's own.
+        const known = log.get(entryKey({ senderId: from, id: message.id }));
+        if (known && !known.via) return void ack();
         const count = perSender.get(from) ?? 0;
-        if (count >= maxPerSender) {
+        if (!known && count >= maxPerSender) {
           dropped++;
           return;
         }
-        perSender.set(from, count + 1);
+        if (!known) perSender.set(from, count + 1);
         const t = now();
         const entry: ChatEntry = {
           sessionId: deps.sessionId,
@@ -198,12 +200,29 @@ export function createChat(deps: ChatDeps) {
           sentTo: [],
           pendingFor: [],
         };
-        log.put(entry);
+        if (known) log.putMany([entry]);
+        else log.put(entry);
         persist(entry, ack);
       } else if (message.type === 'chat-ack') {
         const entry = log.get(entryKey({ senderId: deps.self.participantId, id: message.id }));
         if (entry?.pendingFor.includes(from)) noLongerPending(entry, from);
       }
+    },
+
+    /**
+     * Messages from someone else's copy of the conversation (history sync), already judged by the
+     * caller. New ones are added and a customer's relayed copy gives way to a better one; what is here
+     * already stays. Stored; never acknowledged (nobody waits for it) nor counted against a sender.
+     * Returns how many were added or replaced.
+     */
+    adopt(entries: readonly ChatEntry[]): number {
+      const taken = entries.filter((entry) => {
+        const known = log.get(entryKey(entry));
+        return !known || (known.via !== undefined && entry.via === undefined);
+      });
+      log.putMany(taken);
+      taken.forEach((entry) => persist(entry));
+      return taken.length;
     },
 
     /** `participantId`'s link opened: resend what they have not acknowledged. */

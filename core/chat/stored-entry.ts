@@ -24,6 +24,7 @@ const StoredEntry = v.object({
   sentTo: v.optional(Ids, []),
   pendingFor: v.optional(Ids, []),
   failed: v.optional(v.boolean()),
+  via: v.optional(Id),
 });
 
 export function readStoredEntry(row: unknown, now: number): ChatEntry | undefined {

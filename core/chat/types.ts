@@ -20,6 +20,11 @@ export interface ChatEntry {
   pendingFor: string[];
   /** For own messages: someone had not acknowledged it in time (the UI offers Retry). */
   failed?: boolean;
+  /**
+   * Not heard from its author: a customer's copy of their own conversation (history sync) said a rep
+   * wrote it. The customer's participant id; shown as such, and replaced by a rep's or the author's copy.
+   */
+  via?: string;
 }
 
 /** Ids are the sender's own: two senders may pick the same one, so a message is known by both. */

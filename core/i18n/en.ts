@@ -47,6 +47,9 @@ export const en = {
   // Chat
   chat: 'Chat',
   chatEmpty: 'No messages yet.',
+  historyLoading: 'Getting the conversation so far…',
+  /** A message a customer's copy of their conversation says a representative wrote (not heard from that representative). */
+  chatRelayed: "from {name}'s copy",
   messageLabel: 'Message',
   messagePlaceholder: 'Type a message and press Enter',
   send: 'Send',

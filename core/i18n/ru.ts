@@ -44,6 +44,8 @@ export const ru: Catalog = {
   reconnecting: 'Переподключение…',
   chat: 'Чат',
   chatEmpty: 'Сообщений пока нет.',
+  historyLoading: 'Загружаем переписку…',
+  chatRelayed: 'из копии клиента {name}',
   messageLabel: 'Сообщение',
   messagePlaceholder: 'Введите сообщение и нажмите Enter',
   send: 'Отправить',

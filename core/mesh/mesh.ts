@@ -41,6 +41,12 @@ export const DEFAULT_BINARY_RATE = { bytesPerSecond: 64 * 1024 * 1024, burst: 64
  */
 export const DEFAULT_PEER_RATE = { perSecond: 20, burst: 50 } as const;
 const CONTROL_RATE_FACTOR = 10;
+/**
+ * History sync: requests, and pages (up to 14 kB each), each with a budget of its own (a rep both asks
+ * its peers and answers them), so a long history neither starves acknowledgements nor lets a peer that
+ * keeps asking make us send more than ~0.5 MB/s.
+ */
+export const DEFAULT_HISTORY_RATE = { perSecond: 40, burst: 80 } as const;
 /** Links from one unknown peer held while the roster catches up; more are refused at once. */
 const MAX_WAITING_PER_PEER = 2;
 /** Unknown peers whose links may be held at once. */
@@ -56,6 +62,8 @@ export interface MeshOptions extends MeshEvents {
   dialTimeoutMs?: number;
   /** Per-peer message rate; the excess is dropped and counted. */
   rate?: { perSecond: number; burst: number };
+  /** Per-peer rate of history requests and pages, apart from the rest. */
+  historyRate?: { perSecond: number; burst: number };
   /** Per-peer byte rate over binary channels; a channel over it is closed and counted. */
   binaryRate?: { bytesPerSecond: number; burst: number };
   /** Heartbeat on every open link; a link silent for `deadAfterMs` is closed (and redialed). */
@@ -85,6 +93,7 @@ export function createMesh(options: MeshOptions) {
   const graceMs = options.unknownPeerGraceMs ?? 10_000;
   const dialTimeoutMs = options.dialTimeoutMs ?? 15_000;
   const rate = options.rate ?? DEFAULT_PEER_RATE;
+  const historyRate = options.historyRate ?? DEFAULT_HISTORY_RATE;
   const heartbeat = options.heartbeat ?? MESH_HEARTBEAT;
   const now = options.now ?? Date.now;
   const roster = new Map<string, string>(); // peerId → participantId
@@ -93,7 +102,7 @@ export function createMesh(options: MeshOptions) {
   const redialAttempts = new Map<string, number>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
   /** Per peer id, across its links: reconnecting must not refill a flooder's allowance. */
-  const buckets = new Map<string, { chat: TokenBucket; control: TokenBucket }>();
+  const buckets = new Map<string, Record<'chat' | 'control' | 'history' | 'history-request', TokenBucket>>();
   const flooding = new Set<string>();
   /** Binary channels per peer id, both directions: closed with the peer's place on the roster. */
   const channels = new Map<string, Set<BinaryLink>>();
@@ -105,7 +114,7 @@ export function createMesh(options: MeshOptions) {
   let dropped = 0;
   let rateDropped = 0;
 
-  /** Takes a token for a message from `peerId` (chat or the rest, told by a peek at its type). */
+  /** Takes a token for a message from `peerId` (chat, history or the rest, told by a peek at its type). */
   const allowed = (peerId: string, raw: unknown) => {
     let bucket = buckets.get(peerId);
     if (!bucket) {
@@ -113,11 +122,14 @@ export function createMesh(options: MeshOptions) {
       bucket = {
         chat: createTokenBucket(rate.perSecond, rate.burst, now),
         control: createTokenBucket(control(rate.perSecond), control(rate.burst), now),
+        history: createTokenBucket(historyRate.perSecond, historyRate.burst, now),
+        'history-request': createTokenBucket(historyRate.perSecond, historyRate.burst, now),
       };
       buckets.set(peerId, bucket);
     }
-    const isChat = typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === 'chat';
-    return (isChat ? bucket.chat : bucket.control).take();
+    const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
+    const own = type === 'chat' || type === 'history' || type === 'history-request' ? type : 'control';
+    return bucket[own].take();
   };
 
   const later = (ms: number, fn: () => void) => {

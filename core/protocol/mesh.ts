@@ -36,8 +36,61 @@ export const ChatMessage = v.object({
 });
 export type ChatMessage = v.InferOutput<typeof ChatMessage>;
 
+/**
+ * History sync (a rep who joins late gets the conversation so far): the asker pulls one page at a time,
+ * so a holder never sends what was not asked for and one mesh message stays far below PeerJS's 16 kB
+ * limit for JSON links. A page is read after `after`, a message of the holder's (its time and its key);
+ * the holder's log is ordered by both.
+ */
+export const HISTORY_PAGE_ENTRIES = 100;
+/** A page's entries as JSON (UTF-8) stay below this; PeerJS refuses JSON messages from 16,300 bytes. */
+export const HISTORY_PAGE_BYTES = 14_000;
+
+export const HistoryCursor = v.object({ sentAt: v.pipe(v.number(), v.finite()), from: OpaqueId, id: MessageId });
+export type HistoryCursor = v.InferOutput<typeof HistoryCursor>;
+
+export const HistoryRequest = v.object({
+  type: v.literal('history-request'),
+  /** The asker's, fresh for every page: a page that does not echo the one outstanding is dropped. */
+  id: MessageId,
+  after: v.optional(HistoryCursor),
+});
+export type HistoryRequest = v.InferOutput<typeof HistoryRequest>;
+
+/** One message of a holder's copy. The author is a claim; the asker decides what it believes (chat-rules). */
+export const HistoryEntry = v.object({
+  id: MessageId,
+  /** Who wrote it: a participant of the session. */
+  from: OpaqueId,
+  thread: ChatThread,
+  text: v.pipe(ChatText, v.minLength(1)),
+  sentAt: v.pipe(v.number(), v.finite()),
+  /** The holder had it from this customer's copy, not from its author (see `ChatEntry.via`). */
+  via: v.optional(OpaqueId),
+});
+export type HistoryEntry = v.InferOutput<typeof HistoryEntry>;
+
+export const HistoryPage = v.object({
+  type: v.literal('history'),
+  /** The request this answers. */
+  id: MessageId,
+  entries: v.pipe(
+    v.array(HistoryEntry),
+    v.maxLength(HISTORY_PAGE_ENTRIES),
+    v.check(
+      (entries) => entries.reduce((bytes, e) => bytes + utf8Length(e.text), 0) <= HISTORY_PAGE_BYTES,
+      'A history page carries at most 14 kB of text',
+    ),
+  ),
+  /** The holder has more after the last entry. */
+  more: v.boolean(),
+});
+export type HistoryPage = v.InferOutput<typeof HistoryPage>;
+
 export const MeshMessage = v.variant('type', [
   ChatMessage,
+  HistoryRequest,
+  HistoryPage,
   /** The receiver has the sender's message `id`. */
   v.object({ type: v.literal('chat-ack'), id: MessageId }),
   /** The sender starts or stops sharing its screen. */

@@ -44,6 +44,38 @@ export function chatRules(deps: {
       return thread === 'all' || roleOf(thread) === 'customer';
     },
 
+    /**
+     * History sync, the holder's side: which of my messages `asker` may have. Only reps ask: a rep's copy
+     * (every thread) goes to reps; a customer's copy goes to reps, and only the customer's own thread
+     * (never what reps posted to everyone: that is the reps' to give). Customers get nothing.
+     */
+    copyFor(asker: string): ((entry: { thread: string }) => boolean) | undefined {
+      if (!isRepRole(roleOf(asker))) return undefined;
+      return selfIsRep ? () => true : (entry) => entry.thread === me;
+    },
+
+    /**
+     * History sync, the asker's side (reps only): whether to believe `holder`'s copy of a message
+     * `author` wrote in `thread`, relayed `via` a customer's copy. 'author' when the holder is a rep (reps
+     * see every thread) or a customer giving their own words; 'relayed' for what a customer's copy says
+     * a rep wrote in that customer's thread (kept, and shown as the customer's copy); undefined drops it:
+     * another customer's thread, a customer's words in a thread not theirs, an author who was never here.
+     */
+    copyFrom(holder: string, author: string, thread: string, via?: string): 'author' | 'relayed' | undefined {
+      const authorRole = roleOf(author);
+      if (!selfIsRep || authorRole === undefined) return undefined;
+      const holderRole = roleOf(holder);
+      const threadFits = authorRole === 'customer' ? thread === author : thread === 'all' || roleOf(thread) === 'customer';
+      if (!threadFits) return undefined;
+      if (isRepRole(holderRole)) {
+        if (via === undefined) return 'author';
+        // A rep passing on what it had from a customer's copy: still that copy, and only of its thread.
+        return roleOf(via) === 'customer' && thread === via && isRepRole(authorRole) ? 'relayed' : undefined;
+      }
+      if (holderRole !== 'customer' || thread !== holder || via !== undefined) return undefined;
+      return author === holder ? 'author' : isRepRole(authorRole) ? 'relayed' : undefined;
+    },
+
     /** What a rep sees in a thread: its messages and the ones to everyone (what that customer sees). */
     inThread(thread: string) {
       return (entry: { thread: string }) => entry.thread === thread || entry.thread === 'all';

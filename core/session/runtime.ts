@@ -13,6 +13,8 @@ import type { BrokerClient } from '../broker/client';
 import { isBrokerError } from '../broker/errors';
 import { openEventStream } from '../broker/events';
 import { createChat } from '../chat/chat';
+import { chatActivity } from '../chat/chat-activity';
+import { createHistorySync } from '../chat/history-sync';
 import type { ChatStore } from '../chat/types';
 import { createMesh } from '../mesh/mesh';
 import type { PeerTransport } from '../mesh/transport';
@@ -115,18 +117,24 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     nameOf,
   });
   await chat.load();
-  // The conversation is an activity that outlives stops: the former controller goes on chatting.
-  activities.register({
-    name: 'chat',
-    messageTypes: ['chat', 'chat-ack'],
-    callKinds: [],
-    running: signal(false),
-    survivesStops: true,
-    receive: (from, message) => chat.receive(from, message),
-    linkOpened: (participantId) => chat.linkOpened(participantId),
-    stop: () => undefined,
-    dispose: () => chat.dispose(),
-  });
+  activities.register(chatActivity(chat));
+
+  // A rep who joins late gets the conversation so far from those who hold it (issues 12 and 17).
+  const history = activities.register(
+    createHistorySync({
+      sessionId,
+      self,
+      chat,
+      send: (to, message) => mesh.send(to, message),
+      roleOf: (participantId) => state.value.participants.find((p) => p.id === participantId)?.role,
+      present: () => present.value,
+      reachable: (participantId) => openLinks.value.has(participantId) || (online.value?.has(participantId) ?? true),
+      copyFor: rules.copyFor,
+      copyFrom: rules.copyFrom,
+      nameOf,
+      startedAt: deps.detail.session.createdAt,
+    }),
+  );
 
   const share = activities.register(
     createScreenShare({
@@ -259,6 +267,7 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
       online.value = new Set(ids);
       // Gone from the broker: check the direct link at once instead of waiting out its dead time.
       for (const participantId of before ?? []) if (!online.value.has(participantId)) mesh.suspect(participantId);
+      history.reconsider();
     },
     // Refused: a rep's sign-in ended, or we left (or were removed) while away. Ask the broker which.
     onUnauthorized: (reason) => (deps.onSignedOut ? deps.onSignedOut(reason) : void refresh()),
@@ -371,11 +380,13 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     /** Controller only: help this customer now (every share stops, on every side). */
     setActiveCustomer: (participantId: string) => deps.broker.setActiveCustomer(sessionId, participantId),
     chat,
+    /** The conversation so far is on its way from those who hold it (a rep who joined late). */
+    historyLoading: history.running,
     /** The threads this participant may post in, and to whom a message there goes. */
     chatRules: rules,
     share,
     get droppedMessages() {
-      return mesh.droppedCount + chat.droppedCount;
+      return mesh.droppedCount + chat.droppedCount + history.droppedCount;
     },
     /** Controller only: an assistant in the session takes control; every activity stops for everyone. */
     passControl: (participantId: string) => deps.broker.passControl(sessionId, participantId),

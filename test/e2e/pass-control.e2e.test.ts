@@ -11,13 +11,6 @@ const COLLEAGUE = { email: 'bob@example.com', name: 'Bob Colleague', password: '
 const noVideo = () => document.querySelector('video') === null;
 const hasButton = async (page: Page, name: string) => (await page.$(`::-p-aria([name="${name}"][role="button"])`)) !== null;
 
-/** Transfer session ▾ → Pass control → the colleague, as a rep would click it. */
-async function passControl(panel: SidePanel, to: string): Promise<void> {
-  await clickByRole(panel.page, 'button', 'Transfer session');
-  await clickByRole(panel.page, 'menuitem', 'Pass control');
-  await clickByRole(panel.page, 'button', `Pass control to ${to}`);
-}
-
 describe('passing control to an assisting rep and back', () => {
   let world: World;
   let colleague: Browser;
@@ -89,7 +82,7 @@ describe('passing control to an assisting rep and back', () => {
     await ann.shareScreen();
     for (const page of [world.panel.page, bob.page, bea.page]) await waitForLiveVideo(page, 3);
 
-    await passControl(world.panel, COLLEAGUE.name);
+    await world.panel.passControl(COLLEAGUE.name);
     const why = 'Screen sharing stopped because control passed to Bob Colleague.';
     for (const page of [world.panel, bob, ann, bea]) {
       await page.waitForText(why);

@@ -57,6 +57,8 @@ describe('WebACD: transferring a session to a queue and to named agents', () => 
     await ann.join('Ann Customer');
     await ann.sendChat('My invoice is wrong');
     await world.panel.waitForText('My invoice is wrong');
+    await world.panel.sendChat('Let me pass you to Billing', 'Ann Customer');
+    await ann.waitForText('Let me pass you to Billing');
 
     await openTransferDialog(world.panel);
     const { page } = world.panel;
@@ -90,6 +92,14 @@ describe('WebACD: transferring a session to a queue and to named agents', () => 
     await cleo.waitForText(`Session ${session.number} was taken by Bob Billing.`);
     await ann.waitForText('Bob Billing is now helping you.');
     await ann.waitForText('You are connected with Bob Billing');
+    // The conversation so far reached Bob from Ann's copy (Rita, who held it too, has left): her words,
+    // and Rita's marked as that copy's.
+    await bob.waitForText('My invoice is wrong');
+    await bob.waitForText('Let me pass you to Billing');
+    expect((await bob.chatLines()).map((l) => [l.author, l.text, l.meta.includes("from Ann Customer's copy")])).toEqual([
+      ['Ann Customer', 'My invoice is wrong', false],
+      ['Rita Rep', 'Let me pass you to Billing', true],
+    ]);
     await saveScreen(ann.page, 'webacd-customer-now-helping', 'phone');
     await bob.sendChat('Hi Ann, Bob from Billing here', 'Ann Customer');
     await ann.waitForText('Hi Ann, Bob from Billing here');

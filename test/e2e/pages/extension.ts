@@ -25,3 +25,12 @@ export async function realSidePanelOpenedBy(browser: Browser, action: () => Prom
   await action();
   return new SidePanel(observe((await (await opened).asPage())!, 'real-panel'));
 }
+
+/** The popup's Assist in a session, by number: returns the real side panel it opens. */
+export async function assistByNumber(rep: RepBrowser, number: string): Promise<SidePanel> {
+  const popup = await openPopup(rep);
+  await fillByLabel(popup, 'Session number', number);
+  const panel = await realSidePanelOpenedBy(rep.browser, () => clickByRole(popup, 'button', 'Assist'));
+  await popup.close().catch(() => undefined); // the popup closes itself on Assist
+  return panel;
+}

@@ -43,6 +43,23 @@ export class SidePanel {
     await this.page.keyboard.press('Enter');
   }
 
+  /** Transfer session ▾ → Pass control → the colleague, as a rep would click it. */
+  async passControl(to: string): Promise<void> {
+    await clickByRole(this.page, 'button', 'Transfer session');
+    await clickByRole(this.page, 'menuitem', 'Pass control');
+    await clickByRole(this.page, 'button', `Pass control to ${to}`);
+  }
+
+  /** The messages the conversation shows now (newest window), oldest first: author, text, and any note after the time. */
+  chatLines(): Promise<{ author: string; text: string; meta: string }[]> {
+    return this.page.$$eval('.chat-log li:not(.system)', (items) =>
+      items.map((li) => {
+        const meta = li.querySelector('.chat-meta')?.textContent ?? '';
+        return { author: meta.split(' · ')[0] ?? '', text: li.querySelector('[dir="auto"]')?.textContent ?? '', meta };
+      }),
+    );
+  }
+
   waitForText(text: string): Promise<void> {
     return waitForText(this.page, text);
   }

@@ -62,6 +62,44 @@ describe('chat rules: private per customer', () => {
   });
 });
 
+describe('chat rules: copies of the conversation (history for late joiners)', () => {
+  it('a rep’s copy (every thread) goes to reps; a customer’s, only its own thread and only to reps; customers get none', () => {
+    const entries = [{ thread: 'ann' }, { thread: 'bea' }, { thread: 'all' }];
+    expect(entries.map(rulesFor(everyone[0]!).copyFor('bob')!)).toEqual([true, true, true]);
+    expect(rulesFor(everyone[0]!).copyFor('ann')).toBeUndefined();
+    expect(rulesFor(everyone[0]!).copyFor('stranger')).toBeUndefined();
+    expect(entries.map(rulesFor(everyone[2]!).copyFor('bob')!)).toEqual([true, false, false]);
+    expect(rulesFor(everyone[2]!).copyFor('bea')).toBeUndefined();
+  });
+
+  it('a rep believes reps about every thread, and a customer about its own words; what a customer says a rep wrote is relayed', () => {
+    const bob = rulesFor(everyone[1]!);
+    expect(bob.copyFrom('rep', 'ann', 'ann')).toBe('author');
+    expect(bob.copyFrom('rep', 'rep', 'all')).toBe('author');
+    expect(bob.copyFrom('rep', 'rep', 'bea')).toBe('author');
+    expect(bob.copyFrom('ann', 'ann', 'ann')).toBe('author');
+    expect(bob.copyFrom('ann', 'rep', 'ann')).toBe('relayed');
+    // A rep passing on a customer's copy: still relayed, and only for that customer's thread.
+    expect(bob.copyFrom('rep', 'rep', 'ann', 'ann')).toBe('relayed');
+    expect(bob.copyFrom('rep', 'rep', 'bea', 'ann')).toBeUndefined();
+    expect(bob.copyFrom('rep', 'ann', 'ann', 'ann')).toBeUndefined();
+  });
+
+  it('a customer’s copy of another thread, of another customer, or of what reps said to everyone is refused', () => {
+    const bob = rulesFor(everyone[1]!);
+    expect(bob.copyFrom('ann', 'bea', 'bea')).toBeUndefined(); // another customer's thread
+    expect(bob.copyFrom('ann', 'bea', 'ann')).toBeUndefined(); // another customer "in" Ann's thread
+    expect(bob.copyFrom('ann', 'rep', 'bea')).toBeUndefined(); // a rep in another thread
+    expect(bob.copyFrom('ann', 'rep', 'all')).toBeUndefined(); // to everyone: the reps' to give
+    expect(bob.copyFrom('ann', 'ann', 'ann', 'bea')).toBeUndefined(); // a customer cannot relay
+    expect(bob.copyFrom('rep', 'ann', 'bea')).toBeUndefined(); // a customer's words outside their thread
+    expect(bob.copyFrom('rep', 'rep', 'rep')).toBeUndefined(); // not a customer's thread
+    expect(bob.copyFrom('rep', 'stranger', 'all')).toBeUndefined(); // never in the session
+    expect(bob.copyFrom('stranger', 'rep', 'ann')).toBeUndefined(); // a holder from nowhere
+    expect(rulesFor(everyone[2]!).copyFrom('rep', 'rep', 'ann')).toBeUndefined(); // customers take no copies
+  });
+});
+
 describe('session timeline', () => {
   it('tells joins and departures in order, how each left, and leaves out the controller’s start and the end', () => {
     const people = [

@@ -213,6 +213,35 @@ describe('chat', () => {
     expect(alice.log.all()[0]!.pendingFor).toEqual([]);
   });
 
+  it('adopts a copy’s messages once, stored and never acknowledged; a customer’s relayed copy gives way to the author’s own', async () => {
+    const store = createMemoryChatStore();
+    const { chat, sent } = recorder({ store });
+    const theirs = (id: string, extra: Partial<ChatEntry> = {}): ChatEntry => ({
+      sessionId: 's1',
+      id,
+      senderId: 'rita',
+      senderName: 'Rita',
+      thread: 'ann',
+      text: `text of ${id}`,
+      sentAt: 1_000,
+      mine: false,
+      sentTo: [],
+      pendingFor: [],
+      ...extra,
+    });
+    expect(chat.adopt([theirs('one-xxxxx'), theirs('two-xxxxx', { via: 'ann' })])).toBe(2);
+    expect(chat.adopt([theirs('one-xxxxx', { text: 'rewritten' }), theirs('two-xxxxx', { via: 'ann' })])).toBe(0);
+    // Rita's own copy, or Rita herself, replaces what Ann's copy said.
+    chat.receive('rita', { type: 'chat', id: 'two-xxxxx', text: 'what Rita wrote', sentAt: 2_000, thread: 'ann' });
+    await until(() => sent.length === 1);
+    expect(chat.log.all().map((e) => [e.id, e.text, e.via ?? null])).toEqual([
+      ['one-xxxxx', 'text of one-xxxxx', null],
+      ['two-xxxxx', 'what Rita wrote', null],
+    ]);
+    expect(sent).toEqual([['rita', { type: 'chat-ack', id: 'two-xxxxx' }]]); // the live one only
+    expect((await store.list('s1')).map((e) => e.text).sort()).toEqual(['text of one-xxxxx', 'what Rita wrote']);
+  });
+
   it('writes a burst of messages to its store in one batch', async () => {
     const batches: number[] = [];
     const store = createMemoryChatStore();
@@ -259,6 +288,33 @@ describe('chat log', () => {
     expect(log.window(5, annOnly).hasEarlier).toBe(false);
     expect(log.countFromOthers('ann')).toBe(5);
     expect(log.countFromOthers()).toBe(10);
+  });
+
+  it('merges a copy in one change: new ones in time order, a replacement moved to where its time puts it', () => {
+    const log = createChatLog();
+    log.put(entry('a', 'm1', 10));
+    log.put({ ...entry('b', 'm4', 40, 'ann'), via: 'ann' });
+    let revisions = 0;
+    const stop = log.revision.subscribe(() => revisions++);
+    log.putMany([entry('b', 'm2', 20), entry('b', 'm4', 5, 'ann'), entry('a', 'm3', 30, 'bea'), entry('b', 'm2', 20)]);
+    stop();
+    expect(log.all().map((e) => [e.id, e.sentAt, e.via ?? null])).toEqual([
+      ['m4', 5, null],
+      ['m1', 10, null],
+      ['m2', 20, null],
+      ['m3', 30, null],
+    ]);
+    expect(revisions).toBe(2);
+    expect([log.countFromOthers('ann'), log.countFromOthers('bea'), log.countFromOthers()]).toEqual([1, 1, 4]);
+  });
+
+  it('reads on after a message, whether or not that message is here', () => {
+    const log = createChatLog();
+    for (let i = 1; i <= 5; i++) log.put(entry('a', `m${i}`, i * 10));
+    expect([...log.after(undefined)].map((e) => e.id)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
+    expect([...log.after({ sentAt: 30, senderId: 'a', id: 'm3' })].map((e) => e.id)).toEqual(['m4', 'm5']);
+    expect([...log.after({ sentAt: 35, senderId: 'z', id: 'gone' })].map((e) => e.id)).toEqual(['m4', 'm5']);
+    expect([...log.after({ sentAt: 99, senderId: 'a', id: 'm9' })]).toEqual([]);
   });
 
   it('appends 3,000 messages in order, one change each', () => {

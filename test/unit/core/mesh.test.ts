@@ -149,6 +149,24 @@ describe('mesh', () => {
     expect(a.mesh.rateDroppedCount).toBe(0);
   });
 
+  it('history requests and pages each have a budget of their own: a flood of requests is cut, pages and acknowledgements still pass', async () => {
+    const net = createMemoryNetwork();
+    const a = member(net, A, [A, B], { historyRate: { perSecond: 40, burst: 80 } });
+    await tick();
+    const b = member(net, B, [A, B]);
+    await until(() => b.mesh.isOpen(A.participantId));
+    for (let i = 0; i < 1000; i++) b.mesh.send(A.participantId, { type: 'history-request', id: `ask-${i}-xxxxx` });
+    for (let i = 0; i < 100; i++) b.mesh.send(A.participantId, { type: 'chat-ack', id: `ack-${i}-xxxxx` });
+    for (let i = 0; i < 50; i++)
+      b.mesh.send(A.participantId, { type: 'history', id: `page-${i}-xxxx`, entries: [], more: false });
+    await until(() => a.received.filter(([, m]) => m.type === 'chat-ack').length === 100);
+    await until(() => a.received.filter(([, m]) => m.type === 'history').length === 50);
+    const asks = a.received.filter(([, m]) => m.type === 'history-request').length;
+    expect(asks).toBeGreaterThanOrEqual(80);
+    expect(asks).toBeLessThan(120);
+    expect(a.mesh.rateDroppedCount).toBe(1000 - asks);
+  });
+
   it('heartbeats keep a quiet link up, and a link whose peer went silent is let go within the dead time', async () => {
     const net = createMemoryNetwork();
     const heartbeat = { intervalMs: 20, deadAfterMs: 80 };

@@ -1,11 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { createBrokerClient, type BrokerClient } from '../../../core/broker/client';
-import { createMemoryChatStore } from '../../../core/chat/types';
 import { createMemoryNetwork } from '../../../core/mesh/memory-transport';
-import type { Self } from '../../../core/protocol';
-import { createSessionRuntime, type SessionRuntime } from '../../../core/session/runtime';
+import type { SessionRuntime } from '../../../core/session/runtime';
 import { startBroker, type TestBroker } from '../../helpers/broker';
+import { runtimeOver } from './runtime-support';
 import { linkToken } from '../broker/support';
 
 const until = async (check: () => boolean) => {
@@ -25,17 +23,7 @@ describe('a session with two customers', () => {
   let people: Record<'rep' | 'assistant' | 'ann' | 'bea', SessionRuntime>;
 
   async function runtimeFor(client: BrokerClient, sessionId: string, eventsToken: string, onSignedOut?: () => void) {
-    const detail = await client.getSession(sessionId);
-    const runtime = await createSessionRuntime({
-      broker: client,
-      eventsToken,
-      detail: { ...detail, self: detail.self! },
-      chatStore: createMemoryChatStore(),
-      createTransport: (self: Self) => network.join(self.peerId),
-      getDisplayMedia: () => Promise.reject(new Error('no screen in unit tests')),
-      ...(onSignedOut ? { onSignedOut } : {}),
-      WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
-    });
+    const runtime = await runtimeOver(network, client, sessionId, eventsToken, onSignedOut ? { onSignedOut } : {});
     runtimes.push(runtime);
     return runtime;
   }

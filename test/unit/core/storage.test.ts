@@ -36,6 +36,16 @@ describe('chat stores', () => {
     db.close();
   });
 
+  it('Dexie keeps whose copy a relayed message came from, and skips a row whose mark is malformed', async () => {
+    const db = new SupportDb('test-db-via', fakeIdb());
+    const store = createDexieChatStore(db);
+    const relayed = { ...entry('s1', 'm1aaaaaa', 'relayed', 'rep'), mine: false, sentTo: [], pendingFor: [], via: 'ann' };
+    await store.putMany([relayed]);
+    await db.messages.put({ ...relayed, id: 'm2aaaaaa', via: 42 as unknown as string, key: 's1/rep/m2aaaaaa' });
+    expect(await store.list('s1')).toEqual([relayed]);
+    db.close();
+  });
+
   it('Dexie history from before threads is re-keyed by sender and belongs to everyone', async () => {
     const idb = fakeIdb();
     const old = new Dexie('upgrade-db', idb);
