@@ -13,6 +13,7 @@ import {
   type AccountChange,
 } from './reps';
 import { MAX_CUSTOMERS_LIMIT } from './limits';
+import { reportCsv } from './report';
 import { QUEUE_COMMANDS, QUEUE_USAGE } from './adminQueues';
 import { DuplicateEmailError, openSqliteStore, type Store } from './store';
 
@@ -34,6 +35,8 @@ Commands:
              e.g. echo 'a-new-long-password' | npm run admin -- reset-password --email ann@example.com
   revoke-tokens   --email E   Signs the rep out everywhere (a lost laptop); the password stays
              A running broker closes the rep's open connections within seconds.
+  report     --since D   Sessions started since D (e.g. 2026-01-31) as CSV: durations, ratings, notes
+             e.g. npm run admin -- report --since 2026-01-01 > sessions.csv
 ${QUEUE_USAGE}
 
 Configuration comes from the environment: PORT, HOST, DATA_DIR, PUBLIC_URL, ICE_SERVERS,
@@ -43,7 +46,7 @@ REP_TOKEN_IDLE_HOURS, REP_TOKEN_MAX_HOURS, LOGIN_FAILURES_PER_ADDRESS_AND_ACCOUN
 LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_ADDRESS, LOGIN_FAILURES_PER_MINUTE,
 PASSWORD_HASH_CONCURRENCY, PASSWORD_HASH_QUEUE, TRANSFER_OFFER_SECONDS, QUEUE_WAIT_LIMIT_SECONDS, ASSIST_BY_NUMBER_PER_REP, ASSIST_BY_NUMBER_PER_ADDRESS,
 MAIL_PER_REP_PER_HOUR, MAIL_PER_RECIPIENT_PER_HOUR, PRESENCE_GRACE_SECONDS, TURN_URLS, TURN_SECRET,
-TURN_TTL_SECONDS, ICE_TRANSPORT_POLICY, SCRYPT_N (see README, Configuration).`;
+TURN_TTL_SECONDS, ICE_TRANSPORT_POLICY, SCRYPT_N, ORG_NAME, ADMIN_NAME, LOG_LEVEL (see README, Configuration).`;
 
 /**
  * Where an admin command reads and writes: the process's own streams from the CLI, strings in tests (which
@@ -146,6 +149,16 @@ async function setRep(io: AdminIo, args: string[]): Promise<void> {
     if (changes.isAgent !== undefined) said.push(after.isAgent ? 'now a WebACD agent' : 'no longer a WebACD agent');
     if (changes.maxSessions !== undefined) said.push(`max sessions ${after.maxSessions ?? 'auto'}`);
     io.out(`Updated rep ${after.email}: ${said.join(', ')}`);
+  });
+}
+
+/** `report --since D`: sessions started since D as CSV on stdout (durations, ratings, notes). */
+async function report(io: AdminIo, args: string[]): Promise<void> {
+  const { since } = options(args, { since: { type: 'string' } });
+  const from = since === undefined ? Number.NaN : Date.parse(since);
+  if (!since || Number.isNaN(from)) throw new UsageError(`report needs --since with a date such as 2026-01-31\n\n${USAGE}`);
+  await withStore(io, (store) => {
+    for (const line of reportCsv(store.listReport(from)).trimEnd().split('\n')) io.out(line);
   });
 }
 
@@ -262,6 +275,9 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
         return 0;
       case 'set-rep':
         await setRep(io, args);
+        return 0;
+      case 'report':
+        await report(io, args);
         return 0;
       case 'add-queue':
       case 'set-queue':

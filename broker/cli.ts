@@ -1,4 +1,5 @@
 import { dirname, resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
 import { runAdmin } from './admin';
 import { ConfigError, loadConfig } from './config';
@@ -9,11 +10,13 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 async function serve(): Promise<void> {
   const config = loadConfig(process.env);
-  const broker = await createBroker(config);
+  const broker = await createBroker(config, { askAdminName: process.stdin.isTTY ? askAdminName : undefined });
   const { admin } = broker;
 
   console.log(`Broker listening on ${broker.url}`);
   if (broker.publicUrl !== broker.url) console.log(`Public URL: ${broker.publicUrl}`);
+  // The address reps type into the extension: the one thing a first sign-in needs.
+  console.log(`In the extension, sign in to ${broker.publicUrl}`);
   console.log(`Admin sign-in: ${admin.email}`);
   if (admin.created && admin.generated) {
     console.log(`  password: ${admin.password}`);
@@ -45,6 +48,16 @@ async function serve(): Promise<void> {
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** First start on a terminal without ADMIN_NAME: the admin's name is what customers will read. */
+async function askAdminName(): Promise<string | undefined> {
+  const prompt = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return await prompt.question('Your name as customers will see it (e.g. "Sam Lee"): ');
+  } finally {
+    prompt.close();
+  }
 }
 
 const [command, ...args] = process.argv.slice(2);

@@ -2,6 +2,7 @@ import { scryptCost } from './auth/passwords';
 import * as v from 'valibot';
 import { IceServer, IceTransportPolicy } from '../core/protocol';
 import { DEFAULT_MAX_CUSTOMERS, MAX_CUSTOMERS_LIMIT } from './limits';
+import { LOG_LEVELS, type LogLevel } from './log';
 
 /** Broker settings, read once at start from the environment. */
 export interface Config {
@@ -17,6 +18,12 @@ export interface Config {
   iceTransportPolicy: IceTransportPolicy;
   adminEmail: string;
   adminPassword: string | null;
+  /** ADMIN_NAME: the first admin's display name, which customers see; null ⇒ asked at first start (or "Support"). */
+  adminName: string | null;
+  /** ORG_NAME: the support organisation's name, shown to customers on the join page; null ⇒ none shown. */
+  orgName: string | null;
+  /** LOG_LEVEL: error, warn or info (default): what is printed after the banner. */
+  logLevel: LogLevel;
   inviteTtlMs: number;
   peerConcurrentLimit: number;
   /** Extra origins allowed by CORS, besides extensions and PUBLIC_URL's origin. */
@@ -102,6 +109,9 @@ export function loadConfig(env: Env = process.env): Config {
     iceTransportPolicy: iceTransportPolicy(env),
     adminEmail: adminEmail(env),
     adminPassword: adminPassword(env),
+    adminName: displayName(env, 'ADMIN_NAME'),
+    orgName: displayName(env, 'ORG_NAME'),
+    logLevel: logLevel(env),
     inviteTtlMs: positiveNumber(env, 'INVITE_TTL_HOURS', 24) * 3_600_000,
     peerConcurrentLimit: integer(env, 'PEER_CONCURRENT_LIMIT', 20_000, 1, 10_000_000),
     allowedOrigins: allowedOrigins(env),
@@ -257,6 +267,26 @@ function adminEmail(env: Env): string {
   const result = v.safeParse(v.pipe(v.string(), v.email()), raw.toLowerCase());
   if (!result.success) throw new ConfigError(`ADMIN_EMAIL must be an email address, got "${raw}"`);
   return result.output;
+}
+
+function logLevel(env: Env): LogLevel {
+  const raw = (text(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(raw)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  }
+  return raw as LogLevel;
+}
+
+/** A name people read (ADMIN_NAME, ORG_NAME): one line, at most 80 characters. */
+function displayName(env: Env, name: string): string | null {
+  const raw = text(env, name);
+  if (raw === undefined) return null;
+  // Control characters (a newline among them) would break the banner and the page's one line.
+  const control = [...raw].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+  if (raw.length > 80 || control) {
+    throw new ConfigError(`${name} must be one line of at most 80 characters`);
+  }
+  return raw;
 }
 
 function adminPassword(env: Env): string | null {

@@ -24,6 +24,8 @@ export interface BrokerContext {
   /** STUN/TURN for participants' browsers; see ice/iceConfig.ts. */
   ice: IceSettings;
   inviteTtlMs: number;
+  /** ORG_NAME: shown to customers (GET /api/capabilities); null when not set. */
+  orgName: string | null;
   /** The broker's mail server (SMTP_URL); null when reps send invitations from their own mail program. */
   mailer: Mailer | null;
   /** How long a customer who knocked by number may wait. */

@@ -183,6 +183,18 @@ export function generatePassword(length = 16): string {
   return Array.from({ length }, () => alphabet[randomInt(alphabet.length)]).join('');
 }
 
+/** What customers read when nobody said the first admin's name (ADMIN_NAME, or the prompt at first start). */
+export const FALLBACK_ADMIN_NAME = 'Support';
+
+export interface FirstAdmin {
+  email: string;
+  password: string | null;
+  /** ADMIN_NAME; null ⇒ asked (askName), else FALLBACK_ADMIN_NAME. */
+  name: string | null;
+  askName?: () => Promise<string | undefined>;
+  siteMaxCustomers?: number;
+}
+
 export type AdminSetup =
   { created: false; email: string } | { created: true; email: string; password: string; generated: boolean };
 
@@ -190,17 +202,20 @@ export type AdminSetup =
  * First start: make sure someone can sign in and add reps. Creates the admin only while no admin
  * exists; a generated password is returned so the caller can show it once.
  */
-export async function ensureAdmin(
-  store: Store,
-  email: string,
-  password: string | null,
-  siteMaxCustomers = DEFAULT_MAX_CUSTOMERS,
-): Promise<AdminSetup> {
+export async function ensureAdmin(store: Store, setup: FirstAdmin): Promise<AdminSetup> {
+  const { email, password, siteMaxCustomers = DEFAULT_MAX_CUSTOMERS } = setup;
   if (store.hasAdmin()) return { created: false, email };
   if (store.findRepByEmail(email)) {
     throw new Error(`No admin exists, and ${email} is already a rep without admin rights; set ADMIN_EMAIL to a new address`);
   }
   const chosen = password ?? generatePassword();
-  await createRep(store, { email, name: 'Administrator', password: chosen, isAdmin: true }, Date.now(), siteMaxCustomers);
+  // Customers see this name ("Sam invites you…"): never "Administrator".
+  const name = setup.name ?? (await setup.askName?.())?.trim().slice(0, 80) ?? '';
+  await createRep(
+    store,
+    { email, name: name || FALLBACK_ADMIN_NAME, password: chosen, isAdmin: true },
+    Date.now(),
+    siteMaxCustomers,
+  );
   return { created: true, email, password: chosen, generated: password === null };
 }

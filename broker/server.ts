@@ -6,7 +6,8 @@ import express from 'express';
 import { EVENTS_PATH } from '../core/protocol';
 import { resolvePublicUrl, type Config } from './config';
 import type { BrokerContext } from './context';
-import { consoleLogger, type Logger } from './log';
+import { loggingAudit } from './activityLog';
+import { consoleLogger, leveledLogger, type Logger } from './log';
 import { openSqliteStore, type Store } from './store';
 import { loadServerKey } from './auth/serverKey';
 import { Revocations } from './auth/revocations';
@@ -64,6 +65,11 @@ export interface BrokerOptions {
   /** Clock for expiry and timestamps; tests move it forward instead of waiting. */
   now?: () => number;
   log?: Logger;
+  /**
+   * First start without ADMIN_NAME: asks for the admin's display name (the CLI asks on its terminal).
+   * Called only when the admin is about to be created.
+   */
+  askAdminName?: () => Promise<string | undefined>;
   /** Where the built join page is; defaults to join-page/dist beside broker/. */
   joinPageDir?: string;
   /** How often overdue waits are swept; tests with a moved clock make it short. */
@@ -85,18 +91,26 @@ export interface BrokerOptions {
  * a request may need (schema, admin account, token clocks) is ready before it listens.
  */
 export async function createBroker(config: Config, options: BrokerOptions = {}): Promise<Broker> {
-  const log = options.log ?? consoleLogger;
   const now = options.now ?? Date.now;
+  const log = options.log ?? leveledLogger(consoleLogger, config.logLevel);
   const store = openSqliteStore(config.dataDir);
   let admin: AdminSetup;
   try {
-    admin = await ensureAdmin(store, config.adminEmail, config.adminPassword, config.maxCustomers);
+    admin = await ensureAdmin(store, {
+      email: config.adminEmail,
+      password: config.adminPassword,
+      name: config.adminName,
+      askName: options.askAdminName,
+      siteMaxCustomers: config.maxCustomers,
+    });
     // Tokens from before expiry existed get one idle period from now.
     store.startRepTokenClocks(now(), now() + config.repTokenIdleMs);
   } catch (error) {
     store.close();
     throw error;
   }
+  // From here on every audited action is also a line of the log (the first admin is in the banner).
+  loggingAudit(store, log);
   let publicUrl = config.publicUrl ?? '';
   const bus = new EventBus(store, now, log);
   const waits = new WaitNotifier();
@@ -115,6 +129,7 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
     publicUrl: () => publicUrl,
     ice: { servers: config.iceServers, turn: config.turn, policy: config.iceTransportPolicy },
     inviteTtlMs: config.inviteTtlMs,
+    orgName: config.orgName,
     mailer,
     knockTtlMs: config.knockTtlMs,
     waits,

@@ -31,6 +31,8 @@ interface Props {
   disabledReason?: string;
   /** Above the log (a rep's thread tabs). */
   header?: ComponentChildren;
+  /** Put the cursor in the message box when the chat appears (the customer, right after Join). */
+  autoFocus?: boolean;
   /** The conversation so far is still on its way (a rep who joined late). */
   loading?: boolean;
 }
@@ -52,9 +54,14 @@ export function ChatPanel({
   disabled,
   disabledReason,
   header,
+  autoFocus,
   loading,
 }: Props) {
   const [draft, setDraft] = useState('');
+  const box = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    if (autoFocus) box.current?.focus();
+  }, []);
   const [limit, setLimit] = useState(PAGE);
   const list = useRef<HTMLOListElement>(null);
   const { entries, hasEarlier } = log.window(limit, include);
@@ -82,7 +89,8 @@ export function ChatPanel({
       {lines.length === 0 ? (
         !loading && <p class="muted">{t('chatEmpty')}</p>
       ) : (
-        <ol class="chat-log" ref={list} aria-live="polite" aria-label={t('chat')}>
+        // Focusable: the log scrolls on its own, and keyboard users scroll it too.
+        <ol class="chat-log" ref={list} aria-live="polite" aria-label={t('chat')} tabIndex={0}>
           {hasEarlier && (
             <li class="system">
               <button type="button" class="link-button" onClick={() => setLimit(limit + PAGE)}>
@@ -112,8 +120,9 @@ export function ChatPanel({
           }}
         >
           <textarea
+            ref={box}
             aria-label={composerLabel ?? t('messageLabel')}
-            placeholder={t('messagePlaceholder')}
+            placeholder={t(touchFirst() ? 'messagePlaceholderTouch' : 'messagePlaceholder')}
             rows={1}
             maxLength={CHAT_TEXT_MAX_CHARS}
             value={draft}
@@ -134,6 +143,9 @@ export function ChatPanel({
     </section>
   );
 }
+
+/** A phone or tablet: its keyboard's Enter is not where a desktop's is, so the hint leaves it out. */
+const touchFirst = () => typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches;
 
 /** Timeline items that fall within the window of messages shown (all of them when nothing older is hidden). */
 function withTimeline(

@@ -11,7 +11,12 @@ interface Props {
   autofocus?: boolean;
   required?: boolean;
   inputMode?: 'text' | 'numeric' | 'email';
-  /** Help or an error shown under the input. */
+  /** A line of help under the input, read with it by screen readers. */
+  hint?: string;
+  /** What is wrong with the value: shown under the input, announced, and tied to it. */
+  error?: string;
+  placeholder?: string;
+  /** Anything else shown under the input. */
   children?: ComponentChildren;
 }
 
@@ -28,8 +33,12 @@ export function Field(props: Props) {
     autofocus,
     required = true,
     inputMode,
+    hint,
+    error,
+    placeholder,
     children,
   } = props;
+  const described = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ');
   return (
     <div>
       <label for={id}>{label}</label>
@@ -37,6 +46,9 @@ export function Field(props: Props) {
         id={id}
         type={type}
         required={required}
+        aria-describedby={described || undefined}
+        aria-invalid={error ? true : undefined}
+        placeholder={placeholder}
         inputMode={inputMode}
         autocomplete={autocomplete}
         maxLength={maxLength}
@@ -44,6 +56,16 @@ export function Field(props: Props) {
         value={value}
         onInput={(e) => onValue(e.currentTarget.value)}
       />
+      {hint && (
+        <p id={`${id}-hint`} class="muted hint field-hint">
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p id={`${id}-error`} class="error" role="alert">
+          {error}
+        </p>
+      )}
       {children}
     </div>
   );

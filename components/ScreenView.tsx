@@ -18,14 +18,16 @@ export function ScreenView({ title, stream, onOpenInTab, large }: Props) {
   }, [stream]);
   return (
     <section class={`card stack screen${large ? ' large' : ''}`} aria-label={title}>
-      <div class="row">
-        <h3 style={{ flex: 1 }}>{title}</h3>
+      <div class="screen-bar">
+        <h3 class="ellipsis" title={title}>
+          {title}
+        </h3>
         {onOpenInTab && (
-          <button type="button" onClick={onOpenInTab}>
+          <button type="button" class="small" onClick={onOpenInTab}>
             {t('openInTab')}
           </button>
         )}
-        <button type="button" onClick={() => void video.current?.requestFullscreen()}>
+        <button type="button" class="small" onClick={() => void video.current?.requestFullscreen()}>
           {t('fullScreen')}
         </button>
       </div>

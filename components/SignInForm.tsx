@@ -32,9 +32,16 @@ export function SignInForm({ initialBrokerUrl, error, onSignIn }: Props) {
       }}
     >
       <h1>{t('signInTitle')}</h1>
-      <Field id="broker-url" type="url" label={t('brokerUrl')} value={brokerUrl} onValue={setBrokerUrl}>
-        {urlError && <p class="error">{urlError}</p>}
-      </Field>
+      <Field
+        id="broker-url"
+        type="url"
+        label={t('brokerUrl')}
+        hint={t('brokerUrlHint')}
+        placeholder="https://support.example.com"
+        error={urlError}
+        value={brokerUrl}
+        onValue={setBrokerUrl}
+      />
       <Field id="email" type="email" autocomplete="username" label={t('email')} value={email} onValue={setEmail} />
       <Field
         id="password"

@@ -1,13 +1,15 @@
 import type { ComponentChildren } from 'preact';
+import { useEffect } from 'preact/hooks';
 
 export interface Tab {
   id: string;
-  /** The tab's accessible name. */
+  /** The tab's name; its accessible name adds the unread count. */
   label: string;
   /** Drawn before the label (a state dot). */
   icon?: ComponentChildren;
   /** Unread messages behind this tab; shown when above zero. */
   unread?: number;
+  /** "3 unread": part of the tab's accessible name while there are any. */
   unreadLabel?: string;
 }
 
@@ -20,8 +22,15 @@ interface Props {
   idPrefix: string;
 }
 
-/** A row of tabs; arrow keys move between them, as in any tab list (one tab stop: the selected one). */
+/**
+ * A row of tabs that scrolls sideways rather than wrapping; arrow keys move between them, as in any tab
+ * list (one tab stop: the selected one). A tab with unread messages says how many in its name.
+ */
 export function TabList({ tabs, selectedId, onSelect, label, idPrefix }: Props) {
+  // The selected tab is always in view, however far along the row it is.
+  useEffect(() => {
+    if (selectedId) document.getElementById(`${idPrefix}-${selectedId}`)?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [selectedId, tabs.length]);
   const move = (from: number, by: number) => {
     const next = tabs[(from + by + tabs.length) % tabs.length];
     if (!next) return;
@@ -32,6 +41,7 @@ export function TabList({ tabs, selectedId, onSelect, label, idPrefix }: Props) 
     <div class="tabs" role="tablist" aria-label={label}>
       {tabs.map((tab, index) => {
         const selected = tab.id === selectedId;
+        const unread = (tab.unread ?? 0) > 0;
         return (
           <button
             key={tab.id}
@@ -39,7 +49,6 @@ export function TabList({ tabs, selectedId, onSelect, label, idPrefix }: Props) 
             type="button"
             role="tab"
             aria-selected={selected}
-            aria-label={tab.label}
             tabIndex={selected ? 0 : -1}
             onClick={() => onSelect(tab.id)}
             onKeyDown={(ev) => {
@@ -48,9 +57,13 @@ export function TabList({ tabs, selectedId, onSelect, label, idPrefix }: Props) 
             }}
           >
             {tab.icon}
-            <span class="tab-label">{tab.label}</span>
-            {(tab.unread ?? 0) > 0 && (
-              <span class="unread" data-testid="unread" title={tab.unreadLabel}>
+            {/* Named from its content: the label, then (for screen readers) the unread count in words. */}
+            <span class="tab-label ellipsis">
+              {tab.label}
+              {unread && tab.unreadLabel && <span class="sr-only"> ({tab.unreadLabel})</span>}
+            </span>
+            {unread && (
+              <span class="unread" data-testid="unread" aria-hidden="true">
                 {tab.unread}
               </span>
             )}

@@ -9,6 +9,7 @@ export function capabilitiesHandlers(ctx: BrokerContext): Handlers<'capabilities
       serverMail: ctx.mailer !== null,
       inviteTtlHours: ctx.inviteTtlMs / 3_600_000,
       siteUrl: siteUrl(ctx),
+      ...(ctx.orgName ? { orgName: ctx.orgName } : {}),
     }),
   };
 }

@@ -9,6 +9,7 @@ import { removeParticipant } from '../sessions/remove';
 import { passControl } from '../sessions/control';
 import { activeStanding } from '../sessions/access';
 import { iceConfigFor } from '../ice/iceConfig';
+import { rateSession, saveSummary } from '../sessions/aftercare';
 import type { Handlers } from './routeTable';
 
 type SessionRoute =
@@ -29,7 +30,9 @@ type SessionRoute =
   | 'assistByNumber'
   | 'assist'
   | 'checkInvite'
-  | 'join';
+  | 'join'
+  | 'saveSummary'
+  | 'rate';
 
 const ok = { ok: true } as const;
 
@@ -66,5 +69,7 @@ export function sessionHandlers(ctx: BrokerContext): Handlers<SessionRoute> {
     // No account needed: the invite token is the credential. POST keeps the token out of URLs and logs.
     checkInvite: ({ body }) => checkInvite(ctx, body.invite),
     join: ({ body }) => joinByInvite(ctx, body.invite, body.name),
+    saveSummary: ({ caller, params, body }) => (saveSummary(ctx, caller, params.id, body), ok),
+    rate: ({ caller, params, body }) => (rateSession(ctx, caller, params.id, body), ok),
   };
 }

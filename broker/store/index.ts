@@ -12,6 +12,9 @@ export type {
   RepTokenRow,
   WaitRow,
   WaitStatusValue,
+  SessionSummaryRow,
+  RatingRow,
+  ReportRow,
 } from './types';
 export { DuplicateEmailError } from './types';
 export { openSqliteStore, DATABASE_FILE } from './sqlite';

@@ -185,6 +185,26 @@ export const migrations: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX transfer_offers_open ON transfer_offers(rep_id) WHERE status = 'open';
   `,
+  // 8: after the session (issue 17): the controller's notes and ticket reference, customers' ratings.
+  // Never chat content: the broker does not see it.
+  `
+  CREATE TABLE session_summaries (
+    session_id TEXT PRIMARY KEY REFERENCES sessions(id),
+    rep_id TEXT NOT NULL REFERENCES reps(id),
+    notes TEXT NOT NULL,
+    ticket TEXT,
+    saved_at INTEGER NOT NULL
+  );
+  CREATE TABLE ratings (
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    participant_id TEXT NOT NULL REFERENCES participants(id),
+    score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+    comment TEXT,
+    rated_at INTEGER NOT NULL,
+    PRIMARY KEY (session_id, participant_id)
+  );
+  CREATE INDEX sessions_created ON sessions(created_at);
+  `,
 ];
 
 /** Brings the schema up to date; refuses a database written by a newer broker. */

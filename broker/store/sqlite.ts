@@ -12,7 +12,10 @@ import {
   type ParticipantRow,
   type RepChanges,
   type RepRow,
+  type RatingRow,
+  type ReportRow,
   type RepTokenRow,
+  type SessionSummaryRow,
   type SessionRow,
   type StoredEvent,
   type Store,
@@ -590,6 +593,57 @@ export class SqliteStore implements Store {
 
   lastSeq(sessionId: string): number {
     return num(this.get('SELECT COALESCE(MAX(seq), 0) AS seq FROM events WHERE session_id = ?', sessionId)!.seq);
+  }
+
+  saveSummary(s: SessionSummaryRow): void {
+    this.run(
+      `INSERT INTO session_summaries (session_id, rep_id, notes, ticket, saved_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (session_id) DO UPDATE SET rep_id = excluded.rep_id, notes = excluded.notes,
+         ticket = excluded.ticket, saved_at = excluded.saved_at`,
+      s.sessionId,
+      s.repId,
+      s.notes,
+      s.ticket,
+      s.savedAt,
+    );
+  }
+
+  saveRating(r: RatingRow): void {
+    this.run(
+      `INSERT INTO ratings (session_id, participant_id, score, comment, rated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (session_id, participant_id) DO UPDATE SET score = excluded.score, comment = excluded.comment,
+         rated_at = excluded.rated_at`,
+      r.sessionId,
+      r.participantId,
+      r.score,
+      r.comment,
+      r.ratedAt,
+    );
+  }
+
+  listReport(since: number): ReportRow[] {
+    const sessions = this.all(
+      `SELECT s.id, s.number, s.created_at, s.ended_at, r.email AS rep_email, m.notes, m.ticket,
+         (SELECT COUNT(DISTINCT lower(trim(p.name))) FROM participants p
+          WHERE p.session_id = s.id AND p.role = 'customer') AS customers
+       FROM sessions s JOIN reps r ON r.id = s.controller_rep_id LEFT JOIN session_summaries m ON m.session_id = s.id
+       WHERE s.created_at >= ? ORDER BY s.created_at, s.rowid`,
+      since,
+    );
+    return sessions.map((row) => ({
+      sessionId: String(row.id),
+      number: String(row.number),
+      createdAt: Number(row.created_at),
+      endedAt: row.ended_at === null ? null : Number(row.ended_at),
+      repEmail: String(row.rep_email),
+      customers: Number(row.customers),
+      notes: row.notes === null ? null : String(row.notes),
+      ticket: row.ticket === null ? null : String(row.ticket),
+      ratings: this.all('SELECT score, comment FROM ratings WHERE session_id = ? ORDER BY rated_at', row.id).map((r) => ({
+        score: Number(r.score),
+        comment: r.comment === null ? null : String(r.comment),
+      })),
+    }));
   }
 
   audit(entry: AuditEntry): void {

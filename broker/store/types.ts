@@ -101,6 +101,12 @@ export interface Store {
   eventsOfType(sessionId: string, type: string): StoredEvent[];
   lastSeq(sessionId: string): number;
 
+  /** The controller's notes after the session (replaces earlier ones). */
+  saveSummary(summary: SessionSummaryRow): void;
+  /** A customer's rating (replaces their earlier one). */
+  saveRating(rating: RatingRow): void;
+  /** Sessions started at or after `since`, oldest first, with what the report shows. */
+  listReport(since: number): ReportRow[];
   /** WebACD: agents' state, queues, transfers and offers. */
   readonly acd: AcdStore;
   /** The session's controlling rep now (a transfer hands it to another). */
@@ -219,6 +225,37 @@ export interface StoredEvent {
 }
 
 /** Who did what and when — never what was said or shared. */
+export interface SessionSummaryRow {
+  sessionId: string;
+  repId: string;
+  notes: string;
+  ticket: string | null;
+  savedAt: number;
+}
+
+export interface RatingRow {
+  sessionId: string;
+  participantId: string;
+  score: number;
+  comment: string | null;
+  ratedAt: number;
+}
+
+/** One line of `npm run admin -- report`. */
+export interface ReportRow {
+  sessionId: string;
+  number: string;
+  createdAt: number;
+  endedAt: number | null;
+  /** Who started it (email). */
+  repEmail: string;
+  /** Customers by name: someone who left and joined again with the link counts once. */
+  customers: number;
+  notes: string | null;
+  ticket: string | null;
+  ratings: { score: number; comment: string | null }[];
+}
+
 export interface AuditEntry {
   at: number;
   /** e.g. "rep:<id>", "participant:<id>", "email:<address>" for failed sign-ins. */

@@ -73,6 +73,7 @@ export function InviteDialog(props: Props) {
             onChecked={props.onWithMailProgram}
           />
           {!serverMail && <p class="muted">{t('serverMailUnavailable')}</p>}
+          <p class="muted hint">{t('inviteOwnLink')}</p>
           {state.name === 'sending' && (
             <p role="status">
               <progress aria-label={t('inviteSending', { to: state.to })} /> {t('inviteSending', { to: state.to })}
@@ -80,7 +81,7 @@ export function InviteDialog(props: Props) {
           )}
           <div class="row">
             <button type="submit" class="primary" disabled={state.name === 'sending'}>
-              {t('ok')}
+              {withMailProgram ? t('openEmail') : t('sendInvitation')}
             </button>
             <button type="button" onClick={props.onClose}>
               {t('cancel')}

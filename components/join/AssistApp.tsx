@@ -48,7 +48,9 @@ export function AssistApp({ model }: { model: AssistModel }) {
         </section>
       )}
       {phase.name === 'ended' && <Notice title={t('sessionEnded')} />}
-      {(phase.name === 'invite-invalid' || phase.name === 'invite-expired') && <DeadLinkNotice problem={phase.name} />}
+      {(phase.name === 'invite-invalid' || phase.name === 'invite-expired') && (
+        <DeadLinkNotice problem={phase.name} customer={false} />
+      )}
       {phase.name === 'error' && <Notice title={t('genericError', { message: phase.message })} />}
     </main>
   );

@@ -1,12 +1,14 @@
-import { activityNoticeText } from '../activity-notice';
 import { useState } from 'preact/hooks';
 import { t } from '../../core/i18n';
+import { groupSessionNumber } from '../../core/protocol';
 import type { SessionRuntime } from '../../core/session/runtime';
+import { activityNoticeText } from '../activity-notice';
 import { ChatPanel } from '../ChatPanel';
-import { Notice } from '../Notice';
+import { ConfirmDialog } from '../ConfirmDialog';
 import { RelayAlert } from '../RelayAlert';
 import { ScreenView } from '../ScreenView';
 import { SectionBoundary } from '../SectionBoundary';
+import { SessionEndedNotice } from './SessionEndedNotice';
 import { SessionOverNotice } from './SessionOverNotice';
 import { CustomerMedia, RepScreenStage } from '../media/CustomerMedia';
 import { transferTargetText } from '../timeline-text';
@@ -16,11 +18,18 @@ interface Props {
   onLeave(): void;
   /** After being dropped for being offline too long: join again with the same link. */
   onRejoin(): void;
+  /** ORG_NAME, when the broker has one. */
+  orgName?: string;
 }
 
-/** The customer's session: who helps them, who else is here, the chat, and sharing their screen. */
-export function CustomerSessionView({ runtime, onLeave, onRejoin }: Props) {
+/**
+ * The customer's session, one phone screen high: who helps them and the session number at the top,
+ * sharing and shared screens, and the chat taking the rest with its box pinned at the bottom (the
+ * cursor is in it right after Join). Leaving asks first: a stray key must not take anyone out.
+ */
+export function CustomerSessionView({ runtime, onLeave, onRejoin, orgName }: Props) {
   const [shareMessage, setShareMessage] = useState<string>();
+  const [confirmingLeave, setConfirmingLeave] = useState(false);
   const status = runtime.status.value;
   const rep = runtime.controller.value;
   const repName = rep?.name ?? '';
@@ -33,7 +42,7 @@ export function CustomerSessionView({ runtime, onLeave, onRejoin }: Props) {
   const transfer = runtime.transfer.value;
   const [keptWaiting, setKeptWaiting] = useState(false);
 
-  if (status === 'ended') return <Notice title={t('sessionEnded')} detail={t('sessionEndedDetail')} />;
+  if (status === 'ended') return <SessionEndedNotice runtime={runtime} />;
   if (status === 'left' || status === 'removed' || status === 'timeout') {
     return <SessionOverNotice reason={status} onRejoin={onRejoin} />;
   }
@@ -47,18 +56,29 @@ export function CustomerSessionView({ runtime, onLeave, onRejoin }: Props) {
   };
 
   return (
-    <div class="stack">
-      <header class="row">
-        <h1 style={{ flex: 1 }}>
-          {transfer
-            ? t('customerTransferHeader', { target: transferTargetText(transfer.target, true) })
-            : !rep
-              ? t('appName')
-              : runtime.controllerAway.value
-                ? t('waitingForRep', { name: repName })
-                : t('connectedWith', { name: repName })}
-        </h1>
-        <button type="button" onClick={onLeave}>
+    <div class="customer-view">
+      <header class="session-header">
+        <div class="session-title">
+          <h1>
+            {transfer
+              ? t('customerTransferHeader', { target: transferTargetText(transfer.target, true) })
+              : !rep
+                ? (orgName ?? t('appName'))
+                : runtime.controllerAway.value
+                  ? t('waitingForRep', { name: repName })
+                  : t('connectedWith', { name: repName })}
+          </h1>
+          <div class="session-meta">
+            {orgName && rep && <span>{orgName}</span>}
+            <span>
+              {t('sessionNumber')}:{' '}
+              <span class="number-inline" data-testid="session-number">
+                {groupSessionNumber(runtime.session.value.number)}
+              </span>
+            </span>
+          </div>
+        </div>
+        <button type="button" class="small" onClick={() => setConfirmingLeave(true)}>
           {t('leave')}
         </button>
       </header>
@@ -102,25 +122,23 @@ export function CustomerSessionView({ runtime, onLeave, onRejoin }: Props) {
       <RepScreenStage runtime={runtime} />
       {/* A phone cannot capture its screen: it shows its camera instead (CustomerMedia). */}
       {runtime.canCaptureScreen && (
-        <section class="card stack" aria-label={t('shareScreen')}>
-          <div class="row">
-            {sharing ? (
-              <button type="button" class="danger" onClick={() => runtime.share.stopMine()}>
-                {t('stopSharing')}
-              </button>
-            ) : (
-              <button type="button" class="primary" disabled={!canShare} onClick={() => void share()}>
-                {t('shareScreen')}
-              </button>
-            )}
-            <span role="status" class="muted">
-              {sharing
-                ? t(others.length > 0 ? 'sharingNowWithEveryone' : 'sharingNow', { name: repName })
-                : !canShare
-                  ? t('shareNotYourTurn', { name: repName })
-                  : (shareMessage ?? '')}
-            </span>
-          </div>
+        <section class="share-bar" aria-label={t('shareScreen')}>
+          {sharing ? (
+            <button type="button" class="danger" onClick={() => runtime.share.stopMine()}>
+              {t('stopSharing')}
+            </button>
+          ) : (
+            <button type="button" class="primary" disabled={!canShare} onClick={() => void share()}>
+              {t('shareScreen')}
+            </button>
+          )}
+          <span role="status" class="muted">
+            {sharing
+              ? t(others.length > 0 ? 'sharingNowWithEveryone' : 'sharingNow', { name: repName })
+              : !canShare
+                ? t('shareNotYourTurn', { name: repName })
+                : (shareMessage ?? '')}
+          </span>
         </section>
       )}
       <CustomerMedia runtime={runtime} />
@@ -141,9 +159,22 @@ export function CustomerSessionView({ runtime, onLeave, onRejoin }: Props) {
           onRetry={(key) => runtime.chat.retry(key)}
           nameOf={nameOf}
           timeline={runtime.timeline.value}
+          autoFocus
           timelineForCustomer
         />
       </SectionBoundary>
+      {confirmingLeave && (
+        <ConfirmDialog
+          title={t('leaveConfirm')}
+          detail={t('leaveConfirmDetail', { name: repName || t('roleController') })}
+          confirmLabel={t('leave')}
+          onCancel={() => setConfirmingLeave(false)}
+          onConfirm={() => {
+            setConfirmingLeave(false);
+            onLeave();
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -9,14 +9,21 @@ import { DeadLinkNotice } from './DeadLinkNotice';
 import { CustomerSessionView } from './CustomerSessionView';
 import { NameForm } from './NameForm';
 import { NumberForm } from './NumberForm';
+import { NextSteps } from './NextSteps';
+import { SessionEndedNotice } from './SessionEndedNotice';
 import { SessionOverNotice } from './SessionOverNotice';
 
 /** The customer's page, from the name form to "The session has ended". */
 export function JoinApp({ model }: { model: JoinModel }) {
   useEffect(() => void model.load(), [model]);
   const phase = model.phase.value;
+  const orgName = model.orgName.value;
+  useEffect(() => {
+    document.title = orgName ? `${orgName} · ${t('appName')}` : t('appName');
+  }, [orgName]);
   return (
     <main class="page">
+      {orgName && phase.name !== 'in-session' && <p class="org-name">{orgName}</p>}
       {phase.name === 'loading' && <Loading centered />}
       {(phase.name === 'ask-number' || phase.name === 'knocking') && (
         <NumberForm
@@ -33,7 +40,15 @@ export function JoinApp({ model }: { model: JoinModel }) {
           </button>
         </Notice>
       )}
-      {phase.name === 'declined' && <Notice title={t('declinedTitle')} detail={t('declinedDetail')} />}
+      {phase.name === 'declined' && (
+        <Notice title={t('declinedTitle')} detail={t('declinedDetail')}>
+          <NextSteps>
+            <button type="button" class="primary" onClick={() => void model.cancelWait()}>
+              {t('tryAgain')}
+            </button>
+          </NextSteps>
+        </Notice>
+      )}
       {phase.name === 'wait-expired' && (
         <Notice title={t('waitExpiredTitle')} detail={t('waitExpiredDetail')}>
           <button type="button" class="primary" onClick={() => void model.cancelWait()}>
@@ -50,9 +65,14 @@ export function JoinApp({ model }: { model: JoinModel }) {
         />
       )}
       {phase.name === 'in-session' && (
-        <CustomerSessionView runtime={phase.runtime} onLeave={() => void model.leave()} onRejoin={() => void model.rejoin()} />
+        <CustomerSessionView
+          runtime={phase.runtime}
+          orgName={orgName}
+          onLeave={() => void model.leave()}
+          onRejoin={() => void model.rejoin()}
+        />
       )}
-      {phase.name === 'ended' && <Notice title={t('sessionEnded')} detail={t('sessionEndedDetail')} />}
+      {phase.name === 'ended' && <SessionEndedNotice />}
       {(phase.name === 'left' || phase.name === 'removed' || phase.name === 'timeout') && (
         <SessionOverNotice reason={phase.name} onRejoin={() => void model.rejoin()} />
       )}

@@ -22,7 +22,7 @@ export function NumberForm({ error, busy, onJoin }: Props) {
       onSubmit={(ev) => {
         ev.preventDefault();
         const parsed = v.safeParse(SessionNumber, number);
-        if (!parsed.success) return setNumberError(parsed.issues[0].message);
+        if (!parsed.success) return setNumberError(t('invalidSessionNumber'));
         setNumberError(undefined);
         if (name.trim()) onJoin({ number: parsed.output, name });
       }}
@@ -38,8 +38,8 @@ export function NumberForm({ error, busy, onJoin }: Props) {
         label={t('sessionNumber')}
         value={number}
         onValue={setNumber}
+        error={numberError}
       />
-      <ErrorLine message={numberError} />
       <Field id="name" autocomplete="name" maxLength={80} label={t('yourName')} value={name} onValue={setName} />
       <ErrorLine message={error} />
       <button type="submit" class="primary" disabled={busy || !number.trim() || !name.trim()}>

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { errorText } from '../../core/broker/error-text';
 import { signIn, signOut } from '../../core/extension/account';
 import { t } from '../../core/i18n';
 import type { Auth, Settings } from '../../core/extension/settings';
@@ -44,7 +45,7 @@ export function OptionsApp({ settings }: { settings: Settings }) {
             try {
               await signIn(settings, url, email, password);
             } catch (e) {
-              setError(e instanceof Error ? e.message : String(e));
+              setError(errorText(e, { audience: 'rep', action: 'sign-in', brokerUrl: url }));
             }
           }}
         />

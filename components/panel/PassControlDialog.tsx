@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { errorText } from '../../core/broker/error-text';
 import { t } from '../../core/i18n';
 import type { SessionRuntime } from '../../core/session/runtime';
 import { ErrorLine } from '../Field';
@@ -27,7 +28,7 @@ export function PassControlDialog({ runtime, onClose }: Props) {
       await runtime.passControl(participantId);
       onClose();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorText(e, { audience: 'rep' }));
       setPassing(false);
     }
   };

@@ -17,7 +17,7 @@ function customersInOrder(participants: readonly Participant[], activeId: string
  * session's reps), the active customer's first, unread counts on the others, and "Everyone" for posts
  * every participant reads. With one customer there is just their conversation.
  */
-export function RepChat({ runtime }: { runtime: SessionRuntime }) {
+export function RepChat({ runtime, nameOf }: { runtime: SessionRuntime; nameOf(participantId: string): string }) {
   const log = runtime.chat.log;
   const activeId = runtime.activeCustomerId.value;
   const customers = customersInOrder(runtime.participants.value, activeId);
@@ -36,7 +36,6 @@ export function RepChat({ runtime }: { runtime: SessionRuntime }) {
   // Turning to another customer brings their conversation to the front.
   useEffect(() => setChosen(undefined), [activeId]);
 
-  const { nameOf } = runtime;
   const customer = customers.find((c) => c.id === thread);
   const gone = customer !== undefined && customer.leftAt !== null;
   const unread = (id: string) => Math.max(0, countIn(id) - (seen.get(id) ?? 0));
@@ -50,9 +49,9 @@ export function RepChat({ runtime }: { runtime: SessionRuntime }) {
       nameOf={nameOf}
       timeline={runtime.timeline.value}
       loading={runtime.historyLoading.value}
-      composerLabel={thread === 'all' ? t('messageToEveryone') : t('messageTo', { name: customer?.name ?? '' })}
+      composerLabel={thread === 'all' ? t('messageToEveryone') : t('messageTo', { name: customer ? nameOf(customer.id) : '' })}
       disabled={gone}
-      disabledReason={gone ? t('customerLeftThread', { name: customer.name }) : undefined}
+      disabledReason={gone ? t('customerLeftThread', { name: nameOf(customer.id) }) : undefined}
       header={
         threads.length > 1 && (
           <TabList

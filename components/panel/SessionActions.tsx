@@ -30,6 +30,14 @@ export function SessionActions({ model, runtime, variant, menuLabel }: Props) {
   const transferItems = acd && isController ? [{ label: t('transferToAcd'), onSelect: () => setDialog('transfer') }] : [];
   const end = () => setDialog('end');
   const leave = () => void model.leaveSession(sessionId);
+  const customers = runtime.present.value.filter((p) => p.role === 'customer');
+  // Said for the people actually there: nobody yet, one customer by name, or how many.
+  const endDetail =
+    customers.length === 0
+      ? t('endSessionConfirmDetailNobody')
+      : customers.length === 1
+        ? t('endSessionConfirmDetailOne', { name: customers[0]!.name })
+        : t('endSessionConfirmDetailMany', { count: customers.length });
 
   const controls =
     variant === 'menu' ? (
@@ -78,7 +86,7 @@ export function SessionActions({ model, runtime, variant, menuLabel }: Props) {
       {dialog === 'end' && (
         <ConfirmDialog
           title={t('endSessionConfirm')}
-          detail={t('endSessionConfirmDetail')}
+          detail={endDetail}
           confirmLabel={t('endSession')}
           onCancel={() => setDialog(undefined)}
           onConfirm={() => {

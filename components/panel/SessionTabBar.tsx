@@ -1,4 +1,3 @@
-import type { ComponentChildren } from 'preact';
 import { groupSessionNumber } from '../../core/protocol';
 import { t } from '../../core/i18n';
 import { isOver, type SessionRuntime } from '../../core/session/runtime';
@@ -10,10 +9,8 @@ interface Props {
   selectedId: string | undefined;
   unread: ReadonlyMap<string, number>;
   onSelect(sessionId: string): void;
-  /** Start another session beside these (in single-session mode the broker refuses while one is live). */
-  onNewSession(): void;
-  /** The shown session's menu (Pass control, End, Leave), beside the tabs. */
-  actions?: ComponentChildren;
+  /** Start another session beside these; absent when it cannot work (single mode with a live session). */
+  onNewSession?(): void;
 }
 
 /** The customer a tab is about: the one being helped, else the first to join, else the session number. */
@@ -26,34 +23,34 @@ export function tabLabel(runtime: SessionRuntime): string {
 const dotFor = (runtime: SessionRuntime) =>
   runtime.status.value === 'live' ? 'connected' : isOver(runtime.status.value) ? 'offline' : 'connecting';
 
-/** One tab per session, and New session. */
-export function SessionTabBar({ sessions, selectedId, unread, onSelect, onNewSession, actions }: Props) {
+/** One tab per session (one line, scrolling sideways), and New session. */
+export function SessionTabBar({ sessions, selectedId, unread, onSelect, onNewSession }: Props) {
+  if (sessions.length === 0 && !onNewSession) return null;
   return (
-    <div class="row">
+    <div class="session-tabs">
       {sessions.length > 0 && (
-        <div style={{ flex: 1 }}>
-          <TabList
-            label={t('sessionsTabs')}
-            idPrefix="tab"
-            selectedId={selectedId}
-            onSelect={onSelect}
-            tabs={sessions.map((runtime) => {
-              const count = unread.get(runtime.sessionId) ?? 0;
-              return {
-                id: runtime.sessionId,
-                label: tabLabel(runtime),
-                icon: <span class={`dot ${dotFor(runtime)}`} aria-hidden="true" />,
-                unread: count,
-                unreadLabel: t('unreadCount', { count }),
-              };
-            })}
-          />
-        </div>
+        <TabList
+          label={t('sessionsTabs')}
+          idPrefix="tab"
+          selectedId={selectedId}
+          onSelect={onSelect}
+          tabs={sessions.map((runtime) => {
+            const count = unread.get(runtime.sessionId) ?? 0;
+            return {
+              id: runtime.sessionId,
+              label: tabLabel(runtime),
+              icon: <span class={`dot ${dotFor(runtime)}`} aria-hidden="true" />,
+              unread: count,
+              unreadLabel: t('unreadCount', { count }),
+            };
+          })}
+        />
       )}
-      {sessions.length > 0 && actions}
-      <button type="button" onClick={onNewSession}>
-        {t('newSession')}
-      </button>
+      {onNewSession && (
+        <button type="button" class="small new-session" onClick={onNewSession}>
+          {t('newSession')}
+        </button>
+      )}
     </div>
   );
 }

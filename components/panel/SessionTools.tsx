@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'preact/hooks';
+import { errorText } from '../../core/broker/error-text';
 import { getLocale, t } from '../../core/i18n';
 import { createInviteFlow } from '../../core/invite/invite-flow';
 import type { MailLocale } from '../../core/protocol';
@@ -8,6 +9,7 @@ import { ConfirmDialog } from '../ConfirmDialog';
 import { ErrorLine } from '../Field';
 import { InviteDialog } from '../invite/InviteDialog';
 import { RepMediaTools } from '../media/RepMediaTools';
+import { InvitationList } from './InvitationList';
 
 interface Props {
   model: RepModel;
@@ -22,6 +24,8 @@ export function SessionTools({ model, runtime, openMailto }: Props) {
   const [inviting, setInviting] = useState(() => isController && model.takeInviteOnFirstShow(runtime.sessionId));
   const [confirmingRevoke, setConfirmingRevoke] = useState(false);
   const [note, setNote] = useState<{ text: string; error?: boolean }>();
+  /** Bumped when invitations changed here (one sent, all revoked): the list reloads. */
+  const [changes, setChanges] = useState(0);
   const locale = getLocale() as MailLocale;
   // A fresh flow each time the dialog opens: it starts at the form.
   const flow = useMemo(() => createInviteFlow({ invite: runtime.invite, openMailto, locale }), [runtime, inviting]);
@@ -31,13 +35,14 @@ export function SessionTools({ model, runtime, openMailto }: Props) {
     setConfirmingRevoke(false);
     try {
       setNote({ text: t('revokedCount', { count: await runtime.revokeInvites() }) });
+      setChanges(changes + 1);
     } catch (error) {
-      setNote({ text: error instanceof Error ? error.message : String(error), error: true });
+      setNote({ text: errorText(error, { audience: 'rep' }), error: true });
     }
   };
 
   return (
-    <section class="stack" aria-label={t('tools')}>
+    <div class="stack">
       <div class="row">
         <button type="button" onClick={() => setInviting(true)}>
           {t('invite')}
@@ -50,6 +55,13 @@ export function SessionTools({ model, runtime, openMailto }: Props) {
         <RepMediaTools runtime={runtime} />
       </div>
       {note && (note.error ? <ErrorLine message={note.text} /> : <p role="status">{note.text}</p>)}
+      {isController && (
+        <InvitationList
+          list={() => runtime.listInvites().then((r) => r.invites)}
+          revoke={(inviteId) => runtime.revokeInvites(inviteId)}
+          version={changes}
+        />
+      )}
       {inviting && (
         <InviteDialog
           flow={flow}
@@ -57,7 +69,10 @@ export function SessionTools({ model, runtime, openMailto }: Props) {
           serverMail={capabilities?.serverMail ?? false}
           withMailProgram={model.inviteWithMailProgram.value}
           onWithMailProgram={model.setInviteWithMailProgram}
-          onClose={() => setInviting(false)}
+          onClose={() => {
+            setInviting(false);
+            setChanges(changes + 1);
+          }}
         />
       )}
       {confirmingRevoke && (
@@ -69,6 +84,6 @@ export function SessionTools({ model, runtime, openMailto }: Props) {
           onConfirm={() => void revoke()}
         />
       )}
-    </section>
+    </div>
   );
 }

@@ -2,17 +2,18 @@
 import '@preact/signals';
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../core/i18n';
+import { groupSessionNumber } from '../../core/protocol';
 import type { RepModel } from '../../core/session/rep-model';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { Checkbox, ErrorLine } from '../Field';
 import { openMailto } from '../invite/open-mailto';
+import { saveTextFile } from '../save-file';
 import { Loading } from '../Loading';
 import { SignInForm } from '../SignInForm';
 import type { KnockNotifier } from '../../core/extension/knock-notifications';
 import { AcdPanel } from '../acd/AcdPanel';
 import { RepSessionView } from './RepSessionView';
-import { SessionActions } from './SessionActions';
-import { SessionTabBar, tabLabel } from './SessionTabBar';
+import { SessionTabBar } from './SessionTabBar';
 import { useKnockNotifications } from './useKnockNotifications';
 
 /** The rep's dashboard: sign-in when signed out, Start session when idle, the session when in one. */
@@ -26,6 +27,7 @@ interface Props {
 
 export function SidePanelApp({ model, defaultBrokerUrl, onOpenScreenInTab, knockNotifier }: Props) {
   useEffect(() => void model.load(), [model]);
+  useAccountRefresh(model);
   const phase = model.phase.value;
   const auth = model.auth.value;
   const runtime = model.runtime.value;
@@ -40,16 +42,19 @@ export function SidePanelApp({ model, defaultBrokerUrl, onOpenScreenInTab, knock
   // With sessions going on, signing out first asks: they end (or are left) for everyone.
   const signOut = () => (live.length > 0 ? setConfirmingSignOut(true) : void model.signOut());
 
+  const inSession = phase === 'in-session';
+  const signedInAs = auth && t('signedInAs', { name: auth.rep.name, email: auth.rep.email });
+
   return (
-    <main class="page stack">
+    <main class={inSession ? 'console' : 'page stack'}>
       {phase === 'loading' && <Loading />}
       {phase === 'signed-out' && <SignInForm initialBrokerUrl={defaultBrokerUrl} error={error} onSignIn={model.signIn} />}
       {auth && phase !== 'signed-out' && phase !== 'loading' && (
-        <header class="row">
-          <span class="muted" style={{ flex: 1 }}>
-            {t('signedInAs', { name: auth.rep.name, email: auth.rep.email })}
+        <header class="account-bar">
+          <span class="muted ellipsis" title={signedInAs}>
+            {signedInAs}
           </span>
-          <button type="button" onClick={signOut}>
+          <button type="button" class="small" onClick={signOut}>
             {t('signOut')}
           </button>
         </header>
@@ -82,43 +87,27 @@ export function SidePanelApp({ model, defaultBrokerUrl, onOpenScreenInTab, knock
             <button type="button" class="primary" disabled={phase === 'starting'} onClick={start}>
               {phase === 'starting' ? t('starting') : t('startSession')}
             </button>
-            <Checkbox
-              label={t('emailOnStart')}
-              title={t('emailOnStartHint')}
-              checked={model.emailOnStart.value}
-              onChecked={model.setEmailOnStart}
-            />
+            <Checkbox label={t('emailOnStart')} checked={model.emailOnStart.value} onChecked={model.setEmailOnStart} />
           </div>
         </section>
       )}
-      {phase === 'in-session' && (
+      {inSession && (
         <SessionTabBar
           sessions={multi || sessions.length > 1 ? sessions : []}
           selectedId={runtime?.sessionId}
           unread={model.unread.value}
           onSelect={(id) => void model.select(id)}
-          onNewSession={start}
-          actions={
-            runtime && (
-              <SessionActions
-                model={model}
-                runtime={runtime}
-                variant="menu"
-                menuLabel={t('sessionActionsFor', { name: tabLabel(runtime) })}
-              />
-            )
-          }
+          onNewSession={model.mayStartAnother.value ? start : undefined}
         />
       )}
-      {phase === 'in-session' && runtime && (
-        <RepSessionView
-          key={runtime.sessionId}
-          model={model}
-          runtime={runtime}
-          onOpenScreenInTab={onOpenScreenInTab}
-          openMailto={openMailto}
-        />
+      {model.assisting.value && (
+        <p class="status joining" role="status">
+          {model.assisting.value.number
+            ? t('assistJoiningNumber', { number: groupSessionNumber(model.assisting.value.number) })
+            : t('assistJoining')}
+        </p>
       )}
+      {/* Errors show here, by the controls that cause them (start, New session), not under the chat. */}
       {phase !== 'signed-out' && <ErrorLine message={error} />}
       {model.liveElsewhere.value && (
         <div>
@@ -127,6 +116,31 @@ export function SidePanelApp({ model, defaultBrokerUrl, onOpenScreenInTab, knock
           </button>
         </div>
       )}
+      {inSession && runtime && (
+        <RepSessionView
+          key={runtime.sessionId}
+          model={model}
+          runtime={runtime}
+          onOpenScreenInTab={onOpenScreenInTab}
+          openMailto={openMailto}
+          saveFile={saveTextFile}
+        />
+      )}
     </main>
   );
+}
+
+/** The account is read again when the panel comes back into view and every half minute while open. */
+function useAccountRefresh(model: RepModel): void {
+  useEffect(() => {
+    const refresh = () => void model.refreshAccount();
+    const timer = setInterval(refresh, 30_000);
+    window.addEventListener('focus', refresh);
+    document.addEventListener('visibilitychange', refresh);
+    return () => {
+      clearInterval(timer);
+      window.removeEventListener('focus', refresh);
+      document.removeEventListener('visibilitychange', refresh);
+    };
+  }, [model]);
 }

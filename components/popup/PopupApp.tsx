@@ -1,5 +1,6 @@
 // Installs Preact's signal tracking: the invite dialog re-renders as its flow's state changes.
 import '@preact/signals';
+import { errorText } from '../../core/broker/error-text';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import * as v from 'valibot';
 import { getLocale, t } from '../../core/i18n';
@@ -54,9 +55,9 @@ export function PopupApp(props: Props) {
     try {
       const { invite } = await props.invite({ role: 'rep', send: 'none' });
       await navigator.clipboard.writeText(invitationText({ role: 'rep', url: invite.url, number: currentSession.number }));
-      setCopyState({ text: t('copied') });
+      setCopyState({ text: t('copiedColleagueLink') });
     } catch (error) {
-      setCopyState({ text: error instanceof Error ? error.message : t('copyFailed'), error: true });
+      setCopyState({ text: error instanceof Error ? errorText(error, { audience: 'rep' }) : t('copyFailed'), error: true });
     }
   };
 
@@ -75,7 +76,7 @@ export function PopupApp(props: Props) {
                 {t('inviteColleagueTitle')}
               </button>
               <button type="button" onClick={() => void copyColleagueLink()}>
-                {t('copyLink')}
+                {t('copyColleagueLink')}
               </button>
             </div>
           ) : (
@@ -91,7 +92,7 @@ export function PopupApp(props: Props) {
           onSubmit={(ev) => {
             ev.preventDefault();
             const parsed = v.safeParse(SessionNumber, number);
-            if (!parsed.success) return setNumberError(parsed.issues[0].message);
+            if (!parsed.success) return setNumberError(t('invalidSessionNumber'));
             setNumberError(undefined);
             setAssisting(true);
             props.onAssist(parsed.output);
@@ -106,13 +107,12 @@ export function PopupApp(props: Props) {
             label={t('sessionNumber')}
             value={number}
             onValue={setNumber}
+            error={numberError}
           />
-          <ErrorLine message={numberError} />
           <div class="row">
             <button type="submit" disabled={assisting}>
               {t('assist')}
             </button>
-            {assisting && <span role="status">{t('assistOpening')}</span>}
           </div>
         </form>
       )}

@@ -7,6 +7,8 @@ import {
   type JoinByNumberRequest,
   type JoinRequest,
   type LoginRequest,
+  type RatingRequest,
+  type SessionSummaryRequest,
   type RevokeInvitesRequest,
   type TransferRequest,
   type RouteBody,
@@ -101,6 +103,10 @@ export function createBrokerClient(options: BrokerClientOptions) {
     setAgentState: (state: AgentState) => call('setAgentState', { ...none, body: { state } }),
     leave: (sessionId: string) => call('leave', inSession(sessionId)),
     end: (sessionId: string) => call('end', inSession(sessionId)),
+    /** The controller's notes and ticket reference, after the end. */
+    saveSummary: (sessionId: string, body: SessionSummaryRequest) => call('saveSummary', { ...inSession(sessionId), body }),
+    /** A customer rates the help, after the end. */
+    rate: (sessionId: string, body: RatingRequest) => call('rate', { ...inSession(sessionId), body }),
   } satisfies Record<RouteName, (...args: never[]) => Promise<unknown>>;
   return { baseUrl: base, ...methods };
 }

@@ -7,6 +7,8 @@ export class BrokerError extends Error {
     readonly status: number,
     readonly code: ErrorCode,
     message: string,
+    /** From `Retry-After`: when asking again makes sense (rate limits). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'BrokerError';
@@ -18,8 +20,15 @@ export class BrokerError extends Error {
     if (!parsed.success)
       return new BrokerError(response.status, `http_${response.status}`, response.statusText || 'Request failed');
     const { code, message } = parsed.output.error;
+    const retryAfter = Number(response.headers.get('Retry-After'));
+    const retryAfterSeconds = Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 86_400) : undefined;
     // A code this client does not know yet (a newer broker) is told by its status; the message still helps.
-    return new BrokerError(response.status, isBrokerErrorCode(code) ? code : `http_${response.status}`, message);
+    return new BrokerError(
+      response.status,
+      isBrokerErrorCode(code) ? code : `http_${response.status}`,
+      message,
+      retryAfterSeconds,
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 import { signal, type ReadonlySignal } from '@preact/signals-core';
-import { BrokerError } from '../broker/errors';
+import { errorText } from '../broker/error-text';
 import type { CreateInviteRequest, CreateInviteResponse, InviteRole, MailLocale } from '../protocol';
 
 export interface InviteDraft {
@@ -47,7 +47,7 @@ export function createInviteFlow(deps: InviteFlowDeps) {
         state.value = { name: 'sent', to: email ?? '' };
       }
     } catch (error) {
-      const message = error instanceof BrokerError || error instanceof Error ? error.message : String(error);
+      const message = errorText(error, { audience: 'rep' });
       state.value = { name: 'failed', message, draft };
     }
   }

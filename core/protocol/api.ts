@@ -277,6 +277,8 @@ export const Capabilities = v.object({
   inviteTtlHours: v.number(),
   /** The support site where customers join by session number. */
   siteUrl: v.string(),
+  /** ORG_NAME: the support organisation, named to customers. Absent when not configured (or an older broker). */
+  orgName: v.optional(v.pipe(v.string(), v.maxLength(80))),
 });
 export type Capabilities = v.InferOutput<typeof Capabilities>;
 
@@ -370,6 +372,28 @@ export const PassControlResponse = v.object({ ok: v.literal(true), controlEpoch:
 
 /** What calls that only do something answer. */
 export const Ok = v.object({ ok: v.literal(true) });
+
+/** Bounds of what a rep and a customer write after a session (issue 17). Never chat content. */
+export const SUMMARY_NOTES_MAX_CHARS = 4000;
+export const TICKET_MAX_CHARS = 100;
+export const RATING_COMMENT_MAX_CHARS = 1000;
+
+/**
+ * POST /api/sessions/:id/summary (the rep who controlled the session at its end, once it has ended):
+ * notes and an optional ticket reference, saved with the session (again = replaced).
+ */
+export const SessionSummaryRequest = v.object({
+  notes: v.pipe(v.string(), v.maxLength(SUMMARY_NOTES_MAX_CHARS, 'The notes are too long')),
+  ticket: v.optional(v.pipe(v.string(), v.maxLength(TICKET_MAX_CHARS, 'The ticket reference is too long'))),
+});
+export type SessionSummaryRequest = v.InferInput<typeof SessionSummaryRequest>;
+
+/** POST /api/sessions/:id/rating (a customer of the session, once it has ended): 1–5 and a comment. */
+export const RatingRequest = v.object({
+  score: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(5)),
+  comment: v.optional(v.pipe(v.string(), v.maxLength(RATING_COMMENT_MAX_CHARS, 'The comment is too long'))),
+});
+export type RatingRequest = v.InferInput<typeof RatingRequest>;
 export type Ok = v.InferOutput<typeof Ok>;
 
 export const RevokeInvitesResponse = v.object({ revoked: v.number(), session: Session });

@@ -22,7 +22,9 @@ import {
   Ok,
   PassControlRequest,
   PassControlResponse,
+  RatingRequest,
   RemoveParticipantRequest,
+  SessionSummaryRequest,
   RevokeInvitesRequest,
   RevokeInvitesResponse,
   SessionDetail,
@@ -289,6 +291,28 @@ export const routes = {
     response: Ok,
     status: 200,
     errors: inSession,
+  }),
+  /** After the end: the controller's notes and ticket reference (issue 17). */
+  saveSummary: route({
+    method: 'POST',
+    path: '/api/sessions/:id/summary',
+    auth: 'rep',
+    params: SessionParams,
+    body: SessionSummaryRequest,
+    response: Ok,
+    status: 200,
+    errors: [ErrorCode.forbidden, ErrorCode.notFound, ErrorCode.conflict],
+  }),
+  /** After the end: a customer's rating of the help. */
+  rate: route({
+    method: 'POST',
+    path: '/api/sessions/:id/rating',
+    auth: 'caller',
+    params: SessionParams,
+    body: RatingRequest,
+    response: Ok,
+    status: 200,
+    errors: [ErrorCode.forbidden, ErrorCode.notFound, ErrorCode.conflict],
   }),
   assistByNumber: route({
     method: 'POST',

@@ -1,6 +1,7 @@
 import { signal, type ReadonlySignal } from '@preact/signals-core';
 import * as v from 'valibot';
 import { createBrokerClient } from '../broker/client';
+import { errorText } from '../broker/error-text';
 import { BrokerError, isBrokerError } from '../broker/errors';
 import type { ChatStore } from '../chat/types';
 import type { PeerTransport } from '../mesh/transport';
@@ -60,6 +61,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The customer's side of joining: the name form, rejoining after a refresh, and the end states. */
 export function createJoinModel(deps: JoinModelDeps) {
   const phase = signal<JoinPhase>({ name: 'loading' });
+  /** ORG_NAME: the support organisation, once the broker has said (never, if it has none). */
+  const orgName = signal<string | undefined>(undefined);
   const anonymous = createBrokerClient({ baseUrl: deps.brokerUrl });
   const key = `rs.join.${deps.invite}`;
   /** What a Join needs that the name form does not: PeerJS and the session's code. */
@@ -82,8 +85,8 @@ export function createJoinModel(deps: JoinModelDeps) {
     const problem = inviteProblem(error, stage === 'check');
     if (problem) phase.value = { name: problem };
     else if (stage === 'join' && error instanceof BrokerError && error.status < 500 && error.status !== 0) {
-      phase.value = { name: 'ask-name', repName, error: error.message };
-    } else phase.value = { name: 'error', message: error instanceof Error ? error.message : String(error) };
+      phase.value = { name: 'ask-name', repName, error: errorText(error, { audience: 'customer', action: 'join' }) };
+    } else phase.value = { name: 'error', message: errorText(error, { audience: 'customer', action: 'join' }) };
   }
 
   /**
@@ -135,7 +138,7 @@ export function createJoinModel(deps: JoinModelDeps) {
       } catch (error) {
         if (error instanceof BrokerError && error.status === 404) {
           deps.storage.removeItem(WAIT_KEY);
-          phase.value = { name: 'ask-number', error: error.message };
+          phase.value = { name: 'ask-number', error: errorText(error, { audience: 'customer', action: 'join-by-number' }) };
           return;
         }
         await sleep(Math.min(10_000, 500 * 2 ** failures++));
@@ -173,8 +176,14 @@ export function createJoinModel(deps: JoinModelDeps) {
 
   return {
     phase: phase as ReadonlySignal<JoinPhase>,
+    orgName: orgName as ReadonlySignal<string | undefined>,
 
     async load(): Promise<void> {
+      // Beside the page's own work, never before it: the name is a courtesy, not a step.
+      void anonymous.capabilities().then(
+        (c) => (orgName.value = c.orgName),
+        () => undefined,
+      );
       if (!deps.invite) {
         const waitToken = deps.storage.getItem(WAIT_KEY);
         if (!waitToken) phase.value = { name: 'ask-number' };
@@ -223,7 +232,7 @@ export function createJoinModel(deps: JoinModelDeps) {
         await startWaiting(waitToken, expiresAt);
       } catch (error) {
         // Wrong number, too many attempts, an ended session: said in the broker's plain words.
-        phase.value = { name: 'ask-number', error: error instanceof Error ? error.message : String(error) };
+        phase.value = { name: 'ask-number', error: errorText(error, { audience: 'customer', action: 'join-by-number' }) };
       }
     },
 

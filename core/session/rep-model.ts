@@ -1,5 +1,6 @@
 import { computed, signal, type ReadonlySignal } from '@preact/signals-core';
 import { createBrokerClient, type BrokerClient } from '../broker/client';
+import { errorText, type ErrorAction } from '../broker/error-text';
 import { BrokerError, isBrokerError } from '../broker/errors';
 import type { ChatStore } from '../chat/types';
 import { signIn, signOut } from '../extension/account';
@@ -41,6 +42,8 @@ export function createRepModel(deps: RepModelDeps) {
   const tabs = createSessionTabs();
   /** A single-mode rep tried to start a second session: the panel offers the live one instead. */
   const liveElsewhere = signal(false);
+  /** Joining a colleague's session as assistant (from the popup or an /assist link): said in the panel. */
+  const assisting = signal<{ number?: string } | undefined>(undefined);
   const error = signal<string | undefined>(undefined);
   const capabilities = signal<Capabilities | undefined>(undefined);
   const inviteWithMailProgram = signal(true);
@@ -71,6 +74,18 @@ export function createRepModel(deps: RepModelDeps) {
     acd.value = undefined;
     acdToken = undefined;
   }
+
+  /** A failure in the rep's words and language (issue 17). */
+  const say = (e: unknown, action: ErrorAction = 'other', brokerUrl = auth.value?.brokerUrl) =>
+    errorText(e, { audience: 'rep', action, brokerUrl });
+  /** Runs `work`; a failure is worded for what the rep was doing, then passed on. */
+  const wordedFor = async <T>(action: ErrorAction, work: () => Promise<T>, brokerUrl?: string): Promise<T> => {
+    try {
+      return await work();
+    } catch (e) {
+      throw new Error(say(e, action, brokerUrl ?? auth.value?.brokerUrl), { cause: e });
+    }
+  };
 
   const clientFor = (a: Auth) => createBrokerClient({ baseUrl: a.brokerUrl, getToken: () => a.token });
 
@@ -178,9 +193,16 @@ export function createRepModel(deps: RepModelDeps) {
     const locks = globalThis.navigator?.locks;
     const pending = locks ? await locks.request('remote-support-pending-assist', take) : await take();
     if (!pending) return;
-    const { sessionId } =
-      pending.kind === 'invite' ? await broker.assist(pending.invite) : await broker.assistByNumber(pending.number);
-    await open(sessionId);
+    const client = broker;
+    assisting.value = pending.kind === 'number' ? { number: pending.number } : {};
+    try {
+      const { sessionId } = await wordedFor(pending.kind === 'invite' ? 'assist-by-invite' : 'assist-by-number', () =>
+        pending.kind === 'invite' ? client.assist(pending.invite) : client.assistByNumber(pending.number),
+      );
+      await open(sessionId);
+    } finally {
+      assisting.value = undefined;
+    }
     await countLive();
   }
 
@@ -207,6 +229,20 @@ export function createRepModel(deps: RepModelDeps) {
     error.value = t('signInEnded');
   }
 
+  /**
+   * Reads the rep's account again (mode, limits, name): an admin's `set-rep` takes effect in an open
+   * panel without signing in again. Kept in settings, so the popup and options page see it too.
+   */
+  async function refreshAccount(): Promise<void> {
+    const before = auth.value;
+    if (!broker || !before) return;
+    const { rep } = await broker.me();
+    const now = auth.value;
+    if (now?.token !== before.token || JSON.stringify(now.rep) === JSON.stringify(rep)) return;
+    auth.value = { ...now, rep };
+    await deps.settings.setAuth(auth.value);
+  }
+
   async function load(): Promise<void> {
     auth.value = await deps.settings.auth();
     broker = auth.value && clientFor(auth.value);
@@ -214,6 +250,7 @@ export function createRepModel(deps: RepModelDeps) {
       phase.value = 'signed-out';
       return;
     }
+    void refreshAccount().catch(() => undefined);
     void broker.capabilities().then(
       (c) => (capabilities.value = c),
       () => undefined,
@@ -228,14 +265,16 @@ export function createRepModel(deps: RepModelDeps) {
       if (loadRetries > 0) error.value = undefined; // the broker is back: "trying again" is over
       loadRetries = 0;
     } catch (e) {
-      if (isBrokerError(e, 'network')) return retryLoad(auth.value);
-      if (isBrokerError(e, 'unauthorized')) {
+      // A failure worded for the rep still carries the broker's own (see wordedFor).
+      const cause = e instanceof Error && e.cause !== undefined ? e.cause : e;
+      if (isBrokerError(cause, 'network')) return retryLoad(auth.value);
+      if (isBrokerError(cause, 'unauthorized')) {
         await deps.settings.clearAuth();
         await load();
         error.value = t('signInEnded');
         return;
       }
-      error.value = e instanceof Error ? e.message : String(e);
+      error.value = say(e);
       phase.value = 'idle';
     }
   }
@@ -266,7 +305,7 @@ export function createRepModel(deps: RepModelDeps) {
     try {
       await action();
     } catch (e) {
-      error.value = e instanceof Error ? e.message : String(e);
+      error.value = say(e);
       if (phase.value === 'starting') phase.value = 'idle';
     }
   }
@@ -303,8 +342,17 @@ export function createRepModel(deps: RepModelDeps) {
     /** Chat messages not yet seen, per session (0 for the one shown). */
     unread: tabs.unread as ReadonlySignal<ReadonlyMap<string, number>>,
     liveElsewhere: liveElsewhere as ReadonlySignal<boolean>,
+    /** Set while joining a colleague's session as assistant. */
+    assisting: assisting as ReadonlySignal<{ number?: string } | undefined>,
     /** Show another session's tab: nothing else changes, every session keeps its links and shares. */
     select: (sessionId: string) => guarded(() => open(sessionId).then(() => undefined)),
+    /** Reads the account again (its mode may have changed); quiet when the broker cannot be reached. */
+    refreshAccount: () => refreshAccount().catch(() => undefined),
+    /**
+     * May the rep start another session now? Single mode: only while none is live (the broker would
+     * refuse). Multi mode: always.
+     */
+    mayStartAnother: computed(() => auth.value?.rep.mode === 'multi' || tabs.runtimes.value.every((r) => isOver(r.status.value))),
     error: error as ReadonlySignal<string | undefined>,
     /** What the broker offers (server mail, the support site); undefined until known. */
     capabilities: capabilities as ReadonlySignal<Capabilities | undefined>,
@@ -322,7 +370,7 @@ export function createRepModel(deps: RepModelDeps) {
 
     signIn: (brokerUrl: string, email: string, password: string) =>
       guarded(async () => {
-        await signIn(deps.settings, brokerUrl, email, password);
+        await wordedFor('sign-in', () => signIn(deps.settings, brokerUrl, email, password), brokerUrl);
         await load();
       }),
 
@@ -355,7 +403,10 @@ export function createRepModel(deps: RepModelDeps) {
         try {
           created = await broker.createSession();
         } catch (e) {
-          if (e instanceof BrokerError && e.code === 'single_session') liveElsewhere.value = true;
+          if (e instanceof BrokerError && e.code === 'single_session') {
+            liveElsewhere.value = true;
+            await refreshAccount().catch(() => undefined);
+          }
           throw e;
         }
         const { session, self } = created;

@@ -176,6 +176,13 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
   const stopWatchingActivities = effect(() => {
     if (activities.anyRunning()) notice.value = undefined;
   });
+  /** Everyone who shared a screen at some point (self included), for the summary after the end. */
+  const everShared = signal<ReadonlySet<string>>(new Set());
+  const stopWatchingShares = effect(() => {
+    const now = [...share.remote.value.keys(), ...(share.local.value ? [self.participantId] : [])];
+    const known = everShared.peek();
+    if (now.some((id) => !known.has(id))) everShared.value = new Set([...known, ...now]);
+  });
 
   const transport = deps.createTransport(self);
   /** The TURN relay as this browser reaches it; 'unreachable' is shown (wrong or expired credentials, server down). */
@@ -315,6 +322,7 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     if (disposed) return;
     disposed = true;
     stopWatchingActivities();
+    stopWatchingShares();
     stopIceRenewal();
     events.close();
     activities.dispose();
@@ -425,6 +433,12 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     },
     /** Controller only: an assistant in the session takes control; every activity stops for everyone. */
     passControl: (participantId: string) => deps.broker.passControl(sessionId, participantId),
+    /** Everyone who shared a screen during the session, this participant included. */
+    everShared: everShared as ReadonlySignal<ReadonlySet<string>>,
+    /** After the end, the controller: notes and a ticket reference, kept with the session by the broker. */
+    saveSummary: (notes: string, ticket?: string) => deps.broker.saveSummary(sessionId, { notes, ticket }),
+    /** After the end, a customer: how good the help was (1–5) and a comment. */
+    rate: (score: number, comment?: string) => deps.broker.rate(sessionId, { score, comment }),
     /** Controller only: ends the session for everyone. */
     async end(): Promise<void> {
       await deps.broker.end(sessionId);

@@ -66,7 +66,7 @@ describe('Firefox', () => {
       const { panel } = world;
       const { joinUrl } = await panel.startSession();
       await clickByRole(panel.page, 'button', 'Copy link');
-      await panel.waitForText('Copied');
+      await panel.waitForText('Link copied');
       const customer = await JoinPage.open(world.customerBrowser, joinUrl);
       await customer.join('Casey Customer');
       await customer.waitForText(`You are connected with ${REP.name}`);

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpServer, type ReceivedMail, type TestSmtp } from '../helpers/smtp';
-import { clickByRole, fillByLabel, launchRepBrowser, waitForText, type RepBrowser } from './browser';
+import { clickByRole, fillByLabel, launchRepBrowser, waitForText, waitUntil, type RepBrowser } from './browser';
 import { createWorld, participantNames, REP, type World } from './fixtures';
 import { openPopup, realSidePanelOpenedBy, signInFromOptions } from './pages/extension';
 import { JoinPage } from './pages/join-page';
@@ -17,14 +17,14 @@ function linkIn(mail: ReceivedMail, kind: 'join' | 'assist'): string {
   return match[0];
 }
 
-/** Fills the invite dialog (in the panel or the popup) and clicks OK. */
+/** Fills the invite dialog (in the panel or the popup) and clicks its action (Open email / Send invitation). */
 async function inviteByDialog(page: Page, options: { role?: 'Customer' | 'Rep'; email: string; withMailProgram: boolean }) {
   if (options.role) await clickByRole(page, 'radio', options.role);
   await fillByLabel(page, 'Email address', options.email);
   const box = page.locator('::-p-aria([name="Send with my email program"][role="checkbox"])');
   const checked = await box.map((el) => (el as HTMLInputElement).checked).wait();
   if (checked !== options.withMailProgram) await box.click();
-  await clickByRole(page, 'button', 'OK');
+  await clickByRole(page, 'button', options.withMailProgram ? 'Open email' : 'Send invitation');
 }
 
 async function openInviteDialog(
@@ -73,11 +73,11 @@ describe('invitations: email both ways, messenger text, Email on start, revoke, 
     await customer.page.close();
   });
 
-  it('"Copy link" gives the invitation as messenger text: link and number', async () => {
+  it('"Copy with instructions" gives the invitation as messenger text: link and number', async () => {
     const { panel } = world;
     await world.repBrowser.defaultBrowserContext().overridePermissions(world.rep.origin, ['clipboard-read']);
-    await clickByRole(panel.page, 'button', 'Copy link');
-    await panel.waitForText('Copied');
+    await clickByRole(panel.page, 'button', 'Copy with instructions');
+    await panel.waitForText('Invitation text copied');
     const text = await panel.page.evaluate(() => navigator.clipboard.readText());
     expect(text).toContain(session.joinUrl);
     expect(text).toContain(session.number);
@@ -178,7 +178,7 @@ describe('invitations: email both ways, messenger text, Email on start, revoke, 
     await customer.join('Erin Customer');
     await assistant.waitForText('Erin Customer');
     // Casey (from the first test) is still the customer being helped: Erin may share once chosen.
-    await clickByRole(panel.page, 'button', 'Erin Customer');
+    await clickByRole(panel.page, 'button', 'Help this customer: Erin Customer');
     await customer.shareScreen();
     await assistant.waitForText("Erin Customer's screen");
     expect((await waitForLiveVideo(assistant.page, 5)).width).toBeGreaterThan(0);
@@ -233,6 +233,28 @@ describe('invitations: email both ways, messenger text, Email on start, revoke, 
     await popup.close();
   });
 
+  it('sent invitations are listed with their state and revoked one by one', async () => {
+    const { panel } = world;
+    await panel.page.bringToFront(); // effects run on animation frames, which background tabs do not get
+    await panel.page.locator('summary ::-p-text(Invitations sent)').click();
+    await panel.waitForText('casey@example.com');
+    const row = (who: string) =>
+      panel.page.evaluate(
+        (w) => [...document.querySelectorAll('.invite-list li')].find((li) => li.textContent?.includes(w))?.textContent ?? '',
+        who,
+      );
+    expect(await row('casey@example.com')).toContain('active');
+    expect(await row('casey@example.com')).toContain('sent by the server');
+    await clickByRole(panel.page, 'button', 'Revoke the invitation to casey@example.com');
+    await waitUntil(panel.page, () =>
+      [...document.querySelectorAll('.invite-list li')].some(
+        (li) => li.textContent?.includes('casey@example.com') && li.textContent.includes('revoked'),
+      ),
+    );
+    // Only that one: the colleague's invitation still admits.
+    expect(await row(COLLEAGUE.email)).toContain('active');
+  });
+
   it('revoked links show a friendly error; the session gets a new link', async () => {
     const { panel } = world;
     const oldLink = session.joinUrl;
@@ -252,7 +274,7 @@ describe('invitations: email both ways, messenger text, Email on start, revoke, 
     const { panel } = world;
     await panel.endSession();
     await clickByRole(panel.page, 'button', 'Back');
-    await clickByRole(panel.page, 'checkbox', 'Email');
+    await clickByRole(panel.page, 'checkbox', 'Open an email invitation when the session starts');
     await panel.startSession();
     await panel.page.locator('dialog[aria-label="Invite to this session"]').wait();
     expect(await panel.page.$eval('input[name="invite-role"]:checked', (r) => r.parentElement?.textContent)).toBe('Customer');
@@ -262,7 +284,7 @@ describe('invitations: email both ways, messenger text, Email on start, revoke, 
 
     // Remembered across a reload; then turned off.
     await panel.page.reload();
-    const box = panel.page.locator('::-p-aria([name="Email"][role="checkbox"])');
+    const box = panel.page.locator('::-p-aria([name="Open an email invitation when the session starts"][role="checkbox"])');
     expect(await box.map((el) => (el as HTMLInputElement).checked).wait()).toBe(true);
     await box.click();
     await panel.startSession();

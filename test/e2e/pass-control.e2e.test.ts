@@ -107,7 +107,7 @@ describe('passing control to an assisting rep and back', () => {
     await bob.page.locator('[data-testid="join-url"]').wait();
     expect(await hasButton(bob.page, 'Leave session')).toBe(false);
 
-    await bob.page.locator('::-p-aria([name="Bea Customer"][role="button"])').wait(); // choosing a customer
+    await bob.page.locator('::-p-aria([name="Help this customer: Bea Customer"][role="button"])').wait(); // choosing a customer
     for (const [path, body] of [
       [`/api/sessions/${sessionId}/end`, {}],
       [`/api/sessions/${sessionId}/control`, { participantId: 'pAAAAAAAAAAAAAAAAAAAAAA' }],
@@ -130,7 +130,7 @@ describe('passing control to an assisting rep and back', () => {
   });
 
   it('Bob chooses the active customer and admits a knock', async () => {
-    await clickByRole(bob.page, 'button', 'Bea Customer');
+    await clickByRole(bob.page, 'button', 'Help this customer: Bea Customer');
     await bea.page.locator('::-p-aria([name="Share screen"][role="button"])').wait();
     await waitUntil(bea.page, () => !document.querySelector<HTMLButtonElement>('button.primary')?.disabled);
     await bea.shareScreen();

@@ -87,7 +87,7 @@ describe('privacy with two customers in one session', () => {
     await bea.waitForText("Ann Customer's screen");
 
     // The rep turns to Bea: Ann's share stops with the reason, Bea may share now, and her share clears the note.
-    await clickByRole(panel.page, 'button', 'Bea Customer');
+    await clickByRole(panel.page, 'button', 'Help this customer: Bea Customer');
     await ann.waitForText('Screen sharing stopped: the representative is now helping another customer.');
     await bea.waitForText('You can share your screen now.');
     await panel.waitForText('Screen sharing stopped: Bea Customer is the customer being helped now.');

@@ -31,9 +31,12 @@ describe('a rep helps a customer end to end', () => {
     expect(joinUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/join#[A-Za-z0-9_-]{22,}$/);
     await panel.waitForText('Waiting for the customer to join');
     await world.repBrowser.defaultBrowserContext().overridePermissions(world.rep.origin, ['clipboard-read']);
+    // Copy link copies the link, nothing else; Copy with instructions, the text for a messenger.
     await clickByRole(panel.page, 'button', 'Copy link');
-    await panel.waitForText('Copied');
-    // The invitation as messenger text: the link and the number to type on the support site.
+    await panel.waitForText('Link copied');
+    expect(await panel.page.evaluate(() => navigator.clipboard.readText())).toBe(joinUrl);
+    await clickByRole(panel.page, 'button', 'Copy with instructions');
+    await panel.waitForText('Invitation text copied');
     const copied = await panel.page.evaluate(() => navigator.clipboard.readText());
     expect(copied).toContain(joinUrl);
     expect(copied).toContain(number);

@@ -10,7 +10,7 @@ export function openPopup(rep: RepBrowser): Promise<Page> {
 /** Signs in from the options page, so no panel is open until the test opens the real one. */
 export async function signInFromOptions(rep: RepBrowser, broker: string, email: string, password: string) {
   const page = await rep.openPage('options.html');
-  await fillByLabel(page, 'Broker URL', broker);
+  await fillByLabel(page, 'Server address', broker);
   await fillByLabel(page, 'Email', email);
   await fillByLabel(page, 'Password', password);
   await clickByRole(page, 'button', 'Sign in');

@@ -11,7 +11,7 @@ export class SidePanel {
   }
 
   async signIn(brokerUrl: string, email: string, password: string): Promise<void> {
-    await fillByLabel(this.page, 'Broker URL', brokerUrl);
+    await fillByLabel(this.page, 'Server address', brokerUrl);
     await fillByLabel(this.page, 'Email', email);
     await fillByLabel(this.page, 'Password', password);
     await clickByRole(this.page, 'button', 'Sign in');

@@ -342,11 +342,17 @@ describe('admin CLI', () => {
     expect(actions).toEqual(['rep-create']);
   });
 
+  /** The child's output is read as it comes: wait for a line. */
+  async function waitUntilLogged(lines: string[], pattern: RegExp): Promise<void> {
+    while (!lines.some((line) => pattern.test(line))) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
   it('serve prints where to go and creates the admin once, with a password shown only that time', async () => {
     const broker = await startBroker({ mode: 'child', env: { ADMIN_PASSWORD: '' } });
     try {
       const out = broker.output;
       expect(out[0]).toBe(`Broker listening on ${broker.url}`);
+      expect(out[1]).toBe(`In the extension, sign in to ${broker.url}`);
       expect(out).toContain('Admin sign-in: admin@example.test');
       const passwordLine = out.find((l) => l.startsWith('  password: '))!;
       const password = passwordLine.slice('  password: '.length);
@@ -357,6 +363,9 @@ describe('admin CLI', () => {
       expect((await call(broker.url, 'POST', '/api/login', { body: { email: 'admin@example.test', password } })).status).toBe(
         200,
       );
+      // After the banner, one line per sign-in (LOG_LEVEL=info by default), never the password.
+      await waitUntilLogged(broker.output, /Z Sign-in: rep:\S+$/);
+      expect(broker.output.filter((line) => line !== passwordLine).join('\n')).not.toContain(password);
 
       await broker.restart();
       expect(broker.output).toContain('  password: (set on first run)');

@@ -64,6 +64,8 @@ describe('the client', () => {
     leave: [sample.id],
     remove: [sample.id, sample.id],
     end: [sample.id],
+    saveSummary: [sample.id, { notes: 'Printer fixed', ticket: 'T-1' }],
+    rate: [sample.id, { score: 5 }],
     assistByNumber: ['123 456 789'],
     assist: ['AAAAAAAAAAAAAAAA'],
     checkInvite: ['AAAAAAAAAAAAAAAA'],

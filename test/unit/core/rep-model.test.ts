@@ -117,7 +117,7 @@ describe('rep model', () => {
     await model.load();
     await model.signIn(broker.url, rep.email, 'wrong password');
     expect(model.phase.value).toBe('signed-out');
-    expect(model.error.value).toBe('Email or password is incorrect');
+    expect(model.error.value).toBe('Email or password is incorrect.');
   });
 
   it('joins as assistant from a session number the popup left for it, and resumes that session after a reload', async () => {
@@ -147,7 +147,7 @@ describe('rep model', () => {
     await model.signIn(broker.url, rep.email, rep.password);
     await createSettings(storage).setPendingAssist({ kind: 'number', number: '100000000' });
     while (!model.error.value) await new Promise((r) => setTimeout(r, 10));
-    expect(model.error.value).toMatch(/no session with this number/);
+    expect(model.error.value).toBe('No live session has this number. Check it with the colleague who gave it to you.');
     expect(model.phase.value).toBe('idle');
   });
 
