@@ -141,7 +141,7 @@ describe('the rep shares a screen, everyone talks, a phone shows its camera', ()
     expect(await hasButton(page, 'Share screen')).toBe(false);
     await pia.waitForText('Rita Rep is helping another customer right now. You can show your camera when they turn to you.');
 
-    await clickByRole(world.panel.page, 'button', 'Pia Phone');
+    await clickByRole(world.panel.page, 'button', 'Help this customer: Pia Phone');
     await ann.waitForText('Screen sharing stopped: the representative is now helping another customer.');
     await waitUntil(ann.page, () => document.querySelector('video') === null);
     await world.panel.page.locator('::-p-aria([name="Share my screen"][role="button"])').wait();
