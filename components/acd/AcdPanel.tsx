@@ -31,10 +31,12 @@ export function AcdPanel({ acd, onAccept, onDecline, onCancelTransfer }: Props) 
   };
 
   return (
-    <>
+    <div class="acd stack">
       {status !== null && (
-        <fieldset class="agent-state" aria-describedby="agent-state-hint">
-          <legend class="muted">{t('agentState')}</legend>
+        <div class="agent-state" role="radiogroup" aria-labelledby="agent-state-label" aria-describedby="agent-state-hint">
+          <span id="agent-state-label" class="muted">
+            {t('agentState')}
+          </span>
           {(['available', 'away'] as const).map((state) => (
             <label key={state} class="choice">
               <input
@@ -50,7 +52,7 @@ export function AcdPanel({ acd, onAccept, onDecline, onCancelTransfer }: Props) 
           <span id="agent-state-hint" class="muted">
             {status === 'busy' ? t('agentBusyHint') : status === 'away' ? t('agentAwayHint') : ''}
           </span>
-        </fieldset>
+        </div>
       )}
       <ErrorLine message={error} />
       {offers.length > 0 && (
@@ -90,7 +92,7 @@ export function AcdPanel({ acd, onAccept, onDecline, onCancelTransfer }: Props) 
           </button>
         </div>
       ))}
-    </>
+    </div>
   );
 }
 

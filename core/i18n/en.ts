@@ -373,13 +373,13 @@ export const en = {
   errRateLimitedSignIn: 'Too many sign-in attempts. Try again {when}.',
   stoppedForTransfer: '{activities} stopped because the session is being transferred.',
   // WebACD
-  agentState: 'Your WebACD state',
+  agentState: 'WebACD',
   agentAvailable: 'Available',
   agentAway: 'Away',
   agentBusy: 'Busy',
   agentOffline: 'Offline',
-  agentBusyHint: 'Busy: you have as many sessions as you may take. New offers wait until one ends.',
-  agentAwayHint: 'Away: no sessions are offered to you.',
+  agentBusyHint: 'No new offers until one of your sessions ends.',
+  agentAwayHint: 'No sessions are offered to you.',
   transferToAcd: 'Transfer to agents or a queue',
   transferDialogTitle: 'Transfer session {number}',
   transferDialogDetail:

@@ -364,13 +364,13 @@ export const ru: Catalog = {
   errRateLimitedSignIn: 'Слишком много попыток входа. Попробуйте снова {when}.',
   stoppedForTransfer: '{activities}: остановлено, сеанс передаётся.',
   // WebACD
-  agentState: 'Ваш статус WebACD',
+  agentState: 'WebACD',
   agentAvailable: 'Доступен',
   agentAway: 'Отошёл',
   agentBusy: 'Занят',
   agentOffline: 'Не в сети',
-  agentBusyHint: 'Заняты: у вас столько сеансов, сколько разрешено. Новые предложения подождут, пока один не закончится.',
-  agentAwayHint: 'Отошли: сеансы вам не предлагаются.',
+  agentBusyHint: 'Новых предложений не будет, пока не закончится один из ваших сеансов.',
+  agentAwayHint: 'Сеансы вам не предлагаются.',
   transferToAcd: 'Передать агентам или в очередь',
   transferDialogTitle: 'Передать сеанс {number}',
   transferDialogDetail:
