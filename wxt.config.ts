@@ -48,7 +48,8 @@ export default defineConfig({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    permissions: ['storage', 'notifications', ...(browser === 'firefox' ? [] : ['sidePanel'])],
+    // offscreen: a long-lived page for the rep's media (issue 13; see docs/architecture.md).
+    permissions: ['storage', 'notifications', ...(browser === 'firefox' ? [] : ['sidePanel', 'offscreen'])],
     content_security_policy:
       browser === 'firefox'
         ? "script-src 'self'; object-src 'self'"

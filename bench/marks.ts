@@ -9,6 +9,8 @@ import type { Page } from 'puppeteer-core';
  * - `clicks`: every button click (capture phase), with the button's name.
  * - `channels`: every RTCDataChannel that opens (the RTCPeerConnection class is wrapped to see them).
  * - `frames`: the first frame each <video> presents (requestVideoFrameCallback).
+ * - `audio`: when each connection receiving audio first has audio bytes in (getStats' inbound-rtp,
+ *   read every 5 ms from the moment its track arrives).
  * - `appear[key]`: the first moment one of a few fixed conditions held (a plain table, not eval: extension
  *   pages forbid it).
  * - `texts[token]` / `acked[token]`: when a chat line with "bench-<token>" appeared, and when (on the
@@ -22,7 +24,7 @@ export const INSTRUMENT = String.raw`(() => {
   // (it was seen 10 ms apart between two Chromiums). performance.now() gives the sub-millisecond steps.
   const offset = Date.now() - performance.now();
   const now = () => offset + performance.now();
-  const marks = { origin: offset, clicks: [], channels: [], sockets: [], frames: [], appear: {}, texts: {}, acked: {} };
+  const marks = { origin: offset, clicks: [], channels: [], sockets: [], frames: [], audio: [], appear: {}, texts: {}, acked: {} };
   window.__bench = marks;
   window.__benchNow = now;
   document.addEventListener('click', (e) => {
@@ -32,11 +34,24 @@ export const INSTRUMENT = String.raw`(() => {
 
   const Native = window.RTCPeerConnection;
   const watchChannel = (dc) => dc.addEventListener('open', () => marks.channels.push({ label: dc.label, at: now() }));
+  const watchAudio = (pc) => {
+    const poll = async () => {
+      if (pc.connectionState === 'closed') return;
+      let heard = false;
+      (await pc.getStats()).forEach((r) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'audio' && r.bytesReceived > 0) heard = true;
+      });
+      if (heard) marks.audio.push({ at: now() });
+      else setTimeout(poll, 5);
+    };
+    void poll();
+  };
   if (Native) {
     window.RTCPeerConnection = class extends Native {
       constructor(...args) {
         super(...args);
         this.addEventListener('datachannel', (e) => watchChannel(e.channel));
+        this.addEventListener('track', (e) => e.track.kind === 'audio' && watchAudio(this));
       }
       createDataChannel(...args) {
         const dc = super.createDataChannel(...args);
@@ -102,6 +117,7 @@ export const INSTRUMENT = String.raw`(() => {
     marks.channels.length = 0;
     marks.sockets.length = 0;
     marks.frames.length = 0;
+    marks.audio.length = 0;
     marks.appear = {};
   };
   const start = () => {
@@ -117,6 +133,8 @@ export interface Marks {
   channels: { label: string; at: number }[];
   sockets: { path: string; created: number; opened: number }[];
   frames: { at: number }[];
+  /** When each connection receiving audio first had audio bytes in. */
+  audio: { at: number }[];
   appear: Record<string, number>;
   texts: Record<string, number>;
   acked: Record<string, number>;

@@ -4,6 +4,8 @@ export interface BenchCounts {
   joins: number;
   /** Screen shares timed to the first frame. */
   frames: number;
+  /** Rep shares timed to the first frame at the customer, and rep voice joins timed to the first audio. */
+  media: number;
   /** Chat messages timed (half each way), and as many raw data channel echoes. */
   chat: number;
   /** Cold loads of the join page weighed and timed. */
@@ -29,6 +31,7 @@ export interface BenchCounts {
 export const FULL: BenchCounts = {
   joins: 20,
   frames: 10,
+  media: 10,
   chat: 1000,
   weight: 10,
   panel: 10,
@@ -45,6 +48,7 @@ export const FULL: BenchCounts = {
 export const SMOKE: BenchCounts = {
   joins: 1,
   frames: 1,
+  media: 1,
   chat: 2,
   weight: 1,
   panel: 1,
@@ -57,7 +61,18 @@ export const SMOKE: BenchCounts = {
   loginFlood: { samples: 3, concurrency: 4 },
 };
 
-export const BENCHMARKS = ['weight', 'panel', 'join', 'frame', 'chat', 'flood', 'presence', 'capacity', 'login'] as const;
+export const BENCHMARKS = [
+  'weight',
+  'panel',
+  'join',
+  'frame',
+  'media',
+  'chat',
+  'flood',
+  'presence',
+  'capacity',
+  'login',
+] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
 
 /**

@@ -7,6 +7,7 @@ import { benchPresence } from './presence';
 import { benchJoin } from './join';
 import { benchJoinWeight } from './join-weight';
 import { benchLoginFlood } from './login-flood';
+import { benchMedia } from './media';
 import { parseOptions, type BenchCounts, type BenchmarkName } from './options';
 import { table, writeResults } from './report';
 import { benchSidePanel } from './side-panel';
@@ -19,6 +20,7 @@ const BROWSER_BENCHES: Partial<Record<BenchmarkName, (world: BenchWorld, counts:
   weight: (w, c) => benchJoinWeight(w, c.weight),
   join: (w, c) => benchJoin(w, c.joins),
   frame: (w, c) => benchFirstFrame(w, c.frames),
+  media: (w, c) => benchMedia(w, c.media),
   chat: (w, c) => benchChat(w, c.chat),
   flood: (w, c) => benchFlood(w, c.floods),
   presence: (w, c) => benchPresence(w, c.presence, c.presenceBaselineWaitMs),

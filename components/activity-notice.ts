@@ -4,6 +4,8 @@ import type { ActivityNotice } from '../core/session/runtime';
 /** How each activity is called when it stops; new activities add their name here. */
 const activityNames: Record<string, MessageKey> = {
   'screen-share': 'activityScreenShare',
+  'rep-screen-share': 'activityRepScreenShare',
+  video: 'activityVideo',
 };
 
 const listOf = (names: readonly string[]) =>

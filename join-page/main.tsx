@@ -5,10 +5,11 @@ import { AssistApp } from '../components/join/AssistApp';
 import { JoinApp } from '../components/join/JoinApp';
 import { createAssistPageBridge } from '../core/extension/assist-bridge';
 import { getLocale, loadPreferredLocale } from '../core/i18n';
+import { browserMedia } from '../core/media/browser-media';
 import { whenIdle } from '../core/idle';
 import { createPeerJsTransport, preloadPeerJs, transportIdentity } from '../core/mesh/peerjs-transport';
 import { createAssistModel } from '../core/session/assist-model';
-import { createJoinModel } from '../core/session/join-model';
+import { createJoinModel, preloadSession } from '../core/session/join-model';
 import { createLocalChatStore } from '../core/storage/local-chat-store';
 
 // The support site, served by the broker: same origin, so the broker is wherever this page came from.
@@ -28,14 +29,14 @@ if (location.pathname.replace(/\/+$/, '').endsWith('/assist')) {
     chatStore: createLocalChatStore(localStorage),
     createTransport: (self) => createPeerJsTransport({ brokerUrl, ...transportIdentity(self) }),
     preloadTransport: preloadPeerJs,
-    getDisplayMedia: () => navigator.mediaDevices.getDisplayMedia({ video: true, audio: false }),
+    media: browserMedia(),
   });
   render(<JoinApp model={model} />, root);
   // Fetch PeerJS in the background once the form is up (not while the link is still being checked, so the
   // form's own bytes come first) and the page is idle, so Join never waits for its download.
   const stopWatching = effect(() => {
     if (model.phase.value.name === 'loading') return;
-    whenIdle(preloadPeerJs);
+    whenIdle(() => (preloadPeerJs(), preloadSession()));
     queueMicrotask(() => stopWatching());
   });
 }

@@ -17,13 +17,15 @@ import { ROOT } from '../../test/helpers/broker';
  *
  * The page reads its part from the URL fragment: `{host, port, id, token, dial?}`. It opens a Peer;
  * with `dial` it opens a JSON data connection to that peer, and its Share/Stop buttons call it with the
- * (fake) screen. Incoming calls are answered without media and shown in a <video>, removed when the
+ * (fake) screen; its Start voice calls it with the (fake) microphone, answered with the other side's.
+ * Other incoming calls are answered without media and shown in a <video>, removed when the
  * caller says `stop` over the data connection (as the app's share messages do). The mark `data-closed` is
  * when PeerJS reports the data connection closed (the presence benchmark's baseline).
  */
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>bare peerjs</title><link rel="icon" href="data:,"></head>
 <body><button id="share">Share screen</button> <button id="stop">Stop sharing</button>
+<button id="voice">Start voice</button> <button id="hangup">Leave voice</button>
 <script src="/peerjs.min.js"></script><script src="/bare.js"></script></body></html>`;
 
 const SCRIPT = `
@@ -44,7 +46,14 @@ peer.on('open', () => {
   if (cfg.dial) keep(peer.connect(cfg.dial, { serialization: 'json', reliable: true }));
 });
 peer.on('connection', keep);
+let voice, mic;
+// The side that answers voice is in it already (its microphone on), as in the app's benchmark.
+const answerMic = navigator.mediaDevices.getUserMedia({ audio: true, video: false }).catch(() => undefined);
 peer.on('call', (incoming) => {
+  if (incoming.metadata && incoming.metadata.kind === 'voice') {
+    answerMic.then((m) => incoming.answer(m));
+    return;
+  }
   incoming.answer();
   incoming.on('stream', (s) => {
     const video = document.createElement('video');
@@ -54,7 +63,15 @@ peer.on('call', (incoming) => {
 });
 document.getElementById('share').onclick = async () => {
   stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
-  call = peer.call(cfg.dial, stream);
+  call = peer.call(cfg.dial, stream, { metadata: { kind: 'screen' } });
+};
+document.getElementById('voice').onclick = async () => {
+  mic = await navigator.mediaDevices.getUserMedia({ audio: true, video: false });
+  voice = peer.call(cfg.dial, mic, { metadata: { kind: 'voice' } });
+};
+document.getElementById('hangup').onclick = () => {
+  voice.close();
+  mic.getTracks().forEach((t) => t.stop());
 };
 document.getElementById('stop').onclick = () => {
   data.send({ type: 'stop' });

@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
-import { dataOfferAllowed } from '../../core/protocol';
+import * as v from 'valibot';
+import { CallMetadata, dataOfferAllowed } from '../../core/protocol';
 import type { BrokerContext } from '../context';
 import type { SignalingMessage } from './messages';
 import type { SignalingLimits } from './limits';
@@ -10,8 +11,8 @@ import type { DropReason } from './stats';
  * Signaling stays inside a session (issue 10): a message passes only from a participant who is in a
  * live session to another participant of the same session, within the sender's rates. A data link must
  * use PeerJS's 'json' serialization, or 'raw' for a labelled binary channel (`dataOfferAllowed`: PeerJS's
- * 'binary' let a peer feed the rep's panel chunks that never complete); a media call may come only from
- * the session's reps and its active customer.
+ * 'binary' let a peer feed the rep's panel chunks that never complete); a media call must name its kind:
+ * reps call with any, the active customer with a screen, camera or voice, other customers with voice only.
  */
 export class SignalingGate {
   constructor(
@@ -32,7 +33,7 @@ export class SignalingGate {
     if (message.type === 'OFFER') {
       const { payload } = message;
       if (payload.type === 'data' && !dataOfferAllowed(payload.serialization, payload.label)) return 'serialization';
-      if (payload.type === 'media' && !this.maySendMedia(src)) return 'mediaNotAllowed';
+      if (payload.type === 'media' && !this.maySendMedia(src, payload.metadata)) return 'mediaNotAllowed';
       if (!this.limits.offer(src.peerId, dst.peerId)) return 'rateLimited';
     }
     // `peer` queues what it cannot deliver yet; only a few messages per destination.
@@ -48,9 +49,16 @@ export class SignalingGate {
     return p && peerMember(p);
   }
 
-  /** Reps share; of the customers, only the one the controller is helping now. */
-  private maySendMedia(src: PeerMember): boolean {
-    if (src.role !== 'customer') return true;
+  /**
+   * Reps share anything; of the customers, only the one the controller is helping now shows a screen or a
+   * camera, and never a rep's screen; everyone may talk. A call that names no known kind is refused.
+   */
+  private maySendMedia(src: PeerMember, metadata: unknown): boolean {
+    const parsed = v.safeParse(CallMetadata, metadata);
+    if (!parsed.success) return false;
+    const { kind } = parsed.output;
+    if (src.role !== 'customer' || kind === 'voice') return true;
+    if (kind === 'rep-screen') return false;
     return this.ctx.store.findSession(src.sessionId)?.activeCustomerId === src.participantId;
   }
 }

@@ -18,7 +18,8 @@ const OfferPayload = v.variant('type', [
     serialization: v.optional(v.unknown()),
     label: v.optional(v.unknown()),
   }),
-  v.looseObject({ type: v.literal('media'), connectionId: ConnectionId }),
+  /** `metadata` names the call's kind (CallMetadata), checked on its own against who sends it (see SignalingGate). */
+  v.looseObject({ type: v.literal('media'), connectionId: ConnectionId, metadata: v.optional(v.unknown()) }),
 ]);
 
 export const SignalingMessage = v.variant('type', [

@@ -10,6 +10,7 @@ import { ScreenView } from '../ScreenView';
 import { SectionBoundary } from '../SectionBoundary';
 import { SessionEndedNotice } from './SessionEndedNotice';
 import { SessionOverNotice } from './SessionOverNotice';
+import { CustomerMedia, RepScreenStage } from '../media/CustomerMedia';
 import { transferTargetText } from '../timeline-text';
 
 interface Props {
@@ -118,24 +119,29 @@ export function CustomerSessionView({ runtime, onLeave, onRejoin, orgName }: Pro
           {t('otherCustomersHere', { names: others.map((p) => p.name).join(', ') })}
         </p>
       )}
-      <section class="share-bar" aria-label={t('shareScreen')}>
-        {sharing ? (
-          <button type="button" class="danger" onClick={() => runtime.share.stopMine()}>
-            {t('stopSharing')}
-          </button>
-        ) : (
-          <button type="button" class="primary" disabled={!canShare} onClick={() => void share()}>
-            {t('shareScreen')}
-          </button>
-        )}
-        <span role="status" class="muted">
-          {sharing
-            ? t(others.length > 0 ? 'sharingNowWithEveryone' : 'sharingNow', { name: repName })
-            : !canShare
-              ? t('shareNotYourTurn', { name: repName })
-              : (shareMessage ?? '')}
-        </span>
-      </section>
+      <RepScreenStage runtime={runtime} />
+      {/* A phone cannot capture its screen: it shows its camera instead (CustomerMedia). */}
+      {runtime.canCaptureScreen && (
+        <section class="share-bar" aria-label={t('shareScreen')}>
+          {sharing ? (
+            <button type="button" class="danger" onClick={() => runtime.share.stopMine()}>
+              {t('stopSharing')}
+            </button>
+          ) : (
+            <button type="button" class="primary" disabled={!canShare} onClick={() => void share()}>
+              {t('shareScreen')}
+            </button>
+          )}
+          <span role="status" class="muted">
+            {sharing
+              ? t(others.length > 0 ? 'sharingNowWithEveryone' : 'sharingNow', { name: repName })
+              : !canShare
+                ? t('shareNotYourTurn', { name: repName })
+                : (shareMessage ?? '')}
+          </span>
+        </section>
+      )}
+      <CustomerMedia runtime={runtime} />
       {notice && (
         <p class="status" role="status">
           {activityNoticeText(notice, nameOf, true)}

@@ -21,6 +21,9 @@ import { SessionActions } from './SessionActions';
 import { SessionHeader } from './SessionHeader';
 import { SessionSummary } from './SessionSummary';
 import { SessionTools } from './SessionTools';
+import { RepMedia } from '../media/RepMedia';
+import { VoiceControls } from '../media/VoiceControls';
+import { DEVICE_PERMISSION_PAGE } from '../../core/media/device-permission';
 
 interface Props {
   model: RepModel;
@@ -108,6 +111,9 @@ export function RepSessionView({ model, runtime, onOpenScreenInTab, openMailto, 
           </div>
         </SectionBoundary>
       )}
+      <SectionBoundary name={t('video')}>
+        <RepMedia runtime={runtime} onOpenScreenInTab={onOpenScreenInTab} />
+      </SectionBoundary>
       <div class="places" data-testid="places">
         {!isController && (
           <p class="muted" role="note">
@@ -149,7 +155,9 @@ export function RepSessionView({ model, runtime, onOpenScreenInTab, openMailto, 
             {t('waitingForCustomer')}
           </p>
         )}
-        {customers.length > 0 && screens.length === 0 && <p class="muted">{t('noScreen')}</p>}
+        {customers.length > 0 && screens.length === 0 && runtime.camera.remote.value.size === 0 && (
+          <p class="muted">{t('noScreen')}</p>
+        )}
         <SectionBoundary name={t('tools')}>
           <section class="card stack" aria-label={t('tools')}>
             <h3>{t('tools')}</h3>
@@ -162,6 +170,7 @@ export function RepSessionView({ model, runtime, onOpenScreenInTab, openMailto, 
               />
             )}
             <SessionTools model={model} runtime={runtime} openMailto={openMailto} />
+            <VoiceControls runtime={runtime} permissionPage={DEVICE_PERMISSION_PAGE} />
           </section>
         </SectionBoundary>
         <SectionBoundary name={t('sessionPlace')}>

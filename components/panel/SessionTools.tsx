@@ -8,6 +8,7 @@ import type { SessionRuntime } from '../../core/session/runtime';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { ErrorLine } from '../Field';
 import { InviteDialog } from '../invite/InviteDialog';
+import { RepMediaTools } from '../media/RepMediaTools';
 import { InvitationList } from './InvitationList';
 
 interface Props {
@@ -16,7 +17,7 @@ interface Props {
   openMailto(url: string): void;
 }
 
-/** The session's tools: invite someone, revoke the invitations out there. */
+/** The session's tools: invite someone, revoke the invitations out there, share my screen, start video. */
 export function SessionTools({ model, runtime, openMailto }: Props) {
   const { isController } = runtime.permissions.value;
   // Started with "Email" checked: the customer invitation opens at once, the first time only.
@@ -51,6 +52,7 @@ export function SessionTools({ model, runtime, openMailto }: Props) {
             {t('revokeInvites')}
           </button>
         )}
+        <RepMediaTools runtime={runtime} />
       </div>
       {note && (note.error ? <ErrorLine message={note.text} /> : <p role="status">{note.text}</p>)}
       {isController && (

@@ -7,7 +7,25 @@ const KEY = '__remoteSupportScreens';
 
 type ScreenSource = () => ReadonlyMap<string, MediaStream>;
 
-/** The side panel publishes the screens it receives, keyed by participant id. */
+type Pictures = { readonly value: ReadonlyMap<string, MediaStream> };
+interface PictureSources {
+  share: { remote: Pictures };
+  repShare: { remote: Pictures };
+  camera: { remote: Pictures };
+}
+
+/** A rep's screen or a camera, told apart from the customer's screen (keyed by the participant id alone). */
+export const pictureKey = (kind: 'rep-screen' | 'camera', participantId: string) => `${kind}:${participantId}`;
+
+/** Everything a session shows the panel that a viewer tab may show bigger: screens, rep screens, cameras. */
+export function allPictures(runtime: PictureSources | undefined): ReadonlyMap<string, MediaStream> {
+  const all = new Map(runtime?.share.remote.value);
+  for (const [id, stream] of runtime?.repShare.remote.value ?? []) all.set(pictureKey('rep-screen', id), stream);
+  for (const [id, stream] of runtime?.camera.remote.value ?? []) all.set(pictureKey('camera', id), stream);
+  return all;
+}
+
+/** The side panel publishes the pictures it receives, keyed by participant id (or `pictureKey`). */
 export function publishScreens(win: Window, screens: ScreenSource): void {
   (win as unknown as Record<string, ScreenSource>)[KEY] = screens;
 }

@@ -100,6 +100,15 @@ export const MeshMessage = v.variant('type', [
    * lost when the receiver's signaling socket was reconnecting; the data link says so instead.
    */
   v.object({ type: v.literal('share-request') }),
+  /** The same pair for a rep's own screen (`rep-screen` calls) and for a camera (`camera` calls). */
+  v.object({ type: v.literal('rep-share'), sharing: v.boolean() }),
+  v.object({ type: v.literal('rep-share-request') }),
+  v.object({ type: v.literal('camera'), sharing: v.boolean() }),
+  v.object({ type: v.literal('camera-request') }),
+  /** The sender is in the voice conversation (or left it), muted or not. Sent on every change and to each link that opens. */
+  v.object({ type: v.literal('voice'), joined: v.boolean(), muted: v.boolean() }),
+  /** "Mute yourself": obeyed only when it comes from the controller; the receiver may unmute again. */
+  v.object({ type: v.literal('voice-mute') }),
   /** "I am here": sent on every open link every few seconds; any message counts as a sign of life. */
   v.object({ type: v.literal('heartbeat') }),
 ]);

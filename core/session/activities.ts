@@ -1,4 +1,4 @@
-import type { ReadonlySignal } from '@preact/signals-core';
+import { effect, type ReadonlySignal } from '@preact/signals-core';
 import type { CallKind, MeshMessage } from '../protocol';
 import type { BinaryLink, MediaLink } from '../mesh/transport';
 
@@ -44,8 +44,16 @@ export interface Activity {
  * (registering a second owner is a programming error, caught at start). Messages and calls nobody owns
  * are dropped and counted; an unowned call is closed.
  */
-export function createActivityRegistry() {
+export function createActivityRegistry(options: { recentMs?: number; now?: () => number } = {}) {
+  const recentMs = options.recentMs ?? 3_000;
+  const now = options.now ?? Date.now;
   const activities: Activity[] = [];
+  /**
+   * When each activity last went from running to not: a stop that reached the other side's data link
+   * before the broker's event reached this one (the sharer obeyed first) is still told with its reason.
+   */
+  const endedAt = new Map<Activity, number>();
+  const watches: (() => void)[] = [];
   const byMessageType = new Map<string, Activity>();
   const byCallKind = new Map<string, Activity>();
   const byChannelKind = new Map<string, Activity>();
@@ -67,6 +75,14 @@ export function createActivityRegistry() {
       claim(byCallKind, activity.callKinds, activity, 'Call kind');
       claim(byChannelKind, activity.channelKinds ?? [], activity, 'Channel kind');
       activities.push(activity);
+      let was = activity.running.peek();
+      watches.push(
+        effect(() => {
+          const running = activity.running.value;
+          if (was && !running) endedAt.set(activity, now());
+          was = running;
+        }),
+      );
       return activity;
     },
     get activities(): readonly Activity[] {
@@ -102,13 +118,18 @@ export function createActivityRegistry() {
     rightsChanged: () => each((a) => a.rightsChanged?.()),
     /** Is anything running that a stop would end? (Reads signals: call it inside a computed or effect.) */
     anyRunning: () => activities.some((a) => !a.survivesStops && a.running.value),
-    /** Stops every activity that stops (all but the conversation and voice); names those that were running. */
+    /**
+     * Stops every activity that stops (all but the conversation and voice); names those that were running,
+     * or ended a moment ago (their sender stopped for this same reason and said so first).
+     */
     stopAll(reason: StopReason): string[] {
       const stopped: string[] = [];
       for (const activity of activities) {
         if (activity.survivesStops) continue;
-        if (activity.running.value) stopped.push(activity.name);
+        const recent = now() - (endedAt.get(activity) ?? -Infinity) <= recentMs;
+        if (activity.running.value || recent) stopped.push(activity.name);
         activity.stop(reason);
+        endedAt.delete(activity);
       }
       return stopped;
     },
@@ -116,7 +137,10 @@ export function createActivityRegistry() {
     get unroutedCount() {
       return unrouted;
     },
-    dispose: () => each((a) => a.dispose()),
+    dispose: () => {
+      watches.forEach((stop) => stop());
+      each((a) => a.dispose());
+    },
   };
 }
 

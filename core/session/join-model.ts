@@ -5,9 +5,17 @@ import { errorText } from '../broker/error-text';
 import { BrokerError, isBrokerError } from '../broker/errors';
 import type { ChatStore } from '../chat/types';
 import type { PeerTransport } from '../mesh/transport';
+import type { SessionMedia } from '../media/devices';
 import { OpaqueId, Self, type JoinByNumberRequest, type SessionDetail } from '../protocol';
 import { inviteProblem } from './invite-problem';
-import { createSessionRuntime, type SessionRuntime } from './runtime';
+import type { SessionRuntime } from './runtime';
+
+/**
+ * The session itself (runtime, mesh, chat, shares, voice) is fetched apart from the name form, in its own
+ * chunk: the page's first bytes stay small, and a Join click (or the page being idle) fetches it with PeerJS.
+ */
+const loadRuntime = () => import('./runtime');
+export const preloadSession = () => void loadRuntime().catch(() => undefined);
 
 export interface JoinModelDeps {
   brokerUrl: string;
@@ -19,7 +27,8 @@ export interface JoinModelDeps {
   createTransport(self: Self): PeerTransport;
   /** Optional: start loading what createTransport needs, as soon as a session is about to be entered. */
   preloadTransport?(): void;
-  getDisplayMedia(): Promise<MediaStream>;
+  /** Screen, microphone and camera as this browser has them. */
+  media: SessionMedia;
 }
 
 export type JoinPhase =
@@ -56,6 +65,11 @@ export function createJoinModel(deps: JoinModelDeps) {
   const orgName = signal<string | undefined>(undefined);
   const anonymous = createBrokerClient({ baseUrl: deps.brokerUrl });
   const key = `rs.join.${deps.invite}`;
+  /** What a Join needs that the name form does not: PeerJS and the session's code. */
+  const preload = () => {
+    deps.preloadTransport?.();
+    preloadSession();
+  };
 
   function saved(): v.InferOutput<typeof Saved> | undefined {
     try {
@@ -100,13 +114,14 @@ export function createJoinModel(deps: JoinModelDeps) {
       phase.value = { name: reason };
       return true;
     }
+    const { createSessionRuntime } = await loadRuntime();
     const runtime = await createSessionRuntime({
       broker,
       eventsToken: self.peerToken,
       detail: { ...detail, self: detail.self },
       chatStore: deps.chatStore,
       createTransport: deps.createTransport,
-      getDisplayMedia: deps.getDisplayMedia,
+      media: deps.media,
     });
     phase.value = { name: 'in-session', runtime };
     return true;
@@ -173,13 +188,13 @@ export function createJoinModel(deps: JoinModelDeps) {
         const waitToken = deps.storage.getItem(WAIT_KEY);
         if (!waitToken) phase.value = { name: 'ask-number' };
         else {
-          deps.preloadTransport?.();
+          preload();
           await startWaiting(waitToken, 0).catch((error: unknown) => fail(error, 'join'));
         }
         return;
       }
       const place = saved();
-      if (place) deps.preloadTransport?.();
+      if (place) preload();
       try {
         if (place && (await enter(place.sessionId, place.self))) return;
         deps.storage.removeItem(key);
@@ -195,7 +210,7 @@ export function createJoinModel(deps: JoinModelDeps) {
       const current = phase.value;
       if (!deps.invite || current.name !== 'ask-name') return;
       phase.value = { name: 'joining', repName: current.repName };
-      deps.preloadTransport?.();
+      preload();
       try {
         const joined = await anonymous.join({ invite: deps.invite, name });
         const { sessionId, self } = joined;
@@ -212,7 +227,7 @@ export function createJoinModel(deps: JoinModelDeps) {
       phase.value = { name: 'knocking' };
       try {
         const { waitToken, expiresAt } = await anonymous.joinByNumber(request);
-        deps.preloadTransport?.(); // fetched while the customer waits, ready when they are let in
+        preload(); // fetched while the customer waits, ready when they are let in
         deps.storage.setItem(WAIT_KEY, waitToken);
         await startWaiting(waitToken, expiresAt);
       } catch (error) {

@@ -7,6 +7,7 @@ import { signIn, signOut } from '../extension/account';
 import { t } from '../i18n';
 import type { Auth, Settings } from '../extension/settings';
 import type { PeerTransport } from '../mesh/transport';
+import type { SessionMedia } from '../media/devices';
 import type { Capabilities, Self, TransferRequest } from '../protocol';
 import { defaultReconnectPolicy, type ReconnectPolicy } from '../reconnect';
 import { createSerialQueue } from '../serial';
@@ -20,7 +21,8 @@ export interface RepModelDeps {
   db: SupportDb;
   chatStore: ChatStore;
   createTransport(brokerUrl: string, self: Self): PeerTransport;
-  getDisplayMedia(): Promise<MediaStream>;
+  /** Screen, microphone and camera as this browser has them. */
+  media: SessionMedia;
   /** Backoff between attempts to reach the broker while the panel opens. */
   reconnectPolicy?: ReconnectPolicy;
   /** Only where there is no global WebSocket (Node tests). */
@@ -128,7 +130,7 @@ export function createRepModel(deps: RepModelDeps) {
       detail: { ...detail, session, self },
       chatStore: deps.chatStore,
       createTransport: (s) => deps.createTransport(a.brokerUrl, s),
-      getDisplayMedia: deps.getDisplayMedia,
+      media: deps.media,
       onSignedOut: () => void guarded(() => signedOut(a.token)),
       WebSocket: deps.WebSocket,
     });

@@ -1,6 +1,8 @@
 import { batch, computed, effect, signal, type ReadonlySignal } from '@preact/signals-core';
 import {
   isRepRole,
+  type CallMetadata,
+  type MeshMessage,
   type CreateInviteRequest,
   type Knock,
   type Participant,
@@ -19,6 +21,9 @@ import type { ChatStore } from '../chat/types';
 import { createMesh } from '../mesh/mesh';
 import type { PeerTransport } from '../mesh/transport';
 import { createScreenShare } from '../share/screen-share';
+import { CAMERA, REP_SCREEN } from '../share/share-kinds';
+import type { Facing, SessionMedia } from '../media/devices';
+import { createVoice } from '../media/voice';
 import { createActivityRegistry, type StopReason } from './activities';
 import { chatRules } from './chat-rules';
 import {
@@ -58,7 +63,8 @@ export interface SessionRuntimeDeps {
   detail: SessionDetail & { self: Self };
   chatStore: ChatStore;
   createTransport(self: Self): PeerTransport;
-  getDisplayMedia(): Promise<MediaStream>;
+  /** Screen, microphone and camera as this browser has them (a phone has no screen capture). */
+  media: SessionMedia;
   /**
    * Reps only: the broker refused the rep's token (signed out elsewhere, expired, revoked). The session
    * is not over; the rep must sign in again. Without it (customers) the broker is asked what happened.
@@ -136,16 +142,35 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     }),
   );
 
-  const share = activities.register(
+  const peers = {
+    selfId: self.participantId,
+    openParticipants: () => [...openLinks.value],
+    call: (to: string, stream: MediaStream, metadata: CallMetadata) => mesh.call(to, stream, metadata),
+    broadcast: (message: MeshMessage) => mesh.broadcast(message),
+    send: (to: string, message: MeshMessage) => mesh.send(to, message),
+  };
+  const { media } = deps;
+  const noCapture = () => Promise.reject(new DOMException('This browser cannot capture that', 'NotSupportedError'));
+  /** The customer's screen (reps may share here too; the panel offers them their own kind below). */
+  const share = activities.register(createScreenShare({ ...peers, mayShare, capture: media.getDisplayMedia ?? noCapture }));
+  /** A rep's own screen: only reps send it, everyone sees it (the customer's page large). */
+  const isRepNow = (participantId: string) => isRepRole(present.value.find((p) => p.id === participantId)?.role);
+  const repShare = activities.register(
+    createScreenShare({ ...peers, kind: REP_SCREEN, mayShare: isRepNow, capture: media.getDisplayMedia ?? noCapture }),
+  );
+  /** Which camera a phone shows; switching restarts the video with the other one. */
+  const facing = signal<Facing>('user');
+  const camera = activities.register(
     createScreenShare({
-      selfId: self.participantId,
+      ...peers,
+      kind: CAMERA,
       mayShare,
-      openParticipants: () => [...openLinks.value],
-      call: (to, stream, metadata) => mesh.call(to, stream, metadata),
-      broadcast: (message) => mesh.broadcast(message),
-      send: (to, message) => mesh.send(to, message),
-      getDisplayMedia: deps.getDisplayMedia,
+      capture: () =>
+        media.getUserMedia ? media.getUserMedia({ video: { facingMode: facing.value }, audio: false }) : noCapture(),
     }),
+  );
+  const voice = activities.register(
+    createVoice({ ...peers, media, isController: (participantId) => controllerOf(state.value)?.id === participantId }),
   );
   // An activity that starts makes the notes about the last stop stale.
   const stopWatchingActivities = effect(() => {
@@ -355,12 +380,16 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     otherCustomers: computed(() => present.value.filter((p) => p.role === 'customer' && p.id !== self.participantId)),
     /** May I share my screen now? */
     canShare: computed(() => permissions.value.mayShare),
-    /** Who is sharing a screen right now, this participant included. */
+    /** Who is sharing a screen right now (their own or a rep's), this participant included. */
     sharing: computed<ReadonlySet<string>>(() => {
-      const ids = new Set(share.remote.value.keys());
-      if (share.local.value) ids.add(self.participantId);
+      const ids = new Set([...share.remote.value.keys(), ...repShare.remote.value.keys()]);
+      if (share.local.value || repShare.local.value) ids.add(self.participantId);
       return ids;
     }),
+    /** This browser can capture a screen (phones cannot: they show their camera instead). */
+    canCaptureScreen: media.getDisplayMedia !== undefined,
+    /** This browser has a camera API (whether a camera is there is known when it is tried). */
+    canUseCamera: media.getUserMedia !== undefined,
     notice: notice as ReadonlySignal<ActivityNotice | undefined>,
     /** A WebACD transfer under way: nobody controls the session until an agent accepts. */
     transfer: computed(() => state.value.transfer),
@@ -380,6 +409,20 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     /** Controller only: help this customer now (every share stops, on every side). */
     setActiveCustomer: (participantId: string) => deps.broker.setActiveCustomer(sessionId, participantId),
     chat,
+    /** A rep's own screen, shown to everyone. */
+    repShare,
+    /** Cameras: mine (Start video, Show with camera) and everyone else's. */
+    camera,
+    facing: facing as ReadonlySignal<Facing>,
+    /** The phone's other camera: the video restarts with it (everyone gets the new picture). */
+    async switchCamera(): Promise<void> {
+      facing.value = facing.value === 'user' ? 'environment' : 'user';
+      if (!camera.local.value) return;
+      camera.stopMine();
+      await camera.start();
+    },
+    /** The session's audio conversation. */
+    voice,
     /** The conversation so far is on its way from those who hold it (a rep who joined late). */
     historyLoading: history.running,
     /** The threads this participant may post in, and to whom a message there goes. */

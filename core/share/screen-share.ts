@@ -3,11 +3,14 @@ import * as v from 'valibot';
 import { CallMetadata, type MeshMessage } from '../protocol';
 import type { MediaLink } from '../mesh/transport';
 import type { Activity } from '../session/activities';
+import { CUSTOMER_SCREEN, type ShareKind } from './share-kinds';
 
 export interface ScreenShareDeps {
+  /** Which share this is: the customer's screen (default), a rep's screen, a camera. */
+  kind?: ShareKind;
   /** Participants with an open link right now. */
   openParticipants(): string[];
-  /** May this participant share a screen now? (The session's reps, and the active customer.) */
+  /** May this participant share this kind now? (Screens and cameras: the reps and the active customer; rep screens: reps.) */
   mayShare(participantId: string): boolean;
   selfId: string;
   /** How long a call from someone not (yet) allowed is held for the news that they are, before it is refused. */
@@ -18,17 +21,26 @@ export interface ScreenShareDeps {
   send(participantId: string, message: MeshMessage): boolean;
   /** How long a receiver told of a share waits for its call before asking again (doubling, a few times). */
   callWaitMs?: number;
-  getDisplayMedia(): Promise<MediaStream>;
+  /** Captures what is shared: getDisplayMedia for screens, getUserMedia for a camera. */
+  capture(): Promise<MediaStream>;
 }
 
-export type StartShareResult = { ok: true } | { ok: false; cancelled: boolean; reason: string } | { ok: false; notAllowed: true };
+export type StartShareResult =
+  | { ok: true }
+  | { ok: false; cancelled: boolean; reason: string; /** The error's name (NotFoundError…) */ name: string }
+  | { ok: false; notAllowed: true };
 
 /**
- * Screen sharing in both directions: my screen goes to every participant as one media call each (also to
- * whoever connects while I share); screens shared with me are collected per participant. The session's
- * first activity: it owns the `share` message and `screen` calls, and stops on a switch or a control change.
+ * Sharing a picture in both directions: mine goes to every participant as one media call each (also to
+ * whoever connects while I share); those shared with me are collected per participant. One instance per
+ * kind (the customer's screen, a rep's screen, a camera), each owning its announce and request messages
+ * and its call kind; every kind stops on a switch of customer or a control change.
  */
 export function createScreenShare(deps: ScreenShareDeps) {
+  const kind = deps.kind ?? CUSTOMER_SCREEN;
+  // The kind's own message types; the variant's shape is the same for every kind (see share-kinds.ts).
+  const announce = (sharing: boolean) => ({ type: kind.announce, sharing }) as MeshMessage;
+  const request = { type: kind.request } as MeshMessage;
   const local = signal<MediaStream | null>(null);
   const remote = signal<ReadonlyMap<string, MediaStream>>(new Map());
   const outgoing = new Map<string, MediaLink>();
@@ -55,7 +67,7 @@ export function createScreenShare(deps: ScreenShareDeps) {
       () => {
         awaited.delete(participantId);
         if (incoming.has(participantId) || !deps.mayShare(participantId)) return;
-        if (deps.send(participantId, { type: 'share-request' })) awaitCall(participantId, attempt + 1);
+        if (deps.send(participantId, request)) awaitCall(participantId, attempt + 1);
       },
       callWaitMs * 2 ** attempt,
     );
@@ -72,8 +84,8 @@ export function createScreenShare(deps: ScreenShareDeps) {
   function callOne(participantId: string, stream: MediaStream): void {
     outgoing.get(participantId)?.close();
     // Said on the data link too, so the receiver can tell when the call itself never arrives.
-    deps.send(participantId, { type: 'share', sharing: true });
-    const link = deps.call(participantId, stream, { kind: 'screen' });
+    deps.send(participantId, announce(true));
+    const link = deps.call(participantId, stream, { kind: kind.callKind });
     if (!link) return;
     outgoing.set(participantId, link);
     link.onClose(() => outgoing.get(participantId) === link && outgoing.delete(participantId));
@@ -120,7 +132,7 @@ export function createScreenShare(deps: ScreenShareDeps) {
     stream.getTracks().forEach((track) => track.stop());
     outgoing.forEach((link) => link.close());
     outgoing.clear();
-    deps.broadcast({ type: 'share', sharing: false });
+    deps.broadcast(announce(false));
   }
 
   /** Every share in the session stops: mine, and the screens shown to me (the broker said so). */
@@ -130,9 +142,9 @@ export function createScreenShare(deps: ScreenShareDeps) {
   }
 
   const activity = {
-    name: 'screen-share',
-    messageTypes: ['share', 'share-request'],
-    callKinds: ['screen'],
+    name: kind.name,
+    messageTypes: [kind.announce, kind.request],
+    callKinds: [kind.callKind],
     running: computed(() => local.value !== null || remote.value.size > 0),
     local: local as ReadonlySignal<MediaStream | null>,
     remote: remote as ReadonlySignal<ReadonlyMap<string, MediaStream>>,
@@ -142,11 +154,11 @@ export function createScreenShare(deps: ScreenShareDeps) {
       if (!deps.mayShare(deps.selfId)) return { ok: false, notAllowed: true };
       let stream: MediaStream;
       try {
-        stream = await deps.getDisplayMedia();
+        stream = await deps.capture();
       } catch (error) {
-        const name = error instanceof Error ? error.name : '';
+        const name = error instanceof Error || error instanceof DOMException ? error.name : '';
         const cancelled = name === 'NotAllowedError' || name === 'AbortError';
-        return { ok: false, cancelled, reason: error instanceof Error ? error.message : String(error) };
+        return { ok: false, cancelled, name, reason: error instanceof Error ? error.message : String(error) };
       }
       // The right may have gone while the browser's picker was open.
       if (!deps.mayShare(deps.selfId)) {
@@ -170,7 +182,7 @@ export function createScreenShare(deps: ScreenShareDeps) {
      * customer is refused here too, whatever their page does (the broker drops such calls as well).
      */
     incomingCall(participantId: string, call: MediaLink): void {
-      if (!v.is(CallMetadata, call.metadata) || call.metadata.kind !== 'screen') return refuse(call);
+      if (!v.is(CallMetadata, call.metadata) || call.metadata.kind !== kind.callKind) return refuse(call);
       if (deps.mayShare(participantId)) {
         release(participantId)?.close();
         return accept(participantId, call);
@@ -195,16 +207,16 @@ export function createScreenShare(deps: ScreenShareDeps) {
       if (local.value && !deps.mayShare(deps.selfId)) stop();
     },
 
-    /** Calls refused because their sender may not share, or were not screen calls. */
+    /** Calls refused because their sender may not share, or were not of this kind. */
     get refusedCount() {
       return refused;
     },
 
     receive(from: string, message: MeshMessage): void {
-      if (message.type === 'share') {
+      if (message.type === kind.announce && 'sharing' in message) {
         if (!message.sharing) dropIncoming(from);
         else if (!incoming.has(from) && deps.mayShare(from)) awaitCall(from);
-      } else if (message.type === 'share-request' && local.value) {
+      } else if (message.type === kind.request && local.value) {
         const now = Date.now();
         if (now - (lastRecall.get(from) ?? -Infinity) < callWaitMs) return;
         lastRecall.set(from, now);

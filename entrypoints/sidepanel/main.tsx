@@ -4,10 +4,11 @@ import '../../components/styles.css';
 import { SidePanelApp } from '../../components/panel/SidePanelApp';
 import { revealThisPage, type RevealApi } from '../../core/extension/dashboard';
 import { createKnockNotifier, type NotificationsApi } from '../../core/extension/knock-notifications';
-import { publishScreens, viewerPath } from '../../core/extension/screen-handoff';
+import { allPictures, publishScreens, viewerPath } from '../../core/extension/screen-handoff';
 import { extensionStorage } from '../../core/extension/storage-adapter';
 import { createSettings, DEFAULT_BROKER_URL } from '../../core/extension/settings';
 import { getLocale, loadPreferredLocale } from '../../core/i18n';
+import { browserMedia } from '../../core/media/browser-media';
 import { createPeerJsTransport, transportIdentity } from '../../core/mesh/peerjs-transport';
 import { createRepModel } from '../../core/session/rep-model';
 import { SupportDb } from '../../core/storage/db';
@@ -23,9 +24,9 @@ const model = createRepModel({
   db,
   chatStore: createDexieChatStore(db),
   createTransport: (brokerUrl, self) => createPeerJsTransport({ brokerUrl, ...transportIdentity(self) }),
-  getDisplayMedia: () => navigator.mediaDevices.getDisplayMedia({ video: true, audio: false }),
+  media: browserMedia(),
 });
-publishScreens(window, () => model.runtime.value?.share.remote.value ?? new Map());
+publishScreens(window, () => allPictures(model.runtime.value));
 const openScreenInTab = (participantId: string, title: string) =>
   void browser.tabs.create({ url: browser.runtime.getURL(viewerPath(participantId, title)) });
 const knockOwner = (waitId: string) => model.sessions.value.find((r) => r.knocks.value.some((k) => k.waitId === waitId));

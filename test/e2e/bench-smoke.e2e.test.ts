@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SMOKE } from '../../bench/options';
+import { BENCHMARKS, SMOKE } from '../../bench/options';
 import { runBenchmarks } from '../../bench/run';
 import type { Metric } from '../../bench/stats';
 
@@ -9,7 +9,7 @@ describe('benchmarks (smoke run)', () => {
   let metrics: Metric[];
 
   it('the browser benchmarks and the broker ramp run and report every metric', async () => {
-    metrics = await runBenchmarks(SMOKE, ['panel', 'weight', 'join', 'frame', 'chat', 'flood', 'presence', 'capacity', 'login']);
+    metrics = await runBenchmarks(SMOKE, BENCHMARKS);
     const names = metrics.map((m) => m.name);
     for (const prefix of [
       'side panel: cold open',
@@ -21,6 +21,8 @@ describe('benchmarks (smoke run)', () => {
       'join: link opened',
       'rep: Start session',
       'first frame:',
+      'rep share: Share my screen',
+      'voice: Join voice',
       'chat: round trip',
       'chat: sent',
       'panel: input delay during a 3,000-message flood',

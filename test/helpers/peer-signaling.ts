@@ -69,10 +69,18 @@ export class SignalingPeer {
     else this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   }
 
-  /** An OFFER as PeerJS sends it: a data link (JSON unless said otherwise) or a media call (a screen). */
+  /** An OFFER as PeerJS sends it: a data link (JSON unless said otherwise) or a media call (a screen unless said otherwise). */
   offer(
     dst: string,
-    options: { kind?: 'data' | 'media'; serialization?: unknown; label?: unknown; connectionId?: string; src?: string } = {},
+    options: {
+      kind?: 'data' | 'media';
+      serialization?: unknown;
+      label?: unknown;
+      /** A media call's metadata (a screen unless said otherwise). */
+      metadata?: unknown;
+      connectionId?: string;
+      src?: string;
+    } = {},
   ): string {
     const kind = options.kind ?? 'data';
     const id = options.connectionId ?? connectionId(kind);
@@ -85,7 +93,7 @@ export class SignalingPeer {
             reliable: true,
             serialization: 'serialization' in options ? options.serialization : 'json',
           }
-        : { ...base, metadata: { kind: 'screen' } };
+        : { ...base, metadata: 'metadata' in options ? options.metadata : { kind: 'screen' } };
     this.send({ type: 'OFFER', payload, dst, ...(options.src ? { src: options.src } : {}) });
     return id;
   }

@@ -174,6 +174,27 @@ describe('what may be offered', () => {
     const fromBob = b.offer(rep.peerId, { kind: 'media' });
     expect(await r.next()).toMatchObject({ src: bob.peerId, payload: { connectionId: fromBob } });
   });
+
+  it('media calls by kind: everyone may talk, a customer never sends a rep screen, a call names its kind', async () => {
+    const { session: s, rep, ann, bob } = await session();
+    const [r, a, b] = [await connect(rep), await connect(ann), await connect(bob)];
+    await api('POST', `/api/sessions/${s.id}/active-customer`, { token, body: { participantId: ann.participantId } });
+    const before = snapshot();
+    // Bob is not being helped: his voice call goes through, his camera does not.
+    const voice = b.offer(rep.peerId, { kind: 'media', metadata: { kind: 'voice' } });
+    expect(await r.next()).toMatchObject({ src: bob.peerId, payload: { connectionId: voice, metadata: { kind: 'voice' } } });
+    b.offer(rep.peerId, { kind: 'media', metadata: { kind: 'camera' } });
+    // Ann (active) shows her camera, but may not pose as a rep sharing, nor call without a kind.
+    const camera = a.offer(rep.peerId, { kind: 'media', metadata: { kind: 'camera' } });
+    expect(await r.next()).toMatchObject({ src: ann.peerId, payload: { connectionId: camera } });
+    for (const metadata of [{ kind: 'rep-screen' }, undefined, { kind: 'exec' }, 'voice', { kind: 'voice'.repeat(1000) }]) {
+      a.offer(rep.peerId, { kind: 'media', metadata });
+    }
+    await dropped(before, 'mediaNotAllowed', 6);
+    // The rep shares their own screen with Bob.
+    const repScreen = r.offer(bob.peerId, { kind: 'media', metadata: { kind: 'rep-screen' } });
+    expect(await b.next()).toMatchObject({ src: rep.peerId, payload: { connectionId: repScreen } });
+  });
 });
 
 describe('a flooding peer', () => {

@@ -98,4 +98,21 @@ describe('activity registry', () => {
     registry.dispose();
     expect(chat.seen).toEqual(['open casey', 'gone casey', 'rights', 'dispose']);
   });
+
+  it('names an activity that ended a moment before the stop (its sender obeyed first), not one that ended long ago', () => {
+    let clock = 1_000;
+    const registry = createActivityRegistry({ recentMs: 3_000, now: () => clock });
+    const repScreen = recorder('rep-screen-share', ['rep-share'], ['rep-screen']);
+    const camera = recorder('video', ['camera'], ['camera']);
+    [repScreen, camera].forEach((r) => registry.register(r.activity));
+    camera.on.value = true;
+    camera.on.value = false; // ended at 1 000, long before the stop
+    clock = 9_000;
+    repScreen.on.value = true;
+    repScreen.on.value = false; // the rep's "stopped sharing" came over the data link first
+    clock = 9_500;
+    expect(registry.stopAll({ kind: 'active-customer', activeCustomerId: 'pia' })).toEqual(['rep-screen-share']);
+    // Told once: a second stop right after names nothing.
+    expect(registry.stopAll({ kind: 'active-customer', activeCustomerId: 'ann' })).toEqual([]);
+  });
 });

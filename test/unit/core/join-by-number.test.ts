@@ -37,7 +37,7 @@ describe('join page: joining by number', () => {
       storage,
       chatStore: createMemoryChatStore(),
       createTransport: (self) => network.join(self.peerId),
-      getDisplayMedia: () => Promise.reject(new Error('no screen here')),
+      media: {},
     });
     models.push(model);
     return { model, storage };

@@ -29,6 +29,19 @@ describe('protocol', () => {
     expect(v.safeParse(MeshMessage, { type: 'heartbeat' }).success).toBe(true);
   });
 
+  it('media messages: voice state, mute requests and the share kinds, nothing looser', () => {
+    const ok = (m: unknown) => v.safeParse(MeshMessage, m).success;
+    expect(ok({ type: 'voice', joined: true, muted: false })).toBe(true);
+    expect(ok({ type: 'voice', joined: 'yes', muted: false })).toBe(false);
+    expect(ok({ type: 'voice', joined: true })).toBe(false);
+    expect(ok({ type: 'voice-mute' })).toBe(true);
+    for (const type of ['rep-share', 'camera']) {
+      expect(ok({ type, sharing: false })).toBe(true);
+      expect(ok({ type, sharing: 1 })).toBe(false);
+      expect(ok({ type: `${type}-request` })).toBe(true);
+    }
+  });
+
   it('trims names and refuses empty ones', () => {
     expect(v.parse(JoinRequest, { invite: 'a'.repeat(32), name: '  Ann ' }).name).toBe('Ann');
     expect(v.safeParse(JoinRequest, { invite: 'a'.repeat(32), name: '   ' }).success).toBe(false);

@@ -36,7 +36,7 @@ function panel(
     db,
     chatStore: createMemoryChatStore(),
     createTransport: (_url, self) => (transports.push(self.peerId), network.join(self.peerId)),
-    getDisplayMedia: () => Promise.reject(new Error('no screen in unit tests')),
+    media: {},
     WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
     reconnectPolicy: () => 20,
   });

@@ -19,7 +19,7 @@ export async function runtimeOver(
     detail: { ...detail, self: detail.self! },
     chatStore: createMemoryChatStore(),
     createTransport: (self) => network.join(self.peerId),
-    getDisplayMedia: () => Promise.reject(new Error('no screen in unit tests')),
+    media: {},
     WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
     ...extra,
   });

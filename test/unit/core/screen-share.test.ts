@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MediaLink } from '../../../core/mesh/transport';
-import { createScreenShare } from '../../../core/share/screen-share';
+import { createScreenShare, type ScreenShareDeps } from '../../../core/share/screen-share';
+import { REP_SCREEN } from '../../../core/share/share-kinds';
 
 /** An incoming call as the transport hands it over: answered, closed, or left waiting. */
 function call(remotePeerId: string, metadata: unknown = { kind: 'screen' }) {
@@ -16,7 +17,7 @@ function call(remotePeerId: string, metadata: unknown = { kind: 'screen' }) {
   return { link, state };
 }
 
-function share(allowed: Set<string>) {
+function share(allowed: Set<string>, extra: Partial<ScreenShareDeps> = {}) {
   return createScreenShare({
     selfId: 'me',
     mayShare: (id) => allowed.has(id),
@@ -24,8 +25,9 @@ function share(allowed: Set<string>) {
     call: () => undefined,
     broadcast: () => undefined,
     send: () => true,
-    getDisplayMedia: () => Promise.reject(new Error('not used')),
+    capture: () => Promise.reject(new Error('not used')),
     pendingCallMs: 40,
+    ...extra,
   });
 }
 
@@ -79,7 +81,7 @@ describe('a screen call lost on the way (its offer went through a reconnecting b
       call: () => undefined,
       broadcast: () => undefined,
       send: (to, message) => (sent.push(`${to} ${message.type}`), true),
-      getDisplayMedia: () => Promise.reject(new Error('not used')),
+      capture: () => Promise.reject(new Error('not used')),
       callWaitMs: 20,
     });
     s.receive('sharer', { type: 'share', sharing: true });
@@ -100,7 +102,7 @@ describe('a screen call lost on the way (its offer went through a reconnecting b
       call: (to) => (calls.push(to), call(to).link),
       broadcast: () => undefined,
       send: () => true,
-      getDisplayMedia: () => Promise.resolve(fakeScreen()),
+      capture: () => Promise.resolve(fakeScreen()),
       callWaitMs: 50,
     });
     s.receive('viewer', { type: 'share-request' }); // not sharing: nothing to call with
@@ -113,5 +115,55 @@ describe('a screen call lost on the way (its offer went through a reconnecting b
     s.receive('viewer', { type: 'share-request' });
     expect(calls).toEqual(['viewer', 'viewer', 'viewer']);
     s.dispose();
+  });
+});
+
+describe('the kinds of share', () => {
+  const reps = new Set(['rita']);
+  const repScreen = () => share(reps, { kind: REP_SCREEN, pendingCallMs: 20 });
+
+  it('a rep screen owns its own messages and call kind, apart from the customer screen', () => {
+    const s = repScreen();
+    expect([s.name, s.messageTypes, s.callKinds]).toEqual([
+      'rep-screen-share',
+      ['rep-share', 'rep-share-request'],
+      ['rep-screen'],
+    ]);
+  });
+
+  it('answers a rep screen only from a rep, and only as a rep screen (a customer screen call is not one)', async () => {
+    const s = repScreen();
+    const fromRita = call('rita', { kind: 'rep-screen' });
+    const posing = call('ann', { kind: 'rep-screen' });
+    const wrongKind = call('rita', { kind: 'screen' });
+    s.incomingCall('rita', fromRita.link);
+    s.incomingCall('ann', posing.link);
+    s.incomingCall('rita', wrongKind.link);
+    await new Promise((r) => setTimeout(r, 40));
+    expect([fromRita.state.answered, posing.state, wrongKind.state.closed]).toEqual([
+      true,
+      { answered: false, closed: true },
+      true,
+    ]);
+    expect(s.refusedCount).toBe(2);
+  });
+
+  it('ignores a customer saying they share a rep screen, and the customer screen’s messages', () => {
+    const asked: string[] = [];
+    const s = share(reps, {
+      kind: REP_SCREEN,
+      send: (to, message) => (asked.push(`${to} ${message.type}`), true),
+      callWaitMs: 5,
+    });
+    s.receive('ann', { type: 'rep-share', sharing: true });
+    s.receive('rita', { type: 'share', sharing: true });
+    expect(s.running.value).toBe(false);
+    return new Promise<void>((resolve) =>
+      setTimeout(() => {
+        expect(asked).toEqual([]); // nobody is asked for a call that is not coming from a rep
+        s.dispose();
+        resolve();
+      }, 30),
+    );
   });
 });
