@@ -1,7 +1,8 @@
 import type { JoinResponse, OfferClosedReason, SentTransfer, TransferRequest } from '../../core/protocol';
 import type { ParticipantRow, RepRow, TransferRow } from '../store';
 import type { BrokerContext } from '../context';
-import { badRequest, conflict, notFound, sessionEnded } from '../api/errors';
+import { ErrorCode } from '../../core/protocol';
+import { ApiError, badRequest, conflict, notFound, sessionEnded } from '../api/errors';
 import { newId } from '../auth/tokens';
 import { activeStanding, requireController } from '../sessions/access';
 import type { Caller } from '../sessions/caller';
@@ -79,7 +80,7 @@ export function startTransfer(
 export function acceptTransfer(ctx: BrokerContext, rep: RepRow, transferId: string): JoinResponse {
   const { transfer, offer } = openOfferOf(ctx, rep, transferId);
   if (offer.kind === 'agent' && atCapacity(ctx, rep)) {
-    throw conflict('You are at your maximum of sessions. End or leave one first.');
+    throw new ApiError(ErrorCode.singleSession, 'You are at your maximum of sessions. End or leave one first.');
   }
   const outcome = offer.kind === 'take-back' ? 'taken-back' : 'accepted';
   return decide(ctx, rep, transfer, outcome, () => ctx.store.acd.closeOffer(transferId, rep.id, 'accepted', ctx.now()));

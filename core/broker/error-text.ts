@@ -5,7 +5,8 @@ import { BrokerError } from './errors';
 export type Audience = 'rep' | 'customer';
 
 /** What the person was doing: the same refusal means different things (and next steps) per action. */
-export type ErrorAction = 'sign-in' | 'assist-by-number' | 'assist-by-invite' | 'join' | 'join-by-number' | 'start' | 'other';
+export type ErrorAction =
+  'sign-in' | 'assist-by-number' | 'assist-by-invite' | 'join' | 'join-by-number' | 'start' | 'take-offer' | 'transfer' | 'other';
 
 export interface ErrorTextOptions {
   audience: Audience;
@@ -33,6 +34,13 @@ const byAction: Partial<Record<ErrorAction, Partial<Record<string, Words>>>> = {
   'sign-in': { unauthorized: said('errSignIn') },
   'assist-by-number': { not_found: said('errNoSessionRep') },
   'join-by-number': { not_found: said('errNoSessionCustomer') },
+  // WebACD: taking an offered session, or handing one over.
+  'take-offer': {
+    conflict: said('errOfferGone'),
+    not_found: said('errOfferGone'),
+    single_session: said('errAtMaximum'),
+  },
+  transfer: { conflict: said('errTransferConflict'), not_found: said('errTransferTargetGone') },
   'assist-by-invite': {
     invite_not_found: said('errColleagueInviteInvalid'),
     invite_expired: said('errColleagueInviteInvalid'),

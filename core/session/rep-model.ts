@@ -147,7 +147,7 @@ export function createRepModel(deps: RepModelDeps) {
     guarded(async () => {
       const model = acd.value;
       if (!model) return;
-      await open(await take(model));
+      await open(await wordedFor('take-offer', () => take(model)));
       await countLive();
     });
 
@@ -448,14 +448,15 @@ export function createRepModel(deps: RepModelDeps) {
       serially(async () => {
         const model = acd.value;
         if (!model) return;
-        await model.transfer(sessionId, request);
+        await wordedFor('transfer', () => model.transfer(sessionId, request));
         dropTab(sessionId);
         await countLive();
       }),
 
     /** Takes an offered session (or my own back): it opens as mine, in control. */
     acceptOffer: (transferId: string) => takeSession((model) => model.accept(transferId)),
-    declineOffer: (transferId: string) => guarded(async () => void (await acd.value?.decline(transferId))),
+    declineOffer: (transferId: string) =>
+      guarded(async () => void (await wordedFor('take-offer', async () => acd.value?.decline(transferId)))),
     /** Calls my transfer back while nobody has accepted: the session is mine again. */
     cancelTransfer: (transferId: string) => takeSession((model) => model.cancel(transferId)),
 

@@ -268,6 +268,19 @@ describe('refusals', () => {
     expect((await detail(session.id, tess.token)).participants.find((p) => p.name === 'Tess')?.role).toBe('controller');
   });
 
+  it('refuses an accept over the agent’s maximum of sessions (409 single_session), keeping the offer open', async () => {
+    const tess = await agent('Tess');
+    const busy = await agent('Busy Bea', 'single');
+    await sessionWithCustomer(busy); // single mode: her one session
+    const { session } = await sessionWithCustomer(tess);
+    const id = (await transfer(session.id, tess.token, { agentIds: [busy.rep.id] })).body.transfer.id as string;
+    await standing(busy.socket, (m) => m.offers.length === 1);
+    expectError(await accept(id, busy.token), 409, 'single_session');
+    expect(
+      v.parse(TransferList, (await api('GET', '/api/transfers', { token: busy.token })).body).offers.map((o) => o.id),
+    ).toEqual([id]);
+  });
+
   it('lists agents with their status: available, away, busy at their maximum, offline', async () => {
     const tess = await agent('Tess', 'single');
     await agent('Bob');

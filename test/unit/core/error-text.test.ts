@@ -33,6 +33,17 @@ describe('errorText: a failure in the words of whoever reads it', () => {
     );
   });
 
+  it('WebACD: a lost offer, a full agent and a transfer race each read as what happened', () => {
+    const taken = new BrokerError(409, 'conflict', 'Bob took this session first');
+    expect(errorText(taken, { audience: 'rep', action: 'take-offer' })).toBe(
+      'This session is no longer offered to you: another agent took it, or the transfer was called back.',
+    );
+    expect(errorText(new BrokerError(409, 'single_session', 'x'), { audience: 'rep', action: 'take-offer' })).toContain(
+      'as many sessions as you may take',
+    );
+    expect(errorText(taken, { audience: 'rep', action: 'transfer' })).toContain('being transferred already');
+  });
+
   it('says when to try again after a rate limit, from Retry-After', () => {
     expect(errorText(refused('rate_limited', 'x', 40), { audience: 'rep' })).toBe('Too many attempts. Try again in 40 s.');
     expect(errorText(refused('rate_limited', 'x', 600), { audience: 'customer' })).toBe(
