@@ -342,6 +342,23 @@ export function createMesh(options: MeshOptions) {
     dialAll(): void {
       for (const peerId of roster.keys()) dial(peerId);
     },
+    /**
+     * The broker hears `participantId` again (back after a reload or a broker restart): a dial of ours
+     * still waiting for an answer went out while they could not hear it (the PeerServer keeps no lost
+     * offers), so dial again now instead of waiting out the dial's timeout and the backoff.
+     */
+    reachOut(participantId: string): void {
+      const peerId = peerIdOf(participantId);
+      if (peerId === undefined) return;
+      const link = links.get(peerId);
+      if (link && (link.data.isOpen || !link.outgoing)) return;
+      if (link) {
+        links.delete(peerId); // no longer current: its close schedules nothing
+        link.data.close();
+      }
+      redialAttempts.delete(peerId);
+      dial(peerId);
+    },
     isOpen(participantId: string): boolean {
       return openLinkOf(participantId) !== undefined;
     },

@@ -292,6 +292,8 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
       online.value = new Set(ids);
       // Gone from the broker: check the direct link at once instead of waiting out its dead time.
       for (const participantId of before ?? []) if (!online.value.has(participantId)) mesh.suspect(participantId);
+      // Back at the broker: a dial of ours that went out while they were away is tried again at once.
+      for (const participantId of ids) if (before && !before.has(participantId)) mesh.reachOut(participantId);
       history.reconsider();
     },
     // Refused: a rep's sign-in ended, or we left (or were removed) while away. Ask the broker which.

@@ -112,6 +112,52 @@ describe('mesh', () => {
     await until(() => b.mesh.isOpen(A.participantId) && a.isOpen(B.participantId));
   });
 
+  it('dials again at once when the broker hears a peer again whose dial of ours went unanswered', async () => {
+    const net = createMemoryNetwork();
+    // A knows of B but does not dial (it came online before B was on its roster): B's dial must get through.
+    const a = member(net, A, []);
+    await tick();
+    a.mesh.setRoster([A, B]);
+    // B's first dial is lost on the way (sent while A's PeerServer socket was down): it never opens.
+    const real = net.join(B.peerId);
+    let lost = 0;
+    const transport = {
+      ...real,
+      connect(remote: string) {
+        if (lost++ > 0) return real.connect(remote);
+        return {
+          remotePeerId: remote,
+          isOpen: false,
+          send: () => undefined,
+          close: () => undefined,
+          onOpen: () => undefined,
+          onData: () => undefined,
+          onClose: () => undefined,
+        };
+      },
+    };
+    const b = createMesh({
+      transport,
+      selfPeerId: B.peerId,
+      dialTimeoutMs: 60_000, // long: only reachOut can get it through within the test
+      onMessage: () => undefined,
+      onLinkOpen: () => undefined,
+      onLinkClose: () => undefined,
+      onCall: () => undefined,
+    });
+    meshes.push(b);
+    b.setRoster([A, B]);
+    b.dialAll();
+    await tick();
+    expect(b.isOpen(A.participantId)).toBe(false);
+    b.reachOut(A.participantId);
+    await until(() => b.isOpen(A.participantId) && a.mesh.isOpen(B.participantId));
+    // An open link is left alone.
+    b.reachOut(A.participantId);
+    await tick();
+    expect(b.isOpen(A.participantId)).toBe(true);
+  });
+
   it('closes the link to someone removed from the roster', async () => {
     const net = createMemoryNetwork();
     const a = member(net, A, [A, B]);
