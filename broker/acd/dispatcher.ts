@@ -57,11 +57,12 @@ export class TransferDispatcher {
   private run(): void {
     if (this.closed) return;
     try {
+      for (const t of this.ctx.store.acd.listPendingTransfers()) this.advance(t);
+      // Read once more, after advancing decided some: the rest of the pass works on what is still open.
       const pending = this.ctx.store.acd.listPendingTransfers();
-      for (const t of pending) this.advance(t);
-      this.tellPositions();
-      this.pushStandings();
-      this.armTimer();
+      this.tellPositions(pending);
+      this.pushStandings(pending);
+      this.armTimer(pending);
     } catch (error) {
       this.ctx.log.error('WebACD dispatch failed', error);
     }
@@ -183,10 +184,10 @@ export class TransferDispatcher {
   }
 
   /** Each queued session's place in its queue's line, told when it changes. */
-  private tellPositions(): void {
+  private tellPositions(pending: readonly TransferRow[]): void {
     const { store, bus } = this.ctx;
     const lines = new Map<string, TransferRow[]>();
-    for (const t of store.acd.listPendingTransfers()) {
+    for (const t of pending) {
       if (t.queueId === null) continue;
       const line = lines.get(t.queueId) ?? [];
       line.push(t);
@@ -218,8 +219,8 @@ export class TransferDispatcher {
   }
 
   /** Agents, and reps with an open transfer or a standing to clear: others have nothing to hear. */
-  private pushStandings(): void {
-    const senders = new Set(this.ctx.store.acd.listPendingTransfers().map((t) => t.fromRepId));
+  private pushStandings(pending: readonly TransferRow[]): void {
+    const senders = new Set(pending.map((t) => t.fromRepId));
     const agents = new Set(this.ctx.store.acd.listAgentIds());
     for (const repId of this.ctx.reps.onlineReps()) {
       if (!agents.has(repId) && !senders.has(repId) && !this.lastSent.has(repId)) continue;
@@ -232,11 +233,11 @@ export class TransferDispatcher {
   }
 
   /** Wakes up for the next offer to run out or queue wait limit to pass. */
-  private armTimer(): void {
+  private armTimer(pending: readonly TransferRow[]): void {
     clearTimeout(this.timer);
     const { store } = this.ctx;
     let next = Infinity;
-    for (const t of store.acd.listPendingTransfers()) {
+    for (const t of pending) {
       if (t.queueId !== null && t.waitingLongAt === null) next = Math.min(next, t.createdAt + this.ctx.acd.queueWaitLimitMs);
       for (const o of store.acd.listOffers(t.id))
         if (o.status === 'open' && o.expiresAt !== null) next = Math.min(next, o.expiresAt);
