@@ -3,7 +3,7 @@ import type { RepRow, TransferRow } from '../store';
 import type { BrokerContext } from '../context';
 import { agentStatus, isEligible } from './agents';
 import { nextOffers, offerExpiry, type Candidate } from './routing';
-import { repTransfers } from './views';
+import { offerClosed, repTransfers } from './views';
 
 /**
  * Keeps every pending transfer moving, from the store's state alone (so a restart picks up where it
@@ -81,7 +81,7 @@ export class TransferDispatcher {
     for (const offer of store.acd.listOffers(t.id)) {
       if (offer.status === 'open' && offer.expiresAt !== null && offer.expiresAt <= now) {
         if (store.acd.closeOffer(t.id, offer.repId, 'expired', now)) {
-          this.ctx.reps.send(offer.repId, closed(t, session.number, 'expired'));
+          this.ctx.reps.send(offer.repId, offerClosed(t, session.number, 'expired'));
         }
       }
     }
@@ -180,7 +180,7 @@ export class TransferDispatcher {
       return withdrawn;
     });
     const number = store.findSession(t.sessionId)?.number ?? '';
-    for (const repId of withdrawn) this.ctx.reps.send(repId, closed(t, number, 'cancelled'));
+    for (const repId of withdrawn) this.ctx.reps.send(repId, offerClosed(t, number, 'cancelled'));
   }
 
   /** Each queued session's place in its queue's line, told when it changes. */
@@ -246,8 +246,4 @@ export class TransferDispatcher {
     this.timer = setTimeout(() => this.changed(), Math.max(0, next - this.ctx.now()) + 5);
     this.timer.unref();
   }
-}
-
-function closed(t: TransferRow, sessionNumber: string, reason: 'expired' | 'cancelled'): EventsServerMessage {
-  return { type: 'offer-closed', transferId: t.id, sessionNumber, reason, by: null };
 }

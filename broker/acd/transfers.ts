@@ -9,7 +9,7 @@ import type { Caller } from '../sessions/caller';
 import { recordDeparture } from '../sessions/departure';
 import { newRepParticipant, participantView, repPeerToken, selfView } from '../sessions/views';
 import { atCapacity, requireAgent } from './agents';
-import { sentView } from './views';
+import { offerClosed, sentView } from './views';
 
 /**
  * Transferring a session to WebACD agents (DESIGN "Transfer"): the controller hands it to a queue or to
@@ -152,16 +152,7 @@ function decide(ctx: BrokerContext, rep: RepRow, t: TransferRow, outcome: Outcom
     });
     return { ...taken, withdrawn };
   });
-  const number = session.number;
-  for (const repId of withdrawn) {
-    ctx.reps.send(repId, {
-      type: 'offer-closed',
-      transferId: t.id,
-      sessionNumber: number,
-      reason: CLOSED_BECAUSE[outcome],
-      by: rep.name,
-    });
-  }
+  for (const repId of withdrawn) ctx.reps.send(repId, offerClosed(t, session.number, CLOSED_BECAUSE[outcome], rep.name));
   ctx.acd.changed();
   return { sessionId: t.sessionId, self: selfView(ctx, controller, peerToken) };
 }

@@ -1,4 +1,6 @@
 import type {
+  EventsServerMessage,
+  OfferClosedReason,
   PendingTransfer,
   SentTransfer,
   TransferOffer,
@@ -102,4 +104,14 @@ export function transferRecords(ctx: BrokerContext, sessionId: string): Transfer
     if (record) records.set(p.transferId, { ...record, endedAt: e.at, outcome: p.outcome, controllerId: p.controllerId });
   }
   return [...records.values()];
+}
+
+/** Tells an agent an offer of theirs is gone, and why ("taken by Bob", run out, called back). */
+export function offerClosed(
+  t: TransferRow,
+  sessionNumber: string,
+  reason: OfferClosedReason,
+  by: string | null = null,
+): Extract<EventsServerMessage, { type: 'offer-closed' }> {
+  return { type: 'offer-closed', transferId: t.id, sessionNumber, reason, by };
 }
