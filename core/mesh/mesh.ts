@@ -208,6 +208,22 @@ export function createMesh(options: MeshOptions) {
     adopt(peerId, transport.connect(peerId), true);
   }
 
+  /**
+   * Dials `peerId` now, giving up a dial of ours that is still unanswered: it went out while one side
+   * could not hear it (the PeerServer keeps no lost offers), and waiting out its timeout and the backoff
+   * leaves the link down for half a minute. An open link, or one the other side is making, is left alone.
+   */
+  function redialNow(peerId: string): void {
+    const link = links.get(peerId);
+    if (link && (link.data.isOpen || !link.outgoing)) return;
+    if (link) {
+      links.delete(peerId); // no longer current: its close schedules nothing
+      link.data.close();
+    }
+    redialAttempts.delete(peerId);
+    dial(peerId);
+  }
+
   function scheduleRedial(peerId: string): void {
     const attempt = redialAttempts.get(peerId) ?? 0;
     redialAttempts.set(peerId, attempt + 1);
@@ -311,7 +327,8 @@ export function createMesh(options: MeshOptions) {
 
   transport.onStatus((status) => {
     transportOpen = status === 'open';
-    if (transportOpen) for (const peerId of roster.keys()) dial(peerId);
+    // Back at the PeerServer (a broker restart, a dropped socket): what was dialed meanwhile was lost.
+    if (transportOpen) for (const peerId of roster.keys()) redialNow(peerId);
   });
 
   transport.onUnavailable((peerId) => {
@@ -349,15 +366,7 @@ export function createMesh(options: MeshOptions) {
      */
     reachOut(participantId: string): void {
       const peerId = peerIdOf(participantId);
-      if (peerId === undefined) return;
-      const link = links.get(peerId);
-      if (link && (link.data.isOpen || !link.outgoing)) return;
-      if (link) {
-        links.delete(peerId); // no longer current: its close schedules nothing
-        link.data.close();
-      }
-      redialAttempts.delete(peerId);
-      dial(peerId);
+      if (peerId !== undefined) redialNow(peerId);
     },
     isOpen(participantId: string): boolean {
       return openLinkOf(participantId) !== undefined;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryNetwork } from '../../../core/mesh/memory-transport';
 import { createMesh, type Mesh } from '../../../core/mesh/mesh';
 import type { MeshMessage } from '../../../core/protocol';
+import type { PeerTransport, TransportStatus } from '../../../core/mesh/transport';
 import { A, B, C, meshesDestroyedAfterEach, tick, until } from './mesh-support';
 
 const meshes: Mesh[] = meshesDestroyedAfterEach();
@@ -112,19 +113,24 @@ describe('mesh', () => {
     await until(() => b.mesh.isOpen(A.participantId) && a.isOpen(B.participantId));
   });
 
-  it('dials again at once when the broker hears a peer again whose dial of ours went unanswered', async () => {
+  /**
+   * A knows of B but does not dial (it came online before B was on its roster), and B's first dial is lost
+   * on the way (sent while A's PeerServer socket was down): it never opens, and times out only after a
+   * minute. `transportBack` says the PeerServer connection is up again, as PeerJS does after a reconnect.
+   */
+  async function lostFirstDial() {
     const net = createMemoryNetwork();
-    // A knows of B but does not dial (it came online before B was on its roster): B's dial must get through.
     const a = member(net, A, []);
     await tick();
     a.mesh.setRoster([A, B]);
-    // B's first dial is lost on the way (sent while A's PeerServer socket was down): it never opens.
     const real = net.join(B.peerId);
-    let lost = 0;
-    const transport = {
+    const statusListeners: ((status: TransportStatus) => void)[] = [];
+    let dials = 0;
+    const transport: PeerTransport = {
       ...real,
+      onStatus: (listener) => (statusListeners.push(listener), real.onStatus(listener)),
       connect(remote: string) {
-        if (lost++ > 0) return real.connect(remote);
+        if (dials++ > 0) return real.connect(remote);
         return {
           remotePeerId: remote,
           isOpen: false,
@@ -139,7 +145,7 @@ describe('mesh', () => {
     const b = createMesh({
       transport,
       selfPeerId: B.peerId,
-      dialTimeoutMs: 60_000, // long: only reachOut can get it through within the test
+      dialTimeoutMs: 60_000,
       onMessage: () => undefined,
       onLinkOpen: () => undefined,
       onLinkClose: () => undefined,
@@ -147,15 +153,27 @@ describe('mesh', () => {
     });
     meshes.push(b);
     b.setRoster([A, B]);
-    b.dialAll();
+    await until(() => dials === 1);
     await tick();
     expect(b.isOpen(A.participantId)).toBe(false);
+    const linked = () => b.isOpen(A.participantId) && a.mesh.isOpen(B.participantId);
+    return { b, linked, transportBack: () => statusListeners.forEach((l) => l('open')) };
+  }
+
+  it('dials again at once when the broker hears a peer again whose dial of ours went unanswered', async () => {
+    const { b, linked } = await lostFirstDial();
     b.reachOut(A.participantId);
-    await until(() => b.isOpen(A.participantId) && a.mesh.isOpen(B.participantId));
+    await until(linked);
     // An open link is left alone.
     b.reachOut(A.participantId);
     await tick();
     expect(b.isOpen(A.participantId)).toBe(true);
+  });
+
+  it('dials again at once when its PeerServer connection comes back (what it dialed meanwhile was lost)', async () => {
+    const { transportBack, linked } = await lostFirstDial();
+    transportBack();
+    await until(linked);
   });
 
   it('closes the link to someone removed from the roster', async () => {
