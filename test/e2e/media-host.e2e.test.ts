@@ -32,7 +32,12 @@ async function launchWithRealPermissions() {
     },
     reload: async (page) => void (await page.reload()),
   };
-  return { browser, origin, rep, worker: (await target.worker())! };
+  const worker = (await target.worker())!;
+  // A worker target can be evaluated in a moment before the extension's APIs are bound to it.
+  while (!(await worker.evaluate(() => typeof chrome !== 'undefined' && chrome.offscreen !== undefined))) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { browser, origin, rep, worker };
 }
 
 describe('the long-lived media context (spike): an offscreen document', () => {
