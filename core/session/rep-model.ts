@@ -15,6 +15,7 @@ import type { SupportDb } from '../storage/db';
 import { createSessionRuntime, isOver, type SessionRuntime } from './runtime';
 import { createAcdModel, type AcdModel } from './acd-model';
 import { createSessionTabs } from './session-tabs';
+import type { HostClient } from '../host/host-client';
 
 export interface RepModelDeps {
   settings: Settings;
@@ -27,6 +28,11 @@ export interface RepModelDeps {
   reconnectPolicy?: ReconnectPolicy;
   /** Only where there is no global WebSocket (Node tests). */
   WebSocket?: typeof WebSocket;
+  /**
+   * Where sessions run when not here: the session host (Chrome: an offscreen document), so closing the
+   * panel cuts nothing. Without it (Firefox's sidebar, tests) they run in this document.
+   */
+  host?: Pick<HostClient, 'open'>;
 }
 
 export type RepPhase = 'loading' | 'signed-out' | 'idle' | 'starting' | 'in-session';
@@ -124,16 +130,19 @@ export function createRepModel(deps: RepModelDeps) {
     const stored = await deps.db.sessions.get(sessionId);
     const session = { ...detail.session, joinUrl: detail.session.joinUrl ?? stored?.session.joinUrl };
     await deps.db.sessions.put({ id: sessionId, session, self, brokerUrl: a.brokerUrl, updatedAt: Date.now() });
-    const runtime = await createSessionRuntime({
-      broker,
-      eventsToken: a.token,
-      detail: { ...detail, session, self },
-      chatStore: deps.chatStore,
-      createTransport: (s) => deps.createTransport(a.brokerUrl, s),
-      media: deps.media,
-      onSignedOut: () => void guarded(() => signedOut(a.token)),
-      WebSocket: deps.WebSocket,
-    });
+    const onSignedOut = () => void guarded(() => signedOut(a.token));
+    const runtime = deps.host
+      ? await deps.host.open({ brokerUrl: a.brokerUrl, token: a.token, detail: { ...detail, session, self }, onSignedOut })
+      : await createSessionRuntime({
+          broker,
+          eventsToken: a.token,
+          detail: { ...detail, session, self },
+          chatStore: deps.chatStore,
+          createTransport: (s) => deps.createTransport(a.brokerUrl, s),
+          media: deps.media,
+          onSignedOut,
+          WebSocket: deps.WebSocket,
+        });
     tabs.add(runtime, show);
     phase.value = 'in-session';
     if (show) await remember(runtime);

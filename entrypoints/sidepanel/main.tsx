@@ -6,6 +6,7 @@ import { revealThisPage, type RevealApi } from '../../core/extension/dashboard';
 import { createKnockNotifier, type NotificationsApi } from '../../core/extension/knock-notifications';
 import { allPictures, publishScreens, viewerPath } from '../../core/extension/screen-handoff';
 import { extensionStorage } from '../../core/extension/storage-adapter';
+import { connectSessionHost } from '../../core/extension/session-host-document';
 import { createSettings, DEFAULT_BROKER_URL } from '../../core/extension/settings';
 import { getLocale, loadPreferredLocale } from '../../core/i18n';
 import { browserMedia } from '../../core/media/browser-media';
@@ -19,7 +20,10 @@ await loadPreferredLocale();
 document.documentElement.lang = getLocale();
 const db = new SupportDb();
 const settings = createSettings(extensionStorage(browser.storage));
+// Chrome: sessions run in an offscreen document, so closing the panel cuts nothing (docs/architecture.md).
+const host = connectSessionHost(globalThis as Parameters<typeof connectSessionHost>[0]);
 const model = createRepModel({
+  ...(host ? { host } : {}),
   settings,
   db,
   chatStore: createDexieChatStore(db),

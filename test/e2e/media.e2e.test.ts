@@ -9,6 +9,7 @@ import { SidePanel } from './pages/side-panel';
 import { waitForLiveVideo } from './pages/video';
 import {
   audioIn,
+  audioOutSsrcs,
   peerConnectionConfigs,
   TRACK_PEER_CONNECTIONS,
   waitForAudioFrom,
@@ -78,15 +79,15 @@ describe('the rep shares a screen, everyone talks, a phone shows its camera', ()
       await page.locator('::-p-aria([name="Leave voice"][role="button"])').wait();
     }
     // Each side hears both others.
-    await waitForAudioFrom(ann.page, world.panel.page);
-    await waitForAudioFrom(ann.page, bob.page);
-    await waitForAudioFrom(world.panel.page, ann.page);
-    await waitForAudioFrom(world.panel.page, bob.page);
-    await waitForAudioFrom(bob.page, world.panel.page);
-    await waitForAudioFrom(bob.page, ann.page);
+    await waitForAudioFrom(ann.page, world.panel.host!);
+    await waitForAudioFrom(ann.page, bob.host!);
+    await waitForAudioFrom(world.panel.host!, ann.page);
+    await waitForAudioFrom(world.panel.host!, bob.host!);
+    await waitForAudioFrom(bob.host!, world.panel.host!);
+    await waitForAudioFrom(bob.host!, ann.page);
     expect((await audioIn(ann.page)).some((a) => a.energy > 0)).toBe(true);
     // Never PeerJS's public STUN: every connection was made with the broker's ICE servers only.
-    for (const page of [world.panel.page, ann.page, bob.page]) {
+    for (const page of [world.panel.host!, ann.page, bob.host!]) {
       const configs = await peerConnectionConfigs(page);
       expect(configs.length).toBeGreaterThan(0);
       for (const config of configs) expect(JSON.parse(config).iceServers).toEqual([]); // the test broker's: none
@@ -113,20 +114,32 @@ describe('the rep shares a screen, everyone talks, a phone shows its camera', ()
 
   it('Mute stops Rita’s audio at the others and Unmute brings it back; the controller mutes Ann', async () => {
     await clickByRole(world.panel.page, 'button', 'Mute');
-    await waitForSilenceFrom(ann.page, world.panel.page);
+    await waitForSilenceFrom(ann.page, world.panel.host!);
     await bob.page.locator(`::-p-aria([name="Voice"][role="region"])`).wait();
     await bob.waitForText('muted');
     await clickByRole(world.panel.page, 'button', 'Unmute');
-    await waitForAudioFrom(ann.page, world.panel.page);
+    await waitForAudioFrom(ann.page, world.panel.host!);
 
     await clickByRole(world.panel.page, 'button', 'Mute Ann Customer');
     await ann.waitForText('Rita Rep muted your microphone.');
     await ann.page.locator('::-p-aria([name="Unmute"][role="button"])').wait();
-    await waitForSilenceFrom(bob.page, ann.page);
+    await waitForSilenceFrom(bob.host!, ann.page);
     // An assistant has no such button.
     expect(await hasButton(bob.page, 'Mute Ann Customer')).toBe(false);
     await clickByRole(ann.page, 'button', 'Unmute');
-    await waitForAudioFrom(bob.page, ann.page);
+    await waitForAudioFrom(bob.host!, ann.page);
+  });
+
+  it('closing the side panel cuts nothing: Rita’s voice keeps reaching Ann, and the reopened panel shows it on at once', async () => {
+    const calls = await audioOutSsrcs(world.panel.host!);
+    await world.panel.page.close();
+    // The panel is gone; Rita's microphone and calls live in the session host, so Ann still hears her.
+    await waitForAudioFrom(ann.page, world.panel.host!);
+    world.panel = await SidePanel.open(world.rep, { init: TRACK_PEER_CONNECTIONS });
+    await world.panel.page.locator('::-p-aria([name="Leave voice"][role="button"])').wait();
+    await waitForAudioFrom(ann.page, world.panel.host!);
+    // The same calls as before: nothing was dialed again.
+    expect(new Set(await audioOutSsrcs(world.panel.host!))).toEqual(new Set(calls));
   });
 
   it('a phone has no Share screen but Show with camera; choosing its customer stops the rep’s share', async () => {
@@ -146,7 +159,7 @@ describe('the rep shares a screen, everyone talks, a phone shows its camera', ()
     await waitUntil(ann.page, () => document.querySelector('video') === null);
     await world.panel.page.locator('::-p-aria([name="Share my screen"][role="button"])').wait();
     // Voice goes on through the switch.
-    await waitForAudioFrom(ann.page, world.panel.page);
+    await waitForAudioFrom(ann.page, world.panel.host!);
 
     await waitUntil(page, () => !document.querySelector<HTMLButtonElement>('button.primary')?.disabled);
     await clickByRole(page, 'button', 'Show with camera');
@@ -171,8 +184,8 @@ describe('the rep shares a screen, everyone talks, a phone shows its camera', ()
     await world.panel.waitForText('Video stopped because control passed to Bob Colleague.');
     for (const page of [world.panel.page, bob.page, pia.page])
       await waitUntil(page, () => document.querySelector('video') === null);
-    await waitForAudioFrom(ann.page, world.panel.page);
-    await waitForAudioFrom(world.panel.page, bob.page);
+    await waitForAudioFrom(ann.page, world.panel.host!);
+    await waitForAudioFrom(world.panel.host!, bob.host!);
     await world.panel.page.locator('::-p-aria([name="Leave voice"][role="button"])').wait();
   });
 
@@ -201,7 +214,7 @@ describe('the rep shares a screen, everyone talks, a phone shows its camera', ()
     await ann.page.locator('::-p-aria([name="Mute"][role="button"])').wait();
     expect(await ann.page.evaluate(() => document.body.textContent?.includes('muted your microphone'))).toBe(false);
     expect(await ann.page.evaluate(() => document.querySelectorAll('video').length)).toBe(0);
-    await waitForAudioFrom(bob.page, ann.page);
+    await waitForAudioFrom(bob.host!, ann.page);
     await hal.close();
   });
 });

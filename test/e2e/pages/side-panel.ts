@@ -1,13 +1,22 @@
 import type { Page } from 'puppeteer-core';
 import { clickByRole, fillByLabel, waitForText, type RepBrowser } from '../browser';
+import { sessionHostPage } from './session-host';
 
 /** The rep's side panel, opened as an extension page (how tests reach the panel's document). */
 export class SidePanel {
-  constructor(readonly page: Page) {}
+  constructor(
+    readonly page: Page,
+    /** Chrome: the session host (offscreen document) where the rep's calls live; absent in Firefox. */
+    readonly host?: Page,
+  ) {}
 
-  /** `init` runs in the page before its own scripts, on every (re)load. */
+  /**
+   * `init` runs in the page before its own scripts, on every (re)load, and (Chrome) once in the session
+   * host, made first so it runs there before any session does.
+   */
   static async open(rep: RepBrowser, options: { init?: string } = {}): Promise<SidePanel> {
-    return new SidePanel(await rep.openPage('sidepanel.html', options));
+    const host = rep.origin.startsWith('chrome-extension:') ? await sessionHostPage(rep, options.init) : undefined;
+    return new SidePanel(await rep.openPage('sidepanel.html', options), host);
   }
 
   async signIn(brokerUrl: string, email: string, password: string): Promise<void> {

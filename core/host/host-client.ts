@@ -1,0 +1,173 @@
+import * as v from 'valibot';
+import { signal } from '@preact/signals-core';
+import { BrokerError } from '../broker/errors';
+import { createChatLog, type ChatLog } from '../chat/chat-log';
+import type { ChatEntry } from '../chat/types';
+import { randomId } from '../ids';
+import { isBrokerErrorCode, type SessionDetail, type Self } from '../protocol';
+import { chatRules } from '../session/chat-rules';
+import type { SessionRuntime } from '../session/runtime';
+import { materializeModel, type ModelView, type Shape } from './mirror';
+import type { HostChannel } from './session-host';
+import { createStreamReceiver } from './stream-bridge';
+import { decodeValue, type WireError } from './values';
+import { HostMessage, type OpenedRuntime, type ViewMessage } from './wire';
+
+export interface OpenRequest {
+  brokerUrl: string;
+  token: string;
+  detail: SessionDetail & { self: Self };
+  /** The broker refused the rep's token while the session ran at the host. */
+  onSignedOut(reason: string): void;
+}
+
+/** How often, and how many times, a view asks whether the host is there yet (it may be loading). */
+const HELLO_EVERY_MS = 100;
+const HELLO_TRIES = 100;
+
+const errorOf = (error: WireError): Error => {
+  if (error.status !== undefined && error.code !== undefined)
+    return new BrokerError(
+      error.status,
+      isBrokerErrorCode(error.code) ? error.code : `http_${error.status}`,
+      error.message,
+      error.retryAfterSeconds,
+    );
+  return Object.assign(new Error(error.message), { name: error.name });
+};
+
+/**
+ * A view of the session host (the side panel): opens the rep's sessions there and gets back objects that
+ * read and act like local runtimes (`SessionRuntime`), with every action a promise. Closing the view
+ * leaves the sessions running at the host.
+ */
+export function createHostClient(
+  channel: HostChannel,
+  /** Starts the host document when it is not running (asked before every first contact). */
+  start: () => Promise<void> = async () => undefined,
+) {
+  const view = randomId();
+  const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  const runtimes = new Map<string, { model: ModelView; log: ChatLog; onSignedOut(reason: string): void }>();
+  let nextRequest = 0;
+  let ready: Promise<void> | undefined;
+
+  const post = (message: ViewMessage) => channel.postMessage(message);
+  const streams = createStreamReceiver({
+    view,
+    post,
+    onArrived: (id) => runtimes.forEach(({ model }) => model.streamArrived(id)),
+  });
+
+  function request(message: ViewMessage extends infer M ? (M extends { req: number } ? Omit<M, 'view' | 'req'> : never) : never) {
+    const req = nextRequest++;
+    return new Promise<unknown>((resolve, reject) => {
+      pending.set(req, { resolve, reject });
+      post({ ...message, view, req } as ViewMessage);
+    });
+  }
+
+  /** Resolves once the host answers (it may still be loading when the panel first asks). */
+  function whenReady(): Promise<void> {
+    ready ??= start().then(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          let tries = 0;
+          const ask = () => {
+            if (tries++ >= HELLO_TRIES) {
+              ready = undefined;
+              return reject(new Error('The session host did not start.'));
+            }
+            const req = nextRequest++;
+            const timer = setTimeout(() => {
+              pending.delete(req);
+              ask();
+            }, HELLO_EVERY_MS);
+            pending.set(req, {
+              resolve: () => {
+                clearTimeout(timer);
+                resolve();
+              },
+              reject: () => undefined,
+            });
+            post({ type: 'hello', view, req });
+          };
+          ask();
+        }),
+    );
+    ready.catch(() => (ready = undefined));
+    return ready;
+  }
+
+  channel.addEventListener('message', (event) => {
+    const parsed = v.safeParse(HostMessage, event.data);
+    if (!parsed.success) return;
+    const message = parsed.output;
+    switch (message.type) {
+      case 'reply':
+      case 'failed': {
+        if (message.view !== view) return;
+        const waiting = pending.get(message.req);
+        pending.delete(message.req);
+        if (message.type === 'reply') waiting?.resolve(message.value);
+        else waiting?.reject(errorOf(message.error));
+        return;
+      }
+      case 'signal':
+        return runtimes.get(message.runtime)?.model.apply(message.id, message.value);
+      case 'chat':
+        return runtimes.get(message.runtime)?.log.putMany(message.entries as ChatEntry[]);
+      case 'signed-out':
+        return runtimes.get(message.runtime)?.onSignedOut(message.reason);
+      case 'gone':
+        return void runtimes.delete(message.runtime);
+      default:
+        return void streams.receive(message).catch(() => undefined);
+    }
+  });
+
+  return {
+    /** The rep's runtime of a session, running at the host (started there, or already running). */
+    async open(request_: OpenRequest): Promise<SessionRuntime> {
+      await whenReady();
+      const { brokerUrl, token, detail, onSignedOut } = request_;
+      const opened = (await request({ type: 'open', brokerUrl, token, detail })) as OpenedRuntime & {
+        entries: ChatEntry[];
+      };
+      // Nothing awaits from here on: a change the host sends next finds the runtime registered.
+      const id = opened.runtime;
+      const model = materializeModel(opened.shape as Shape, {
+        call: (path, args) => request({ type: 'call', runtime: id, path: [...path], args }),
+        decode: (value, seen) => decodeValue(value, (streamId) => streams.get(streamId), seen),
+      });
+      const log = createChatLog();
+      log.load(opened.entries);
+      runtimes.set(id, { model, log, onSignedOut });
+      return runtimeView(model.root, log);
+    },
+    close(): void {
+      streams.close();
+      channel.close();
+    },
+  };
+}
+
+export type HostClient = ReturnType<typeof createHostClient>;
+
+/**
+ * What a view computes for itself instead of asking: answers read synchronously while rendering (names,
+ * who may read a thread, the chat log's windows) and the voice streams (they play at the host).
+ */
+function runtimeView(root: Record<string, unknown>, log: ChatLog): SessionRuntime {
+  const runtime = root as unknown as SessionRuntime;
+  const mutable = root as Record<string, unknown> & { chat: Record<string, unknown>; voice: Record<string, unknown> };
+  mutable.chat.log = log;
+  mutable.voice.streams = signal(new Map());
+  mutable.nameOf = (participantId: string) => runtime.state.value.participants.find((p) => p.id === participantId)?.name ?? '';
+  mutable.chatRules = chatRules({
+    self: runtime.self,
+    participants: () => runtime.present.value,
+    everyone: () => runtime.participants.value,
+  });
+  return runtime;
+}
