@@ -15,12 +15,12 @@ import { createRepModel } from '../../core/session/rep-model';
 import { SupportDb } from '../../core/storage/db';
 import { createDexieChatStore } from '../../core/storage/dexie-chat-store';
 
-// The rep's dashboard. It lives in the side panel, so navigating or closing tabs does not touch the session.
+// The rep's dashboard, a view of the sessions: on Chrome they run in an offscreen document (the session
+// host), so closing or reloading the panel cuts nothing (docs/architecture.md, "Session host").
 await loadPreferredLocale();
 document.documentElement.lang = getLocale();
 const db = new SupportDb();
 const settings = createSettings(extensionStorage(browser.storage));
-// Chrome: sessions run in an offscreen document, so closing the panel cuts nothing (docs/architecture.md).
 const host = connectSessionHost(globalThis as Parameters<typeof connectSessionHost>[0]);
 const model = createRepModel({
   ...(host ? { host } : {}),
