@@ -15,8 +15,7 @@ import { createRepModel } from '../../core/session/rep-model';
 import { SupportDb } from '../../core/storage/db';
 import { createDexieChatStore } from '../../core/storage/dexie-chat-store';
 
-// The rep's dashboard, a view of the sessions: on Chrome they run in an offscreen document (the session
-// host), so closing or reloading the panel cuts nothing (docs/architecture.md, "Session host").
+// The rep's dashboard, a view of the sessions: on Chrome they run in the session host (docs/architecture.md).
 await loadPreferredLocale();
 document.documentElement.lang = getLocale();
 const db = new SupportDb();
