@@ -79,6 +79,7 @@ export const INSTRUMENT = String.raw`(() => {
     'start-button': () => !!button('Start session'),
     'open-dashboard': () => !!button('Open dashboard'),
     'share-button': () => !!button('Share screen'),
+    'voice-on': () => !!button('Leave voice'),
     linked: () => document.querySelectorAll('.participants .dot.connected').length >= 2,
     // Someone in the participant list is shown as gone (offline, or left once the grace ran out).
     'someone-offline': () => !!document.querySelector('.participants .dot.offline, .participants .dot.left'),

@@ -27,11 +27,14 @@ export async function startAndJoin(world: BenchWorld, name: string): Promise<Joi
   const started = await waitForMarks(panel.page, (m) => 'session-number' in m.appear);
   const startMs = started.appear['session-number']! - clickedAt(started, 'Start session');
   await resetMarks(panel.page);
+  // The rep's data channels open in the session host (Chrome), where the rep's connections live.
+  const repConnections = panel.host ?? panel.page;
+  await resetMarks(repConnections);
 
   const { join, context } = await world.openCustomer(joinUrl);
   await join.join(name);
   const customer = await waitForMarks(join.page, (m) => firstPeerChannel(m) !== undefined);
-  const rep = await waitForMarks(panel.page, (m) => firstPeerChannel(m) !== undefined);
+  const rep = await waitForMarks(repConnections, (m) => firstPeerChannel(m) !== undefined);
   const opened = Math.max(firstPeerChannel(customer)!, firstPeerChannel(rep)!);
   const joinMs = customer.appear['name-field']! - customer.origin + (opened - clickedAt(customer, 'Join'));
   return {
@@ -40,6 +43,7 @@ export async function startAndJoin(world: BenchWorld, name: string): Promise<Joi
     startMs,
     joinMs,
     async end() {
+      const { panel } = world; // the panel may have been closed and opened again meanwhile
       await panel.endSession();
       await panel.waitForText('The session has ended');
       await context.close();

@@ -1,3 +1,4 @@
+import { clickByRole } from '../test/e2e/browser';
 import { SidePanel } from '../test/e2e/pages/side-panel';
 import { firstPeerChannel, INSTRUMENT, resetMarks, waitForMarks } from './marks';
 import { startAndJoin } from './session';
@@ -28,6 +29,7 @@ export async function benchSidePanel(world: BenchWorld, runs: number): Promise<M
 
   const resumed: number[] = [];
   const bareResumed: number[] = [];
+  const reopened: number[] = [];
   const app = await startAndJoin(world, 'Rosa Resume');
   // The bare rep page dials the customer, so that after a reload it dials again, as the panel does.
   const session = await world.apiSession();
@@ -47,6 +49,22 @@ export async function benchSidePanel(world: BenchWorld, runs: number): Promise<M
       const bareBack = await waitForMarks(bareRep, (m) => firstPeerChannel(m) !== undefined);
       bareResumed.push(firstPeerChannel(bareBack)! - bareBack.origin);
     }
+
+    // Issue 13: closed and opened again while the customer shares their screen and both talk. The
+    // session runs in the session host, so the new panel attaches to it: nothing is dialed again.
+    await app.join.shareScreen();
+    await clickByRole(world.panel.page, 'button', 'Start voice');
+    await clickByRole(app.join.page, 'button', 'Join');
+    await world.panel.page.locator('::-p-aria([name="Leave voice"][role="button"])').wait();
+    for (let i = 0; i < runs; i++) {
+      await world.panel.page.close();
+      world.panel = await SidePanel.open(world.rep, { init: INSTRUMENT });
+      const shown = await waitForMarks(
+        world.panel.page,
+        (m) => 'linked' in m.appear && 'voice-on' in m.appear && m.frames.length > 0,
+      );
+      reopened.push(Math.max(shown.appear.linked!, shown.appear['voice-on']!, shown.frames[0]!.at) - shown.origin);
+    }
   } finally {
     await Promise.all([bareRep.close(), context.close()]);
     await session.end();
@@ -59,6 +77,9 @@ export async function benchSidePanel(world: BenchWorld, runs: number): Promise<M
     }),
     timing('side panel: reload → chat usable again', resumed, bareResumed, {
       note: "live session: the customer's link shows connected; baseline: a bare PeerJS rep page reloaded → data connection open",
+    }),
+    timing('side panel: closed and reopened → chat, screen and voice shown', reopened, bareResumed, {
+      note: "a customer sharing and in voice: link connected, the screen's first frame and voice on in the new panel (nothing redialed: the session host kept it); before the session host a panel reload re-dialed and voice ended; baseline: a bare PeerJS rep page reloaded → data connection open",
     }),
   ];
 }

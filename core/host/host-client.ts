@@ -25,6 +25,19 @@ export interface OpenRequest {
 const HELLO_EVERY_MS = 100;
 const HELLO_TRIES = 100;
 
+/**
+ * An argument as it can cross: `onClick={voice.leave}` hands the action a click event, which cannot be
+ * posted (and a local runtime ignored anyway); anything that cannot be cloned goes as undefined.
+ */
+const cloneable = (value: unknown): unknown => {
+  try {
+    structuredClone(value);
+    return value;
+  } catch {
+    return undefined;
+  }
+};
+
 const errorOf = (error: WireError): Error => {
   if (error.status !== undefined && error.code !== undefined)
     return new BrokerError(
@@ -137,7 +150,7 @@ export function createHostClient(
       // Nothing awaits from here on: a change the host sends next finds the runtime registered.
       const id = opened.runtime;
       const model = materializeModel(opened.shape as Shape, {
-        call: (path, args) => request({ type: 'call', runtime: id, path: [...path], args }),
+        call: (path, args) => request({ type: 'call', runtime: id, path: [...path], args: args.map(cloneable) }),
         decode: (value, seen) => decodeValue(value, (streamId) => streams.get(streamId), seen),
       });
       const log = createChatLog();

@@ -13,6 +13,20 @@ const candidateOf = (c: RTCIceCandidate): Candidate => ({
   sdpMLineIndex: c.sdpMLineIndex,
 });
 
+/**
+ * A local hop must not make a screen blurry: the picture keeps its size (the encoder would otherwise
+ * start small while its bandwidth estimate ramps up) with plenty of bits, all on this machine.
+ */
+async function keepFullPicture(pc: RTCPeerConnection): Promise<void> {
+  for (const sender of pc.getSenders()) {
+    if (sender.track?.kind !== 'video') continue;
+    const parameters = sender.getParameters();
+    parameters.degradationPreference = 'maintain-resolution';
+    for (const encoding of parameters.encodings ?? []) encoding.maxBitrate = 20_000_000;
+    await sender.setParameters(parameters).catch(() => undefined);
+  }
+}
+
 /** The host's streams, each named once (a reference crosses instead of the stream). */
 export function createStreamRegistry() {
   const ids = new WeakMap<MediaStream, string>();
@@ -67,6 +81,7 @@ export function createStreamSender(deps: { streamOf(id: string): MediaStream | u
     stream.getTracks().forEach((track) => track.addEventListener('ended', ended));
     const description = await pc.createOffer();
     await pc.setLocalDescription(description);
+    await keepFullPicture(pc);
     deps.post({ type: 'bridge-offer', view, stream: streamId, sdp: { type: 'offer', sdp: description.sdp ?? '' } });
   }
 

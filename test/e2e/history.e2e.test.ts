@@ -5,6 +5,7 @@ import { clickByRole, launchRepBrowser, waitUntil, type RepBrowser } from './bro
 import { createWorld, type World } from './fixtures';
 import { assistByNumber, signInFromOptions } from './pages/extension';
 import { JoinPage } from './pages/join-page';
+import { closeSessionHost } from './pages/session-host';
 import type { SidePanel } from './pages/side-panel';
 
 const BOB = { email: 'bob@example.com', name: 'Bob Colleague', password: 'bob has a long password' };
@@ -115,6 +116,8 @@ describe('a rep who joins late sees the conversation so far', () => {
       };
     });
     await storeRows(world.panel.page, older);
+    // The session host loaded the history when the session opened; made anew, it reads what is stored now.
+    await closeSessionHost(world.rep);
     await world.rep.reload(world.panel.page);
     await world.panel.waitForText(`Rita answers ${ROUNDS}`);
     await waitUntil(world.panel.page, () => !document.body.textContent?.includes('Reconnecting…'));

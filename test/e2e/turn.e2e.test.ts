@@ -25,7 +25,10 @@ declare global {
 function selectedPairs(page: Page): Promise<{ local: string; remote: string }[]> {
   return page.evaluate(async () => {
     const pairs: { local: string; remote: string }[] = [];
-    for (const pc of window.__pcs.filter((c) => c.connectionState === 'connected')) {
+    // The session's connections (given the broker's ICE servers); not the session host's local picture
+    // bridges to the panel, which have none by design.
+    const session = window.__pcs.filter((c) => (c.getConfiguration().iceServers ?? []).length > 0);
+    for (const pc of session.filter((c) => c.connectionState === 'connected')) {
       const stats = await pc.getStats();
       let pairId: string | undefined;
       stats.forEach((r: { type: string; selectedCandidatePairId?: string }) => {
@@ -44,7 +47,13 @@ function selectedPairs(page: Page): Promise<{ local: string; remote: string }[]>
 
 /** Connected connections: chat's data connection and the screen's media connection, at least. */
 const connected = (page: Page, count: number) =>
-  waitUntil(page, (n) => window.__pcs.filter((c) => c.connectionState === 'connected').length >= n, count);
+  waitUntil(
+    page,
+    (n) =>
+      window.__pcs.filter((c) => c.connectionState === 'connected' && (c.getConfiguration().iceServers ?? []).length > 0)
+        .length >= n,
+    count,
+  );
 
 /**
  * A real coturn and a world whose broker signs TURN credentials with `brokerSecret(turn)` and makes every

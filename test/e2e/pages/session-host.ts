@@ -35,3 +35,9 @@ export async function sessionHostPage(rep: RepBrowser, init?: string): Promise<P
   if (init) await page.evaluate(`if (!window.__hostInit) { window.__hostInit = true; ${init} }`);
   return page;
 }
+
+/** Closes the session host (as Chrome would on an extension update): every session at it ends here. */
+export async function closeSessionHost(rep: RepBrowser): Promise<void> {
+  const worker = await extensionWorker(rep);
+  await worker.evaluate(() => chrome.offscreen.closeDocument());
+}
