@@ -13,10 +13,14 @@ export interface OffscreenApi {
   };
 }
 
-/** The offscreen document: WebRTC for the calls, user and display media for voice, cameras and the rep's screen, audio to play voice. */
+/**
+ * The offscreen document: WebRTC for the calls, user and display media for voice, cameras and the rep's
+ * screen. Not AUDIO_PLAYBACK, though it plays voice: that reason lets Chrome close a document that has
+ * played nothing for 30 s, which would end a session without voice.
+ */
 export const SESSION_HOST_DOCUMENT = {
   url: 'session-host.html',
-  reasons: ['WEB_RTC', 'USER_MEDIA', 'DISPLAY_MEDIA', 'AUDIO_PLAYBACK'],
+  reasons: ['WEB_RTC', 'USER_MEDIA', 'DISPLAY_MEDIA'],
   justification: 'Voice, video, screen sharing and chat of support sessions go on while the side panel is closed.',
 };
 
@@ -49,5 +53,8 @@ export function ensureSessionHostDocument(api: OffscreenApi): Promise<void> {
 export function connectSessionHost(scope: { chrome?: Partial<OffscreenApi> }): HostClient | undefined {
   const api = scope.chrome;
   if (!api?.offscreen || !api.runtime) return undefined;
-  return createHostClient(new BroadcastChannel(HOST_CHANNEL), () => ensureSessionHostDocument(api as OffscreenApi));
+  // A host that stops answering took its sessions with it: the panel starts again, and with it a new host.
+  return createHostClient(new BroadcastChannel(HOST_CHANNEL), () => ensureSessionHostDocument(api as OffscreenApi), {
+    onLost: () => globalThis.location?.reload(),
+  });
 }

@@ -24,6 +24,8 @@ export interface OpenRequest {
 /** How often, and how many times, a view asks whether the host is there yet (it may be loading). */
 const HELLO_EVERY_MS = 100;
 const HELLO_TRIES = 100;
+/** How often an open view checks that the host still answers. */
+const LIVENESS_MS = 5_000;
 
 /**
  * An argument as it can cross: `onClick={voice.leave}` hands the action a click event, which cannot be
@@ -58,6 +60,14 @@ export function createHostClient(
   channel: HostChannel,
   /** Starts the host document when it is not running (asked before every first contact). */
   start: () => Promise<void> = async () => undefined,
+  options: {
+    /**
+     * The host stopped answering (Chrome closed it, the extension was updated): its sessions are gone and
+     * the view must open them again (the side panel reloads). Checked every `livenessMs` while a session is open.
+     */
+    onLost?: () => void;
+    livenessMs?: number;
+  } = {},
 ) {
   const view = randomId();
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
@@ -112,6 +122,26 @@ export function createHostClient(
     return ready;
   }
 
+  // While sessions are open, the host must keep answering: two asks in a row without a reply mean it is gone.
+  let liveness: ReturnType<typeof setInterval> | undefined;
+  function watchHost(): void {
+    if (liveness || !options.onLost) return;
+    let unanswered = 0;
+    let answered = true;
+    liveness = setInterval(() => {
+      unanswered = answered ? 0 : unanswered + 1;
+      if (unanswered >= 2) {
+        clearInterval(liveness);
+        liveness = undefined;
+        return options.onLost?.();
+      }
+      answered = false;
+      const req = nextRequest++;
+      pending.set(req, { resolve: () => (answered = true), reject: () => (answered = true) });
+      post({ type: 'hello', view, req });
+    }, options.livenessMs ?? LIVENESS_MS);
+  }
+
   channel.addEventListener('message', (event) => {
     const parsed = v.safeParse(HostMessage, event.data);
     if (!parsed.success) return;
@@ -156,9 +186,11 @@ export function createHostClient(
       const log = createChatLog();
       log.load(opened.entries);
       runtimes.set(id, { model, log, onSignedOut });
+      watchHost();
       return runtimeView(model.root, log);
     },
     close(): void {
+      clearInterval(liveness);
       streams.close();
       channel.close();
     },

@@ -130,6 +130,20 @@ describe('the session host: the rep’s sessions outlive the panel that opened t
     await until(() => host.size === 0);
   });
 
+  it('a view notices when the host stops answering (closed by the browser): it is told, to open its sessions again', async () => {
+    let lost = false;
+    const client = createHostClient(new BroadcastChannel(channelName), undefined, {
+      onLost: () => (lost = true),
+      livenessMs: 20,
+    });
+    views.push(client);
+    await open(client);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(lost).toBe(false); // it answers while it runs
+    host.close();
+    await until(() => lost);
+  });
+
   it('a hostile or confused sender on the channel breaks nothing: malformed, oversized, unknown runtimes and actions', async () => {
     const rep = await open(view());
     const rogue = new BroadcastChannel(channelName);
