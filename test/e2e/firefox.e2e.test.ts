@@ -8,6 +8,7 @@ import { createWorld, REP, type World } from './fixtures';
 import { openPopup } from './pages/extension';
 import { JoinPage } from './pages/join-page';
 import { waitForLiveVideo } from './pages/video';
+import { audioIn, audioOutSsrcs, TRACK_PEER_CONNECTIONS, waitForAudioFrom } from './pages/webrtc-stats';
 import { startXvfb, type VirtualDisplay } from './xvfb';
 
 /**
@@ -173,7 +174,7 @@ describe('Firefox', () => {
   describe('a customer in Firefox, the rep in Chromium', () => {
     let world: World;
     beforeAll(async () => {
-      world = await createWorld({ customerIn: firefox.browser });
+      world = await createWorld({ customerIn: firefox.browser, panelInit: TRACK_PEER_CONNECTIONS });
     });
     afterAll(() => world?.close());
 
@@ -198,5 +199,42 @@ describe('Firefox', () => {
       await panel.endSession();
       await customer.waitForText('The session has ended');
     });
+
+    it('talks and shows a camera: voice both ways with the rep in Chromium, the camera live in the panel', async () => {
+      const { panel } = world;
+      // After the session before: from its end back to the start screen.
+      if (await panel.page.$('::-p-aria([name="Back"][role="button"])')) await clickByRole(panel.page, 'button', 'Back');
+      const { joinUrl } = await panel.startSession();
+      const customer = await JoinPage.open(world.customerBrowser, joinUrl, { init: TRACK_PEER_CONNECTIONS });
+      await customer.join('Fiona Firefox');
+      await waitUntil(panel.page, linked);
+
+      await clickByRole(panel.page, 'button', 'Start voice');
+      await customer.waitForText(`${REP.name} can talk with you.`);
+      await clickByRole(customer.page, 'button', 'Join');
+      for (const page of [panel.page, customer.page]) await page.locator('::-p-aria([name="Leave voice"][role="button"])').wait();
+      // Chromium hears Firefox's microphone (bytes and energy rise at the rep's session host) …
+      await waitForAudioFrom(panel.host!, customer.page);
+      // … and Firefox receives the rep's (its stats give bytes; energy is Chromium's).
+      await waitForAudioBytesFrom(customer.page, panel.host!);
+
+      await clickByRole(customer.page, 'button', 'Start video');
+      await panel.waitForText("Fiona Firefox's camera");
+      await waitForLiveVideo(panel.page, 10, 'section[aria-label="Video"] video');
+      await panel.endSession();
+      await customer.waitForText('The session has ended');
+    });
   });
 });
+
+/** Waits until audio bytes from `sender` rise at `page` between two readings (1.2 s apart: the fake microphones beep). */
+async function waitForAudioBytesFrom(page: Page, sender: Page): Promise<void> {
+  const theirs = new Set(await audioOutSsrcs(sender));
+  const bytes = async () => (await audioIn(page)).filter((a) => theirs.has(a.ssrc)).reduce((n, a) => n + a.bytes, 0);
+  for (let before = await bytes(); ;) {
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    const after = await bytes();
+    if (before > 0 && after > before) return;
+    before = after;
+  }
+}
