@@ -158,8 +158,14 @@ export function createHostClient(
       }
       case 'signal':
         return runtimes.get(message.runtime)?.model.apply(message.id, message.value);
-      case 'chat':
-        return runtimes.get(message.runtime)?.log.putMany(message.entries as ChatEntry[]);
+      case 'chat': {
+        const log = runtimes.get(message.runtime)?.log;
+        const entries = message.entries as ChatEntry[];
+        // One message (the usual case) goes in its place; many at once are sorted once.
+        if (entries.length === 1) log?.put(entries[0]!);
+        else log?.putMany(entries);
+        return;
+      }
       case 'signed-out':
         return runtimes.get(message.runtime)?.onSignedOut(message.reason);
       case 'gone':
