@@ -24,6 +24,10 @@ export interface OpenRequest {
 /** How often, and how many times, a view asks whether the host is there yet (it may be loading). */
 const HELLO_EVERY_MS = 100;
 const HELLO_TRIES = 100;
+/** How often a viewer asks again for a picture nobody shows (yet). */
+const PICTURE_ASK_MS = 1_000;
+/** How long a picture on its way may take before the viewer asks for it anew. */
+const PICTURE_WAIT_MS = 10_000;
 /** How often an open view checks that the host still answers. */
 const LIVENESS_MS = 5_000;
 
@@ -74,6 +78,8 @@ export function createHostClient(
   const runtimes = new Map<string, { model: ModelView; log: ChatLog; onSignedOut(reason: string): void }>();
   let nextRequest = 0;
   let ready: Promise<void> | undefined;
+  /** The viewer's pictures: which stream each key is, and when the host was last asked. */
+  const pictures = new Map<string, { stream?: string; askedAt: number }>();
 
   const post = (message: ViewMessage) => channel.postMessage(message);
   const streams = createStreamReceiver({
@@ -156,6 +162,9 @@ export function createHostClient(
         else waiting?.reject(errorOf(message.error));
         return;
       }
+      case 'picture':
+        if (message.view === view) pictures.set(message.key, { stream: message.stream, askedAt: Date.now() });
+        return;
       case 'signal':
         return runtimes.get(message.runtime)?.model.apply(message.id, message.value);
       case 'chat': {
@@ -171,6 +180,9 @@ export function createHostClient(
       case 'gone':
         return void runtimes.delete(message.runtime);
       default:
+        // A picture that ended at the host is asked for again at once (the share may have restarted).
+        if (message.type === 'no-stream' && message.view === view)
+          for (const [key, known] of pictures) if (known.stream === message.stream) pictures.set(key, { askedAt: 0 });
         return void streams.receive(message).catch(() => undefined);
     }
   });
@@ -194,6 +206,22 @@ export function createHostClient(
       runtimes.set(id, { model, log, onSignedOut });
       watchHost();
       return runtimeView(model.root, log);
+    },
+    /**
+     * The picture `key` names (see `allPictures`), from any session at the host, for a viewer tab: undefined
+     * until it arrives, or while nobody shows it. Polled; asks the host again at most every PICTURE_ASK_MS.
+     */
+    picture(key: string): MediaStream | undefined {
+      const known = pictures.get(key);
+      const stream = known?.stream ? streams.peek(known.stream) : undefined;
+      if (stream?.getTracks().some((track) => track.readyState === 'live')) return stream;
+      // Nobody showed it: ask again now and then; on its way: give it time before asking anew.
+      const again = known?.stream ? PICTURE_WAIT_MS : PICTURE_ASK_MS;
+      if (!known || Date.now() - known.askedAt >= again) {
+        pictures.set(key, { askedAt: Date.now() });
+        void whenReady().then(() => post({ type: 'want-picture', view, key }));
+      }
+      return undefined;
     },
     close(): void {
       clearInterval(liveness);

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { effect } from '@preact/signals-core';
 import { createBrokerClient } from '../broker/client';
+import { allPictures } from '../extension/screen-handoff';
 import { entryKey, type ChatEntry, type ChatStore } from '../chat/types';
 import type { SessionMedia } from '../media/devices';
 import type { PeerTransport } from '../mesh/transport';
@@ -139,6 +140,15 @@ export function createSessionHost(deps: SessionHostDeps) {
     return encode(await entry.exposure.call(message.path, message.args));
   }
 
+  /** The viewer tab: the picture `key` names, from whichever session shows it, offered to that view. */
+  async function showPicture(view: string, key: string): Promise<void> {
+    const stream = [...hosted.values()].map((e) => allPictures(e.runtime).get(key)).find((s) => s?.active);
+    if (!stream) return post({ type: 'picture', view, key });
+    const id = streams.idOf(stream);
+    post({ type: 'picture', view, key, stream: id });
+    await sender.offer(view, id);
+  }
+
   async function answer(message: Extract<ViewMessage, { type: 'open' | 'call' | 'hello' }>): Promise<void> {
     const { view, req } = message;
     try {
@@ -155,6 +165,7 @@ export function createSessionHost(deps: SessionHostDeps) {
     if (!parsed.success) return void rejected++;
     const message = parsed.output;
     if (message.type === 'open' || message.type === 'call' || message.type === 'hello') void answer(message);
+    else if (message.type === 'want-picture') void showPicture(message.view, message.key).catch(() => undefined);
     else void sender.receive(message).catch(() => undefined);
   });
 

@@ -27,6 +27,9 @@ async function keepFullPicture(pc: RTCPeerConnection): Promise<void> {
   }
 }
 
+/** How often the host looks for bridged pictures that ended. */
+const SWEEP_MS = 500;
+
 /** The host's streams, each named once (a reference crosses instead of the stream). */
 export function createStreamRegistry() {
   const ids = new WeakMap<MediaStream, string>();
@@ -58,6 +61,25 @@ export function createStreamSender(deps: { streamOf(id: string): MediaStream | u
   function drop(key: string): void {
     links.get(key)?.close();
     links.delete(key);
+    sources.delete(key);
+  }
+
+  // The picture ends for the view when it ends here. Checked by looking: a track a closed call leaves
+  // behind ends without an `ended` event.
+  const sources = new Map<string, { view: string; streamId: string; stream: MediaStream }>();
+  let sweep: ReturnType<typeof setInterval> | undefined;
+  function watchSources(): void {
+    sweep ??= setInterval(() => {
+      for (const [key, { view, streamId, stream }] of sources) {
+        if (stream.active) continue;
+        drop(key);
+        deps.post({ type: 'no-stream', view, stream: streamId });
+      }
+      if (sources.size === 0) {
+        clearInterval(sweep);
+        sweep = undefined;
+      }
+    }, SWEEP_MS);
   }
 
   async function offer(view: string, streamId: string): Promise<void> {
@@ -74,11 +96,8 @@ export function createStreamSender(deps: { streamOf(id: string): MediaStream | u
     pc.onconnectionstatechange = () => {
       if (pc.connectionState === 'failed' || pc.connectionState === 'closed') drop(key);
     };
-    // The picture ends for the view when it ends here.
-    const ended = () => {
-      if (!stream.active) drop(key);
-    };
-    stream.getTracks().forEach((track) => track.addEventListener('ended', ended));
+    sources.set(key, { view, streamId, stream });
+    watchSources();
     const description = await pc.createOffer();
     await pc.setLocalDescription(description);
     await keepFullPicture(pc);
@@ -86,6 +105,8 @@ export function createStreamSender(deps: { streamOf(id: string): MediaStream | u
   }
 
   return {
+    /** Offers a stream to a view (asked for by id, or named by a picture key). */
+    offer,
     async receive(message: Extract<ViewMessage, { stream: string }>): Promise<void> {
       if (message.type === 'want-stream') return offer(message.view, message.stream);
       const pc = links.get(keyOf(message.view, message.stream));
@@ -99,6 +120,8 @@ export function createStreamSender(deps: { streamOf(id: string): MediaStream | u
     },
     close(): void {
       for (const key of [...links.keys()]) drop(key);
+      clearInterval(sweep);
+      sweep = undefined;
     },
   };
 }
@@ -139,6 +162,8 @@ export function createStreamReceiver(deps: {
   }
 
   return {
+    /** The copy of a stream if it is here, without asking for it. */
+    peek: (streamId: string) => arrived.get(streamId),
     get(streamId: string): MediaStream | undefined {
       const stream = arrived.get(streamId);
       if (stream) return stream;
@@ -152,8 +177,12 @@ export function createStreamReceiver(deps: {
       if (!('view' in message) || message.view !== deps.view || !('stream' in message)) return;
       if (message.type === 'bridge-offer') return answer(message.stream, message.sdp);
       if (message.type === 'bridge-candidate') await links.get(message.stream)?.addIceCandidate(message.candidate);
-      // Gone at the host: asking again later (a new value naming it) is pointless, so it stays asked.
-      if (message.type === 'no-stream') links.get(message.stream)?.close();
+      // Gone at the host (ended, or never there): its copy ends here too; it stays asked (ids are not reused).
+      if (message.type === 'no-stream') {
+        links.get(message.stream)?.close();
+        links.delete(message.stream);
+        arrived.delete(message.stream);
+      }
     },
     close(): void {
       for (const pc of links.values()) pc.close();

@@ -40,6 +40,8 @@ export const ViewMessage = v.variant('type', [
     path: Path,
     args: v.pipe(v.array(v.unknown()), v.maxLength(8)),
   }),
+  /** Send me the picture `key` names (a participant's screen, `rep-screen:…`, `camera:…`), from any session: the viewer tab. */
+  v.object({ type: v.literal('want-picture'), view: Id, key: v.pipe(v.string(), v.maxLength(200)) }),
   /** Send me this stream (the host offers it on a peer connection of its own). */
   v.object({ type: v.literal('want-stream'), view: Id, stream: Id }),
   /** The view's half of a stream's peer connection. */
@@ -73,6 +75,8 @@ export const HostMessage = v.variant('type', [
   v.object({ type: v.literal('gone'), runtime: Id }),
   v.object({ type: v.literal('bridge-offer'), view: Id, stream: Id, sdp: Sdp }),
   v.object({ type: v.literal('bridge-candidate'), view: Id, stream: Id, candidate: Candidate }),
+  /** Which stream a picture is now (absent: nobody shows it). */
+  v.object({ type: v.literal('picture'), view: Id, key: v.pipe(v.string(), v.maxLength(200)), stream: v.optional(Id) }),
   /** The stream is not at the host (any more). */
   v.object({ type: v.literal('no-stream'), view: Id, stream: Id }),
 ]);

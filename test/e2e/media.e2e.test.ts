@@ -170,6 +170,11 @@ describe('the rep shares a screen, everyone talks, a phone shows its camera', ()
     await clickByRole(world.panel.page, 'button', "Open Pia Phone's camera in a tab");
     const viewer = (await (await viewerTarget).asPage())!;
     expect((await waitForLiveVideo(viewer, 5)).width).toBeGreaterThan(0);
+    // The tab is a view of the session host, not of the panel: with the panel closed the camera goes on.
+    await world.panel.page.close();
+    await waitForLiveVideo(viewer, 10);
+    world.panel = await SidePanel.open(world.rep, { init: TRACK_PEER_CONNECTIONS });
+    await world.panel.waitForText("Pia Phone's camera");
     await viewer.close();
     await world.panel.page.bringToFront();
     await clickByRole(page, 'button', 'Use back camera');

@@ -167,11 +167,14 @@ describe('the session host: the rep’s sessions outlive the panel that opened t
     rogue.postMessage({ type: 'call', view: 'rogue', req: 5, runtime: 'r1', path: ['self', 'toString'], args: [] });
     rogue.postMessage({ type: 'call', view: 'rogue', req: 6, runtime: 'nope', path: ['end'], args: [] });
     rogue.postMessage({ type: 'want-stream', view: 'rogue', stream: 's999' });
-    await until(() => replies.filter((r) => (r as { view?: string }).view === 'rogue').length >= 4);
-    expect(host.rejectedCount - before).toBe(5);
+    rogue.postMessage({ type: 'want-picture', view: 'rogue', key: 'x'.repeat(201) });
+    rogue.postMessage({ type: 'want-picture', view: 'rogue', key: 'camera:nobody' });
+    await until(() => replies.filter((r) => (r as { view?: string }).view === 'rogue').length >= 5);
+    expect(host.rejectedCount - before).toBe(6);
     const failures = replies.filter((r) => (r as { type: string }).type === 'failed');
     expect(failures).toHaveLength(3);
     expect(replies).toContainEqual({ type: 'no-stream', view: 'rogue', stream: 's999' });
+    expect(replies).toContainEqual({ type: 'picture', view: 'rogue', key: 'camera:nobody' });
     // The session is untouched.
     expect(rep.status.value).toBe('live');
     expect(host.size).toBe(1);
