@@ -32,6 +32,8 @@ export interface Config {
   smtpUrl: string | null;
   /** The From header of invitation email. */
   mailFrom: string;
+  /** REDIS_URL (redis:// or rediss://): brokers sharing it form a cluster (broker/cluster/); null ⇒ one broker alone. */
+  redisUrl: string | null;
   /** How long a customer who joined by number may wait to be admitted. */
   knockTtlMs: number;
   /** Join-by-number attempts per client address per minute. */
@@ -117,6 +119,7 @@ export function loadConfig(env: Env = process.env): Config {
     allowedOrigins: allowedOrigins(env),
     smtpUrl: smtpUrl(env),
     mailFrom: mailFrom(env),
+    redisUrl: redisUrl(env),
     knockTtlMs: integer(env, 'KNOCK_TTL_SECONDS', 300, 1, 86_400) * 1000,
     joinByNumberLimit: integer(env, 'JOIN_BY_NUMBER_LIMIT', 10, 1, 1_000_000),
     joinByNumberPerNumberLimit: integer(env, 'JOIN_BY_NUMBER_PER_NUMBER_LIMIT', 10, 1, 1_000_000),
@@ -327,6 +330,23 @@ function smtpUrl(env: Env): string | null {
     throw new ConfigError(`SMTP_URL must start with smtp:// or smtps://, got "${url.protocol}//…"`);
   }
   if (!url.hostname) throw new ConfigError('SMTP_URL must name the mail server, e.g. smtp://mail.example.com:587');
+  return raw;
+}
+
+function redisUrl(env: Env): string | null {
+  const raw = text(env, 'REDIS_URL');
+  if (raw === undefined) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('REDIS_URL must be a URL like redis://:password@redis.example.com:6379');
+  }
+  // The value may hold a password: name only the scheme.
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw new ConfigError(`REDIS_URL must start with redis:// or rediss://, got "${url.protocol}//…"`);
+  }
+  if (!url.hostname) throw new ConfigError('REDIS_URL must name the Redis server, e.g. redis://127.0.0.1:6379');
   return raw;
 }
 

@@ -40,6 +40,8 @@ export interface StartBrokerOptions {
   presenceGraceMs?: number;
   /** In-process only: where the broker logs (default: nowhere). */
   log?: Logger;
+  /** In-process only, with REDIS_URL in env: the cluster's clocks (short in tests). */
+  clusterTiming?: BrokerOptions['clusterTiming'];
 }
 
 export interface TestRepInput {
@@ -207,6 +209,7 @@ async function startInProcess(env: Record<string, string>, options: StartBrokerO
     eventsHeartbeat,
     presenceGraceMs,
     log,
+    clusterTiming,
   } = options;
   const broker: Broker = await createBroker(loadConfig(env), {
     log: log ?? silentLogger,
@@ -217,6 +220,7 @@ async function startInProcess(env: Record<string, string>, options: StartBrokerO
     ...(revocations ? { revocations } : {}),
     ...(eventsHeartbeat ? { eventsHeartbeat } : {}),
     ...(presenceGraceMs === undefined ? {} : { presenceGraceMs }),
+    ...(clusterTiming ? { clusterTiming } : {}),
   });
   const { url, port, store, diagnostics } = broker;
   return { url, port, pid: process.pid, store, output: [], diagnostics, stop: () => broker.close() };

@@ -1,0 +1,96 @@
+import type { RemotePeers } from '../peer/remote';
+import type { SignalingMessage } from '../peer/messages';
+import type { RedisLink } from './redis';
+import { CHANNELS, KEYS } from './channels';
+
+export interface PeerRegistryTiming {
+  /** How long an entry lives unless renewed: how long a dead broker's peers look reachable through it. */
+  ttlMs: number;
+  renewMs: number;
+}
+
+export const PEER_REGISTRY_TIMING: PeerRegistryTiming = { ttlMs: 30_000, renewMs: 10_000 };
+
+const FORGET_IF_MINE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+
+export interface PeerRelayCounts {
+  /** Signaling handed to another broker. */
+  forwarded: number;
+  /** Signaling another broker handed here. */
+  arrived: number;
+}
+
+/**
+ * Signaling between peers on different brokers. A registry in Redis says which broker holds which peer
+ * id (`rs:peer:<id>` → broker id, with an expiry renewed while the socket is open and removed when it
+ * closes, so a dead broker's peers vanish within a ttl); a message for a peer held elsewhere goes to
+ * that broker's own channel, which delivers it to the peer after its own session-scope check.
+ */
+export class PeerRelay implements RemotePeers {
+  readonly counts: PeerRelayCounts = { forwarded: 0, arrived: 0 };
+  private readonly held = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private handler: ((src: string, message: SignalingMessage) => void) | undefined;
+
+  constructor(
+    private readonly link: RedisLink,
+    private readonly self: string,
+    private readonly timing: PeerRegistryTiming = PEER_REGISTRY_TIMING,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.renew(), this.timing.renewMs);
+    this.timer.unref();
+  }
+
+  connected(peerId: string): void {
+    this.held.add(peerId);
+    this.link.commands
+      .set(KEYS.peer(peerId), this.self, 'PX', this.timing.ttlMs)
+      .catch((error: unknown) => this.link.failed('register a peer', error));
+  }
+
+  disconnected(peerId: string): void {
+    if (!this.held.delete(peerId)) return;
+    this.link.commands
+      .eval(FORGET_IF_MINE, 1, KEYS.peer(peerId), this.self)
+      .catch((error: unknown) => this.link.failed('unregister a peer', error));
+  }
+
+  async forward(srcPeerId: string, message: SignalingMessage): Promise<boolean> {
+    if (message.type === 'HEARTBEAT') return false;
+    let holder: string | null;
+    try {
+      holder = await this.link.commands.get(KEYS.peer(message.dst));
+    } catch (error) {
+      this.link.failed('look up a peer', error);
+      return false;
+    }
+    if (holder === null || holder === this.self) return false;
+    this.counts.forwarded++;
+    this.link.publish(CHANNELS.to(holder), JSON.stringify({ kind: 'signal', from: this.self, src: srcPeerId, message }));
+    return true;
+  }
+
+  onArrival(handler: (srcPeerId: string, message: SignalingMessage) => void): void {
+    this.handler = handler;
+  }
+
+  /** A validated `signal` from this broker's channel. */
+  arrive(srcPeerId: string, message: SignalingMessage): void {
+    this.counts.arrived++;
+    this.handler?.(srcPeerId, message);
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    for (const peerId of [...this.held]) this.disconnected(peerId);
+  }
+
+  private renew(): void {
+    if (this.held.size === 0) return;
+    const batch = this.link.commands.pipeline();
+    for (const peerId of this.held) batch.set(KEYS.peer(peerId), this.self, 'PX', this.timing.ttlMs);
+    batch.exec().catch((error: unknown) => this.link.failed('renew the peer registry', error));
+  }
+}
