@@ -63,6 +63,8 @@ export interface BrokerDiagnostics {
   signaling: PeerService['stats'];
   /** Customers and assistants whose presence grace clock runs now. */
   graceClocks(): number;
+  /** Long polls of knocking customers parked on this broker now. */
+  parkedPolls(): number;
   /** This broker in its cluster: what Redis brought and what was dropped (null for a broker alone). */
   cluster: Cluster | null;
 }
@@ -154,7 +156,7 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
     knockTtlMs: config.knockTtlMs,
     waits,
     revocations: options.revocations ?? new Revocations(),
-    limits: createRateLimits(config, now, options.passwordWork),
+    limits: createRateLimits(config, now, options.passwordWork, cluster?.windows(now)),
     repTokens: { idleMs: config.repTokenIdleMs, maxMs: config.repTokenMaxMs },
     presence: new Presence(),
     reps: new RepChannel(),
@@ -257,6 +259,7 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
     events: events.stats,
     signaling: peer.stats,
     graceClocks: () => grace.running,
+    parkedPolls: () => waits.size,
     cluster,
   };
   return { url, publicUrl, port, store, mailer, admin, diagnostics, cluster, close };

@@ -13,6 +13,7 @@ import { Broadcast, Direct, MAX_CLUSTER_MESSAGE_BYTES, MAX_SIGNAL_BYTES } from '
 import { MIRROR_TIMING, PresenceMirror, type MirrorTiming } from './mirror';
 import { PEER_REGISTRY_TIMING, PeerRelay, type PeerRegistryTiming } from './peerRelay';
 import { RedisLink } from './redis';
+import { RedisWindows } from './redisWindows';
 import { sharedServerKey } from './serverKey';
 
 /** Timings of the cluster's clocks; tests make them short. */
@@ -78,6 +79,11 @@ export class Cluster {
       link.close();
       throw error;
     }
+  }
+
+  /** Rate-limit counts every member sees (cluster/redisWindows.ts). */
+  windows(now: () => number): RedisWindows {
+    return new RedisWindows(this.link, now);
   }
 
   /** The HMAC key all members share (cluster/serverKey.ts). */

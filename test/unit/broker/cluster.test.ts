@@ -182,6 +182,32 @@ describe('PeerServer signaling across brokers', () => {
 });
 
 describe('shared state', () => {
+  it('a rate limit holds across both brokers', async () => {
+    // ASSIST_BY_NUMBER_PER_REP is 3 a minute: three tries spread over A and B use it up on both.
+    const cora = await signedIn(a);
+    const tryOn = (broker: TestBroker) =>
+      call(broker.url, 'POST', '/api/sessions/by-number/987654321/assist', { token: cora.token, body: {} });
+    expect([(await tryOn(a)).status, (await tryOn(b)).status, (await tryOn(a)).status]).toEqual([404, 404, 404]);
+    const refused = await tryOn(b);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await tryOn(a)).status).toBe(429);
+  });
+
+  it('a long poll on B wakes when the knock is admitted on A', async () => {
+    const rita = await signedIn(a);
+    const { session } = await startSessionAs(a.url, rita.token);
+    const knock = await call(b.url, 'POST', '/api/join-by-number', { body: { number: session.number, name: 'Kim' } });
+    expect(knock.status).toBe(201);
+    const { waitId, waitToken } = knock.body as { waitId: string; waitToken: string };
+    // Longer than the test may take: only the wake-up from A can answer it in time.
+    const polled = call(b.url, 'POST', '/api/join-by-number/status', { body: { waitToken, waitMs: 25_000 } });
+    await until(() => b.diagnostics.parkedPolls() === 1);
+    const admitted = await call(a.url, 'POST', `/api/sessions/${session.id}/admit`, { token: rita.token, body: { waitId } });
+    expect(admitted.status).toBe(200);
+    expect((await polled).body).toMatchObject({ status: 'admitted', sessionId: session.id });
+  });
+
   it('the brokers share one server key, held in Redis', async () => {
     const key = await spy.get(KEYS.serverKey);
     expect(key).toBe(readFileSync(join(a.dataDir, SERVER_KEY_FILE), 'utf8').trim());
