@@ -228,6 +228,10 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
     presence: ctx.presence,
     reps: ctx.reps,
     acdChanged: () => transfers.changed(),
+    resync: () => {
+      events.catchUp();
+      transfers.changed();
+    },
     // Taking over from a broker that died: its clocks died with it.
     lead: () => {
       grace.startForEveryonePresent();

@@ -15,6 +15,8 @@ export const KEYS = {
   serverKey: `${KEY_PREFIX}server-key`,
   /** Which broker holds a peer's PeerServer socket. */
   peer: (peerId: string) => `${KEY_PREFIX}peer:${peerId}`,
+  /** A peer cut off for flooding signaling, refused by every broker until it expires. */
+  cutOff: (peerId: string) => `${KEY_PREFIX}cut-off:${peerId}`,
   /** A shared rate-limit window. */
   limit: (name: string, key: string) => `${KEY_PREFIX}limit:${name}:${key}`,
 } as const;

@@ -34,6 +34,8 @@ export interface ClusterParts {
   acdChanged(): void;
   /** This broker just took over the once-per-cluster duties. */
   lead(): void;
+  /** Back from an outage: what other brokers published meanwhile was lost; catch up from the store. */
+  resync(): void;
 }
 
 /**
@@ -98,8 +100,12 @@ export class Cluster {
     parts.reps.remoteSend = (brokers, repId, message) => this.pushToRep(brokers, repId, message);
     this.mirror = new PresenceMirror(this.brokerId, parts.presence, parts.reps, (m) => this.broadcast(m), this.timing.mirror);
     this.mirror.start();
-    // Back after an outage: tell everyone what this broker hears, and hear what they do.
-    this.link.subscriber.on('ready', () => this.mirror?.hello());
+    // Back after an outage: tell everyone what this broker hears, hear what they do, and catch up on
+    // the events and WebACD changes published while this broker could not hear them.
+    this.link.subscriber.on('ready', () => {
+      this.mirror?.hello();
+      parts.resync();
+    });
     this.peers.start();
     this.lease.onLead(() => parts.lead());
     await this.lease.start();

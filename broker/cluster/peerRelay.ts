@@ -72,6 +72,23 @@ export class PeerRelay implements RemotePeers {
     return true;
   }
 
+  cutOff(peerId: string, ms: number): void {
+    this.link.commands
+      .set(KEYS.cutOff(peerId), '1', 'PX', ms)
+      .catch((error: unknown) => this.link.failed('share a signaling cut-off', error));
+  }
+
+  async cutOffFor(peerId: string): Promise<number> {
+    try {
+      const ms = await this.link.commands.pttl(KEYS.cutOff(peerId));
+      return ms > 0 ? Math.ceil(ms / 1000) : 0;
+    } catch (error) {
+      // Unreachable Redis: this broker's own cut-offs still hold.
+      this.link.failed('read a signaling cut-off', error);
+      return 0;
+    }
+  }
+
   onArrival(handler: (srcPeerId: string, message: SignalingMessage) => void): void {
     this.handler = handler;
   }

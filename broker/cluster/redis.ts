@@ -22,7 +22,7 @@ export class RedisLink {
       lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
-      retryStrategy: (times: number) => Math.min(100 * 2 ** Math.min(times, 6), 5_000),
+      retryStrategy: (times: number) => Math.min(50 * 2 ** Math.min(times, 6), 2_000),
     };
     this.commands = new Redis(url, options);
     // The subscriber queues its SUBSCRIBE until it is connected again, and resubscribes itself.

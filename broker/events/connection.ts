@@ -97,6 +97,11 @@ export class EventsConnection implements RepSink {
     this.afterDelivery(event);
   }
 
+  /** Everything stored after what this socket sent, for every session it follows (the cluster missed some). */
+  catchUpAll(): void {
+    for (const [sessionId, last] of [...this.cursors]) this.catchUp(sessionId, last, Infinity);
+  }
+
   private catchUp(sessionId: string, after: number, before: number): void {
     for (const missed of this.hub.ctx.bus.replay(sessionId, after)) if (missed.seq < before) this.deliver(missed);
   }

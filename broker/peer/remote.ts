@@ -12,6 +12,10 @@ export interface RemotePeers {
   disconnected(peerId: string): void;
   /** Hands the message to the broker holding `message.dst`; false when no other broker holds it. */
   forward(srcPeerId: string, message: SignalingMessage): Promise<boolean>;
+  /** The peer flooded and is refused for `ms`, on every broker. */
+  cutOff(peerId: string, ms: number): void;
+  /** Seconds until a peer cut off (on any broker) may connect again; 0 when it may now. */
+  cutOffFor(peerId: string): Promise<number>;
   /** Where signaling another broker handed on arrives (once; the PeerServer checks and delivers it). */
   onArrival(handler: (srcPeerId: string, message: SignalingMessage) => void): void;
 }

@@ -116,6 +116,7 @@ export function createPeerService(ctx: BrokerContext, server: Server, options: P
     if (drop === 'rateLimited' && limits.strike(member.peerId)) {
       stats.count('cutOff');
       floods.note(`participant ${member.participantId}, refused for ${settings.cutOffMs / 1000} s`);
+      remote?.cutOff(member.peerId, settings.cutOffMs);
       closeSocket(ws, 'Too many signaling messages');
     }
   }
@@ -163,21 +164,26 @@ export function createPeerService(ctx: BrokerContext, server: Server, options: P
       const id = url.searchParams.get('id');
       const token = url.searchParams.get('token');
       if (!wss || !admitPeer(ctx, id, token)) return rejectUpgrade(socket, 401, 'Unauthorized');
-      const wait = limits.cutOffFor(id!);
-      if (wait > 0) return rejectUpgrade(socket, 429, `Too many signaling messages; try again in ${wait} s`, wait);
       const peerWss = wss;
-      peerWss.handleUpgrade(req, socket, head, (ws) => {
-        // First, so no socket error goes unhandled (an unhandled one would take the broker down).
-        ws.on('error', onSocketError);
-        // The participant may have left while the handshake completed.
-        const participant = admitPeer(ctx, id, token);
-        if (!participant) return void closeSocket(ws, 'Not in the session');
-        const member = peerMember(participant);
-        sockets.add(member, ws);
-        limits.delivered(member.peerId);
-        peerWss.emit('connection', ws, req);
-        inspect(ws, member);
-      });
+      const refuse = (wait: number) => rejectUpgrade(socket, 429, `Too many signaling messages; try again in ${wait} s`, wait);
+      const wait = limits.cutOffFor(id!);
+      if (wait > 0) return refuse(wait);
+      const upgrade = () =>
+        peerWss.handleUpgrade(req, socket, head, (ws) => {
+          // First, so no socket error goes unhandled (an unhandled one would take the broker down).
+          ws.on('error', onSocketError);
+          // The participant may have left while the handshake completed.
+          const participant = admitPeer(ctx, id, token);
+          if (!participant) return void closeSocket(ws, 'Not in the session');
+          const member = peerMember(participant);
+          sockets.add(member, ws);
+          limits.delivered(member.peerId);
+          peerWss.emit('connection', ws, req);
+          inspect(ws, member);
+        });
+      // A peer cut off on another broker is refused here too (reconnecting elsewhere refills nothing).
+      if (!remote) return upgrade();
+      void remote.cutOffFor(id!).then((elsewhere) => (elsewhere > 0 ? refuse(elsewhere) : upgrade()));
     },
     close() {
       for (const stop of unsubscribe) stop();

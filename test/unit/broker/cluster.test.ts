@@ -146,6 +146,18 @@ describe('PeerServer signaling across brokers', () => {
     expect(await annPeer.next()).toMatchObject({ type: 'OFFER', src: one.self.peerId, payload: { connectionId: probe } });
   });
 
+  it('a peer cut off for flooding on A is refused at B too', async () => {
+    const rita = await signedIn(a);
+    const { session, self: ritaSelf } = await startSessionAs(a.url, rita.token);
+    const ann = await joinByLink(a.url, session.joinUrl!, 'Ann');
+    await connect(a, ritaSelf);
+    const hostile = await connect(a, ann);
+    for (let i = 0; i < 550; i++) hostile.offer(ritaSelf.peerId);
+    expect(await hostile.closed).toEqual({ code: 1008, reason: 'Too many signaling messages' });
+    await until(async () => (await spy.pttl(KEYS.cutOff(ann.peerId))) > 0);
+    await expect(SignalingPeer.connect(b.url, ann)).rejects.toThrow(/^HTTP 429, Retry-After \d+$/);
+  });
+
   it('drops hostile Redis messages (not JSON, wrong shape, unbounded fields, oversized) and keeps working', async () => {
     const counts = b.diagnostics.cluster!.inbox.counts;
     const before = { ...counts.dropped };
