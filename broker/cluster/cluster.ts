@@ -150,6 +150,7 @@ export class Cluster {
     this.mirror?.receive(message);
     if (message.kind === 'event') this.events?.receive(message);
     else if (message.kind === 'acd-changed' && this.lease.leads()) this.parts?.acdChanged();
+    else if (message.kind === 'peer-moved') this.peers.moved(message.peerId);
   }
 
   private heardDirect(message: Direct, raw: string): void {

@@ -40,6 +40,8 @@ export const Broadcast = v.variant('kind', [
   v.strictObject({ kind: v.literal('presence'), from, participantId: OpaqueId, sessionId: OpaqueId, heard: v.boolean() }),
   /** A rep's sockets on `from` came or went. */
   v.strictObject({ kind: v.literal('rep'), from, repId: OpaqueId, heard: v.boolean() }),
+  /** `from` now holds the peer's PeerServer socket: another broker still holding an older one closes it. */
+  v.strictObject({ kind: v.literal('peer-moved'), from, peerId: PeerId }),
   /** Something may change who gets WebACD offers: the broker that leads runs a pass. */
   v.strictObject({ kind: v.literal('acd-changed'), from }),
 ]);

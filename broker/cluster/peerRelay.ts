@@ -11,6 +11,8 @@ export interface PeerRegistryTiming {
 
 export const PEER_REGISTRY_TIMING: PeerRegistryTiming = { ttlMs: 30_000, renewMs: 10_000 };
 
+/** Renews only an entry that is this broker's or gone: never takes back a peer that moved to another. */
+const RENEW_IF_MINE = `local v = redis.call('GET', KEYS[1]) if v == false or v == ARGV[1] then return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) else return 0 end`;
 const FORGET_IF_MINE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
 export interface PeerRelayCounts {
@@ -31,6 +33,7 @@ export class PeerRelay implements RemotePeers {
   private readonly held = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private handler: ((src: string, message: SignalingMessage) => void) | undefined;
+  private movedHandler: ((peerId: string) => void) | undefined;
 
   constructor(
     private readonly link: RedisLink,
@@ -45,6 +48,9 @@ export class PeerRelay implements RemotePeers {
 
   connected(peerId: string): void {
     this.held.add(peerId);
+    // A socket of this peer left on another broker (half-dead after a network blip) would keep getting
+    // what that broker's peers send it: that broker closes it.
+    this.link.publish(CHANNELS.all, JSON.stringify({ kind: 'peer-moved', from: this.self, peerId }));
     this.link.commands
       .set(KEYS.peer(peerId), this.self, 'PX', this.timing.ttlMs)
       .catch((error: unknown) => this.link.failed('register a peer', error));
@@ -93,6 +99,15 @@ export class PeerRelay implements RemotePeers {
     this.handler = handler;
   }
 
+  onMoved(handler: (peerId: string) => void): void {
+    this.movedHandler = handler;
+  }
+
+  /** Another broker took a peer this one may still hold. */
+  moved(peerId: string): void {
+    if (this.held.has(peerId)) this.movedHandler?.(peerId);
+  }
+
   /** A validated `signal` from this broker's channel. */
   arrive(srcPeerId: string, message: SignalingMessage): void {
     this.counts.arrived++;
@@ -107,7 +122,7 @@ export class PeerRelay implements RemotePeers {
   private renew(): void {
     if (this.held.size === 0) return;
     const batch = this.link.commands.pipeline();
-    for (const peerId of this.held) batch.set(KEYS.peer(peerId), this.self, 'PX', this.timing.ttlMs);
+    for (const peerId of this.held) batch.eval(RENEW_IF_MINE, 1, KEYS.peer(peerId), this.self, this.timing.ttlMs);
     batch.exec().catch((error: unknown) => this.link.failed('renew the peer registry', error));
   }
 }

@@ -16,6 +16,8 @@ export interface RemotePeers {
   cutOff(peerId: string, ms: number): void;
   /** Seconds until a peer cut off (on any broker) may connect again; 0 when it may now. */
   cutOffFor(peerId: string): Promise<number>;
+  /** Where the news arrives that another broker now holds a peer (a reconnect that went elsewhere). */
+  onMoved(handler: (peerId: string) => void): void;
   /** Where signaling another broker handed on arrives (once; the PeerServer checks and delivers it). */
   onArrival(handler: (srcPeerId: string, message: SignalingMessage) => void): void;
 }

@@ -121,6 +121,9 @@ export function createPeerService(ctx: BrokerContext, server: Server, options: P
     }
   }
 
+  // The peer reconnected to another broker: an older socket of it here is stale.
+  remote?.onMoved((peerId) => sockets.closeWhere((member) => member.peerId === peerId, 'Connected elsewhere'));
+
   // Signaling another broker handed on: checked again here, then sent as `peer` would send it.
   remote?.onArrival((srcPeerId, message) => {
     const drop = gate.checkArrival(srcPeerId, message);

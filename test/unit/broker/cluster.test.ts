@@ -146,6 +146,19 @@ describe('PeerServer signaling across brokers', () => {
     expect(await annPeer.next()).toMatchObject({ type: 'OFFER', src: one.self.peerId, payload: { connectionId: probe } });
   });
 
+  it('a peer that reconnects to B has its older socket on A closed, and signaling follows it to B', async () => {
+    const rita = await signedIn(a);
+    const { session, self: ritaSelf } = await startSessionAs(a.url, rita.token);
+    const ann = await joinByLink(a.url, session.joinUrl!, 'Ann');
+    const ritaPeer = await connect(a, ritaSelf);
+    const stale = await connect(a, ann);
+    const annOnB = await connect(b, ann);
+    expect(await stale.closed).toEqual({ code: 1008, reason: 'Connected elsewhere' });
+    await until(async () => (await spy.get(KEYS.peer(ann.peerId))) === b.diagnostics.cluster!.brokerId);
+    const connectionId = ritaPeer.offer(ann.peerId);
+    expect(await annOnB.next()).toMatchObject({ type: 'OFFER', src: ritaSelf.peerId, payload: { connectionId } });
+  });
+
   it('a peer cut off for flooding on A is refused at B too', async () => {
     const rita = await signedIn(a);
     const { session, self: ritaSelf } = await startSessionAs(a.url, rita.token);
