@@ -1,4 +1,5 @@
 import { scryptCost } from './auth/passwords';
+import { isIP } from 'node:net';
 import * as v from 'valibot';
 import { IceServer, IceTransportPolicy } from '../core/protocol';
 import { DEFAULT_MAX_CUSTOMERS, MAX_CUSTOMERS_LIMIT } from './limits';
@@ -32,6 +33,11 @@ export interface Config {
   smtpUrl: string | null;
   /** The From header of invitation email. */
   mailFrom: string;
+  /**
+   * TRUST_PROXY: the reverse proxies in front (addresses, CIDR ranges, or loopback/linklocal/uniquelocal)
+   * whose X-Forwarded-For names the client; empty ⇒ the socket's own address is the client's.
+   */
+  trustProxy: string[];
   /** REDIS_URL (redis:// or rediss://): brokers sharing it form a cluster (broker/cluster/); null ⇒ one broker alone. */
   redisUrl: string | null;
   /** How long a customer who joined by number may wait to be admitted. */
@@ -120,6 +126,7 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl: smtpUrl(env),
     mailFrom: mailFrom(env),
     redisUrl: redisUrl(env),
+    trustProxy: trustProxy(env),
     knockTtlMs: integer(env, 'KNOCK_TTL_SECONDS', 300, 1, 86_400) * 1000,
     joinByNumberLimit: integer(env, 'JOIN_BY_NUMBER_LIMIT', 10, 1, 1_000_000),
     joinByNumberPerNumberLimit: integer(env, 'JOIN_BY_NUMBER_PER_NUMBER_LIMIT', 10, 1, 1_000_000),
@@ -331,6 +338,22 @@ function smtpUrl(env: Env): string | null {
   }
   if (!url.hostname) throw new ConfigError('SMTP_URL must name the mail server, e.g. smtp://mail.example.com:587');
   return raw;
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function trustProxy(env: Env): string[] {
+  const raw = text(env, 'TRUST_PROXY');
+  if (raw === undefined) return [];
+  return raw.split(',').map((entry) => {
+    const value = entry.trim();
+    const [address, bits, ...rest] = value.split('/');
+    const family = isIP(address ?? '');
+    const maxBits = family === 4 ? 32 : 128;
+    const cidrOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
+    if (PROXY_NAMES.has(value) || (family !== 0 && cidrOk && rest.length === 0)) return value;
+    throw new ConfigError(`TRUST_PROXY entries must be addresses, CIDR ranges or loopback/linklocal/uniquelocal, got "${value}"`);
+  });
 }
 
 function redisUrl(env: Env): string | null {

@@ -166,6 +166,7 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
 
   const app = express();
   app.disable('x-powered-by');
+  if (config.trustProxy.length > 0) app.set('trust proxy', config.trustProxy);
   const server = createServer(app);
   const events = createEventsServer(ctx, options.eventsHeartbeat ? { heartbeat: options.eventsHeartbeat } : {});
   const grace = new PresenceGrace(ctx, ctx.presence, options.presenceGraceMs ?? config.presenceGraceMs);
