@@ -324,19 +324,26 @@ function allowedOrigins(env: Env): string[] {
 }
 
 function smtpUrl(env: Env): string | null {
-  const raw = text(env, 'SMTP_URL');
+  return serverUrl(env, 'SMTP_URL', ['smtp', 'smtps'], {
+    example: 'smtp://user:password@mail.example.com:587',
+    server: 'the mail server, e.g. smtp://mail.example.com:587',
+  });
+}
+
+/** A URL of a server the broker talks to, with one of `schemes`; it may hold a password, so errors never repeat it. */
+function serverUrl(env: Env, name: string, schemes: [string, string], words: { example: string; server: string }): string | null {
+  const raw = text(env, name);
   if (raw === undefined) return null;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError('SMTP_URL must be a URL like smtp://user:password@mail.example.com:587');
+    throw new ConfigError(`${name} must be a URL like ${words.example}`);
   }
-  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
-    // The value may hold a password: name only the scheme.
-    throw new ConfigError(`SMTP_URL must start with smtp:// or smtps://, got "${url.protocol}//…"`);
+  if (!schemes.includes(url.protocol.slice(0, -1))) {
+    throw new ConfigError(`${name} must start with ${schemes.map((s) => `${s}://`).join(' or ')}, got "${url.protocol}//…"`);
   }
-  if (!url.hostname) throw new ConfigError('SMTP_URL must name the mail server, e.g. smtp://mail.example.com:587');
+  if (!url.hostname) throw new ConfigError(`${name} must name ${words.server}`);
   return raw;
 }
 
@@ -357,20 +364,10 @@ function trustProxy(env: Env): string[] {
 }
 
 function redisUrl(env: Env): string | null {
-  const raw = text(env, 'REDIS_URL');
-  if (raw === undefined) return null;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError('REDIS_URL must be a URL like redis://:password@redis.example.com:6379');
-  }
-  // The value may hold a password: name only the scheme.
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
-    throw new ConfigError(`REDIS_URL must start with redis:// or rediss://, got "${url.protocol}//…"`);
-  }
-  if (!url.hostname) throw new ConfigError('REDIS_URL must name the Redis server, e.g. redis://127.0.0.1:6379');
-  return raw;
+  return serverUrl(env, 'REDIS_URL', ['redis', 'rediss'], {
+    example: 'redis://:password@redis.example.com:6379',
+    server: 'the Redis server, e.g. redis://127.0.0.1:6379',
+  });
 }
 
 function mailFrom(env: Env): string {

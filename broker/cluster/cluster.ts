@@ -100,12 +100,14 @@ export class Cluster {
     parts.reps.remoteSend = (brokers, repId, message) => this.pushToRep(brokers, repId, message);
     this.mirror = new PresenceMirror(this.brokerId, parts.presence, parts.reps, (m) => this.broadcast(m), this.timing.mirror);
     this.mirror.start();
-    // Back after an outage: tell everyone what this broker hears, hear what they do, and catch up on
-    // the events and WebACD changes published while this broker could not hear them.
+    // Back after an outage. Hearing again: catch up on the events and WebACD changes published while
+    // this broker could not hear them. Speaking again: say hello, so the others catch up on what this
+    // broker could not publish meanwhile, and everyone tells what they hear.
     this.link.subscriber.on('ready', () => {
       this.mirror?.hello();
       parts.resync();
     });
+    this.link.commands.on('ready', () => this.mirror?.hello());
     this.peers.start();
     this.lease.onLead(() => parts.lead());
     await this.lease.start();
@@ -149,8 +151,10 @@ export class Cluster {
     if (message.from === this.brokerId) return;
     this.mirror?.receive(message);
     if (message.kind === 'event') this.events?.receive(message);
+    // A broker started, or is back after an outage: what it published while cut off never came.
+    else if (message.kind === 'hello') this.parts?.resync();
     else if (message.kind === 'acd-changed' && this.lease.leads()) this.parts?.acdChanged();
-    else if (message.kind === 'peer-moved') this.peers.moved(message.peerId);
+    else if (message.kind === 'peer-moved') this.peers.moved(message.peerId, message.from);
   }
 
   private heardDirect(message: Direct, raw: string): void {

@@ -25,7 +25,10 @@ const from = BrokerId;
 export const Broadcast = v.variant('kind', [
   /** A session event committed by `from` (its own clients had it already). */
   v.strictObject({ kind: v.literal('event'), from, event: SessionEvent }),
-  /** `from` started (or came back after an outage): everyone answers with a snapshot. */
+  /**
+   * `from` started (or came back after an outage): everyone answers with a snapshot, and catches its
+   * sockets up from the store (what `from` could not publish while cut off).
+   */
   v.strictObject({ kind: v.literal('hello'), from }),
   /** `from` is closing: forget what only it heard. */
   v.strictObject({ kind: v.literal('bye'), from }),
@@ -40,7 +43,10 @@ export const Broadcast = v.variant('kind', [
   v.strictObject({ kind: v.literal('presence'), from, participantId: OpaqueId, sessionId: OpaqueId, heard: v.boolean() }),
   /** A rep's sockets on `from` came or went. */
   v.strictObject({ kind: v.literal('rep'), from, repId: OpaqueId, heard: v.boolean() }),
-  /** `from` now holds the peer's PeerServer socket: another broker still holding an older one closes it. */
+  /**
+   * `from` now holds the peer's PeerServer socket: another broker still holding an older one closes it,
+   * and one that kept signaling for the peer (sent before it connected) hands that on.
+   */
   v.strictObject({ kind: v.literal('peer-moved'), from, peerId: PeerId }),
   /** Something may change who gets WebACD offers: the broker that leads runs a pass. */
   v.strictObject({ kind: v.literal('acd-changed'), from }),

@@ -11,6 +11,13 @@ export interface PeerRegistryTiming {
 
 export const PEER_REGISTRY_TIMING: PeerRegistryTiming = { ttlMs: 30_000, renewMs: 10_000 };
 
+/**
+ * Signaling for a peer no broker holds yet, kept for the broker it connects to: as many as, and as long
+ * as, `peer` queues for a destination (SIGNALING_LIMITS.queuedPerDestination, queueLifeMs).
+ */
+const PENDING_PER_PEER = 16;
+const PENDING_MS = 6_000;
+
 /** Renews only an entry that is this broker's or gone: never takes back a peer that moved to another. */
 const RENEW_IF_MINE = `local v = redis.call('GET', KEYS[1]) if v == false or v == ARGV[1] then return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) else return 0 end`;
 const FORGET_IF_MINE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
@@ -31,6 +38,8 @@ export interface PeerRelayCounts {
 export class PeerRelay implements RemotePeers {
   readonly counts: PeerRelayCounts = { forwarded: 0, arrived: 0 };
   private readonly held = new Set<string>();
+  /** dst → signaling that found no holder: `peer` queues it for a connect here, this for one elsewhere. */
+  private readonly pending = new Map<string, { src: string; message: SignalingMessage; at: number }[]>();
   private timer: NodeJS.Timeout | undefined;
   private handler: ((src: string, message: SignalingMessage) => void) | undefined;
   private movedHandler: ((peerId: string) => void) | undefined;
@@ -48,6 +57,8 @@ export class PeerRelay implements RemotePeers {
 
   connected(peerId: string): void {
     this.held.add(peerId);
+    // What waited here for it went to `peer`'s own queue, which delivers it now.
+    this.pending.delete(peerId);
     // A socket of this peer left on another broker (half-dead after a network blip) would keep getting
     // what that broker's peers send it: that broker closes it.
     this.link.publish(CHANNELS.all, JSON.stringify({ kind: 'peer-moved', from: this.self, peerId }));
@@ -72,10 +83,23 @@ export class PeerRelay implements RemotePeers {
       this.link.failed('look up a peer', error);
       return false;
     }
+    if (holder === null) this.keep(srcPeerId, message);
     if (holder === null || holder === this.self) return false;
-    this.counts.forwarded++;
-    this.link.publish(CHANNELS.to(holder), JSON.stringify({ kind: 'signal', from: this.self, src: srcPeerId, message }));
+    this.send(holder, srcPeerId, message);
     return true;
+  }
+
+  private send(holder: string, src: string, message: SignalingMessage): void {
+    this.counts.forwarded++;
+    this.link.publish(CHANNELS.to(holder), JSON.stringify({ kind: 'signal', from: this.self, src, message }));
+  }
+
+  /** A peer that connects a moment later (to another broker) still gets what was sent it meanwhile. */
+  private keep(src: string, message: SignalingMessage & { dst: string }): void {
+    const now = performance.now();
+    const kept = (this.pending.get(message.dst) ?? []).filter((p) => now - p.at < PENDING_MS);
+    if (kept.length < PENDING_PER_PEER) kept.push({ src, message, at: now });
+    this.pending.set(message.dst, kept);
   }
 
   cutOff(peerId: string, ms: number): void {
@@ -103,8 +127,11 @@ export class PeerRelay implements RemotePeers {
     this.movedHandler = handler;
   }
 
-  /** Another broker took a peer this one may still hold. */
-  moved(peerId: string): void {
+  /** Another broker holds the peer now: what waited for it goes there; a socket of it here is stale. */
+  moved(peerId: string, holder: string): void {
+    const now = performance.now();
+    for (const p of this.pending.get(peerId) ?? []) if (now - p.at < PENDING_MS) this.send(holder, p.src, p.message);
+    this.pending.delete(peerId);
     if (this.held.has(peerId)) this.movedHandler?.(peerId);
   }
 
@@ -120,6 +147,8 @@ export class PeerRelay implements RemotePeers {
   }
 
   private renew(): void {
+    const now = performance.now();
+    for (const [peerId, kept] of this.pending) if (kept.every((p) => now - p.at >= PENDING_MS)) this.pending.delete(peerId);
     if (this.held.size === 0) return;
     const batch = this.link.commands.pipeline();
     for (const peerId of this.held) batch.eval(RENEW_IF_MINE, 1, KEYS.peer(peerId), this.self, this.timing.ttlMs);

@@ -1,16 +1,11 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { ClusterTiming } from '../../../broker/cluster/cluster';
+import { FAST_CLUSTER_TIMING as TIMING, until } from '../../helpers/cluster';
 import { startBroker, type TestBroker } from '../../helpers/broker';
 import { startRedis, type TestRedis } from '../../helpers/redis';
 import { eventSockets, joinByLink, nextEventOf, recordingLogger, startSessionAs } from './support';
 
 // A Redis outage is logged and survived (issue 16): each broker serves its own clients meanwhile, and
 // the cluster joins up again when Redis is back.
-const TIMING: ClusterTiming = {
-  mirror: { snapshotMs: 300, silentAfterMs: 1_500 },
-  lease: { ttlMs: 1_500, renewMs: 300 },
-  peers: { ttlMs: 3_000, renewMs: 1_000 },
-};
 let redis: TestRedis;
 let a: TestBroker;
 let b: TestBroker;
@@ -29,10 +24,6 @@ afterAll(async () => {
   await a?.close();
   await redis?.stop();
 });
-
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
-}
 
 it('keeps serving through a Redis outage, logged, and catches up and relays again once Redis is back', async () => {
   await until(() => a.diagnostics.cluster!.members.length === 1);

@@ -4,7 +4,7 @@ import type { EventsServerMessage } from '../../../core/protocol';
 import { addQueue } from '../../../broker/acd/queues';
 import { SERVER_KEY_FILE } from '../../../broker/auth/serverKey';
 import { CHANNELS, KEYS } from '../../../broker/cluster/channels';
-import type { ClusterTiming } from '../../../broker/cluster/cluster';
+import { FAST_CLUSTER_TIMING as TIMING, until } from '../../helpers/cluster';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startBroker, type TestBroker, type TestRep } from '../../helpers/broker';
@@ -13,11 +13,6 @@ import { startRedis, type TestRedis } from '../../helpers/redis';
 import { assistByNumber, call, eventSockets, joinByLink, nextEventOf, startSessionAs, type Socket } from './support';
 
 // Several brokers (issue 16, point 2): two real brokers on one SQLite file (WAL) and one real Redis.
-const TIMING: ClusterTiming = {
-  mirror: { snapshotMs: 300, silentAfterMs: 1_500 },
-  lease: { ttlMs: 1_500, renewMs: 300 },
-  peers: { ttlMs: 3_000, renewMs: 1_000 },
-};
 
 let redis: TestRedis;
 let spy: Redis;
@@ -50,11 +45,6 @@ afterAll(async () => {
   await a?.close();
   await redis?.stop();
 });
-
-/** Polls a condition the cluster makes true soon (a snapshot, a lease); never a fixed sleep. */
-async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 20));
-}
 
 async function signedIn(broker: TestBroker, input: Parameters<TestBroker['addRep']>[0] = {}) {
   const rep = await broker.addRep(input);
@@ -157,6 +147,18 @@ describe('PeerServer signaling across brokers', () => {
     await until(async () => (await spy.get(KEYS.peer(ann.peerId))) === b.diagnostics.cluster!.brokerId);
     const connectionId = ritaPeer.offer(ann.peerId);
     expect(await annOnB.next()).toMatchObject({ type: 'OFFER', src: ritaSelf.peerId, payload: { connectionId } });
+  });
+
+  it('signaling sent before the peer connected reaches it when it connects to the other broker', async () => {
+    const rita = await signedIn(a);
+    const { session, self: ritaSelf } = await startSessionAs(a.url, rita.token);
+    const ann = await joinByLink(a.url, session.joinUrl!, 'Ann');
+    const ritaPeer = await connect(a, ritaSelf);
+    const relayed = a.diagnostics.signaling.relayed;
+    const connectionId = ritaPeer.offer(ann.peerId);
+    await a.diagnostics.signaling.until((s) => s.relayed === relayed + 1);
+    const annPeer = await connect(b, ann);
+    expect(await annPeer.next()).toMatchObject({ type: 'OFFER', src: ritaSelf.peerId, payload: { connectionId } });
   });
 
   it('a peer cut off for flooding on A is refused at B too', async () => {
