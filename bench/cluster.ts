@@ -28,6 +28,8 @@ export async function benchCluster(counts: BenchCounts, log: (line: string) => v
     REDIS_URL: redis.url,
     MAX_CUSTOMERS: String(CUSTOMERS_PER_SESSION),
     PEER_CONCURRENT_LIMIT: '100000',
+    // Making thousands of participants takes longer than the grace period they would be timed out after.
+    PRESENCE_GRACE_SECONDS: '3600',
   };
   const brokers: TestBroker[] = [];
   const sockets: { close(): void }[] = [];

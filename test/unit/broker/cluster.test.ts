@@ -270,6 +270,23 @@ describe('WebACD across brokers', () => {
       Date.now(),
     );
 
+  it('an agent on B is offered, and takes, a session transferred on A to them by name', async () => {
+    const tess = await agentOn(a, socketsA, 'Tess Transferrer');
+    const cleo = await agentOn(b, socketsB, 'Cleo Named');
+    const { session } = await startSessionAs(a.url, tess.token);
+    await joinByLink(a.url, session.joinUrl!, 'Ann');
+    const res = await call(a.url, 'POST', `/api/sessions/${session.id}/transfer`, {
+      token: tess.token,
+      body: { agentIds: [cleo.rep.id] },
+    });
+    expect(res.status).toBe(201);
+    const transferId = (res.body as { transfer: { id: string } }).transfer.id;
+    expect((await standing(cleo.socket, (m) => m.offers.length === 1)).offers[0]!.id).toBe(transferId);
+    const taken = await call(b.url, 'POST', `/api/transfers/${transferId}/accept`, { token: cleo.token, body: {} });
+    expect(taken.status).toBe(201);
+    expect(taken.body).toMatchObject({ sessionId: session.id });
+  });
+
   it('offers a transfer made on A to agents on both brokers; two accepts on two brokers at once: exactly one wins', async () => {
     const tess = await agentOn(a, socketsA, 'Tess Transferrer');
     const bob = await agentOn(a, socketsA, 'Bob Billing');
