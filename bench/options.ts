@@ -26,6 +26,8 @@ export interface BenchCounts {
   capacityRate: number;
   /** Join page loads timed with and without a flood, and the bogus sign-ins in flight during the flood. */
   loginFlood: { samples: number; concurrency: number };
+  /** Two brokers with Redis: participants held, and timed pairs (split and on one broker) × messages each. */
+  cluster: { participants: number; pairs: number; messages: number };
 }
 
 export const FULL: BenchCounts = {
@@ -43,6 +45,7 @@ export const FULL: BenchCounts = {
   capacityWindowMs: 10_000,
   capacityRate: 0.1,
   loginFlood: { samples: 50, concurrency: 48 },
+  cluster: { participants: 1000, pairs: 20, messages: 50 },
 };
 
 export const SMOKE: BenchCounts = {
@@ -59,6 +62,7 @@ export const SMOKE: BenchCounts = {
   capacityWindowMs: 300,
   capacityRate: 5,
   loginFlood: { samples: 3, concurrency: 4 },
+  cluster: { participants: 4, pairs: 1, messages: 3 },
 };
 
 export const BENCHMARKS = [
@@ -72,13 +76,15 @@ export const BENCHMARKS = [
   'presence',
   'capacity',
   'login',
+  'cluster',
 ] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
 
 /**
  * `--smoke` (or BENCH_SMOKE=1) starts from the tiny counts; BENCH_JOINS, BENCH_FRAMES, BENCH_CHAT,
  * BENCH_WEIGHT, BENCH_PANEL, BENCH_FLOODS, BENCH_PRESENCE, BENCH_CAPACITY_STEPS (comma-separated), BENCH_CAPACITY_WINDOW_MS,
- * BENCH_CAPACITY_RATE, BENCH_LOGIN_SAMPLES and BENCH_LOGIN_CONCURRENCY override single counts; `--only join,chat`
+ * BENCH_CAPACITY_RATE, BENCH_LOGIN_SAMPLES, BENCH_LOGIN_CONCURRENCY and BENCH_CLUSTER_PARTICIPANTS / _PAIRS /
+ * _MESSAGES override single counts; `--only join,chat`
  * picks benchmarks.
  */
 export function parseOptions(argv: readonly string[], env: Record<string, string | undefined>) {
@@ -97,6 +103,11 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
   counts.loginFlood = {
     samples: num('BENCH_LOGIN_SAMPLES') ?? counts.loginFlood.samples,
     concurrency: num('BENCH_LOGIN_CONCURRENCY') ?? counts.loginFlood.concurrency,
+  };
+  counts.cluster = {
+    participants: num('BENCH_CLUSTER_PARTICIPANTS') ?? counts.cluster.participants,
+    pairs: num('BENCH_CLUSTER_PAIRS') ?? counts.cluster.pairs,
+    messages: num('BENCH_CLUSTER_MESSAGES') ?? counts.cluster.messages,
   };
   if (env.BENCH_CAPACITY_STEPS) counts.capacitySteps = env.BENCH_CAPACITY_STEPS.split(',').map(Number);
   const onlyArg = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { benchCapacity } from './capacity/capacity';
+import { benchCluster } from './cluster';
 import { benchChat } from './chat';
 import { benchFirstFrame } from './first-frame';
 import { benchFlood } from './flood';
@@ -55,6 +56,11 @@ export async function runBenchmarks(
     const started = Date.now();
     metrics.push(...(await benchLoginFlood(counts, log)));
     log(`login: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+  if (only.includes('cluster')) {
+    const started = Date.now();
+    metrics.push(...(await benchCluster(counts, log)));
+    log(`cluster: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   return metrics;
 }

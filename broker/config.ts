@@ -1,4 +1,5 @@
 import { scryptCost } from './auth/passwords';
+import { isIP } from 'node:net';
 import * as v from 'valibot';
 import { IceServer, IceTransportPolicy } from '../core/protocol';
 import { DEFAULT_MAX_CUSTOMERS, MAX_CUSTOMERS_LIMIT } from './limits';
@@ -32,6 +33,13 @@ export interface Config {
   smtpUrl: string | null;
   /** The From header of invitation email. */
   mailFrom: string;
+  /**
+   * TRUST_PROXY: the reverse proxies in front (addresses, CIDR ranges, or loopback/linklocal/uniquelocal)
+   * whose X-Forwarded-For names the client; empty ⇒ the socket's own address is the client's.
+   */
+  trustProxy: string[];
+  /** REDIS_URL (redis:// or rediss://): brokers sharing it form a cluster (broker/cluster/); null ⇒ one broker alone. */
+  redisUrl: string | null;
   /** How long a customer who joined by number may wait to be admitted. */
   knockTtlMs: number;
   /** Join-by-number attempts per client address per minute. */
@@ -117,6 +125,8 @@ export function loadConfig(env: Env = process.env): Config {
     allowedOrigins: allowedOrigins(env),
     smtpUrl: smtpUrl(env),
     mailFrom: mailFrom(env),
+    redisUrl: redisUrl(env),
+    trustProxy: trustProxy(env),
     knockTtlMs: integer(env, 'KNOCK_TTL_SECONDS', 300, 1, 86_400) * 1000,
     joinByNumberLimit: integer(env, 'JOIN_BY_NUMBER_LIMIT', 10, 1, 1_000_000),
     joinByNumberPerNumberLimit: integer(env, 'JOIN_BY_NUMBER_PER_NUMBER_LIMIT', 10, 1, 1_000_000),
@@ -314,20 +324,50 @@ function allowedOrigins(env: Env): string[] {
 }
 
 function smtpUrl(env: Env): string | null {
-  const raw = text(env, 'SMTP_URL');
+  return serverUrl(env, 'SMTP_URL', ['smtp', 'smtps'], {
+    example: 'smtp://user:password@mail.example.com:587',
+    server: 'the mail server, e.g. smtp://mail.example.com:587',
+  });
+}
+
+/** A URL of a server the broker talks to, with one of `schemes`; it may hold a password, so errors never repeat it. */
+function serverUrl(env: Env, name: string, schemes: [string, string], words: { example: string; server: string }): string | null {
+  const raw = text(env, name);
   if (raw === undefined) return null;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError('SMTP_URL must be a URL like smtp://user:password@mail.example.com:587');
+    throw new ConfigError(`${name} must be a URL like ${words.example}`);
   }
-  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
-    // The value may hold a password: name only the scheme.
-    throw new ConfigError(`SMTP_URL must start with smtp:// or smtps://, got "${url.protocol}//…"`);
+  if (!schemes.includes(url.protocol.slice(0, -1))) {
+    throw new ConfigError(`${name} must start with ${schemes.map((s) => `${s}://`).join(' or ')}, got "${url.protocol}//…"`);
   }
-  if (!url.hostname) throw new ConfigError('SMTP_URL must name the mail server, e.g. smtp://mail.example.com:587');
+  if (!url.hostname) throw new ConfigError(`${name} must name ${words.server}`);
   return raw;
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function trustProxy(env: Env): string[] {
+  const raw = text(env, 'TRUST_PROXY');
+  if (raw === undefined) return [];
+  return raw.split(',').map((entry) => {
+    const value = entry.trim();
+    const [address, bits, ...rest] = value.split('/');
+    const family = isIP(address ?? '');
+    const maxBits = family === 4 ? 32 : 128;
+    const cidrOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
+    if (PROXY_NAMES.has(value) || (family !== 0 && cidrOk && rest.length === 0)) return value;
+    throw new ConfigError(`TRUST_PROXY entries must be addresses, CIDR ranges or loopback/linklocal/uniquelocal, got "${value}"`);
+  });
+}
+
+function redisUrl(env: Env): string | null {
+  return serverUrl(env, 'REDIS_URL', ['redis', 'rediss'], {
+    example: 'redis://:password@redis.example.com:6379',
+    server: 'the Redis server, e.g. redis://127.0.0.1:6379',
+  });
 }
 
 function mailFrom(env: Env): string {

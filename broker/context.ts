@@ -5,6 +5,7 @@ import type { EventBus } from './events/bus';
 import type { Presence } from './events/presence';
 import type { RepChannel } from './events/repChannel';
 import type { AcdSettings } from './acd/settings';
+import type { ClusterDuty } from './cluster/duty';
 import type { Logger } from './log';
 import type { Mailer } from './mail/mailer';
 import type { RateLimits } from './rateLimits';
@@ -44,4 +45,6 @@ export interface BrokerContext {
   reps: RepChannel;
   /** WebACD timing, and the nudge that makes the dispatcher look at transfers again. */
   acd: AcdSettings;
+  /** Whether this broker runs the once-per-cluster duties now (always, for a broker alone). */
+  duty: ClusterDuty;
 }

@@ -1,43 +1,52 @@
 import type { Config } from './config';
 import { ConcurrencyLimit } from './auth/concurrencyLimit';
 import { LoginGuard } from './auth/loginGuard';
-import { OncePerWindow, RateLimiter } from './auth/rateLimit';
+import { Limit, MemoryWindows, OnceAWindow, type WindowCounter } from './auth/limit';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
 /**
  * Every abuse limit of the broker, made once from the configuration and shared by the routes that apply
- * them (docs/security.md, "Limits and accounts"). In memory, per broker process.
+ * them (docs/security.md, "Limits and accounts"). Counted in memory for a broker alone, in Redis for
+ * several (REDIS_URL: cluster/redisWindows.ts), so every limit holds across brokers.
  */
 export interface RateLimits {
   login: LoginGuard;
   /** scrypt work: sign-ins (and the decoy hash for unknown emails) wait here for a thread. */
   passwordWork: ConcurrencyLimit;
-  assistByNumberPerRep: RateLimiter;
-  assistByNumberPerAddress: RateLimiter;
-  mailPerRep: RateLimiter;
-  mailPerRecipient: RateLimiter;
-  knocksPerAddress: RateLimiter;
+  assistByNumberPerRep: Limit;
+  assistByNumberPerAddress: Limit;
+  mailPerRep: Limit;
+  mailPerRecipient: Limit;
+  knocksPerAddress: Limit;
   /** Knocks on one session a minute; over the limit its reps are warned, nobody is refused. */
-  knocksPerSession: RateLimiter;
+  knocksPerSession: Limit;
   /** The `many-knocks` warning: at most once a minute per session. */
-  manyKnocksWarning: OncePerWindow;
+  manyKnocksWarning: OnceAWindow;
   /** Refusals of callers without an account are audited once a minute per key, so a flood cannot fill the disk. */
-  refusalAudit: OncePerWindow;
+  refusalAudit: OnceAWindow;
 }
 
-export function createRateLimits(config: Config, now: () => number, passwordWork?: ConcurrencyLimit): RateLimits {
+/** `counter`: where counts live (default: this process's memory, on the broker's clock). */
+export function createRateLimits(
+  config: Config,
+  now: () => number,
+  passwordWork?: ConcurrencyLimit,
+  counter: WindowCounter = new MemoryWindows(now),
+): RateLimits {
+  const limit = (name: string, max: number, windowMs: number) => new Limit(name, max, windowMs, counter);
   return {
-    login: new LoginGuard(config.loginLimits, now),
+    login: new LoginGuard(config.loginLimits, counter, now),
+    // Work on this broker's CPU: a per-process cap by nature.
     passwordWork: passwordWork ?? new ConcurrencyLimit(config.passwordHashConcurrency, config.passwordHashQueue),
-    assistByNumberPerRep: new RateLimiter(config.assistByNumberPerRep, MINUTE, now),
-    assistByNumberPerAddress: new RateLimiter(config.assistByNumberPerAddress, MINUTE, now),
-    mailPerRep: new RateLimiter(config.mailPerRepPerHour, HOUR, now),
-    mailPerRecipient: new RateLimiter(config.mailPerRecipientPerHour, HOUR, now),
-    knocksPerAddress: new RateLimiter(config.joinByNumberLimit, MINUTE, now),
-    knocksPerSession: new RateLimiter(config.joinByNumberPerNumberLimit, MINUTE, now),
-    manyKnocksWarning: new OncePerWindow(MINUTE, now),
-    refusalAudit: new OncePerWindow(MINUTE, now),
+    assistByNumberPerRep: limit('assist-rep', config.assistByNumberPerRep, MINUTE),
+    assistByNumberPerAddress: limit('assist-address', config.assistByNumberPerAddress, MINUTE),
+    mailPerRep: limit('mail-rep', config.mailPerRepPerHour, HOUR),
+    mailPerRecipient: limit('mail-recipient', config.mailPerRecipientPerHour, HOUR),
+    knocksPerAddress: limit('knock-address', config.joinByNumberLimit, MINUTE),
+    knocksPerSession: limit('knock-session', config.joinByNumberPerNumberLimit, MINUTE),
+    manyKnocksWarning: new OnceAWindow('many-knocks-warning', MINUTE, counter),
+    refusalAudit: new OnceAWindow('refusal-audit', MINUTE, counter),
   };
 }

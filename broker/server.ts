@@ -32,6 +32,8 @@ import { routeUpgrades } from './http/upgrade';
 import { createMailer, type Mailer } from './mail/mailer';
 import { WaitNotifier } from './sessions/waitNotifier';
 import { expireOverdueWaits } from './sessions/waits';
+import { Cluster, type ClusterTiming } from './cluster/cluster';
+import { ALONE } from './cluster/duty';
 
 /** How often waits that ran out are closed (their `knock-ended expired` clears the reps' notices). */
 export const WAIT_SWEEP_INTERVAL_MS = 5_000;
@@ -51,6 +53,8 @@ export interface Broker {
   admin: AdminSetup;
   /** Counters of what the live side dropped or refused (tests, diagnostics). */
   diagnostics: BrokerDiagnostics;
+  /** This broker in its cluster (REDIS_URL); null for a broker alone. */
+  cluster: Cluster | null;
   close(): Promise<void>;
 }
 
@@ -59,6 +63,10 @@ export interface BrokerDiagnostics {
   signaling: PeerService['stats'];
   /** Customers and assistants whose presence grace clock runs now. */
   graceClocks(): number;
+  /** Long polls of knocking customers parked on this broker now. */
+  parkedPolls(): number;
+  /** This broker in its cluster: what Redis brought and what was dropped (null for a broker alone). */
+  cluster: Cluster | null;
 }
 
 export interface BrokerOptions {
@@ -84,6 +92,8 @@ export interface BrokerOptions {
   eventsHeartbeat?: HeartbeatTiming;
   /** Overrides PRESENCE_GRACE_SECONDS; tests make it short. */
   presenceGraceMs?: number;
+  /** With REDIS_URL: the cluster's clocks (lease, snapshots, peer registry); tests make them short. */
+  clusterTiming?: ClusterTiming;
 }
 
 /**
@@ -93,7 +103,18 @@ export interface BrokerOptions {
 export async function createBroker(config: Config, options: BrokerOptions = {}): Promise<Broker> {
   const now = options.now ?? Date.now;
   const log = options.log ?? leveledLogger(consoleLogger, config.logLevel);
-  const store = openSqliteStore(config.dataDir);
+  // Redis first: a broker that cannot join its cluster does not start.
+  const cluster = config.redisUrl ? await Cluster.join(config.redisUrl, log, options.clusterTiming) : null;
+  let store: Store;
+  let serverKey: Buffer;
+  try {
+    const ownKey = loadServerKey(config.dataDir);
+    serverKey = cluster ? await cluster.serverKey(ownKey) : ownKey;
+    store = openSqliteStore(config.dataDir);
+  } catch (error) {
+    await cluster?.close();
+    throw error;
+  }
   let admin: AdminSetup;
   try {
     admin = await ensureAdmin(store, {
@@ -107,6 +128,7 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
     store.startRepTokenClocks(now(), now() + config.repTokenIdleMs);
   } catch (error) {
     store.close();
+    await cluster?.close();
     throw error;
   }
   // From here on every audited action is also a line of the log (the first admin is in the banner).
@@ -125,7 +147,7 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
     bus,
     log,
     now,
-    serverKey: loadServerKey(config.dataDir),
+    serverKey,
     publicUrl: () => publicUrl,
     ice: { servers: config.iceServers, turn: config.turn, policy: config.iceTransportPolicy },
     inviteTtlMs: config.inviteTtlMs,
@@ -134,20 +156,25 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
     knockTtlMs: config.knockTtlMs,
     waits,
     revocations: options.revocations ?? new Revocations(),
-    limits: createRateLimits(config, now, options.passwordWork),
+    limits: createRateLimits(config, now, options.passwordWork, cluster?.windows(now)),
     repTokens: { idleMs: config.repTokenIdleMs, maxMs: config.repTokenMaxMs },
     presence: new Presence(),
     reps: new RepChannel(),
     acd: { offerMs: config.transferOfferMs, queueWaitLimitMs: config.queueWaitLimitMs, changed: () => undefined },
+    duty: cluster?.duty ?? ALONE,
   };
 
   const app = express();
   app.disable('x-powered-by');
+  if (config.trustProxy.length > 0) app.set('trust proxy', config.trustProxy);
   const server = createServer(app);
   const events = createEventsServer(ctx, options.eventsHeartbeat ? { heartbeat: options.eventsHeartbeat } : {});
   const grace = new PresenceGrace(ctx, ctx.presence, options.presenceGraceMs ?? config.presenceGraceMs);
   const transfers = new TransferDispatcher(ctx);
-  const peer = createPeerService(ctx, server, { concurrentLimit: config.peerConcurrentLimit });
+  const peer = createPeerService(ctx, server, {
+    concurrentLimit: config.peerConcurrentLimit,
+    ...(cluster ? { remote: cluster.peers } : {}),
+  });
 
   app.use(securityHeaders);
   app.use(cors(() => new URL(publicUrl).origin, config.allowedOrigins));
@@ -176,6 +203,7 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
     events.close();
     peer.close();
     mailer?.close();
+    await cluster?.close();
     store.close();
     throw error;
   }
@@ -185,7 +213,7 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
 
   const sweeper = setInterval(() => {
     try {
-      expireOverdueWaits(ctx);
+      if (ctx.duty.leads()) expireOverdueWaits(ctx);
     } catch (error) {
       log.error('Sweeping overdue waits failed', error);
     }
@@ -196,6 +224,21 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
   grace.startForEveryonePresent();
   // Pending transfers carry on after a restart: offers that ran out meanwhile pass on, timers re-arm.
   transfers.changed();
+  await cluster?.attach({
+    bus,
+    presence: ctx.presence,
+    reps: ctx.reps,
+    acdChanged: () => transfers.changed(),
+    resync: () => {
+      events.catchUp();
+      transfers.changed();
+    },
+    // Taking over from a broker that died: its clocks died with it.
+    lead: () => {
+      grace.startForEveryonePresent();
+      transfers.changed();
+    },
+  });
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -209,12 +252,20 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
       peer.close();
       mailer?.close();
       server.close(() => {
-        store.close();
-        resolve();
+        void (cluster?.close() ?? Promise.resolve()).finally(() => {
+          store.close();
+          resolve();
+        });
       });
       server.closeAllConnections();
     }));
 
-  const diagnostics: BrokerDiagnostics = { events: events.stats, signaling: peer.stats, graceClocks: () => grace.running };
-  return { url, publicUrl, port, store, mailer, admin, diagnostics, close };
+  const diagnostics: BrokerDiagnostics = {
+    events: events.stats,
+    signaling: peer.stats,
+    graceClocks: () => grace.running,
+    parkedPolls: () => waits.size,
+    cluster,
+  };
+  return { url, publicUrl, port, store, mailer, admin, diagnostics, cluster, close };
 }

@@ -11,6 +11,8 @@ import { offerClosed, repTransfers } from './views';
  * every named agent has passed, tells queued sessions their place and when the wait limit passed, and
  * gives up on sessions every customer left. Then pushes each online rep their WebACD standing when it
  * changed. One pass per burst of changes (`ctx.acd.changed()`), and one timer for the next deadline.
+ * With several brokers only the one leading (`ctx.duty`) runs passes; a new socket is greeted with its
+ * standing by the broker it opened on.
  */
 export class TransferDispatcher {
   private scheduled = false;
@@ -33,7 +35,7 @@ export class TransferDispatcher {
         if (!online) this.lastSent.delete(repId);
         // A new socket (a reloaded panel) gets the whole standing, after its `ready`: agents always,
         // other reps only while a transfer of theirs is open (nothing else concerns them).
-        else queueMicrotask(() => this.concerns(repId) && sink.push(this.standing(repId)));
+        else if (sink) queueMicrotask(() => this.concerns(repId) && sink.push(this.standing(repId)));
         this.changed();
       }),
     ];
@@ -56,6 +58,8 @@ export class TransferDispatcher {
 
   private run(): void {
     if (this.closed) return;
+    // With several brokers one runs the passes (they must not interleave); the others tell it.
+    if (!this.ctx.duty.leads()) return this.ctx.duty.askLeader();
     try {
       for (const t of this.ctx.store.acd.listPendingTransfers()) this.advance(t);
       // Read once more, after advancing decided some: the rest of the pass works on what is still open.

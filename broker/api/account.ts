@@ -19,9 +19,9 @@ export function accountHandlers(ctx: BrokerContext): Handlers<'login' | 'logout'
   return {
     login: async ({ body: { email, password }, req }) => {
       const address = clientAddress(req);
-      const refusal = guard.check(address, email);
+      const refusal = await guard.check(address, email);
       if (refusal) {
-        if (refusalAudit.take(`login|${refusal.limit}|${refusal.key}`)) {
+        if (await refusalAudit.take(`login|${refusal.limit}|${refusal.key}`)) {
           audit(ctx, `email:${email}`, 'login-refused', { limit: refusal.limit, address });
         }
         throw rateLimited(refusal.retryAfterSeconds, LOGIN_REFUSED[refusal.limit]);
@@ -34,11 +34,11 @@ export function accountHandlers(ctx: BrokerContext): Handlers<'login' | 'logout'
         ok = await passwordWork.run(async () => verifyPassword(password, rep?.passwordHash ?? (await decoyHash())));
       } catch (error) {
         if (!(error instanceof BusyError)) throw error;
-        if (refusalAudit.take('login|busy')) audit(ctx, `email:${email}`, 'login-refused', { limit: 'busy', address });
+        if (await refusalAudit.take('login|busy')) audit(ctx, `email:${email}`, 'login-refused', { limit: 'busy', address });
         throw rateLimited(error.retryAfterSeconds, 'The server is busy with other sign-ins.');
       }
       if (!ok || !rep) {
-        guard.failed(address, email);
+        await guard.failed(address, email);
         audit(ctx, `email:${email}`, 'login-failed', null);
         throw unauthorized(LOGIN_INCORRECT);
       }
@@ -47,7 +47,7 @@ export function accountHandlers(ctx: BrokerContext): Handlers<'login' | 'logout'
         audit(ctx, `rep:${rep.id}`, 'login-refused', { limit: 'disabled', address });
         throw unauthorized(ACCOUNT_DISABLED);
       }
-      guard.succeeded(address, email);
+      await guard.succeeded(address, email);
       const issued = ctx.store.transaction(() => {
         const token = issueRepToken(ctx, rep.id);
         audit(ctx, `rep:${rep.id}`, 'login', null);

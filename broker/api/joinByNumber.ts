@@ -13,16 +13,16 @@ import { GONE, type Handlers } from './routeTable';
 export function joinByNumberHandlers(ctx: BrokerContext): Handlers<'joinByNumber' | 'waitStatus' | 'cancelWait'> {
   const { knocksPerAddress, refusalAudit } = ctx.limits;
   return {
-    joinByNumber: ({ body: { number, name }, req }) => {
+    joinByNumber: async ({ body: { number, name }, req }) => {
       const address = clientAddress(req);
-      const wait = knocksPerAddress.hit(address);
+      const wait = await knocksPerAddress.hit(address);
       if (wait > 0) {
-        if (refusalAudit.take(`knock|${address}`)) {
+        if (await refusalAudit.take(`knock|${address}`)) {
           ctx.store.audit({ at: ctx.now(), actor: 'customer', action: 'knock-refused', sessionId: null, detail: { address } });
         }
         throw rateLimited(wait, 'Too many attempts to join from your network.');
       }
-      return knock(ctx, number, name, req.socket.remoteAddress ?? null);
+      return await knock(ctx, number, name, req.socket.remoteAddress ?? null);
     },
 
     // Long poll: an undecided wait holds the request up to waitMs for the controller's answer.

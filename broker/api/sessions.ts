@@ -63,8 +63,8 @@ export function sessionHandlers(ctx: BrokerContext): Handlers<SessionRoute> {
     remove: ({ caller, params, body }) => (removeParticipant(ctx, caller, params.id, body.participantId), ok),
     end: ({ caller, params }) => (endSession(ctx, caller, params.id), ok),
     // A colleague types the number into "Assist in a session"; spaces are allowed ("123 456 789").
-    assistByNumber: ({ caller, params, req, res }) =>
-      assisted(res, assistByNumber(ctx, caller.rep, params.number, clientAddress(req))),
+    assistByNumber: async ({ caller, params, req, res }) =>
+      assisted(res, await assistByNumber(ctx, caller.rep, params.number, clientAddress(req))),
     assist: ({ caller, body, res }) => assisted(res, assistByInvite(ctx, caller.rep, body.invite)),
     // No account needed: the invite token is the credential. POST keeps the token out of URLs and logs.
     checkInvite: ({ body }) => checkInvite(ctx, body.invite),

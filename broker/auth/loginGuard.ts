@@ -1,5 +1,5 @@
 import type { LoginLimits } from '../config';
-import { RateLimiter } from './rateLimit';
+import { Limit, type WindowCounter } from './limit';
 
 /** Which count refused a sign-in (audit detail, tests). */
 export type LoginLimitName = 'address-and-account' | 'account' | 'address' | 'global';
@@ -42,44 +42,48 @@ const KNOWN_PER_ACCOUNT = 8;
  * (the same NAT, the same IPv6 /64) guesses against the known budget and can lock the rep out from there.
  * A success forgets only that address's failures on that account; it never resets the other counts, so
  * signing into one's own account does not buy more guesses at others.
- * In memory: a restart forgets the counts and the known addresses.
+ * The counts live where the broker's counter keeps them (in Redis with several brokers, so they hold
+ * across brokers); the known addresses in this process: with several brokers an address is known to the
+ * broker the rep signed in through (another treats it as a stranger's until the rep signs in there).
+ * A restart forgets the known addresses (and, for a broker alone, the counts).
  */
 export class LoginGuard {
-  private readonly pair: RateLimiter;
-  private readonly account: RateLimiter;
-  private readonly address: RateLimiter;
-  private readonly global: RateLimiter;
+  private readonly pair: Limit;
+  private readonly account: Limit;
+  private readonly address: Limit;
+  private readonly global: Limit;
   /** account → (address → last sign-in), newest last. */
   private readonly known = new Map<string, Map<string, number>>();
 
   constructor(
     limits: LoginLimits,
+    counter: WindowCounter,
     private readonly now: () => number = Date.now,
   ) {
-    this.pair = new RateLimiter(limits.perAddressAndAccount, MINUTE, now);
-    this.account = new RateLimiter(limits.perAccount, 15 * MINUTE, now);
-    this.address = new RateLimiter(limits.perAddress, 15 * MINUTE, now);
-    this.global = new RateLimiter(limits.global, MINUTE, now);
+    this.pair = new Limit('login-pair', limits.perAddressAndAccount, MINUTE, counter);
+    this.account = new Limit('login-account', limits.perAccount, 15 * MINUTE, counter);
+    this.address = new Limit('login-address', limits.perAddress, 15 * MINUTE, counter);
+    this.global = new Limit('login-global', limits.global, MINUTE, counter);
   }
 
   /** Refuses before the password is checked (and before any scrypt work); counts nothing. */
-  check(address: string, account: string): LoginRefusal | undefined {
+  async check(address: string, account: string): Promise<LoginRefusal | undefined> {
     const counts = this.countsFor(address, account);
-    for (const [limit, limiter, key] of counts) {
-      const retryAfterSeconds = limiter.retryAfter(key);
-      if (retryAfterSeconds > 0) return { limit, key, retryAfterSeconds };
-    }
-    return undefined;
+    const waits = await Promise.all(counts.map(([, limiter, key]) => limiter.retryAfter(key)));
+    const index = waits.findIndex((wait) => wait > 0);
+    if (index < 0) return undefined;
+    const [limit, , key] = counts[index]!;
+    return { limit, key, retryAfterSeconds: waits[index]! };
   }
 
   /** A wrong password or an unknown email. */
-  failed(address: string, account: string): void {
-    for (const [, limiter, key] of this.countsFor(address, account)) limiter.count(key);
+  async failed(address: string, account: string): Promise<void> {
+    await Promise.all(this.countsFor(address, account).map(([, limiter, key]) => limiter.count(key)));
   }
 
   /** The password was right: this address is known to the account from now on. */
-  succeeded(address: string, account: string): void {
-    this.pair.reset(pairKey(address, account));
+  async succeeded(address: string, account: string): Promise<void> {
+    await this.pair.reset(pairKey(address, account));
     const addresses = this.known.get(account) ?? new Map<string, number>();
     addresses.delete(address);
     addresses.set(address, this.now());
@@ -92,8 +96,8 @@ export class LoginGuard {
     return since !== undefined && this.now() - since < KNOWN_FOR_MS;
   }
 
-  private countsFor(address: string, account: string): [LoginLimitName, RateLimiter, string][] {
-    const pair: [LoginLimitName, RateLimiter, string] = ['address-and-account', this.pair, pairKey(address, account)];
+  private countsFor(address: string, account: string): [LoginLimitName, Limit, string][] {
+    const pair: [LoginLimitName, Limit, string] = ['address-and-account', this.pair, pairKey(address, account)];
     if (this.isKnown(address, account)) return [pair, ['account', this.account, `known|${account}`]];
     return [
       pair,

@@ -15,7 +15,8 @@ export type EventListener = (event: SessionEvent) => void;
  * Every session change becomes a numbered, stored event, then reaches live subscribers.
  * Events are stored in the same transaction as the change that caused them and published only
  * after it commits, so a subscriber never sees a change that was rolled back.
- * In-process for now; many brokers would publish through Redis here.
+ * With several brokers (REDIS_URL), cluster/eventRelay.ts subscribes like any listener, publishes what
+ * this broker committed to the others, and hands what they committed to `deliverFromElsewhere`.
  */
 export class EventBus {
   private readonly listeners = new Set<EventListener>();
@@ -67,6 +68,11 @@ export class EventBus {
   subscribe(listener: EventListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** An event another broker committed (and stored): to this broker's listeners, as if committed here. */
+  deliverFromElsewhere(event: SessionEvent): void {
+    this.publish(event);
   }
 
   private publish(event: SessionEvent): void {

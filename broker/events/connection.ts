@@ -87,9 +87,23 @@ export class EventsConnection implements RepSink {
   deliver(event: SessionEvent): void {
     const last = this.cursors.get(event.sessionId);
     if (last === undefined || event.seq <= last) return;
+    // With several brokers, an event committed on another may come after a later one committed here; it
+    // was committed first (sequence numbers are taken inside the write lock), so the store has it.
+    if (event.seq > last + 1) this.catchUp(event.sessionId, last, event.seq);
+    const caught = this.cursors.get(event.sessionId);
+    if (caught === undefined || event.seq <= caught) return;
     this.cursors.set(event.sessionId, event.seq);
     this.sendEvent(event);
     this.afterDelivery(event);
+  }
+
+  /** Everything stored after what this socket sent, for every session it follows (the cluster missed some). */
+  catchUpAll(): void {
+    for (const [sessionId, last] of [...this.cursors]) this.catchUp(sessionId, last, Infinity);
+  }
+
+  private catchUp(sessionId: string, after: number, before: number): void {
+    for (const missed of this.hub.ctx.bus.replay(sessionId, after)) if (missed.seq < before) this.deliver(missed);
   }
 
   /**

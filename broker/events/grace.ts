@@ -71,7 +71,8 @@ export class PresenceGrace {
 
   private expire(participantId: string): void {
     this.timers.delete(participantId);
-    if (this.presence.isOnline(participantId)) return;
+    // Every broker keeps the clocks (each hears every event and all presence); the leading one acts.
+    if (this.presence.isOnline(participantId) || !this.ctx.duty.leads()) return;
     try {
       // Read again: they may have left, or become the controller, while the clock ran.
       const p = this.ctx.store.findParticipant(participantId);

@@ -11,6 +11,8 @@ export interface EventsServer {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** What was dropped or refused, for diagnostics and tests. */
   readonly stats: Readonly<EventsStats>;
+  /** Every socket gets what the store has after what it sent (events relayed while Redis was away were lost). */
+  catchUp(): void;
   close(): void;
 }
 
@@ -99,6 +101,10 @@ export function createEventsServer(ctx: BrokerContext, options: EventsServerOpti
 
   return {
     stats,
+    catchUp() {
+      const connections = new Set([...followers.values()].flatMap((set) => [...set]));
+      for (const connection of connections) connection.catchUpAll();
+    },
     handleUpgrade(req, socket, head) {
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
     },

@@ -2,11 +2,12 @@ import { isIPv4, isIPv6 } from 'node:net';
 import type { Request } from 'express';
 
 /**
- * The address a rate limit counts a request against. The socket's own address: behind a reverse proxy
- * every client shares the proxy's, and that deployment needs Express's `trust proxy` and `req.ip` here.
+ * The address a rate limit counts a request against: Express's `req.ip`, which is the socket's own
+ * address unless TRUST_PROXY names the reverse proxies in front (then the client X-Forwarded-For names
+ * as the last hop before them; behind a proxy every socket is the proxy's).
  */
 export function clientAddress(req: Request): string {
-  return addressKey(req.socket.remoteAddress ?? 'unknown');
+  return addressKey(req.ip ?? req.socket.remoteAddress ?? 'unknown');
 }
 
 /**

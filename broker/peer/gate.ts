@@ -36,8 +36,38 @@ export class SignalingGate {
       if (payload.type === 'media' && !this.maySendMedia(src, payload.metadata)) return 'mediaNotAllowed';
       if (!this.limits.offer(src.peerId, dst.peerId)) return 'rateLimited';
     }
-    // `peer` queues what it cannot deliver yet; only a few messages per destination.
-    if (!this.sockets.isConnected(dst.peerId) && !this.limits.queue(dst.peerId)) return 'queueFull';
+    return undefined;
+  }
+
+  /**
+   * `peer` queues what it cannot deliver yet: only a few messages per destination. Asked apart from
+   * `check`, once it is known that no other broker holds the destination.
+   */
+  mayQueue(dstPeerId: string): DropReason | undefined {
+    return this.limits.queue(dstPeerId) ? undefined : 'queueFull';
+  }
+
+  /**
+   * Signaling another broker handed on for a peer connected here: the same session-scope rule, read
+   * from this broker's own store and sockets, whatever the other broker checked (its rates were its
+   * own to apply). The sender must be a participant still in a live session, the destination connected
+   * here and in the same session.
+   */
+  checkArrival(srcPeerId: string, message: SignalingMessage): DropReason | undefined {
+    if (message.type === 'HEARTBEAT') return 'unknownType';
+    const row = this.ctx.store.findParticipantByPeerId(srcPeerId);
+    const src = row && peerMember(row);
+    if (!src || src.left) return 'senderGone';
+    const dst = this.sockets.member(message.dst);
+    if (!dst) return 'unknownDestination';
+    if (dst.sessionId !== src.sessionId) return 'otherSession';
+    if (dst.left) return 'destinationGone';
+    if (this.ctx.store.findSession(src.sessionId)?.status !== 'live') return 'senderGone';
+    if (message.type === 'OFFER') {
+      const { payload } = message;
+      if (payload.type === 'data' && !dataOfferAllowed(payload.serialization, payload.label)) return 'serialization';
+      if (payload.type === 'media' && !this.maySendMedia(src, payload.metadata)) return 'mediaNotAllowed';
+    }
     return undefined;
   }
 

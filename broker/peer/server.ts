@@ -12,7 +12,8 @@ import { SignalingGate } from './gate';
 import { SIGNALING_LIMITS, SignalingLimits, type SignalingLimitSettings } from './limits';
 import { readSignal } from './messages';
 import { closeSocket, peerMember, PeerSockets, type PeerMember } from './sockets';
-import { SignalingStats } from './stats';
+import type { RemotePeers } from './remote';
+import { SignalingStats, type DropReason } from './stats';
 
 export const PEER_MOUNT = '/peerjs';
 /** Where the PeerJS client opens its socket: `${mount}/${path}peerjs` with path '/'. */
@@ -32,6 +33,8 @@ export interface PeerService {
 export interface PeerServiceOptions {
   concurrentLimit: number;
   limits?: SignalingLimitSettings;
+  /** With several brokers: peers connected to the others (cluster/peerRelay.ts). */
+  remote?: RemotePeers;
 }
 
 /**
@@ -52,7 +55,8 @@ export function createPeerService(ctx: BrokerContext, server: Server, options: P
     createWebSocketServer: () => (wss = new WebSocketServer({ noServer: true, maxPayload: PEER_MAX_PAYLOAD })),
   });
   const stats = new SignalingStats();
-  const sockets = new PeerSockets();
+  const { remote } = options;
+  const sockets = new PeerSockets(remote);
   const settings = options.limits ?? SIGNALING_LIMITS;
   const limits = new SignalingLimits(settings);
   const gate = new SignalingGate(ctx, sockets, limits);
@@ -88,20 +92,47 @@ export function createPeerService(ctx: BrokerContext, server: Server, options: P
         stats.count(read.drop);
         return junk.note(`${read.detail}, from participant ${member.participantId}`);
       }
-      const drop = gate.check(member, ws, read.message);
-      if (drop === undefined) {
-        if (read.message.type !== 'HEARTBEAT') stats.count('relayed');
+      const { message } = read;
+      const drop = gate.check(member, ws, message);
+      if (drop !== undefined) return refused(member, ws, drop);
+      const relayHere = () => {
+        if (message.type !== 'HEARTBEAT') stats.count('relayed');
         for (const listener of relay) listener.call(ws, data, isBinary);
-        return;
-      }
-      stats.count(drop);
-      if (drop === 'rateLimited' && limits.strike(member.peerId)) {
-        stats.count('cutOff');
-        floods.note(`participant ${member.participantId}, refused for ${settings.cutOffMs / 1000} s`);
-        closeSocket(ws, 'Too many signaling messages');
-      }
+      };
+      if (message.type === 'HEARTBEAT' || sockets.isConnected(message.dst)) return relayHere();
+      // Not connected here: on another broker, or not connected yet (then `peer` queues a few).
+      const queueHere = () => {
+        const full = gate.mayQueue(message.dst);
+        return full === undefined ? relayHere() : refused(member, ws, full);
+      };
+      if (!remote) return queueHere();
+      // Messages to one destination are looked up and published in order on one Redis connection.
+      void remote.forward(member.peerId, message).then((forwarded) => (forwarded ? stats.count('relayed') : queueHere()));
     });
   }
+
+  function refused(member: PeerMember, ws: WebSocket, drop: DropReason): void {
+    stats.count(drop);
+    if (drop === 'rateLimited' && limits.strike(member.peerId)) {
+      stats.count('cutOff');
+      floods.note(`participant ${member.participantId}, refused for ${settings.cutOffMs / 1000} s`);
+      remote?.cutOff(member.peerId, settings.cutOffMs);
+      closeSocket(ws, 'Too many signaling messages');
+    }
+  }
+
+  // The peer reconnected to another broker: an older socket of it here is stale.
+  remote?.onMoved((peerId) => sockets.closeWhere((member) => member.peerId === peerId, 'Connected elsewhere'));
+
+  // Signaling another broker handed on: checked again here, then sent as `peer` would send it.
+  remote?.onArrival((srcPeerId, message) => {
+    const drop = gate.checkArrival(srcPeerId, message);
+    if (drop !== undefined) return void stats.count(drop);
+    const ws = message.type === 'HEARTBEAT' ? undefined : sockets.current(message.dst);
+    if (!ws) return void stats.count('destinationGone');
+    stats.count('relayed');
+    ws.send(JSON.stringify({ ...message, src: srcPeerId }));
+  });
 
   const unsubscribe = [
     ctx.bus.subscribe((event) => {
@@ -136,21 +167,26 @@ export function createPeerService(ctx: BrokerContext, server: Server, options: P
       const id = url.searchParams.get('id');
       const token = url.searchParams.get('token');
       if (!wss || !admitPeer(ctx, id, token)) return rejectUpgrade(socket, 401, 'Unauthorized');
-      const wait = limits.cutOffFor(id!);
-      if (wait > 0) return rejectUpgrade(socket, 429, `Too many signaling messages; try again in ${wait} s`, wait);
       const peerWss = wss;
-      peerWss.handleUpgrade(req, socket, head, (ws) => {
-        // First, so no socket error goes unhandled (an unhandled one would take the broker down).
-        ws.on('error', onSocketError);
-        // The participant may have left while the handshake completed.
-        const participant = admitPeer(ctx, id, token);
-        if (!participant) return void closeSocket(ws, 'Not in the session');
-        const member = peerMember(participant);
-        sockets.add(member, ws);
-        limits.delivered(member.peerId);
-        peerWss.emit('connection', ws, req);
-        inspect(ws, member);
-      });
+      const refuse = (wait: number) => rejectUpgrade(socket, 429, `Too many signaling messages; try again in ${wait} s`, wait);
+      const wait = limits.cutOffFor(id!);
+      if (wait > 0) return refuse(wait);
+      const upgrade = () =>
+        peerWss.handleUpgrade(req, socket, head, (ws) => {
+          // First, so no socket error goes unhandled (an unhandled one would take the broker down).
+          ws.on('error', onSocketError);
+          // The participant may have left while the handshake completed.
+          const participant = admitPeer(ctx, id, token);
+          if (!participant) return void closeSocket(ws, 'Not in the session');
+          const member = peerMember(participant);
+          sockets.add(member, ws);
+          limits.delivered(member.peerId);
+          peerWss.emit('connection', ws, req);
+          inspect(ws, member);
+        });
+      // A peer cut off on another broker is refused here too (reconnecting elsewhere refills nothing).
+      if (!remote) return upgrade();
+      void remote.cutOffFor(id!).then((elsewhere) => (elsewhere > 0 ? refuse(elsewhere) : upgrade()));
     },
     close() {
       for (const stop of unsubscribe) stop();

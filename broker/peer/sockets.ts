@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { Role } from '../../core/protocol';
 import type { ParticipantRow } from '../store';
+import type { RemotePeers } from './remote';
 
 /** A participant as signaling sees it. */
 export interface PeerMember {
@@ -32,19 +33,34 @@ export function peerMember(p: ParticipantRow): PeerMember {
 export class PeerSockets {
   private readonly peers = new Map<string, { member: PeerMember; sockets: Set<WebSocket> }>();
 
+  /** `registry`: with several brokers, told which peers this one holds. */
+  constructor(private readonly registry?: RemotePeers) {}
+
   /**
    * Remembers a socket until it closes. A function of its own, so the listener it leaves on the socket
    * does not hold the upgrade request (and its headers) for the life of the connection (issue 6).
    */
   add(member: PeerMember, ws: WebSocket): void {
     let entry = this.peers.get(member.peerId);
-    if (!entry) this.peers.set(member.peerId, (entry = { member, sockets: new Set() }));
+    if (!entry) {
+      this.peers.set(member.peerId, (entry = { member, sockets: new Set() }));
+      this.registry?.connected(member.peerId);
+    }
     const { sockets } = entry;
     sockets.add(ws);
     ws.on('close', () => {
       sockets.delete(ws);
-      if (sockets.size === 0 && this.peers.get(member.peerId)?.sockets === sockets) this.peers.delete(member.peerId);
+      if (sockets.size === 0 && this.peers.get(member.peerId)?.sockets === sockets) {
+        this.peers.delete(member.peerId);
+        this.registry?.disconnected(member.peerId);
+      }
     });
+  }
+
+  /** The peer's newest open socket: the one `peer` relays to (a reconnect replaces the older). */
+  current(peerId: string): WebSocket | undefined {
+    const sockets = [...(this.peers.get(peerId)?.sockets ?? [])];
+    return sockets.reverse().find((ws) => ws.readyState === ws.OPEN);
   }
 
   /** A connected peer. */
@@ -77,6 +93,7 @@ export class PeerSockets {
 
   closeAll(): void {
     for (const { sockets } of this.peers.values()) for (const ws of sockets) ws.terminate();
+    for (const peerId of this.peers.keys()) this.registry?.disconnected(peerId);
     this.peers.clear();
   }
 }

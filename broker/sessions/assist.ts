@@ -2,7 +2,7 @@ import type { JoinResponse } from '../../core/protocol';
 import type { RepRow, SessionRow } from '../store';
 import type { BrokerContext } from '../context';
 import { notFound, rateLimited, sessionEnded, unsupported } from '../api/errors';
-import { hitAll } from '../auth/rateLimit';
+import { hitEvery } from '../auth/limit';
 import { admittingInvite } from './invites';
 import { newRepParticipant, participantView, repPeerToken, selfView } from './views';
 
@@ -29,7 +29,7 @@ export function assistByInvite(ctx: BrokerContext, rep: RepRow, inviteToken: str
  * controller gives the number to the colleague, and sees them join), but numbers are guessable: attempts
  * are limited per rep and per client address, and every one is audited, found or not.
  */
-export function assistByNumber(ctx: BrokerContext, rep: RepRow, number: string, address: string): AssistResult {
+export async function assistByNumber(ctx: BrokerContext, rep: RepRow, number: string, address: string): Promise<AssistResult> {
   const { assistByNumberPerRep, assistByNumberPerAddress } = ctx.limits;
   const refused = (reason: string, detail: Record<string, unknown> = {}) =>
     ctx.store.audit({
@@ -39,7 +39,7 @@ export function assistByNumber(ctx: BrokerContext, rep: RepRow, number: string, 
       sessionId: null,
       detail: { via: 'number', number, address, reason, ...detail },
     });
-  const limited = hitAll([
+  const limited = await hitEvery([
     [assistByNumberPerRep, rep.id],
     [assistByNumberPerAddress, address],
   ]);

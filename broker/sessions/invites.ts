@@ -12,7 +12,7 @@ import type { InviteRow, ParticipantRow, SessionRow } from '../store';
 import type { BrokerContext } from '../context';
 import { ApiError, forbidden, notFound, rateLimited, sessionEnded, unsupported } from '../api/errors';
 import { hashToken, newId, newInviteToken, newParticipantToken, newPeerId } from '../auth/tokens';
-import { hitAll } from '../auth/rateLimit';
+import { hitEvery } from '../auth/limit';
 import { inviteMailText, mailtoUrl } from '../mail/templates';
 import { MailError } from '../mail/mailer';
 import { actorName, type Caller } from './caller';
@@ -77,11 +77,11 @@ export async function createInvite(
   const audit = { channel: request.send, role, email };
 
   if (request.send === 'server' && ctx.mailer && worded) {
-    const refund = limitServerMail(ctx, caller, s.current.repId ?? '', email ?? '', sessionId, audit);
+    const refund = await limitServerMail(ctx, caller, s.current.repId ?? '', email ?? '', sessionId, audit);
     try {
       await ctx.mailer.send({ to: email ?? '', ...worded });
     } catch (error) {
-      refund();
+      await refund();
       const message = error instanceof MailError ? error.message : 'The mail server could not take the message';
       if (!(error instanceof MailError)) ctx.log.error('Sending an invitation failed', error);
       ctx.store.audit({
@@ -125,17 +125,17 @@ export async function createInvite(
  * MAIL_PER_RECIPIENT_PER_HOUR per address (whoever sends). Counted before sending, so two sends at once
  * cannot both take the last place; the returned refund gives the place back when the mail server refuses.
  */
-function limitServerMail(
+async function limitServerMail(
   ctx: BrokerContext,
   caller: Caller,
   repId: string,
   email: string,
   sessionId: string,
   detail: Record<string, unknown>,
-): () => void {
+): Promise<() => Promise<void>> {
   const { mailPerRep, mailPerRecipient } = ctx.limits;
   const recipient = email.toLowerCase();
-  const limited = hitAll([
+  const limited = await hitEvery([
     [mailPerRep, repId],
     [mailPerRecipient, recipient],
   ]);
@@ -155,9 +155,8 @@ function limitServerMail(
         : 'This address has received several invitations in the last hour.',
     );
   }
-  return () => {
-    mailPerRep.refund(repId);
-    mailPerRecipient.refund(recipient);
+  return async () => {
+    await Promise.all([mailPerRep.refund(repId), mailPerRecipient.refund(recipient)]);
   };
 }
 

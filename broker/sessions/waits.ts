@@ -26,7 +26,12 @@ export const MANY_WAITING =
  * session over JOIN_BY_NUMBER_PER_NUMBER_LIMIT a minute warn its reps (`many-knocks`, at most once a
  * minute) and are let through; see limits.ts for the bounds on waiting knocks.
  */
-export function knock(ctx: BrokerContext, number: string, name: string, clientAddress: string | null): JoinByNumberResponse {
+export async function knock(
+  ctx: BrokerContext,
+  number: string,
+  name: string,
+  clientAddress: string | null,
+): Promise<JoinByNumberResponse> {
   const session = ctx.store.findLiveSessionByNumber(number);
   if (!session) throw notFound(NO_SESSION_WITH_NUMBER);
   const now = ctx.now();
@@ -43,8 +48,10 @@ export function knock(ctx: BrokerContext, number: string, name: string, clientAd
     decidedAt: null,
     participantId: null,
   };
+  // Counted before the commit: the count may live in Redis, and a transaction does not wait on it.
+  const manyKnocks = await countKnock(ctx, session.id);
   const full = ctx.bus.commit(() => {
-    warnOfManyKnocks(ctx, session.id);
+    if (manyKnocks) warnOfManyKnocks(ctx, session.id, manyKnocks);
     const waiting = ctx.store.listWaitingWaits(session.id, now);
     const key = clientAddress === null ? null : addressKey(clientAddress);
     const mine = key === null ? [] : waiting.filter((w) => w.clientAddress !== null && addressKey(w.clientAddress) === key);
@@ -60,7 +67,7 @@ export function knock(ctx: BrokerContext, number: string, name: string, clientAd
   });
   // Thrown after the commit, so the reps' warning stays.
   if (full) {
-    if (ctx.limits.refusalAudit.take(`knock-full|${session.id}`)) {
+    if (await ctx.limits.refusalAudit.take(`knock-full|${session.id}`)) {
       ctx.store.audit({ at: now, actor: 'customer', action: 'knock-refused', sessionId: session.id, detail: { reason: 'full' } });
     }
     throw rateLimited((full.expiresAt - now) / 1000, MANY_WAITING);
@@ -68,14 +75,19 @@ export function knock(ctx: BrokerContext, number: string, name: string, clientAd
   return { waitId: wait.id, waitToken, expiresAt: wait.expiresAt };
 }
 
-/** Counts a knock on the session; past the limit, its reps hear `many-knocks` (once a minute while it lasts). */
-function warnOfManyKnocks(ctx: BrokerContext, sessionId: string): void {
+/**
+ * Counts a knock on the session; past the limit, its reps are to hear `many-knocks` (once a minute while
+ * it lasts): returns the count to tell them, or 0.
+ */
+async function countKnock(ctx: BrokerContext, sessionId: string): Promise<number> {
   const { knocksPerSession, manyKnocksWarning } = ctx.limits;
-  const count = knocksPerSession.count(sessionId);
-  if (count > knocksPerSession.limit && manyKnocksWarning.take(sessionId)) {
-    ctx.bus.append(sessionId, 'many-knocks', { count });
-    ctx.store.audit({ at: ctx.now(), actor: 'broker', action: 'many-knocks', sessionId, detail: { count } });
-  }
+  const count = await knocksPerSession.count(sessionId);
+  return count > knocksPerSession.limit && (await manyKnocksWarning.take(sessionId)) ? count : 0;
+}
+
+function warnOfManyKnocks(ctx: BrokerContext, sessionId: string, count: number): void {
+  ctx.bus.append(sessionId, 'many-knocks', { count });
+  ctx.store.audit({ at: ctx.now(), actor: 'broker', action: 'many-knocks', sessionId, detail: { count } });
 }
 
 /** The wait behind a customer's token; 404 for a token the broker never gave out. */

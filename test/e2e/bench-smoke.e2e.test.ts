@@ -32,6 +32,8 @@ describe('benchmarks (smoke run)', () => {
       'broker: RSS per participant',
       'broker: RSS per socket',
       'join page GET / during',
+      'cluster: participants held by two brokers',
+      'cluster: signaling relay, a pair split across brokers',
     ]) {
       expect(
         names.some((n) => n.startsWith(prefix)),

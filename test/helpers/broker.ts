@@ -40,6 +40,8 @@ export interface StartBrokerOptions {
   presenceGraceMs?: number;
   /** In-process only: where the broker logs (default: nowhere). */
   log?: Logger;
+  /** In-process only, with REDIS_URL in env: the cluster's clocks (short in tests). */
+  clusterTiming?: BrokerOptions['clusterTiming'];
 }
 
 export interface TestRepInput {
@@ -85,6 +87,8 @@ export interface TestBroker {
   start(): Promise<void>;
   /** Stops the broker, keeping the data directory. */
   stop(): Promise<void>;
+  /** Child mode: SIGKILL, as a crash would (no shutdown of any kind), keeping the data directory. */
+  kill(): Promise<void>;
   /** Stops the broker and deletes the data directory if the helper made it. */
   close(): Promise<void>;
 }
@@ -97,6 +101,7 @@ interface Running {
   output: string[];
   diagnostics?: BrokerDiagnostics;
   stop(): Promise<void>;
+  kill?(): Promise<void>;
 }
 
 let repCounter = 0;
@@ -188,6 +193,12 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Tes
       running = undefined;
       await r?.stop();
     },
+    async kill() {
+      const r = running;
+      if (!r?.kill) throw new Error('Only a child broker can be killed');
+      running = undefined;
+      await r.kill();
+    },
     async close() {
       await broker.stop();
       if (ownDir) rmSync(dataDir, { recursive: true, force: true });
@@ -207,6 +218,7 @@ async function startInProcess(env: Record<string, string>, options: StartBrokerO
     eventsHeartbeat,
     presenceGraceMs,
     log,
+    clusterTiming,
   } = options;
   const broker: Broker = await createBroker(loadConfig(env), {
     log: log ?? silentLogger,
@@ -217,6 +229,7 @@ async function startInProcess(env: Record<string, string>, options: StartBrokerO
     ...(revocations ? { revocations } : {}),
     ...(eventsHeartbeat ? { eventsHeartbeat } : {}),
     ...(presenceGraceMs === undefined ? {} : { presenceGraceMs }),
+    ...(clusterTiming ? { clusterTiming } : {}),
   });
   const { url, port, store, diagnostics } = broker;
   return { url, port, pid: process.pid, store, output: [], diagnostics, stop: () => broker.close() };
@@ -255,6 +268,11 @@ async function startChild(env: Record<string, string>): Promise<Running> {
     async stop() {
       store.close();
       await stopChild(child, exited);
+    },
+    async kill() {
+      store.close();
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
     },
   };
 }

@@ -67,6 +67,8 @@ describe('loadConfig', () => {
       REP_TOKEN_IDLE_HOURS: '0.5',
       REP_TOKEN_MAX_HOURS: '24',
       PRESENCE_GRACE_SECONDS: '90',
+      REDIS_URL: 'redis://:secret@redis.example.com:6379/2',
+      TRUST_PROXY: 'loopback, 10.0.0.0/8, 2001:db8::1',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -93,6 +95,8 @@ describe('loadConfig', () => {
       repTokenIdleMs: 1_800_000,
       repTokenMaxMs: 24 * 3_600_000,
       presenceGraceMs: 90_000,
+      redisUrl: 'redis://:secret@redis.example.com:6379/2',
+      trustProxy: ['loopback', '10.0.0.0/8', '2001:db8::1'],
     });
     expect(loadConfig({ MAIL_FROM: 'help@example.com' }).mailFrom).toBe('help@example.com');
     expect(resolvePublicUrl(config, 8080)).toBe('https://support.example.com');
@@ -113,6 +117,10 @@ describe('loadConfig', () => {
     [{ SMTP_URL: 'mail.example.com' }, /SMTP_URL must be a URL like smtp:/],
     [{ SMTP_URL: 'https://u:secret@mail.example.com' }, /SMTP_URL must start with smtp:\/\/ or smtps:\/\/, got "https:\/\/…"/],
     [{ MAIL_FROM: 'not an address' }, /MAIL_FROM must be an email address/],
+    [{ REDIS_URL: 'not a url' }, /REDIS_URL must be a URL like redis:/],
+    [{ REDIS_URL: 'http://:secret@redis.example.com' }, /REDIS_URL must start with redis:\/\/ or rediss:\/\/, got "http:\/\/…"/],
+    [{ TRUST_PROXY: 'nginx' }, /TRUST_PROXY entries must be addresses/],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, /TRUST_PROXY entries must be addresses/],
     [{ MAIL_FROM: 'a@example.com\r\nBcc: x@example.com' }, /MAIL_FROM/],
     [{ KNOCK_TTL_SECONDS: '0' }, /KNOCK_TTL_SECONDS must be a whole number/],
     [{ JOIN_BY_NUMBER_LIMIT: 'many' }, /JOIN_BY_NUMBER_LIMIT/],
