@@ -9,6 +9,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** DATABASE_URL (postgres://…): PostgreSQL holds the state, and several brokers may share it; null ⇒ SQLite in dataDir. */
+  databaseUrl: string | null;
   /** Where people reach the broker (join links, CORS). null ⇒ derived from host and the bound port. */
   publicUrl: string | null;
   iceServers: IceServer[];
@@ -103,6 +105,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: integer(env, 'PORT', 9000, 0, 65535),
     host: text(env, 'HOST') ?? '127.0.0.1',
     dataDir: text(env, 'DATA_DIR') ?? './data',
+    databaseUrl: databaseUrl(env),
     publicUrl: publicUrl(env),
     iceServers: iceServers(env),
     turn: turn(env),
@@ -313,21 +316,34 @@ function allowedOrigins(env: Env): string[] {
     });
 }
 
-function smtpUrl(env: Env): string | null {
-  const raw = text(env, 'SMTP_URL');
+/** A service's URL with one of two schemes; the value may hold a password, so errors name only the scheme. */
+function serviceUrl(env: Env, name: string, schemes: [string, string], example: string): { raw: string; url: URL } | null {
+  const raw = text(env, name);
   if (raw === undefined) return null;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError('SMTP_URL must be a URL like smtp://user:password@mail.example.com:587');
+    throw new ConfigError(`${name} must be a URL like ${example}`);
   }
-  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
-    // The value may hold a password: name only the scheme.
-    throw new ConfigError(`SMTP_URL must start with smtp:// or smtps://, got "${url.protocol}//…"`);
+  if (!schemes.includes(url.protocol.slice(0, -1))) {
+    throw new ConfigError(`${name} must start with ${schemes[0]}:// or ${schemes[1]}://, got "${url.protocol}//…"`);
   }
-  if (!url.hostname) throw new ConfigError('SMTP_URL must name the mail server, e.g. smtp://mail.example.com:587');
-  return raw;
+  return { raw, url };
+}
+
+function smtpUrl(env: Env): string | null {
+  const smtp = serviceUrl(env, 'SMTP_URL', ['smtp', 'smtps'], 'smtp://user:password@mail.example.com:587');
+  if (smtp && !smtp.url.hostname) throw new ConfigError('SMTP_URL must name the mail server, e.g. smtp://mail.example.com:587');
+  return smtp?.raw ?? null;
+}
+
+/** PostgreSQL's connection URL (a socket directory may stand in for the host: postgres:///db?host=/run/postgresql). */
+function databaseUrl(env: Env): string | null {
+  return (
+    serviceUrl(env, 'DATABASE_URL', ['postgres', 'postgresql'], 'postgres://user:password@db.example.com:5432/remote_support')
+      ?.raw ?? null
+  );
 }
 
 function mailFrom(env: Env): string {

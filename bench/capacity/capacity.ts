@@ -101,12 +101,12 @@ type Broker = Awaited<ReturnType<typeof startBroker>>;
  * rep), signed in. Made straight in the store from one template, so the ramp does not wait for thousands
  * of password hashes; the broker takes the token like any other.
  */
-function signedInRep(broker: Broker, template: TestRep, i: number): string {
+async function signedInRep(broker: Broker, template: TestRep, i: number): Promise<string> {
   const id = newId();
-  broker.store.insertRep({ ...template, id, email: `load${i}.${id}@example.test`, name: `Load Rep ${i}` });
+  await broker.store.insertRep({ ...template, id, email: `load${i}.${id}@example.test`, name: `Load Rep ${i}` });
   const token = newRepToken();
   const now = Date.now();
-  broker.store.insertRepToken({ tokenHash: hashToken(token), repId: id, createdAt: now, expiresAt: now + 86_400_000 });
+  await broker.store.insertRepToken({ tokenHash: hashToken(token), repId: id, createdAt: now, expiresAt: now + 86_400_000 });
   return token;
 }
 
@@ -124,7 +124,8 @@ async function brokerParticipants(broker: Broker, count: number): Promise<SimPee
   });
   const pairs: SimPeer[][] = [];
   // All reps first: this process writes the database only while the broker does not.
-  const tokens = Array.from({ length: Math.ceil(count / 2) }, (_, i) => signedInRep(broker, template, i));
+  const tokens: string[] = [];
+  for (let i = 0; i < Math.ceil(count / 2); i++) tokens.push(await signedInRep(broker, template, i));
   let next = 0;
   const worker = async () => {
     while (next < tokens.length) {

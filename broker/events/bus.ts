@@ -14,53 +14,44 @@ export type EventListener = (event: SessionEvent) => void;
 /**
  * Every session change becomes a numbered, stored event, then reaches live subscribers.
  * Events are stored in the same transaction as the change that caused them and published only
- * after it commits, so a subscriber never sees a change that was rolled back.
- * In-process for now; many brokers would publish through Redis here.
+ * after it commits (the store's per-transaction outbox), so a subscriber never sees a change that was
+ * rolled back. In-process: the events of this broker's own commits.
  */
 export class EventBus {
-  private readonly listeners = new Set<EventListener>();
-  private pending: SessionEvent[] | null = null;
-
-  constructor(
+  private constructor(
     private readonly store: Store,
     private readonly now: () => number,
-    private readonly log: Logger,
+    private readonly listeners: Set<EventListener>,
   ) {}
 
-  /** Runs fn in one store transaction; events appended inside are published once it commits. */
-  commit<T>(fn: () => T): T {
-    if (this.pending) return fn();
-    const pending: SessionEvent[] = (this.pending = []);
-    let result: T;
-    try {
-      result = this.store.transaction(fn);
-    } finally {
-      this.pending = null;
-    }
-    for (const event of pending) this.publish(event);
-    return result;
+  static on(store: Store, now: () => number, log: Logger): EventBus {
+    const bus = new EventBus(store, now, new Set());
+    store.onCommitted(({ events }) => bus.publish(events, log));
+    return bus;
   }
 
-  /** Stores an event with the session's next sequence number (inside commit, or in its own). */
-  append<T extends SessionEventType>(
+  /** This bus over a transaction's store (`tx`): what it appends is published when that commits. */
+  within(tx: Store): EventBus {
+    return tx === this.store ? this : new EventBus(tx, this.now, this.listeners);
+  }
+
+  /** Stores an event with the session's next sequence number (in this bus's transaction, or in its own). */
+  async append<T extends SessionEventType>(
     sessionId: string,
     type: T,
     payload: Omit<Extract<EventBody, { type: T }>, 'type'>,
-  ): SessionEvent {
-    if (!this.pending) return this.commit(() => this.append(sessionId, type, payload));
+  ): Promise<SessionEvent> {
     const at = this.now();
-    const seq = this.store.appendEvent({ sessionId, type, payload, at });
-    const event = { ...payload, type, sessionId, seq, at } as SessionEvent;
-    this.pending.push(event);
-    return event;
+    const seq = await this.store.appendEvent({ sessionId, type, payload, at });
+    return { ...payload, type, sessionId, seq, at } as SessionEvent;
   }
 
   /** Stored events of a session after seq, oldest first. */
-  replay(sessionId: string, afterSeq: number): SessionEvent[] {
-    return this.store.eventsAfter(sessionId, afterSeq).map(fromStored);
+  async replay(sessionId: string, afterSeq: number): Promise<SessionEvent[]> {
+    return (await this.store.eventsAfter(sessionId, afterSeq)).map(fromStored);
   }
 
-  lastSeq(sessionId: string): number {
+  lastSeq(sessionId: string): Promise<number> {
     return this.store.lastSeq(sessionId);
   }
 
@@ -69,13 +60,16 @@ export class EventBus {
     return () => this.listeners.delete(listener);
   }
 
-  private publish(event: SessionEvent): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(event);
-      } catch (error) {
-        // One broken subscriber must not keep the event from the others.
-        this.log.error(`Event subscriber failed on ${event.type}`, error);
+  private publish(events: readonly StoredEvent[], log: Logger): void {
+    for (const stored of events) {
+      const event = fromStored(stored);
+      for (const listener of [...this.listeners]) {
+        try {
+          listener(event);
+        } catch (error) {
+          // One broken subscriber must not keep the event from the others.
+          log.error(`Event subscriber failed on ${event.type}`, error);
+        }
       }
     }
   }

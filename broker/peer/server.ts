@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { RequestHandler } from 'express';
 import { ExpressPeerServer } from 'peer';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { SessionEvent } from '../../core/protocol';
 import type { BrokerContext } from '../context';
 import { repHasLiveToken } from '../auth/repTokens';
 import { rejectUpgrade } from '../http/upgrade';
@@ -82,13 +83,21 @@ export function createPeerService(ctx: BrokerContext, server: Server, options: P
   function inspect(ws: WebSocket, member: PeerMember): void {
     const relay = ws.listeners('message') as ((data: RawData, isBinary: boolean) => void)[];
     ws.removeAllListeners('message');
+    // The gate may ask the store; frames are still checked and relayed one at a time, in order
+    // (an OFFER before its candidates).
+    let previous = Promise.resolve();
     ws.on('message', (data, isBinary) => {
+      previous = previous
+        .then(() => pass(data, isBinary))
+        .catch((error: unknown) => ctx.log.error('PeerServer: checking a signaling message failed', error));
+    });
+    async function pass(data: RawData, isBinary: boolean): Promise<void> {
       const read = readSignal(data, isBinary);
       if ('drop' in read) {
         stats.count(read.drop);
         return junk.note(`${read.detail}, from participant ${member.participantId}`);
       }
-      const drop = gate.check(member, ws, read.message);
+      const drop = await gate.check(member, ws, read.message);
       if (drop === undefined) {
         if (read.message.type !== 'HEARTBEAT') stats.count('relayed');
         for (const listener of relay) listener.call(ws, data, isBinary);
@@ -100,28 +109,35 @@ export function createPeerService(ctx: BrokerContext, server: Server, options: P
         floods.note(`participant ${member.participantId}, refused for ${settings.cutOffMs / 1000} s`);
         closeSocket(ws, 'Too many signaling messages');
       }
-    });
+    }
   }
 
   const unsubscribe = [
-    ctx.bus.subscribe((event) => {
-      if (event.type === 'participant-left') {
-        const p = ctx.store.findParticipant(event.participantId);
-        if (p) leave(p.peerId);
-      } else if (event.type === 'session-ended') {
-        for (const p of ctx.store.listParticipants(event.sessionId)) leave(p.peerId);
-      } else if (event.type === 'control-changed') {
-        for (const id of [event.from, event.to]) {
-          const p = ctx.store.findParticipant(id);
-          if (p) sockets.setRole(p.peerId, p.role);
-        }
-      }
-    }),
+    ctx.bus.subscribe(
+      (event) => void follow(event).catch((error: unknown) => ctx.log.error('PeerServer: following an event failed', error)),
+    ),
     // A rep signed out everywhere (or whose last sign-in ended) has no peer links left.
     ctx.revocations.subscribe(({ repId }) => {
-      if (!repHasLiveToken(ctx, repId)) sockets.closeWhere((member) => member.repId === repId, 'Signed out');
+      repHasLiveToken(ctx, repId)
+        .then((live) => live || sockets.closeWhere((member) => member.repId === repId, 'Signed out'))
+        .catch((error: unknown) => ctx.log.error('PeerServer: closing a signed-out rep failed', error));
     }),
   ];
+
+  /** Who left, and whose role changed, from the store: the event names participants, sockets go by peer id. */
+  async function follow(event: SessionEvent): Promise<void> {
+    if (event.type === 'participant-left') {
+      const p = await ctx.store.findParticipant(event.participantId);
+      if (p) leave(p.peerId);
+    } else if (event.type === 'session-ended') {
+      for (const p of await ctx.store.listParticipants(event.sessionId)) leave(p.peerId);
+    } else if (event.type === 'control-changed') {
+      for (const id of [event.from, event.to]) {
+        const p = await ctx.store.findParticipant(id);
+        if (p) sockets.setRole(p.peerId, p.role);
+      }
+    }
+  }
 
   function leave(peerId: string): void {
     sockets.leave(peerId);
@@ -133,23 +149,9 @@ export function createPeerService(ctx: BrokerContext, server: Server, options: P
     app: app as unknown as RequestHandler,
     stats,
     handleUpgrade(req, socket, head, url) {
-      const id = url.searchParams.get('id');
-      const token = url.searchParams.get('token');
-      if (!wss || !admitPeer(ctx, id, token)) return rejectUpgrade(socket, 401, 'Unauthorized');
-      const wait = limits.cutOffFor(id!);
-      if (wait > 0) return rejectUpgrade(socket, 429, `Too many signaling messages; try again in ${wait} s`, wait);
-      const peerWss = wss;
-      peerWss.handleUpgrade(req, socket, head, (ws) => {
-        // First, so no socket error goes unhandled (an unhandled one would take the broker down).
-        ws.on('error', onSocketError);
-        // The participant may have left while the handshake completed.
-        const participant = admitPeer(ctx, id, token);
-        if (!participant) return void closeSocket(ws, 'Not in the session');
-        const member = peerMember(participant);
-        sockets.add(member, ws);
-        limits.delivered(member.peerId);
-        peerWss.emit('connection', ws, req);
-        inspect(ws, member);
+      upgrade(req, socket, head, url).catch((error: unknown) => {
+        ctx.log.error('PeerServer: admitting a peer failed', error);
+        socket.destroy();
       });
     },
     close() {
@@ -158,4 +160,38 @@ export function createPeerService(ctx: BrokerContext, server: Server, options: P
       wss?.close();
     },
   };
+
+  async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<void> {
+    const id = url.searchParams.get('id');
+    const token = url.searchParams.get('token');
+    if (!wss || !(await admitPeer(ctx, id, token))) return rejectUpgrade(socket, 401, 'Unauthorized');
+    const wait = limits.cutOffFor(id!);
+    if (wait > 0) return rejectUpgrade(socket, 429, `Too many signaling messages; try again in ${wait} s`, wait);
+    const peerWss = wss;
+    peerWss.handleUpgrade(req, socket, head, (ws) => {
+      // First, so no socket error goes unhandled (an unhandled one would take the broker down).
+      ws.on('error', onSocketError);
+      // Frames wait (paused) until `peer` and our inspector listen.
+      ws.pause();
+      void admitted(ws, req, peerWss, id!, token!);
+    });
+  }
+
+  /** The participant may have left while the handshake completed: asked once more before `peer` sees the socket. */
+  async function admitted(
+    ws: WebSocket,
+    req: IncomingMessage,
+    peerWss: WebSocketServer,
+    id: string,
+    token: string,
+  ): Promise<void> {
+    const participant = await admitPeer(ctx, id, token).catch(() => undefined);
+    if (!participant) return void closeSocket(ws, 'Not in the session');
+    const member = peerMember(participant);
+    sockets.add(member, ws);
+    limits.delivered(member.peerId);
+    peerWss.emit('connection', ws, req);
+    inspect(ws, member);
+    ws.resume();
+  }
 }

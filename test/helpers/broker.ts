@@ -253,7 +253,7 @@ async function startChild(env: Record<string, string>): Promise<Running> {
     store,
     output,
     async stop() {
-      store.close();
+      await store.close();
       await stopChild(child, exited);
     },
   };
