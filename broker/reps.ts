@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { DisplayName, RepMode } from '../core/protocol';
 import { hashPassword } from './auth/passwords';
 import { newId } from './auth/tokens';
-import type { RepChanges, RepRow, Store } from './store';
+import { DuplicateEmailError, type RepChanges, type RepRow, type Store } from './store';
 import { DEFAULT_MAX_CUSTOMERS, MAX_CUSTOMERS_LIMIT } from './limits';
 
 export const MIN_PASSWORD_LENGTH = 8;
@@ -211,11 +211,17 @@ export async function ensureAdmin(store: Store, setup: FirstAdmin): Promise<Admi
   const chosen = password ?? generatePassword();
   // Customers see this name ("Sam invites you…"): never "Administrator".
   const name = setup.name ?? (await setup.askName?.())?.trim().slice(0, 80) ?? '';
-  await createRep(
-    store,
-    { email, name: name || FALLBACK_ADMIN_NAME, password: chosen, isAdmin: true },
-    Date.now(),
-    siteMaxCustomers,
-  );
+  try {
+    await createRep(
+      store,
+      { email, name: name || FALLBACK_ADMIN_NAME, password: chosen, isAdmin: true },
+      Date.now(),
+      siteMaxCustomers,
+    );
+  } catch (error) {
+    // Another broker on the same database, starting at the same moment, made the admin first.
+    if (error instanceof DuplicateEmailError && (await store.hasAdmin())) return { created: false, email };
+    throw error;
+  }
   return { created: true, email, password: chosen, generated: password === null };
 }
