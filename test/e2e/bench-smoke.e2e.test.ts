@@ -31,6 +31,9 @@ describe('benchmarks (smoke run)', () => {
       'broker: relay p99',
       'broker: RSS per participant',
       'broker: RSS per socket',
+      'broker on PostgreSQL: participants held',
+      'broker on PostgreSQL: relay p99',
+      'broker on PostgreSQL: RSS per participant',
       'join page GET / during',
     ]) {
       expect(
