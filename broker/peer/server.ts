@@ -186,7 +186,10 @@ export function createPeerService(ctx: BrokerContext, server: Server, options: P
     token: string,
   ): Promise<void> {
     const participant = await admitPeer(ctx, id, token).catch(() => undefined);
-    if (!participant) return void closeSocket(ws, 'Not in the session');
+    if (!participant) {
+      ws.resume(); // so the closing handshake is read
+      return void closeSocket(ws, 'Not in the session');
+    }
     const member = peerMember(participant);
     sockets.add(member, ws);
     limits.delivered(member.peerId);

@@ -242,6 +242,84 @@ describe.each([sqlite, postgres])('store contract on $name', (backend) => {
     expect(decided).toMatchObject({ status: 'accepted', decidedByRepId: results[0] ? 'a' : 'b' });
   });
 
+  it('sessions, participants, invites and waits: the queries the session rules ask', async () => {
+    const { store } = await withSession(backend);
+    const repEntry = (id: string, sessionId: string, role: 'controller' | 'assistant', joinedAt: number) => ({
+      ...customer(id, sessionId, 'Rita'),
+      role,
+      repId: 'r',
+      joinedAt,
+    });
+    await store.insertSession(session('s2', '987654321', 2));
+    await store.insertParticipant(repEntry('c', 's', 'controller', 1));
+    await store.insertParticipant(repEntry('a', 's2', 'assistant', 2));
+    await store.insertParticipant(customer('k', 's', 'Kim'));
+    expect((await store.listLiveSessionsOfRep('r')).map((x) => x.id)).toEqual(['s2', 's']);
+    expect((await store.listLiveSessionsControlledBy('r')).map((x) => x.id)).toEqual(['s']);
+    expect((await store.listSessionIdsOfRep('r')).sort()).toEqual(['s', 's2']);
+    expect(await store.countCurrentCustomers('s')).toBe(1);
+    expect((await store.listPresentParticipants()).map((p) => p.id).sort()).toEqual(['a', 'c', 'k']);
+    expect(await store.findParticipantByPeerId('peer-k')).toMatchObject({ id: 'k', role: 'customer' });
+    expect(await store.findParticipantByTokenHash('hash-k')).toMatchObject({ id: 'k' });
+
+    // Control passes to the assistant entry of another rep in s2's place: the epoch counts.
+    await store.insertParticipant(repEntry('b', 's', 'assistant', 3));
+    expect(await store.passControl('s', 'c', 'b')).toBe(1);
+    expect((await store.findParticipant('b'))?.role).toBe('controller');
+    expect((await store.findSession('s'))?.controlEpoch).toBe(1);
+    await store.setActiveCustomer('s', 'k');
+    expect((await store.findSession('s'))?.activeCustomerId).toBe('k');
+    expect(await store.markParticipantLeft('k', 5, 'removed')).toBe(true);
+    expect(await store.markParticipantLeft('k', 6, 'left')).toBe(false);
+    expect(await store.findParticipant('k')).toMatchObject({ leftAt: 5, leftReason: 'removed' });
+    expect((await store.findRepParticipants('s', 'r')).map((p) => p.id)).toEqual(['b', 'c']);
+
+    const invite = (id: string, channel: 'link' | 'server', createdAt: number, expiresAt: number) => ({
+      id,
+      sessionId: 's',
+      role: 'customer' as const,
+      tokenHash: `invite-${id}`,
+      createdByRepId: 'r',
+      channel,
+      email: null,
+      createdAt,
+      expiresAt,
+      revokedAt: null,
+    });
+    await store.insertInvite(invite('link', 'link', 1, 2));
+    await store.insertInvite(invite('mail', 'server', 1, 100));
+    await store.insertInvite(invite('old', 'server', 1, 3));
+    expect((await store.listInvites('s')).map((i) => i.id)).toEqual(['old', 'mail', 'link']);
+    // The session's own link is revoked whatever its stored expiry; an invite that ran out is not.
+    expect((await store.revokeInvites('s', 10)).sort()).toEqual(['link', 'mail']);
+    expect((await store.findInviteByTokenHash('invite-mail'))?.revokedAt).toBe(10);
+
+    const wait = (id: string, expiresAt: number) => ({
+      id,
+      sessionId: 's',
+      name: id,
+      tokenHash: `wait-${id}`,
+      clientAddress: null,
+      createdAt: 1,
+      expiresAt,
+      status: 'waiting' as const,
+      decidedAt: null,
+      participantId: null,
+    });
+    await store.insertWait(wait('w1', 50));
+    await store.insertWait(wait('w2', 20));
+    expect((await store.listWaitingWaits('s', 30)).map((w) => w.id)).toEqual(['w1']);
+    expect((await store.listOverdueWaits(30)).map((w) => w.id)).toEqual(['w2']);
+    expect(await store.decideWait('w1', 'admitted', 31, 'b')).toBe(true);
+    expect(await store.decideWait('w1', 'declined', 32)).toBe(false);
+    expect(await store.findWaitByTokenHash('wait-w1')).toMatchObject({ status: 'admitted', participantId: 'b' });
+
+    await store.endSession('s', 40);
+    expect(await store.findLiveSessionByNumber('123456789')).toBeUndefined();
+    expect(await store.countCurrentCustomers('s')).toBe(0);
+    expect((await store.findParticipant('b'))?.leftReason).toBe('ended');
+  });
+
   it('WebACD: queue names unique whatever their case, agents in order, one pending transfer a session, offers closed once', async () => {
     const { store } = await withSession(backend);
     for (const id of ['a', 'b']) await store.insertRep(rep(id));
