@@ -17,17 +17,18 @@ export interface TestPostgres {
   stop(): Promise<void>;
 }
 
-/** PG_BIN, else Debian's newest /usr/lib/postgresql/<version>/bin, else initdb on PATH. */
-function postgresBin(): string {
-  const candidates = [process.env.PG_BIN];
-  const debian = '/usr/lib/postgresql';
-  if (existsSync(debian)) {
-    const versions = readdirSync(debian).sort((a, b) => Number(b) - Number(a));
-    candidates.push(...versions.map((version) => join(debian, version, 'bin')));
+/** PG_BIN, else Debian's newest /usr/lib/postgresql/<version>/bin, else pg_config's; one clear line when there is none. */
+export function postgresBin(env: Record<string, string | undefined> = process.env): string {
+  const hasTools = (dir: string) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl'));
+  if (env.PG_BIN) {
+    if (hasTools(env.PG_BIN)) return env.PG_BIN;
+    throw new Error(`PG_BIN=${env.PG_BIN} holds no initdb and pg_ctl: point it at PostgreSQL's bin directory.`);
   }
-  for (const dir of candidates) if (dir && existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl'))) return dir;
+  const debian = '/usr/lib/postgresql';
+  const versions = existsSync(debian) ? readdirSync(debian).sort((a, b) => Number(b) - Number(a)) : [];
+  for (const version of versions) if (hasTools(join(debian, version, 'bin'))) return join(debian, version, 'bin');
   try {
-    return execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim();
+    return execFileSync('pg_config', ['--bindir'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     throw new Error(
       'PostgreSQL is not installed: run "apt-get install -y postgresql" (or set PG_BIN to the directory holding initdb and pg_ctl).',

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadServerKey } from '../../../broker/auth/serverKey';
 import { DATABASE_FILE } from '../../../broker/store';
 import { startBroker, type TestBroker } from '../../helpers/broker';
-import { startPostgres, type TestPostgres } from '../../helpers/postgres';
+import { postgresBin, startPostgres, type TestPostgres } from '../../helpers/postgres';
 import { call } from './support';
 
 /**
@@ -52,5 +52,12 @@ describe('brokers on PostgreSQL', () => {
     expect(admin.body.rep.isAdmin).toBe(true);
     // Nothing of it went to SQLite.
     expect(existsSync(join(dataDir, DATABASE_FILE))).toBe(false);
+  });
+});
+
+describe('the tests’ own PostgreSQL', () => {
+  it('finds Debian’s binaries, and says in one line what is wrong with a PG_BIN that holds none', () => {
+    expect(postgresBin({})).toMatch(/bin$/);
+    expect(() => postgresBin({ PG_BIN: '/nonexistent' })).toThrow(/^PG_BIN=\/nonexistent holds no initdb and pg_ctl/);
   });
 });
