@@ -18,6 +18,6 @@ export type {
   ReportRow,
 } from './types';
 export { DuplicateEmailError } from './types';
-export { openSqliteStore, openStore, type SqliteStore } from './open';
+export { describeStore, openSqliteStore, openStore, type SqliteStore } from './open';
 export { DATABASE_FILE } from './sqliteDatabase';
 export type { AcdStore, QueueRow, TransferRow, TransferStatus, OfferRow, OfferStatus } from './acdTypes';

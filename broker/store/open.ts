@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { openPostgresDatabase } from './postgresDatabase';
 import { openSqliteDatabase, type SqliteDatabase } from './sqliteDatabase';
 import { SqlStore } from './sqlStore';
@@ -14,4 +15,12 @@ export function openSqliteStore(dataDir: string): SqliteStore {
 export async function openStore(settings: { dataDir: string; databaseUrl: string | null }): Promise<Store> {
   if (settings.databaseUrl === null) return openSqliteStore(settings.dataDir);
   return SqlStore.on(await openPostgresDatabase(settings.databaseUrl));
+}
+
+/** Where the state is, for the start banner: never the database password. */
+export function describeStore(settings: { dataDir: string; databaseUrl: string | null }): string {
+  if (settings.databaseUrl === null) return `SQLite in ${resolve(settings.dataDir)}`;
+  const url = new URL(settings.databaseUrl);
+  const host = url.host || url.searchParams.get('host') || 'the local socket';
+  return `PostgreSQL at ${host}${url.pathname}`;
 }

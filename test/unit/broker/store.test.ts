@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrations, schemaVersion } from '../../../broker/store/migrations';
-import { DATABASE_FILE, openSqliteStore } from '../../../broker/store';
+import { DATABASE_FILE, describeStore, openSqliteStore } from '../../../broker/store';
 import { startBroker } from '../../helpers/broker';
 import { call } from './support';
 
@@ -30,6 +30,18 @@ const rep = (id: string, email: string) => ({
   maxSessions: null,
   createdAt: 1,
   disabledAt: null,
+});
+
+describe('where the state is', () => {
+  it('is said at start without the database password', () => {
+    expect(describeStore({ dataDir: '/var/lib/rs', databaseUrl: null })).toBe('SQLite in /var/lib/rs');
+    expect(describeStore({ dataDir: 'x', databaseUrl: 'postgres://rs:secret@db.example.com:5432/remote_support' })).toBe(
+      'PostgreSQL at db.example.com:5432/remote_support',
+    );
+    expect(describeStore({ dataDir: 'x', databaseUrl: 'postgres:///remote_support?host=/run/postgresql' })).toBe(
+      'PostgreSQL at /run/postgresql/remote_support',
+    );
+  });
 });
 
 describe('SQLite store', () => {
