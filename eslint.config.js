@@ -28,6 +28,16 @@ export default tseslint.config(
     },
   },
   {
+    // The store is async: a call whose promise nobody awaits would run outside its transaction, or fail unheard.
+    files: ['broker/**/*.ts', 'test/unit/broker/**/*.ts', 'test/helpers/**/*.ts', 'bench/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
+  {
     files: ['test/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },

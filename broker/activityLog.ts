@@ -32,13 +32,13 @@ export function describeAudit(entry: AuditEntry): { level: 'info' | 'warn'; line
   }
 }
 
-/** The store, with every audit entry also told to the log. */
+/** Every audit entry, once committed, also told to the log. */
 export function loggingAudit(store: Store, log: Logger): Store {
-  const audit = store.audit.bind(store);
-  store.audit = (entry) => {
-    audit(entry);
-    const { level, line } = describeAudit(entry);
-    log[level](line);
-  };
+  store.onCommitted(({ audit }) => {
+    for (const entry of audit) {
+      const { level, line } = describeAudit(entry);
+      log[level](line);
+    }
+  });
   return store;
 }

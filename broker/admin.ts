@@ -15,7 +15,7 @@ import {
 import { MAX_CUSTOMERS_LIMIT } from './limits';
 import { reportCsv } from './report';
 import { QUEUE_COMMANDS, QUEUE_USAGE } from './adminQueues';
-import { DuplicateEmailError, openSqliteStore, type Store } from './store';
+import { DuplicateEmailError, openStore, type Store } from './store';
 
 export const USAGE = `Usage: tsx broker/cli.ts <command>
 
@@ -134,8 +134,8 @@ async function setRep(io: AdminIo, args: string[]): Promise<void> {
     throw new UsageError('Nothing to change: give --max-customers, --mode, --name, --acd/--no-acd or --max-sessions');
   }
 
-  await withStore(io, (store) => {
-    const { before, after, changes } = updateRep(store, email, {
+  await withStore(io, async (store) => {
+    const { before, after, changes } = await updateRep(store, email, {
       ...(maxCustomers === undefined ? {} : { maxCustomers }),
       ...(mode === undefined ? {} : { mode }),
       ...(values.name === undefined ? {} : { name: values.name }),
@@ -157,8 +157,11 @@ async function report(io: AdminIo, args: string[]): Promise<void> {
   const { since } = options(args, { since: { type: 'string' } });
   const from = since === undefined ? Number.NaN : Date.parse(since);
   if (!since || Number.isNaN(from)) throw new UsageError(`report needs --since with a date such as 2026-01-31\n\n${USAGE}`);
-  await withStore(io, (store) => {
-    for (const line of reportCsv(store.listReport(from)).trimEnd().split('\n')) io.out(line);
+  await withStore(io, async (store) => {
+    for (const line of reportCsv(await store.listReport(from))
+      .trimEnd()
+      .split('\n'))
+      io.out(line);
   });
 }
 
@@ -178,7 +181,7 @@ async function accountCommand(
 /** Runs fn on DATA_DIR's store; what the admin can fix (unknown rep, bad value, taken email) is a UsageError. */
 async function withStore(io: AdminIo, fn: (store: Store, config: Config) => void | Promise<void>): Promise<void> {
   const config = loadConfig(io.env);
-  const store = openSqliteStore(config.dataDir);
+  const store = await openStore(config);
   try {
     await fn(store, config);
   } catch (error) {
@@ -186,7 +189,7 @@ async function withStore(io: AdminIo, fn: (store: Store, config: Config) => void
     if (error instanceof v.ValiError) throw new UsageError(error.issues[0]?.message ?? 'Invalid value');
     throw error;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -48,65 +48,68 @@ function parse(io: QueueCommandIo, args: string[]) {
   }
 }
 
-function describe(store: Store, queueId: string): string {
-  const q = store.acd.findQueue(queueId)!;
-  const agents = store.acd.queueAgentIds(q.id).map((id) => store.findRepById(id)?.email ?? id);
+async function describe(store: Store, queueId: string): Promise<string> {
+  const q = (await store.acd.findQueue(queueId))!;
+  const agents: string[] = [];
+  for (const id of await store.acd.queueAgentIds(q.id)) agents.push((await store.findRepById(id))?.email ?? id);
   return `${q.name} (${q.routing}): ${agents.length === 0 ? 'no agents' : agents.join(', ')}`;
 }
 
-export const QUEUE_COMMANDS: Record<string, (store: Store, io: QueueCommandIo, args: string[]) => void> = {
-  'add-queue': (store, io, args) => {
+export const QUEUE_COMMANDS: Record<string, (store: Store, io: QueueCommandIo, args: string[]) => Promise<void>> = {
+  'add-queue': async (store, io, args) => {
     const values = parse(io, args);
     if (!values.name || values.agents === undefined) io.fail('add-queue needs --name and --agents');
     const routing = routingOption(io, values.routing) ?? 'everybody';
-    const queue = wrap(io, () => addQueue(store, values.name!, routing, emailList(values.agents!), Date.now()));
-    io.out(`Added queue ${describe(store, queue.id)}`);
+    const queue = await wrap(io, () => addQueue(store, values.name!, routing, emailList(values.agents!), Date.now()));
+    io.out(`Added queue ${await describe(store, queue.id)}`);
   },
-  'set-queue': (store, io, args) => {
+  'set-queue': async (store, io, args) => {
     const values = parse(io, args);
     const name = values.name ?? io.fail('set-queue needs --name');
-    const queue = store.acd.findQueueByName(name.trim()) ?? io.fail(`There is no queue named ${name}`);
+    const queue = (await store.acd.findQueueByName(name.trim())) ?? io.fail(`There is no queue named ${name}`);
     const routing = routingOption(io, values.routing);
     if (values.agents === undefined && routing === undefined && values.rename === undefined) {
       io.fail('Nothing to change: give --agents, --routing or --rename');
     }
-    wrap(io, () =>
-      store.transaction(() => {
-        if (values.agents !== undefined)
-          store.acd.setQueueAgents(
+    await wrap(io, () =>
+      store.transaction(async (tx) => {
+        if (values.agents !== undefined) {
+          const agents = await agentsByEmail(tx, emailList(values.agents));
+          await tx.acd.setQueueAgents(
             queue.id,
-            agentsByEmail(store, emailList(values.agents)).map((r) => r.id),
+            agents.map((r) => r.id),
           );
+        }
         const rename = values.rename === undefined ? undefined : queueName(values.rename);
-        if (rename !== undefined && store.acd.findQueueByName(rename) && rename.toLowerCase() !== queue.name.toLowerCase()) {
+        if (rename !== undefined && (await tx.acd.findQueueByName(rename)) && rename.toLowerCase() !== queue.name.toLowerCase()) {
           throw new Error(`A queue named ${rename} exists already`);
         }
-        store.acd.updateQueue(queue.id, { ...(routing ? { routing } : {}), ...(rename ? { name: rename } : {}) });
-        store.audit({ at: Date.now(), actor: 'cli', action: 'queue-update', sessionId: null, detail: { queueId: queue.id } });
+        await tx.acd.updateQueue(queue.id, { ...(routing ? { routing } : {}), ...(rename ? { name: rename } : {}) });
+        await tx.audit({ at: Date.now(), actor: 'cli', action: 'queue-update', sessionId: null, detail: { queueId: queue.id } });
       }),
     );
-    io.out(`Updated queue ${describe(store, queue.id)}`);
+    io.out(`Updated queue ${await describe(store, queue.id)}`);
   },
-  'list-queues': (store, io) => {
-    const queues = store.acd.listQueues();
+  'list-queues': async (store, io) => {
+    const queues = await store.acd.listQueues();
     if (queues.length === 0) io.out('No queues yet. Add one with add-queue --name Q --agents E1,E2');
-    for (const q of queues) io.out(describe(store, q.id));
+    for (const q of queues) io.out(await describe(store, q.id));
   },
-  'remove-queue': (store, io, args) => {
+  'remove-queue': async (store, io, args) => {
     const values = parse(io, args);
     const name = values.name ?? io.fail('remove-queue needs --name');
-    const queue = store.acd.findQueueByName(name.trim()) ?? io.fail(`There is no queue named ${name}`);
-    store.transaction(() => {
-      store.acd.deleteQueue(queue.id);
-      store.audit({ at: Date.now(), actor: 'cli', action: 'queue-remove', sessionId: null, detail: { queueId: queue.id } });
+    const queue = (await store.acd.findQueueByName(name.trim())) ?? io.fail(`There is no queue named ${name}`);
+    await store.transaction(async (tx) => {
+      await tx.acd.deleteQueue(queue.id);
+      await tx.audit({ at: Date.now(), actor: 'cli', action: 'queue-remove', sessionId: null, detail: { queueId: queue.id } });
     });
     io.out(`Removed queue ${queue.name}`);
   },
 };
 
-function wrap<T>(io: QueueCommandIo, fn: () => T): T {
+async function wrap<T>(io: QueueCommandIo, fn: () => Promise<T>): Promise<T> {
   try {
-    return fn();
+    return await fn();
   } catch (error) {
     return io.fail((error as Error).message);
   }

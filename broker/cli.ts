@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { runAdmin } from './admin';
 import { ConfigError, loadConfig } from './config';
 import { createBroker } from './server';
+import { describeStore } from './store';
 
 /** The broker's command line: `serve`, and the admin commands of admin.ts on the process's own streams. */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -17,6 +18,7 @@ async function serve(): Promise<void> {
   if (broker.publicUrl !== broker.url) console.log(`Public URL: ${broker.publicUrl}`);
   // The address reps type into the extension: the one thing a first sign-in needs.
   console.log(`In the extension, sign in to ${broker.publicUrl}`);
+  console.log(`State: ${describeStore(config)}`);
   console.log(`Admin sign-in: ${admin.email}`);
   if (admin.created && admin.generated) {
     console.log(`  password: ${admin.password}`);

@@ -10,6 +10,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** DATABASE_URL (postgres://…): PostgreSQL holds the state, and several brokers may share it; null ⇒ SQLite in dataDir. */
+  databaseUrl: string | null;
   /** Where people reach the broker (join links, CORS). null ⇒ derived from host and the bound port. */
   publicUrl: string | null;
   iceServers: IceServer[];
@@ -111,6 +113,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: integer(env, 'PORT', 9000, 0, 65535),
     host: text(env, 'HOST') ?? '127.0.0.1',
     dataDir: text(env, 'DATA_DIR') ?? './data',
+    databaseUrl: databaseUrl(env),
     publicUrl: publicUrl(env),
     iceServers: iceServers(env),
     turn: turn(env),
@@ -330,8 +333,23 @@ function smtpUrl(env: Env): string | null {
   });
 }
 
-/** A URL of a server the broker talks to, with one of `schemes`; it may hold a password, so errors never repeat it. */
-function serverUrl(env: Env, name: string, schemes: [string, string], words: { example: string; server: string }): string | null {
+/** PostgreSQL's connection URL (a socket directory may stand in for the host: postgres:///db?host=/run/postgresql). */
+function databaseUrl(env: Env): string | null {
+  return serverUrl(env, 'DATABASE_URL', ['postgres', 'postgresql'], {
+    example: 'postgres://user:password@db.example.com:5432/remote_support',
+  });
+}
+
+/**
+ * A URL of a server the broker talks to, with one of `schemes`; it may hold a password, so errors never
+ * repeat it. `server` says how to name the host when it must have one.
+ */
+function serverUrl(
+  env: Env,
+  name: string,
+  schemes: [string, string],
+  words: { example: string; server?: string },
+): string | null {
   const raw = text(env, name);
   if (raw === undefined) return null;
   let url: URL;
@@ -343,7 +361,7 @@ function serverUrl(env: Env, name: string, schemes: [string, string], words: { e
   if (!schemes.includes(url.protocol.slice(0, -1))) {
     throw new ConfigError(`${name} must start with ${schemes.map((s) => `${s}://`).join(' or ')}, got "${url.protocol}//…"`);
   }
-  if (!url.hostname) throw new ConfigError(`${name} must name ${words.server}`);
+  if (words.server && !url.hostname) throw new ConfigError(`${name} must name ${words.server}`);
   return raw;
 }
 

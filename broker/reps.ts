@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { DisplayName, RepMode } from '../core/protocol';
 import { hashPassword } from './auth/passwords';
 import { newId } from './auth/tokens';
-import type { RepChanges, RepRow, Store } from './store';
+import { DuplicateEmailError, type RepChanges, type RepRow, type Store } from './store';
 import { DEFAULT_MAX_CUSTOMERS, MAX_CUSTOMERS_LIMIT } from './limits';
 
 export const MIN_PASSWORD_LENGTH = 8;
@@ -55,9 +55,9 @@ export async function createRep(
     createdAt: now,
     disabledAt: null,
   };
-  store.transaction(() => {
-    store.insertRep(row);
-    store.audit({
+  await store.transaction(async (tx) => {
+    await tx.insertRep(row);
+    await tx.audit({
       at: now,
       actor: 'cli',
       action: 'rep-create',
@@ -91,22 +91,22 @@ export class UnknownRepError extends Error {
  * limits are read when they apply. Returns the rep before and after; throws UnknownRepError or a
  * valibot error.
  */
-export function updateRep(
+export async function updateRep(
   store: Store,
   email: string,
   input: RepUpdate,
   now = Date.now(),
-): { before: RepRow; after: RepRow; changes: RepChanges } {
+): Promise<{ before: RepRow; after: RepRow; changes: RepChanges }> {
   const changes: RepChanges = v.parse(RepUpdate, input);
   for (const key of Object.keys(changes) as (keyof RepChanges)[]) if (changes[key] === undefined) delete changes[key];
   if (Object.keys(changes).length === 0) throw new Error('Nothing to change');
   const address = normalizeEmail(email);
-  return store.transaction(() => {
-    const before = store.findRepByEmail(address);
+  return store.transaction(async (tx) => {
+    const before = await tx.findRepByEmail(address);
     if (!before) throw new UnknownRepError(address);
-    store.updateRep(before.id, changes);
-    store.audit({ at: now, actor: 'cli', action: 'rep-update', sessionId: null, detail: { repId: before.id, ...changes } });
-    return { before, after: store.findRepByEmail(address)!, changes };
+    await tx.updateRep(before.id, changes);
+    await tx.audit({ at: now, actor: 'cli', action: 'rep-update', sessionId: null, detail: { repId: before.id, ...changes } });
+    return { before, after: (await tx.findRepByEmail(address))!, changes };
   });
 }
 
@@ -124,34 +124,34 @@ export interface AccountChange {
  * They run in another process than the broker: the broker's credential sweep notices the revoked tokens
  * and the disabled rep within seconds and closes what was opened with them. Each is audited.
  */
-export function disableRep(store: Store, email: string, now = Date.now()): AccountChange {
-  return changeAccount(store, email, 'rep-disable', now, (rep) => {
+export function disableRep(store: Store, email: string, now = Date.now()): Promise<AccountChange> {
+  return changeAccount(store, email, 'rep-disable', now, async (tx, rep) => {
     if (rep.disabledAt !== null) return false;
-    store.setRepDisabled(rep.id, now);
+    await tx.setRepDisabled(rep.id, now);
     return true;
   });
 }
 
-export function enableRep(store: Store, email: string, now = Date.now()): AccountChange {
-  return changeAccount(store, email, 'rep-enable', now, (rep) => {
+export function enableRep(store: Store, email: string, now = Date.now()): Promise<AccountChange> {
+  return changeAccount(store, email, 'rep-enable', now, async (tx, rep) => {
     if (rep.disabledAt === null) return false;
-    store.setRepDisabled(rep.id, null);
+    await tx.setRepDisabled(rep.id, null);
     return true;
   });
 }
 
 /** Signs the rep out everywhere. */
-export function revokeRepTokens(store: Store, email: string, now = Date.now()): AccountChange {
-  return changeAccount(store, email, 'rep-tokens-revoke', now, () => true);
+export function revokeRepTokens(store: Store, email: string, now = Date.now()): Promise<AccountChange> {
+  return changeAccount(store, email, 'rep-tokens-revoke', now, async () => true);
 }
 
 /** A new password (checked like add-rep's); the old one and every sign-in made with it stop working. */
 export async function resetPassword(store: Store, email: string, password: string, now = Date.now()): Promise<AccountChange> {
   const checked = v.parse(NewRep.entries.password, password);
-  if (!store.findRepByEmail(normalizeEmail(email))) throw new UnknownRepError(normalizeEmail(email));
+  if (!(await store.findRepByEmail(normalizeEmail(email)))) throw new UnknownRepError(normalizeEmail(email));
   const passwordHash = await hashPassword(checked);
-  return changeAccount(store, email, 'rep-password-reset', now, (rep) => {
-    store.setRepPasswordHash(rep.id, passwordHash);
+  return changeAccount(store, email, 'rep-password-reset', now, async (tx, rep) => {
+    await tx.setRepPasswordHash(rep.id, passwordHash);
     return true;
   });
 }
@@ -162,16 +162,16 @@ function changeAccount(
   email: string,
   action: string,
   now: number,
-  change: (rep: RepRow) => boolean,
-): AccountChange {
+  change: (tx: Store, rep: RepRow) => Promise<boolean>,
+): Promise<AccountChange> {
   const address = normalizeEmail(email);
-  return store.transaction(() => {
-    const rep = store.findRepByEmail(address);
+  return store.transaction(async (tx) => {
+    const rep = await tx.findRepByEmail(address);
     if (!rep) throw new UnknownRepError(address);
-    const changed = change(rep);
-    const signedOut = action === 'rep-enable' ? 0 : store.revokeRepTokensOfRep(rep.id, now);
-    store.audit({ at: now, actor: 'cli', action, sessionId: null, detail: { repId: rep.id, changed, signedOut } });
-    return { rep: store.findRepById(rep.id)!, signedOut, changed };
+    const changed = await change(tx, rep);
+    const signedOut = action === 'rep-enable' ? 0 : await tx.revokeRepTokensOfRep(rep.id, now);
+    await tx.audit({ at: now, actor: 'cli', action, sessionId: null, detail: { repId: rep.id, changed, signedOut } });
+    return { rep: (await tx.findRepById(rep.id))!, signedOut, changed };
   });
 }
 
@@ -204,18 +204,24 @@ export type AdminSetup =
  */
 export async function ensureAdmin(store: Store, setup: FirstAdmin): Promise<AdminSetup> {
   const { email, password, siteMaxCustomers = DEFAULT_MAX_CUSTOMERS } = setup;
-  if (store.hasAdmin()) return { created: false, email };
-  if (store.findRepByEmail(email)) {
+  if (await store.hasAdmin()) return { created: false, email };
+  if (await store.findRepByEmail(email)) {
     throw new Error(`No admin exists, and ${email} is already a rep without admin rights; set ADMIN_EMAIL to a new address`);
   }
   const chosen = password ?? generatePassword();
   // Customers see this name ("Sam invites you…"): never "Administrator".
   const name = setup.name ?? (await setup.askName?.())?.trim().slice(0, 80) ?? '';
-  await createRep(
-    store,
-    { email, name: name || FALLBACK_ADMIN_NAME, password: chosen, isAdmin: true },
-    Date.now(),
-    siteMaxCustomers,
-  );
+  try {
+    await createRep(
+      store,
+      { email, name: name || FALLBACK_ADMIN_NAME, password: chosen, isAdmin: true },
+      Date.now(),
+      siteMaxCustomers,
+    );
+  } catch (error) {
+    // Another broker on the same database, starting at the same moment, made the admin first.
+    if (error instanceof DuplicateEmailError && (await store.hasAdmin())) return { created: false, email };
+    throw error;
+  }
   return { created: true, email, password: chosen, generated: password === null };
 }

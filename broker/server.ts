@@ -8,7 +8,7 @@ import { resolvePublicUrl, type Config } from './config';
 import type { BrokerContext } from './context';
 import { loggingAudit } from './activityLog';
 import { consoleLogger, leveledLogger, type Logger } from './log';
-import { openSqliteStore, type Store } from './store';
+import { openStore, type Store } from './store';
 import { loadServerKey } from './auth/serverKey';
 import { Revocations } from './auth/revocations';
 import type { ConcurrencyLimit } from './auth/concurrencyLimit';
@@ -110,7 +110,7 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
   try {
     const ownKey = loadServerKey(config.dataDir);
     serverKey = cluster ? await cluster.serverKey(ownKey) : ownKey;
-    store = openSqliteStore(config.dataDir);
+    store = await openStore(config);
   } catch (error) {
     await cluster?.close();
     throw error;
@@ -125,16 +125,16 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
       siteMaxCustomers: config.maxCustomers,
     });
     // Tokens from before expiry existed get one idle period from now.
-    store.startRepTokenClocks(now(), now() + config.repTokenIdleMs);
+    await store.startRepTokenClocks(now(), now() + config.repTokenIdleMs);
   } catch (error) {
-    store.close();
+    await store.close();
     await cluster?.close();
     throw error;
   }
   // From here on every audited action is also a line of the log (the first admin is in the banner).
   loggingAudit(store, log);
   let publicUrl = config.publicUrl ?? '';
-  const bus = new EventBus(store, now, log);
+  const bus = EventBus.on(store, now, log);
   const waits = new WaitNotifier();
   // A decided knock or an ended session wakes the customers' long polls.
   bus.subscribe((event) => {
@@ -199,29 +199,30 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
     });
   } catch (error) {
     grace.close();
-    transfers.close();
+    await transfers.close();
     events.close();
     peer.close();
     mailer?.close();
     await cluster?.close();
-    store.close();
+    await store.close();
     throw error;
   }
   const port = (server.address() as AddressInfo).port;
   const url = resolvePublicUrl({ ...config, publicUrl: null }, port);
   publicUrl = resolvePublicUrl(config, port);
 
+  let sweeping = false;
   const sweeper = setInterval(() => {
-    try {
-      if (ctx.duty.leads()) expireOverdueWaits(ctx);
-    } catch (error) {
-      log.error('Sweeping overdue waits failed', error);
-    }
+    if (sweeping || !ctx.duty.leads()) return;
+    sweeping = true;
+    expireOverdueWaits(ctx)
+      .catch((error: unknown) => log.error('Sweeping overdue waits failed', error))
+      .finally(() => (sweeping = false));
   }, options.waitSweepIntervalMs ?? WAIT_SWEEP_INTERVAL_MS);
   sweeper.unref();
   const stopCredentialSweep = startCredentialSweep(ctx, options.credentialSweepIntervalMs);
   // Nobody is online right after a start: everyone present has the grace period to come back.
-  grace.startForEveryonePresent();
+  await grace.startForEveryonePresent();
   // Pending transfers carry on after a restart: offers that ran out meanwhile pass on, timers re-arm.
   transfers.changed();
   await cluster?.attach({
@@ -235,7 +236,9 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
     },
     // Taking over from a broker that died: its clocks died with it.
     lead: () => {
-      grace.startForEveryonePresent();
+      void grace
+        .startForEveryonePresent()
+        .catch((error: unknown) => log.error('Starting the presence grace clocks failed', error));
       transfers.changed();
     },
   });
@@ -246,16 +249,18 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
       clearInterval(sweeper);
       stopCredentialSweep();
       grace.close();
-      transfers.close();
       waits.close();
       events.close();
       peer.close();
       mailer?.close();
       server.close(() => {
-        void (cluster?.close() ?? Promise.resolve()).finally(() => {
-          store.close();
-          resolve();
-        });
+        // The store closes once the dispatcher's pass under way has finished with it, and the cluster is left.
+        void transfers
+          .close()
+          .then(() => cluster?.close())
+          .then(() => store.close())
+          .catch((error: unknown) => log.error('Closing the store failed', error))
+          .finally(resolve);
       });
       server.closeAllConnections();
     }));

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { CreateSessionResponse, JoinResponse } from '../../core/protocol';
 import { hashToken, newId, newRepToken } from '../../broker/auth/tokens';
 import { startBroker, type TestRep } from '../../test/helpers/broker';
+import { startPostgres } from '../../test/helpers/postgres';
 import type { BenchCounts } from '../options';
 import { figure, type Metric } from '../stats';
 import type { SimPeer, StepResult, ToGenerator } from './protocol';
@@ -101,12 +102,12 @@ type Broker = Awaited<ReturnType<typeof startBroker>>;
  * rep), signed in. Made straight in the store from one template, so the ramp does not wait for thousands
  * of password hashes; the broker takes the token like any other.
  */
-function signedInRep(broker: Broker, template: TestRep, i: number): string {
+async function signedInRep(broker: Broker, template: TestRep, i: number): Promise<string> {
   const id = newId();
-  broker.store.insertRep({ ...template, id, email: `load${i}.${id}@example.test`, name: `Load Rep ${i}` });
+  await broker.store.insertRep({ ...template, id, email: `load${i}.${id}@example.test`, name: `Load Rep ${i}` });
   const token = newRepToken();
   const now = Date.now();
-  broker.store.insertRepToken({ tokenHash: hashToken(token), repId: id, createdAt: now, expiresAt: now + 86_400_000 });
+  await broker.store.insertRepToken({ tokenHash: hashToken(token), repId: id, createdAt: now, expiresAt: now + 86_400_000 });
   return token;
 }
 
@@ -124,7 +125,8 @@ async function brokerParticipants(broker: Broker, count: number): Promise<SimPee
   });
   const pairs: SimPeer[][] = [];
   // All reps first: this process writes the database only while the broker does not.
-  const tokens = Array.from({ length: Math.ceil(count / 2) }, (_, i) => signedInRep(broker, template, i));
+  const tokens: string[] = [];
+  for (let i = 0; i < Math.ceil(count / 2); i++) tokens.push(await signedInRep(broker, template, i));
   let next = 0;
   const worker = async () => {
     while (next < tokens.length) {
@@ -155,6 +157,26 @@ const perParticipant = (r: Ramp, step: Step) => (step.rssBytes - r.idleRss) / st
 /** The step of `r` with exactly `n` participants, if it was reached. */
 const at = (r: Ramp, n: number) => r.steps.find((s) => s.participants === n);
 
+/** One broker (child process) ramped with real participants: sessions of a rep each, and a customer. */
+async function rampBroker(
+  env: Record<string, string>,
+  steps: readonly number[],
+  counts: BenchCounts,
+  log: (line: string) => void,
+  label: string,
+): Promise<Ramp> {
+  const broker = await startBroker({ mode: 'child', env });
+  try {
+    // Two sockets a participant on the broker's side and on the generator's (a fork: this process's limit).
+    const fit = Math.floor((openFiles(broker.pid) - 500) / 2);
+    const reachable = steps.filter((n) => n <= fit);
+    const sims = await brokerParticipants(broker, Math.max(...reachable));
+    return await ramp(sims, reachable, broker.pid, counts, log, label);
+  } finally {
+    await broker.close();
+  }
+}
+
 /**
  * Issue 6, metric 5: how many participants the broker carries — each a PeerServer socket with a real
  * id/token plus an /api/events socket, signaling at a realistic rate — before relay p99 passes 50 ms or
@@ -164,18 +186,19 @@ const at = (r: Ramp, n: number) => r.steps.find((s) => s.participants === n);
  */
 export async function benchCapacity(counts: BenchCounts, log: (line: string) => void = () => {}): Promise<Metric[]> {
   // Participants of later steps join up front and connect minutes later: no presence grace may run out meanwhile.
-  const broker = await startBroker({ mode: 'child', env: { PRESENCE_GRACE_SECONDS: '86400' } });
-  // Two sockets a participant on the broker's side and on the generator's (a fork: this process's limit).
-  const fit = Math.floor((Math.min(openFiles(broker.pid), openFiles('self')) - 500) / 2);
+  const env = { PRESENCE_GRACE_SECONDS: '86400' };
+  const fit = Math.floor((openFiles('self') - 500) / 2);
   const steps = counts.capacitySteps.filter((n) => n <= fit);
   if (steps.length < counts.capacitySteps.length) log(`  steps above ${fit} left out: the open-files limit`);
   const max = Math.max(...steps);
-  let ours: Ramp;
+  const ours = await rampBroker(env, steps, counts, log, 'broker');
+  // The same broker with its state in PostgreSQL (DATABASE_URL), a cluster of the run's own.
+  const cluster = await startPostgres();
+  let onPostgres: Ramp;
   try {
-    const sims = await brokerParticipants(broker, max);
-    ours = await ramp(sims, steps, broker.pid, counts, log, 'broker');
+    onPostgres = await rampBroker({ ...env, DATABASE_URL: await cluster.createDatabase() }, steps, counts, log, 'broker-pg');
   } finally {
-    await broker.close();
+    await cluster.stop();
   }
   const bareServer = forkTs('bare-peer-server.ts');
   let bare: Ramp;
@@ -186,8 +209,21 @@ export async function benchCapacity(counts: BenchCounts, log: (line: string) => 
     bareServer.kill();
   }
 
+  return [
+    ...capacityFigures('broker', ours, bare, { steps, max, fit, counts }),
+    ...capacityFigures('broker on PostgreSQL', onPostgres, bare, { steps, max, fit, counts }),
+  ];
+}
+
+/** The ramp's figures beside the bare PeerServer's: participants held, relay p99, memory. */
+function capacityFigures(
+  prefix: string,
+  ours: Ramp,
+  bare: Ramp,
+  { steps, max, fit, counts }: { steps: readonly number[]; max: number; fit: number; counts: BenchCounts },
+): Metric[] {
   const metrics: Metric[] = [
-    figure('broker: participants held (p99 ≤ 50 ms, no errors)', 'participants', ours.maxHeld, bare.maxHeld, {
+    figure(`${prefix}: participants held (p99 ≤ 50 ms, no errors)`, 'participants', ours.maxHeld, bare.maxHeld, {
       runs: ours.steps.length,
       higherIsBetter: true,
       target: { target: '≥ 5,000', met: (m) => m.value >= 5000 },
@@ -202,7 +238,7 @@ export async function benchCapacity(counts: BenchCounts, log: (line: string) => 
     const b = at(bare, n);
     if (!a || !b) continue;
     metrics.push(
-      figure(`broker: relay p99 at ${n} participants`, 'ms', a.p99, b.p99, {
+      figure(`${prefix}: relay p99 at ${n} participants`, 'ms', a.p99, b.p99, {
         runs: a.samples,
         p99: a.p99,
         // One 10 s window's p99 swings with a GC pause or the neighbour's tests (seen 0.4× to 3× bare from
@@ -222,7 +258,7 @@ export async function benchCapacity(counts: BenchCounts, log: (line: string) => 
     const theirs = perParticipant(bare, at(bare, common.participants)!);
     const idle = (r: Ramp) => `${(r.idleRss / 2 ** 20).toFixed(0)} MB`;
     metrics.push(
-      figure('broker: RSS per participant', 'KB', mine, theirs, {
+      figure(`${prefix}: RSS per participant`, 'KB', mine, theirs, {
         runs: common.participants,
         target: { target: '≤ 20 KB, ≤ 1.2× bare', met: (m) => m.value <= 20 && m.ratio <= 1.2 },
         note:
@@ -230,7 +266,7 @@ export async function benchCapacity(counts: BenchCounts, log: (line: string) => 
           'a participant is 2 sockets on the broker (PeerServer + events), 1 on the bare PeerServer',
       }),
       // What each server spends on one connection.
-      figure('broker: RSS per socket', 'KB', mine / 2, theirs, {
+      figure(`${prefix}: RSS per socket`, 'KB', mine / 2, theirs, {
         runs: common.participants * 2,
         note: 'RSS per participant over sockets per participant (broker 2, bare 1)',
       }),

@@ -1,7 +1,9 @@
+import { transact } from '../transact';
 import type { Agent, AgentState, AgentStatus } from '../../core/protocol';
 import type { RepRow } from '../store';
 import type { BrokerContext } from '../context';
 import { forbidden } from '../api/errors';
+import { filterInOrder, mapInOrder } from '../inOrder';
 
 /**
  * Agents as WebACD sees them: online while an events socket of theirs is open (the side panel or the
@@ -13,48 +15,60 @@ export function maxSessionsOf(ctx: BrokerContext, rep: RepRow): number {
   return rep.maxSessions ?? (rep.mode === 'single' ? 1 : Infinity);
 }
 
-export function atCapacity(ctx: BrokerContext, rep: RepRow): boolean {
-  return ctx.store.acd.countLiveSessionsOfRep(rep.id) >= maxSessionsOf(ctx, rep);
+export async function atCapacity(ctx: BrokerContext, rep: RepRow): Promise<boolean> {
+  return (await ctx.store.acd.countLiveSessionsOfRep(rep.id)) >= maxSessionsOf(ctx, rep);
 }
 
-export function agentStatus(ctx: BrokerContext, rep: RepRow): AgentStatus {
+export async function agentStatus(ctx: BrokerContext, rep: RepRow): Promise<AgentStatus> {
   if (!ctx.reps.isOnline(rep.id)) return 'offline';
-  if (ctx.store.acd.agentState(rep.id).state === 'away') return 'away';
-  return atCapacity(ctx, rep) ? 'busy' : 'available';
+  if ((await ctx.store.acd.agentState(rep.id)).state === 'away') return 'away';
+  return (await atCapacity(ctx, rep)) ? 'busy' : 'available';
 }
 
 /** Could this agent be offered a session now? */
-export const isEligible = (ctx: BrokerContext, rep: RepRow) =>
-  rep.isAgent && rep.disabledAt === null && agentStatus(ctx, rep) === 'available';
+export const isEligible = async (ctx: BrokerContext, rep: RepRow) =>
+  rep.isAgent && rep.disabledAt === null && (await agentStatus(ctx, rep)) === 'available';
 
 export function requireAgent(rep: RepRow): void {
   if (!rep.isAgent) throw forbidden('Only WebACD agents can do this. Ask an admin to make you an agent.');
 }
 
 /** Every agent with their status, by name. */
-export function listAgents(ctx: BrokerContext): Agent[] {
-  return ctx.store.acd
-    .listAgentIds()
-    .map((id) => ctx.store.findRepById(id))
-    .filter((rep): rep is RepRow => rep !== undefined)
-    .map((rep) => ({ id: rep.id, name: rep.name, status: agentStatus(ctx, rep) }));
+export async function listAgents(ctx: BrokerContext): Promise<Agent[]> {
+  const reps = await repsById(ctx, await ctx.store.acd.listAgentIds());
+  return await mapInOrder(reps, async (rep) => ({ id: rep.id, name: rep.name, status: await agentStatus(ctx, rep) }));
+}
+
+/** The reps with these ids, in order, leaving out any that no longer exist. */
+export async function repsById(ctx: BrokerContext, ids: readonly string[]): Promise<RepRow[]> {
+  const reps = await mapInOrder(ids, (id) => ctx.store.findRepById(id));
+  return reps.filter((rep): rep is RepRow => rep !== undefined);
+}
+
+/** The reps of `reps` who could be offered a session now. */
+export function eligibleOf(ctx: BrokerContext, reps: readonly RepRow[]): Promise<RepRow[]> {
+  return filterInOrder(reps, (rep) => isEligible(ctx, rep));
 }
 
 /** An agent says whether they take sessions now. */
-export function setAgentState(ctx: BrokerContext, rep: RepRow, state: AgentState): { state: AgentState; status: AgentStatus } {
+export async function setAgentState(
+  ctx: BrokerContext,
+  rep: RepRow,
+  state: AgentState,
+): Promise<{ state: AgentState; status: AgentStatus }> {
   requireAgent(rep);
   const now = ctx.now();
-  ctx.store.transaction(() => {
-    ctx.store.acd.setAgentState(rep.id, state, now);
-    ctx.store.audit({ at: now, actor: `rep:${rep.id}`, action: 'agent-state', sessionId: null, detail: { state } });
+  await transact(ctx, async (t) => {
+    await t.store.acd.setAgentState(rep.id, state, now);
+    await t.store.audit({ at: now, actor: `rep:${rep.id}`, action: 'agent-state', sessionId: null, detail: { state } });
   });
   ctx.acd.changed();
-  return { state, status: agentStatus(ctx, rep) };
+  return { state, status: await agentStatus(ctx, rep) };
 }
 
 /** Signing in makes an agent available until they say otherwise. */
-export function agentSignedIn(ctx: BrokerContext, rep: RepRow): void {
+export async function agentSignedIn(ctx: BrokerContext, rep: RepRow): Promise<void> {
   if (!rep.isAgent) return;
-  ctx.store.acd.setAgentState(rep.id, 'available', ctx.now());
+  await ctx.store.acd.setAgentState(rep.id, 'available', ctx.now());
   ctx.acd.changed();
 }

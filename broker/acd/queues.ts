@@ -2,29 +2,27 @@ import { hasControlCharacters, type Queue, type QueueRouting } from '../../core/
 import type { QueueRow, RepRow, Store } from '../store';
 import type { BrokerContext } from '../context';
 import { newId } from '../auth/tokens';
-import { isEligible } from './agents';
+import { mapInOrder } from '../inOrder';
+import { eligibleOf, repsById } from './agents';
 
 /** Queues as agents see them in the Transfer dialog: how many of their agents could take a session now. */
-export function listQueues(ctx: BrokerContext): Queue[] {
-  return ctx.store.acd.listQueues().map((q) => {
-    const agents = ctx.store.acd
-      .queueAgentIds(q.id)
-      .map((id) => ctx.store.findRepById(id))
-      .filter((rep): rep is RepRow => rep !== undefined);
+export async function listQueues(ctx: BrokerContext): Promise<Queue[]> {
+  return await mapInOrder(await ctx.store.acd.listQueues(), async (q) => {
+    const agents = await repsById(ctx, await ctx.store.acd.queueAgentIds(q.id));
     return {
       id: q.id,
       name: q.name,
       routing: q.routing,
       agents: agents.length,
-      available: agents.filter((rep) => isEligible(ctx, rep)).length,
+      available: (await eligibleOf(ctx, agents)).length,
     };
   });
 }
 
 /** Admin: the queue's agents by email; every one must be a WebACD agent. */
-export function agentsByEmail(store: Store, emails: readonly string[]): RepRow[] {
-  return emails.map((email) => {
-    const rep = store.findRepByEmail(email.trim().toLowerCase());
+export function agentsByEmail(store: Store, emails: readonly string[]): Promise<RepRow[]> {
+  return mapInOrder(emails, async (email) => {
+    const rep = await store.findRepByEmail(email.trim().toLowerCase());
     if (!rep) throw new Error(`There is no rep with the email ${email}`);
     if (!rep.isAgent) throw new Error(`${email} is not a WebACD agent (set-rep --email ${email} --acd)`);
     return rep;
@@ -32,24 +30,24 @@ export function agentsByEmail(store: Store, emails: readonly string[]): RepRow[]
 }
 
 /** Admin: a new queue. Names are unique, whatever their case. */
-export function addQueue(
+export async function addQueue(
   store: Store,
   name: string,
   routing: QueueRouting,
   agentEmails: readonly string[],
   now: number,
-): QueueRow {
+): Promise<QueueRow> {
   const cleanName = queueName(name);
-  if (store.acd.findQueueByName(cleanName)) throw new Error(`A queue named ${cleanName} exists already`);
-  const agents = agentsByEmail(store, agentEmails);
+  if (await store.acd.findQueueByName(cleanName)) throw new Error(`A queue named ${cleanName} exists already`);
+  const agents = await agentsByEmail(store, agentEmails);
   const queue: QueueRow = { id: newId(), name: cleanName, routing, createdAt: now, cursorRepId: null };
-  store.transaction(() => {
-    store.acd.insertQueue(queue);
-    store.acd.setQueueAgents(
+  await store.transaction(async (tx) => {
+    await tx.acd.insertQueue(queue);
+    await tx.acd.setQueueAgents(
       queue.id,
       agents.map((rep) => rep.id),
     );
-    store.audit({
+    await tx.audit({
       at: now,
       actor: 'admin-cli',
       action: 'queue-add',

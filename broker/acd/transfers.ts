@@ -1,5 +1,6 @@
+import { transact } from '../transact';
 import type { JoinResponse, OfferClosedReason, SentTransfer, TransferRequest } from '../../core/protocol';
-import type { ParticipantRow, RepRow, TransferRow } from '../store';
+import type { ParticipantRow, RepRow, Store, TransferRow } from '../store';
 import type { BrokerContext } from '../context';
 import { ErrorCode } from '../../core/protocol';
 import { ApiError, badRequest, conflict, notFound, sessionEnded } from '../api/errors';
@@ -17,22 +18,22 @@ import { offerClosed, sentView } from './views';
  * controller. Until then nobody controls it and its customers wait, told so. The transferring rep may
  * cancel while nobody has accepted. Who is offered the session, and when, is the dispatcher's business.
  */
-export function startTransfer(
+export async function startTransfer(
   ctx: BrokerContext,
   caller: Extract<Caller, { kind: 'rep' }>,
   sessionId: string,
   request: TransferRequest,
-): { transfer: SentTransfer } {
+): Promise<{ transfer: SentTransfer }> {
   const { rep } = caller;
   requireAgent(rep);
-  const s = activeStanding(ctx, caller, sessionId);
+  const s = await activeStanding(ctx, caller, sessionId);
   requireController(s);
-  const queue = request.queueId === undefined ? undefined : ctx.store.acd.findQueue(request.queueId);
+  const queue = request.queueId === undefined ? undefined : await ctx.store.acd.findQueue(request.queueId);
   if (request.queueId !== undefined && !queue) throw notFound('There is no such queue');
   const agentIds = [...new Set(request.agentIds ?? [])];
   for (const id of agentIds) {
     if (id === rep.id) throw badRequest('You cannot transfer a session to yourself');
-    const agent = ctx.store.findRepById(id);
+    const agent = await ctx.store.findRepById(id);
     if (!agent?.isAgent || agent.disabledAt !== null) throw notFound('One of these agents does not exist (any more)');
   }
   const now = ctx.now();
@@ -51,20 +52,21 @@ export function startTransfer(
     position: null,
     waitingLongAt: null,
   };
-  ctx.bus.commit(() => {
-    const from = ctx.store.findParticipant(s.current.id);
+  await transact(ctx, async (t) => {
+    const from = await t.store.findParticipant(s.current.id);
     if (from?.role !== 'controller' || from.leftAt !== null) throw conflict('Control has passed to someone else meanwhile');
-    if (ctx.store.acd.findPendingTransferOfSession(sessionId)) throw conflict('This session is being transferred already');
-    if (ctx.store.countCurrentCustomers(sessionId) === 0) throw badRequest('There is no customer in this session to hand over');
-    ctx.store.acd.insertTransfer(transfer, agentIds);
-    ctx.bus.append(sessionId, 'transfer-started', {
+    if (await t.store.acd.findPendingTransferOfSession(sessionId)) throw conflict('This session is being transferred already');
+    if ((await t.store.countCurrentCustomers(sessionId)) === 0)
+      throw badRequest('There is no customer in this session to hand over');
+    await t.store.acd.insertTransfer(transfer, agentIds);
+    await t.bus.append(sessionId, 'transfer-started', {
       transferId: transfer.id,
       from: from.id,
       // The session's log reaches its customers: a queue's name, never the agents'.
       target: { queue: transfer.queueName, agents: [] },
     });
-    recordDeparture(ctx, from, 'left', { actor: `rep:${rep.id}`, action: 'transfer-leave' });
-    ctx.store.audit({
+    await recordDeparture(t, from, 'left', { actor: `rep:${rep.id}`, action: 'transfer-leave' });
+    await t.store.audit({
       at: now,
       actor: `rep:${rep.id}`,
       action: 'transfer',
@@ -73,48 +75,48 @@ export function startTransfer(
     });
   });
   ctx.acd.changed();
-  return { transfer: sentView(ctx, transfer) };
+  return { transfer: await sentView(ctx, transfer) };
 }
 
 /** An agent takes an offered session (or the transferring rep takes it back): one conditional write decides. */
-export function acceptTransfer(ctx: BrokerContext, rep: RepRow, transferId: string): JoinResponse {
-  const { transfer, offer } = openOfferOf(ctx, rep, transferId);
-  if (offer.kind === 'agent' && atCapacity(ctx, rep)) {
+export async function acceptTransfer(ctx: BrokerContext, rep: RepRow, transferId: string): Promise<JoinResponse> {
+  const { transfer, offer } = await openOfferOf(ctx, rep, transferId);
+  if (offer.kind === 'agent' && (await atCapacity(ctx, rep))) {
     throw new ApiError(ErrorCode.singleSession, 'You are at your maximum of sessions. End or leave one first.');
   }
   const outcome = offer.kind === 'take-back' ? 'taken-back' : 'accepted';
-  return decide(ctx, rep, transfer, outcome, () => ctx.store.acd.closeOffer(transferId, rep.id, 'accepted', ctx.now()));
+  return decide(ctx, rep, transfer, outcome, (store) => store.acd.closeOffer(transferId, rep.id, 'accepted', ctx.now()));
 }
 
 /** The transferring rep calls the transfer back while nobody has accepted: they control the session again. */
-export function cancelTransfer(ctx: BrokerContext, rep: RepRow, transferId: string): JoinResponse {
-  const transfer = ctx.store.acd.findTransfer(transferId);
+export async function cancelTransfer(ctx: BrokerContext, rep: RepRow, transferId: string): Promise<JoinResponse> {
+  const transfer = await ctx.store.acd.findTransfer(transferId);
   if (!transfer || transfer.fromRepId !== rep.id) throw notFound('There is no such transfer');
-  return decide(ctx, rep, transfer, 'cancelled', () => ctx.store.acd.closeOffer(transferId, rep.id, 'withdrawn', ctx.now()));
+  return decide(ctx, rep, transfer, 'cancelled', (store) => store.acd.closeOffer(transferId, rep.id, 'withdrawn', ctx.now()));
 }
 
-export function declineTransfer(ctx: BrokerContext, rep: RepRow, transferId: string): void {
-  openOfferOf(ctx, rep, transferId);
+export async function declineTransfer(ctx: BrokerContext, rep: RepRow, transferId: string): Promise<void> {
+  await openOfferOf(ctx, rep, transferId);
   const now = ctx.now();
-  const closed = ctx.store.transaction(() => {
-    if (!ctx.store.acd.closeOffer(transferId, rep.id, 'declined', now)) return false;
-    ctx.store.audit({ at: now, actor: `rep:${rep.id}`, action: 'transfer-decline', sessionId: null, detail: { transferId } });
+  const closed = await transact(ctx, async (t) => {
+    if (!(await t.store.acd.closeOffer(transferId, rep.id, 'declined', now))) return false;
+    await t.store.audit({ at: now, actor: `rep:${rep.id}`, action: 'transfer-decline', sessionId: null, detail: { transferId } });
     return true;
   });
   if (!closed) throw conflict('This offer is no longer open');
   ctx.acd.changed();
 }
 
-function openOfferOf(ctx: BrokerContext, rep: RepRow, transferId: string) {
-  const transfer = ctx.store.acd.findTransfer(transferId);
-  const offer = transfer && ctx.store.acd.listOffers(transferId).find((o) => o.repId === rep.id);
+async function openOfferOf(ctx: BrokerContext, rep: RepRow, transferId: string) {
+  const transfer = await ctx.store.acd.findTransfer(transferId);
+  const offer = transfer && (await ctx.store.acd.listOffers(transferId)).find((o) => o.repId === rep.id);
   if (!transfer || !offer) throw notFound('There is no such offer');
-  if (offer.status !== 'open' || transfer.status !== 'pending') throw conflict(closedMessage(ctx, transfer));
+  if (offer.status !== 'open' || transfer.status !== 'pending') throw conflict(await closedMessage(ctx, transfer));
   return { transfer, offer };
 }
 
-function closedMessage(ctx: BrokerContext, t: TransferRow): string {
-  const by = t.decidedByRepId === null ? undefined : ctx.store.findRepById(t.decidedByRepId)?.name;
+async function closedMessage(ctx: BrokerContext, t: TransferRow): Promise<string> {
+  const by = t.decidedByRepId === null ? undefined : (await ctx.store.findRepById(t.decidedByRepId))?.name;
   if (t.status === 'accepted' && by) return `${by} took this session first`;
   if (t.status === 'cancelled') return 'The transfer was cancelled';
   return 'This offer is no longer open';
@@ -131,19 +133,25 @@ const CLOSED_BECAUSE: Record<Outcome, OfferClosedReason> = {
  * The transfer ends with `rep` in control: the conditional write on the transfer decides a race (the
  * loser gets 409), every other open offer is withdrawn and their agents told who took it.
  */
-function decide(ctx: BrokerContext, rep: RepRow, t: TransferRow, outcome: Outcome, closeOwn: () => boolean): JoinResponse {
+async function decide(
+  ctx: BrokerContext,
+  rep: RepRow,
+  t: TransferRow,
+  outcome: Outcome,
+  closeOwn: (store: Store) => Promise<boolean>,
+): Promise<JoinResponse> {
   const now = ctx.now();
-  const session = ctx.store.findSession(t.sessionId);
+  const session = await ctx.store.findSession(t.sessionId);
   if (!session || session.status !== 'live') throw sessionEnded();
-  const { controller, peerToken, withdrawn } = ctx.bus.commit(() => {
-    if (!ctx.store.acd.decideTransfer(t.id, outcome, now, rep.id)) {
-      throw conflict(closedMessage(ctx, ctx.store.acd.findTransfer(t.id)!));
+  const { controller, peerToken, withdrawn } = await transact(ctx, async (tc) => {
+    if (!(await tc.store.acd.decideTransfer(t.id, outcome, now, rep.id))) {
+      throw conflict(await closedMessage(tc, (await tc.store.acd.findTransfer(t.id))!));
     }
-    closeOwn();
-    const withdrawn = ctx.store.acd.closeOpenOffers(t.id, 'withdrawn', now);
-    const taken = takeControl(ctx, rep, t, now);
-    ctx.bus.append(t.sessionId, 'transfer-ended', { transferId: t.id, outcome, controllerId: taken.controller.id });
-    ctx.store.audit({
+    await closeOwn(tc.store);
+    const withdrawn = await tc.store.acd.closeOpenOffers(t.id, 'withdrawn', now);
+    const taken = await takeControl(tc, rep, t, now);
+    await tc.bus.append(t.sessionId, 'transfer-ended', { transferId: t.id, outcome, controllerId: taken.controller.id });
+    await tc.store.audit({
       at: now,
       actor: `rep:${rep.id}`,
       action: `transfer-${outcome}`,
@@ -158,21 +166,21 @@ function decide(ctx: BrokerContext, rep: RepRow, t: TransferRow, outcome: Outcom
 }
 
 /** The rep becomes the session's controller: a new entry, or their assistant entry promoted. */
-function takeControl(
+async function takeControl(
   ctx: BrokerContext,
   rep: RepRow,
   t: TransferRow,
   now: number,
-): { controller: ParticipantRow; peerToken: string } {
-  ctx.store.setSessionController(t.sessionId, rep.id);
-  const current = ctx.store.findRepParticipants(t.sessionId, rep.id).find((p) => p.leftAt === null);
+): Promise<{ controller: ParticipantRow; peerToken: string }> {
+  await ctx.store.setSessionController(t.sessionId, rep.id);
+  const current = (await ctx.store.findRepParticipants(t.sessionId, rep.id)).find((p) => p.leftAt === null);
   if (current) {
-    const epoch = ctx.store.passControl(t.sessionId, t.fromParticipantId, current.id);
-    ctx.bus.append(t.sessionId, 'control-changed', { from: t.fromParticipantId, to: current.id, epoch });
+    const epoch = await ctx.store.passControl(t.sessionId, t.fromParticipantId, current.id);
+    await ctx.bus.append(t.sessionId, 'control-changed', { from: t.fromParticipantId, to: current.id, epoch });
     return { controller: { ...current, role: 'controller' }, peerToken: repPeerToken(ctx, current.id) };
   }
   const { participant, peerToken } = newRepParticipant(ctx, t.sessionId, rep, 'controller', now);
-  ctx.store.insertParticipant(participant);
-  ctx.bus.append(t.sessionId, 'participant-joined', { participant: participantView(participant) });
+  await ctx.store.insertParticipant(participant);
+  await ctx.bus.append(t.sessionId, 'participant-joined', { participant: participantView(participant) });
   return { controller: participant, peerToken };
 }

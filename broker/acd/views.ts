@@ -10,44 +10,40 @@ import type {
 } from '../../core/protocol';
 import type { OfferRow, TransferRow } from '../store';
 import type { BrokerContext } from '../context';
+import { mapInOrder } from '../inOrder';
+import { repsById } from './agents';
 
 /** Row → wire shapes of WebACD (core/protocol/acd.ts). */
 
 /** Where the transfer goes, by name. */
-export function transferTarget(ctx: BrokerContext, t: TransferRow): TransferTarget {
-  const agents = ctx.store.acd
-    .transferTargets(t.id)
-    .map((id) => ctx.store.findRepById(id)?.name)
-    .filter((name): name is string => name !== undefined);
+export async function transferTarget(ctx: BrokerContext, t: TransferRow): Promise<TransferTarget> {
+  const agents = (await repsById(ctx, await ctx.store.acd.transferTargets(t.id))).map((rep) => rep.name);
   return { queue: t.queueId === null && agents.length > 0 ? null : (t.queueName ?? null), agents };
 }
 
-const customersOf = (ctx: BrokerContext, sessionId: string) =>
-  ctx.store
-    .listParticipants(sessionId)
-    .filter((p) => p.role === 'customer' && p.leftAt === null)
-    .map((p) => p.name);
+const customersOf = async (ctx: BrokerContext, sessionId: string) =>
+  (await ctx.store.listParticipants(sessionId)).filter((p) => p.role === 'customer' && p.leftAt === null).map((p) => p.name);
 
-const numberOf = (ctx: BrokerContext, sessionId: string) => ctx.store.findSession(sessionId)?.number ?? '';
+const numberOf = async (ctx: BrokerContext, sessionId: string) => (await ctx.store.findSession(sessionId))?.number ?? '';
 
-export function sentView(ctx: BrokerContext, t: TransferRow): SentTransfer {
+export async function sentView(ctx: BrokerContext, t: TransferRow): Promise<SentTransfer> {
   return {
     id: t.id,
     sessionId: t.sessionId,
-    sessionNumber: numberOf(ctx, t.sessionId),
-    customers: customersOf(ctx, t.sessionId),
-    target: transferTarget(ctx, t),
+    sessionNumber: await numberOf(ctx, t.sessionId),
+    customers: await customersOf(ctx, t.sessionId),
+    target: await transferTarget(ctx, t),
     createdAt: t.createdAt,
   };
 }
 
-export function offerView(ctx: BrokerContext, offer: OfferRow, t: TransferRow): TransferOffer {
+export async function offerView(ctx: BrokerContext, offer: OfferRow, t: TransferRow): Promise<TransferOffer> {
   return {
     id: t.id,
     sessionId: t.sessionId,
-    sessionNumber: numberOf(ctx, t.sessionId),
-    customers: customersOf(ctx, t.sessionId),
-    from: ctx.store.findRepById(t.fromRepId)?.name ?? '',
+    sessionNumber: await numberOf(ctx, t.sessionId),
+    customers: await customersOf(ctx, t.sessionId),
+    from: (await ctx.store.findRepById(t.fromRepId))?.name ?? '',
     queue: t.queueName,
     message: t.message,
     offeredAt: offer.offeredAt,
@@ -71,22 +67,22 @@ export function pendingTransferView(t: TransferRow): PendingTransfer {
 }
 
 /** What the rep's panel shows of WebACD: offers open to them and their transfers still open. */
-export function repTransfers(ctx: BrokerContext, repId: string): { offers: TransferOffer[]; sent: SentTransfer[] } {
-  const offers = ctx.store.acd.listOpenOffersOfRep(repId).flatMap((offer) => {
-    const t = ctx.store.acd.findTransfer(offer.transferId);
-    return t?.status === 'pending' ? [offerView(ctx, offer, t)] : [];
+export async function repTransfers(
+  ctx: BrokerContext,
+  repId: string,
+): Promise<{ offers: TransferOffer[]; sent: SentTransfer[] }> {
+  const offers = await mapInOrder(await ctx.store.acd.listOpenOffersOfRep(repId), async (offer) => {
+    const t = await ctx.store.acd.findTransfer(offer.transferId);
+    return t?.status === 'pending' ? [await offerView(ctx, offer, t)] : [];
   });
-  const sent = ctx.store.acd
-    .listPendingTransfers()
-    .filter((t) => t.fromRepId === repId)
-    .map((t) => sentView(ctx, t));
-  return { offers, sent };
+  const pending = (await ctx.store.acd.listPendingTransfers()).filter((t) => t.fromRepId === repId);
+  return { offers: offers.flat(), sent: await mapInOrder(pending, async (t) => await sentView(ctx, t)) };
 }
 
 /** The session's transfers from its event log (the log is the story; the transfers table is the state). */
-export function transferRecords(ctx: BrokerContext, sessionId: string): TransferRecord[] {
+export async function transferRecords(ctx: BrokerContext, sessionId: string): Promise<TransferRecord[]> {
   const records = new Map<string, TransferRecord>();
-  for (const e of ctx.store.eventsOfType(sessionId, 'transfer-started')) {
+  for (const e of await ctx.store.eventsOfType(sessionId, 'transfer-started')) {
     const p = e.payload as { transferId: string; from: string; target: TransferTarget };
     records.set(p.transferId, {
       id: p.transferId,
@@ -98,7 +94,7 @@ export function transferRecords(ctx: BrokerContext, sessionId: string): Transfer
       controllerId: null,
     });
   }
-  for (const e of ctx.store.eventsOfType(sessionId, 'transfer-ended')) {
+  for (const e of await ctx.store.eventsOfType(sessionId, 'transfer-ended')) {
     const p = e.payload as { transferId: string; outcome: TransferOutcome; controllerId: string | null };
     const record = records.get(p.transferId);
     if (record) records.set(p.transferId, { ...record, endedAt: e.at, outcome: p.outcome, controllerId: p.controllerId });

@@ -18,13 +18,13 @@ type AcdRoute =
 /** WebACD routes: thin, like the session routes. */
 export function acdHandlers(ctx: BrokerContext): Handlers<AcdRoute> {
   return {
-    transfer: ({ caller, params, body }) => startTransfer(ctx, caller, params.id, body),
-    listTransfers: ({ caller }) => repTransfers(ctx, caller.rep.id),
-    acceptTransfer: ({ caller, params }) => acceptTransfer(ctx, caller.rep, params.id),
-    declineTransfer: ({ caller, params }) => (declineTransfer(ctx, caller.rep, params.id), { ok: true }),
-    cancelTransfer: ({ caller, params }) => cancelTransfer(ctx, caller.rep, params.id),
-    listQueues: ({ caller }) => (requireAgent(caller.rep), { queues: listQueues(ctx) }),
-    listAgents: ({ caller }) => (requireAgent(caller.rep), { agents: listAgents(ctx) }),
-    setAgentState: ({ caller, body }) => setAgentState(ctx, caller.rep, body.state),
+    transfer: async ({ caller, params, body }) => await startTransfer(ctx, caller, params.id, body),
+    listTransfers: async ({ caller }) => await repTransfers(ctx, caller.rep.id),
+    acceptTransfer: async ({ caller, params }) => await acceptTransfer(ctx, caller.rep, params.id),
+    declineTransfer: async ({ caller, params }) => (await declineTransfer(ctx, caller.rep, params.id), { ok: true }),
+    cancelTransfer: async ({ caller, params }) => await cancelTransfer(ctx, caller.rep, params.id),
+    listQueues: async ({ caller }) => (requireAgent(caller.rep), { queues: await listQueues(ctx) }),
+    listAgents: async ({ caller }) => (requireAgent(caller.rep), { agents: await listAgents(ctx) }),
+    setAgentState: async ({ caller, body }) => await setAgentState(ctx, caller.rep, body.state),
   };
 }

@@ -21,11 +21,11 @@ export function requireRep(ctx: BrokerContext): RequestHandler {
 }
 
 function authenticate(ctx: BrokerContext, accepts: (caller: Caller) => boolean): RequestHandler {
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const token = bearerToken(req);
-    const caller = token === undefined ? undefined : resolveToken(ctx, token);
+    const caller = token === undefined ? undefined : await resolveToken(ctx, token);
     // A rep token that stopped working says why (expired, signed out, disabled), so the panel can tell the rep.
-    if (!caller) throw unauthorized(token === undefined ? undefined : repTokenRefusal(ctx, token));
+    if (!caller) throw unauthorized(token === undefined ? undefined : await repTokenRefusal(ctx, token));
     if (!accepts(caller)) throw unauthorized();
     res.locals.caller = caller;
     next();

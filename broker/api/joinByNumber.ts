@@ -18,7 +18,13 @@ export function joinByNumberHandlers(ctx: BrokerContext): Handlers<'joinByNumber
       const wait = await knocksPerAddress.hit(address);
       if (wait > 0) {
         if (await refusalAudit.take(`knock|${address}`)) {
-          ctx.store.audit({ at: ctx.now(), actor: 'customer', action: 'knock-refused', sessionId: null, detail: { address } });
+          await ctx.store.audit({
+            at: ctx.now(),
+            actor: 'customer',
+            action: 'knock-refused',
+            sessionId: null,
+            detail: { address },
+          });
         }
         throw rateLimited(wait, 'Too many attempts to join from your network.');
       }
@@ -27,8 +33,8 @@ export function joinByNumberHandlers(ctx: BrokerContext): Handlers<'joinByNumber
 
     // Long poll: an undecided wait holds the request up to waitMs for the controller's answer.
     waitStatus: async ({ body: { waitToken, waitMs = 0 }, res }) => {
-      const wait = waitByToken(ctx, waitToken);
-      let status = waitStatus(ctx, wait.id);
+      const wait = await waitByToken(ctx, waitToken);
+      let status = await waitStatus(ctx, wait.id);
       if (status.status === 'waiting' && waitMs > 0) {
         const gone = new AbortController();
         const onClose = () => gone.abort();
@@ -39,13 +45,13 @@ export function joinByNumberHandlers(ctx: BrokerContext): Handlers<'joinByNumber
           res.off('close', onClose);
         }
         if (gone.signal.aborted) return GONE; // the customer's page went away
-        status = waitStatus(ctx, wait.id);
+        status = await waitStatus(ctx, wait.id);
       }
       return status;
     },
 
-    cancelWait: ({ body }) => {
-      cancelWait(ctx, waitByToken(ctx, body.waitToken));
+    cancelWait: async ({ body }) => {
+      await cancelWait(ctx, await waitByToken(ctx, body.waitToken));
       return { ok: true };
     },
   };

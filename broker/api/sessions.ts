@@ -44,32 +44,36 @@ export function sessionHandlers(ctx: BrokerContext): Handlers<SessionRoute> {
     result.body
   );
   return {
-    createSession: ({ caller }) => createSession(ctx, caller.rep),
-    listSessions: ({ caller }) => ({ sessions: listSessions(ctx, caller.rep) }),
-    getSession: ({ caller, params }) => sessionDetail(ctx, caller, params.id),
+    createSession: async ({ caller }) => await createSession(ctx, caller.rep),
+    listSessions: async ({ caller }) => ({ sessions: await listSessions(ctx, caller.rep) }),
+    getSession: async ({ caller, params }) => await sessionDetail(ctx, caller, params.id),
     // Only someone still in the live session gets (renewed) TURN credentials.
-    getIce: ({ caller, params }) => iceConfigFor(ctx.ice, activeStanding(ctx, caller, params.id).current.id, ctx.now()),
-    listInvites: ({ caller, params }) => ({ invites: listInvites(ctx, caller, params.id) }),
-    createInvite: ({ caller, params, body }) => createInvite(ctx, caller, params.id, body),
-    revokeInvites: ({ caller, params, body }) => revokeInvites(ctx, caller, params.id, body.inviteId),
-    admit: ({ caller, params, body }) => (admitWait(ctx, caller, params.id, body.waitId), ok),
-    decline: ({ caller, params, body }) => (declineWait(ctx, caller, params.id, body.waitId), ok),
-    setActiveCustomer: ({ caller, params, body }) => ({
+    getIce: async ({ caller, params }) =>
+      iceConfigFor(ctx.ice, (await activeStanding(ctx, caller, params.id)).current.id, ctx.now()),
+    listInvites: async ({ caller, params }) => ({ invites: await listInvites(ctx, caller, params.id) }),
+    createInvite: async ({ caller, params, body }) => await createInvite(ctx, caller, params.id, body),
+    revokeInvites: async ({ caller, params, body }) => await revokeInvites(ctx, caller, params.id, body.inviteId),
+    admit: async ({ caller, params, body }) => (await admitWait(ctx, caller, params.id, body.waitId), ok),
+    decline: async ({ caller, params, body }) => (await declineWait(ctx, caller, params.id, body.waitId), ok),
+    setActiveCustomer: async ({ caller, params, body }) => ({
       ...ok,
-      ...setActiveCustomer(ctx, caller, params.id, body.participantId),
+      ...(await setActiveCustomer(ctx, caller, params.id, body.participantId)),
     }),
-    passControl: ({ caller, params, body }) => ({ ...ok, ...passControl(ctx, caller, params.id, body.participantId) }),
-    leave: ({ caller, params }) => (leaveSession(ctx, caller, params.id), ok),
-    remove: ({ caller, params, body }) => (removeParticipant(ctx, caller, params.id, body.participantId), ok),
-    end: ({ caller, params }) => (endSession(ctx, caller, params.id), ok),
+    passControl: async ({ caller, params, body }) => ({
+      ...ok,
+      ...(await passControl(ctx, caller, params.id, body.participantId)),
+    }),
+    leave: async ({ caller, params }) => (await leaveSession(ctx, caller, params.id), ok),
+    remove: async ({ caller, params, body }) => (await removeParticipant(ctx, caller, params.id, body.participantId), ok),
+    end: async ({ caller, params }) => (await endSession(ctx, caller, params.id), ok),
     // A colleague types the number into "Assist in a session"; spaces are allowed ("123 456 789").
     assistByNumber: async ({ caller, params, req, res }) =>
       assisted(res, await assistByNumber(ctx, caller.rep, params.number, clientAddress(req))),
-    assist: ({ caller, body, res }) => assisted(res, assistByInvite(ctx, caller.rep, body.invite)),
+    assist: async ({ caller, body, res }) => assisted(res, await assistByInvite(ctx, caller.rep, body.invite)),
     // No account needed: the invite token is the credential. POST keeps the token out of URLs and logs.
-    checkInvite: ({ body }) => checkInvite(ctx, body.invite),
-    join: ({ body }) => joinByInvite(ctx, body.invite, body.name),
-    saveSummary: ({ caller, params, body }) => (saveSummary(ctx, caller, params.id, body), ok),
-    rate: ({ caller, params, body }) => (rateSession(ctx, caller, params.id, body), ok),
+    checkInvite: async ({ body }) => await checkInvite(ctx, body.invite),
+    join: async ({ body }) => await joinByInvite(ctx, body.invite, body.name),
+    saveSummary: async ({ caller, params, body }) => (await saveSummary(ctx, caller, params.id, body), ok),
+    rate: async ({ caller, params, body }) => (await rateSession(ctx, caller, params.id, body), ok),
   };
 }

@@ -29,10 +29,12 @@ export class CredentialSweep {
   }
 
   /** One pass; returns how many revocations it announced. */
-  sweep(): number {
+  async sweep(): Promise<number> {
     const { store, revocations } = this.ctx;
     const now = this.ctx.now();
     const from = this.last - OVERLAP_MS;
+    const disabled = await store.listRepsDisabledBetween(from, now);
+    const ended = await store.listRepTokensEndedBetween(from, now);
     let count = 0;
     const announce = (key: string, emit: () => void) => {
       if (this.announced.has(key)) return;
@@ -40,10 +42,10 @@ export class CredentialSweep {
       emit();
       count++;
     };
-    for (const { repId, disabledAt } of store.listRepsDisabledBetween(from, now)) {
+    for (const { repId, disabledAt } of disabled) {
       announce(`rep:${repId}:${disabledAt}`, () => revocations.revoked({ kind: 'rep', repId }));
     }
-    for (const { tokenHash, repId } of store.listRepTokensEndedBetween(from, now)) {
+    for (const { tokenHash, repId } of ended) {
       announce(`token:${tokenHash}`, () => revocations.revoked({ kind: 'rep-token', tokenHash, repId }));
     }
     this.last = now;
@@ -60,12 +62,15 @@ export class CredentialSweep {
 /** Sweeps every intervalMs until the returned stop() (timer unref'd: it never keeps the process alive). */
 export function startCredentialSweep(ctx: BrokerContext, intervalMs = CREDENTIAL_SWEEP_INTERVAL_MS): () => void {
   const sweep = new CredentialSweep(ctx);
+  let sweeping = false;
   const timer = setInterval(() => {
-    try {
-      sweep.sweep();
-    } catch (error) {
-      ctx.log.error('Sweeping ended rep credentials failed', error);
-    }
+    // A slow store must not pile sweeps up: the next tick looks again.
+    if (sweeping) return;
+    sweeping = true;
+    sweep
+      .sweep()
+      .catch((error: unknown) => ctx.log.error('Sweeping ended rep credentials failed', error))
+      .finally(() => (sweeping = false));
   }, intervalMs);
   timer.unref();
   return () => {

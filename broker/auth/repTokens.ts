@@ -17,19 +17,22 @@ export interface RepTokenLifetime {
 export const RENEW_EVERY_MS = 60_000;
 
 /** A new sign-in: the secret for the rep (stored only hashed) and when it ends at the latest. */
-export function issueRepToken(ctx: BrokerContext, repId: string): { token: string; tokenHash: string; expiresAt: number } {
+export async function issueRepToken(
+  ctx: BrokerContext,
+  repId: string,
+): Promise<{ token: string; tokenHash: string; expiresAt: number }> {
   const at = ctx.now();
   const token = newRepToken();
   const tokenHash = hashToken(token);
-  ctx.store.insertRepToken({ tokenHash, repId, createdAt: at, expiresAt: deadline(ctx, at, at) });
+  await ctx.store.insertRepToken({ tokenHash, repId, createdAt: at, expiresAt: deadline(ctx, at, at) });
   return { token, tokenHash, expiresAt: at + ctx.repTokens.maxMs };
 }
 
 /** The rep behind a working token, renewing its idle window; undefined for a token that no longer works. */
-export function useRepToken(ctx: BrokerContext, tokenHash: string): RepRow | undefined {
-  const found = ctx.store.findRepToken(tokenHash);
+export async function useRepToken(ctx: BrokerContext, tokenHash: string): Promise<RepRow | undefined> {
+  const found = await ctx.store.findRepToken(tokenHash);
   if (!found || repTokenEnd(ctx, found.token, found.rep) !== undefined) return undefined;
-  renew(ctx, found.token);
+  await renew(ctx, found.token);
   return found.rep;
 }
 
@@ -38,8 +41,8 @@ export function useRepToken(ctx: BrokerContext, tokenHash: string): RepRow | und
  * alive; throttled inside, so calling it on every ping is fine. False once the token no longer works:
  * the caller closes what it opened with it.
  */
-export function touchRepToken(ctx: BrokerContext, tokenHash: string): boolean {
-  return useRepToken(ctx, tokenHash) !== undefined;
+export async function touchRepToken(ctx: BrokerContext, tokenHash: string): Promise<boolean> {
+  return (await useRepToken(ctx, tokenHash)) !== undefined;
 }
 
 /** Why a token stopped working; undefined while it works. */
@@ -56,8 +59,8 @@ export function repTokenEnd(ctx: BrokerContext, token: RepTokenRow, rep: RepRow)
 }
 
 /** The 401 message for a bearer that is not a working token: what happened and what to do. */
-export function repTokenRefusal(ctx: BrokerContext, token: string): string | undefined {
-  const found = ctx.store.findRepToken(hashToken(token));
+export async function repTokenRefusal(ctx: BrokerContext, token: string): Promise<string | undefined> {
+  const found = await ctx.store.findRepToken(hashToken(token));
   const end = found && repTokenEnd(ctx, found.token, found.rep);
   const hours = (ms: number) => {
     const h = Math.round((ms / 3_600_000) * 10) / 10;
@@ -81,14 +84,14 @@ export function repTokenRefusal(ctx: BrokerContext, token: string): string | und
  * Does the rep hold a rep token that still works? A rep's peerToken (their PeerServer credential in each
  * session) is worth something only while they do: signing out everywhere cuts their peer links too.
  */
-export function repHasLiveToken(ctx: BrokerContext, repId: string): boolean {
-  return ctx.store.hasLiveRepToken(repId, ctx.now());
+export async function repHasLiveToken(ctx: BrokerContext, repId: string): Promise<boolean> {
+  return await ctx.store.hasLiveRepToken(repId, ctx.now());
 }
 
-function renew(ctx: BrokerContext, token: RepTokenRow): void {
+async function renew(ctx: BrokerContext, token: RepTokenRow): Promise<void> {
   const at = ctx.now();
   if (token.lastUsedAt !== null && at - token.lastUsedAt < RENEW_EVERY_MS) return;
-  ctx.store.renewRepToken(token.tokenHash, at, deadline(ctx, token.createdAt, at));
+  await ctx.store.renewRepToken(token.tokenHash, at, deadline(ctx, token.createdAt, at));
 }
 
 /**

@@ -14,54 +14,46 @@ export type EventListener = (event: SessionEvent) => void;
 /**
  * Every session change becomes a numbered, stored event, then reaches live subscribers.
  * Events are stored in the same transaction as the change that caused them and published only
- * after it commits, so a subscriber never sees a change that was rolled back.
- * With several brokers (REDIS_URL), cluster/eventRelay.ts subscribes like any listener, publishes what
- * this broker committed to the others, and hands what they committed to `deliverFromElsewhere`.
+ * after it commits (the store's per-transaction outbox), so a subscriber never sees a change that was
+ * rolled back. With several brokers (REDIS_URL), cluster/eventRelay.ts subscribes like any listener,
+ * publishes what this broker committed to the others, and hands what they committed to `deliverFromElsewhere`.
  */
 export class EventBus {
-  private readonly listeners = new Set<EventListener>();
-  private pending: SessionEvent[] | null = null;
-
-  constructor(
+  private constructor(
     private readonly store: Store,
     private readonly now: () => number,
+    private readonly listeners: Set<EventListener>,
     private readonly log: Logger,
   ) {}
 
-  /** Runs fn in one store transaction; events appended inside are published once it commits. */
-  commit<T>(fn: () => T): T {
-    if (this.pending) return fn();
-    const pending: SessionEvent[] = (this.pending = []);
-    let result: T;
-    try {
-      result = this.store.transaction(fn);
-    } finally {
-      this.pending = null;
-    }
-    for (const event of pending) this.publish(event);
-    return result;
+  static on(store: Store, now: () => number, log: Logger): EventBus {
+    const bus = new EventBus(store, now, new Set(), log);
+    store.onCommitted(({ events }) => events.forEach((stored) => bus.deliver(fromStored(stored))));
+    return bus;
   }
 
-  /** Stores an event with the session's next sequence number (inside commit, or in its own). */
-  append<T extends SessionEventType>(
+  /** This bus over a transaction's store (`tx`): what it appends is published when that commits. */
+  within(tx: Store): EventBus {
+    return tx === this.store ? this : new EventBus(tx, this.now, this.listeners, this.log);
+  }
+
+  /** Stores an event with the session's next sequence number (in this bus's transaction, or in its own). */
+  async append<T extends SessionEventType>(
     sessionId: string,
     type: T,
     payload: Omit<Extract<EventBody, { type: T }>, 'type'>,
-  ): SessionEvent {
-    if (!this.pending) return this.commit(() => this.append(sessionId, type, payload));
+  ): Promise<SessionEvent> {
     const at = this.now();
-    const seq = this.store.appendEvent({ sessionId, type, payload, at });
-    const event = { ...payload, type, sessionId, seq, at } as SessionEvent;
-    this.pending.push(event);
-    return event;
+    const seq = await this.store.appendEvent({ sessionId, type, payload, at });
+    return { ...payload, type, sessionId, seq, at } as SessionEvent;
   }
 
   /** Stored events of a session after seq, oldest first. */
-  replay(sessionId: string, afterSeq: number): SessionEvent[] {
-    return this.store.eventsAfter(sessionId, afterSeq).map(fromStored);
+  async replay(sessionId: string, afterSeq: number): Promise<SessionEvent[]> {
+    return (await this.store.eventsAfter(sessionId, afterSeq)).map(fromStored);
   }
 
-  lastSeq(sessionId: string): number {
+  lastSeq(sessionId: string): Promise<number> {
     return this.store.lastSeq(sessionId);
   }
 
@@ -72,10 +64,10 @@ export class EventBus {
 
   /** An event another broker committed (and stored): to this broker's listeners, as if committed here. */
   deliverFromElsewhere(event: SessionEvent): void {
-    this.publish(event);
+    this.deliver(event);
   }
 
-  private publish(event: SessionEvent): void {
+  private deliver(event: SessionEvent): void {
     for (const listener of [...this.listeners]) {
       try {
         listener(event);

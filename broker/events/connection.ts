@@ -55,6 +55,15 @@ export interface EventsHub {
  */
 export class EventsConnection implements RepSink {
   private caller: Caller | undefined;
+  /** A hello arrived (it may still be being checked): what comes next waits behind it. */
+  private greeted = false;
+  private ended = false;
+  /**
+   * Everything this connection does runs here, one task at a time: answering the client, replaying and
+   * delivering live events read from the store. So the client hears replay, then live events, in order,
+   * and a live event committed during a replay is queued behind it (its seq says if it was replayed).
+   */
+  private work: Promise<void> = Promise.resolve();
   /** Sessions followed live → the last sequence number sent. */
   private readonly cursors = new Map<string, number>();
   /** Participants this socket keeps online → their session. */
@@ -85,25 +94,18 @@ export class EventsConnection implements RepSink {
 
   /** A live event of a session this connection follows. */
   deliver(event: SessionEvent): void {
-    const last = this.cursors.get(event.sessionId);
-    if (last === undefined || event.seq <= last) return;
-    // With several brokers, an event committed on another may come after a later one committed here; it
-    // was committed first (sequence numbers are taken inside the write lock), so the store has it.
-    if (event.seq > last + 1) this.catchUp(event.sessionId, last, event.seq);
-    const caught = this.cursors.get(event.sessionId);
-    if (caught === undefined || event.seq <= caught) return;
-    this.cursors.set(event.sessionId, event.seq);
-    this.sendEvent(event);
-    this.afterDelivery(event);
+    this.enqueue(() => this.deliverNow(event));
   }
 
   /** Everything stored after what this socket sent, for every session it follows (the cluster missed some). */
   catchUpAll(): void {
-    for (const [sessionId, last] of [...this.cursors]) this.catchUp(sessionId, last, Infinity);
+    this.enqueue(async () => {
+      for (const [sessionId, last] of [...this.cursors]) await this.catchUp(sessionId, last, Infinity);
+    });
   }
 
-  private catchUp(sessionId: string, after: number, before: number): void {
-    for (const missed of this.hub.ctx.bus.replay(sessionId, after)) if (missed.seq < before) this.deliver(missed);
+  private async catchUp(sessionId: string, after: number, before: number): Promise<void> {
+    for (const missed of await this.hub.ctx.bus.replay(sessionId, after)) if (missed.seq < before) await this.deliverNow(missed);
   }
 
   /**
@@ -111,17 +113,18 @@ export class EventsConnection implements RepSink {
    * entry coming online makes the presence reading the server sends every follower, this one included.
    */
   ownEntry(participant: ParticipantRow): void {
-    if (this.cursors.has(participant.sessionId)) return this.standFor(participant);
-    this.follow(participant.sessionId, 0);
+    this.enqueue(() =>
+      this.cursors.has(participant.sessionId) ? this.standFor(participant) : this.follow(participant.sessionId, 0),
+    );
   }
 
   /** A message for the rep this socket belongs to (WebACD offers and state). */
   push(message: EventsServerMessage): void {
-    this.send(message);
+    this.enqueue(() => this.send(message));
   }
 
   sendPresence(sessionId: string): void {
-    this.send({ type: 'presence', sessionId, online: this.hub.ctx.presence.online(sessionId) });
+    this.enqueue(() => this.presenceNow(sessionId));
   }
 
   /** The credential behind this socket stopped working: say so, and close with 4401. */
@@ -129,35 +132,49 @@ export class EventsConnection implements RepSink {
     this.fail(EventsCloseCode.unauthorized, ErrorCode.unauthorized, message, reason);
   }
 
+  private enqueue(task: () => Promise<void> | void): void {
+    this.work = this.work
+      .then(() => (this.ended ? undefined : task()))
+      .catch((error: unknown) => this.hub.ctx.log.error('Events socket: a task failed', error));
+  }
+
   private onMessage(data: RawData, isBinary: boolean): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
     this.hub.heard(this.ws);
     if (!this.rate.take()) return this.overRate();
     const message = isBinary ? undefined : decode(data);
-    if (!this.caller) {
+    if (!this.greeted) {
       if (message?.type !== 'hello') {
         return this.fail(EventsCloseCode.badMessage, ErrorCode.badRequest, 'The first message must be hello');
       }
-      return this.hello(message);
+      this.greeted = true;
+      clearTimeout(this.helloTimer);
+      return this.enqueue(() => this.hello(message));
     }
-    if (message?.type === 'ping') return this.ping();
+    if (message?.type === 'ping') {
+      // Answered at once (a pong says nothing about sessions); the sign-in's renewal takes its turn.
+      this.send({ type: 'pong' });
+      return this.enqueue(() => this.touch());
+    }
     if (message?.type !== 'follow') return void this.hub.stats.ignoredMessages++;
-    if (!this.mayFollow(message.sessionId)) {
-      return this.send({ type: 'error', code: ErrorCode.forbidden, message: 'You are not part of this session' });
-    }
-    this.follow(message.sessionId, message.since);
-    if (this.cursors.has(message.sessionId)) this.sendPresence(message.sessionId);
+    this.enqueue(async () => {
+      if (!(await this.mayFollow(message.sessionId))) {
+        return this.send({ type: 'error', code: ErrorCode.forbidden, message: 'You are not part of this session' });
+      }
+      await this.follow(message.sessionId, message.since);
+      if (this.cursors.has(message.sessionId)) this.presenceNow(message.sessionId);
+    });
   }
 
-  private hello(message: Extract<EventsClientMessage, { type: 'hello' }>): void {
-    clearTimeout(this.helloTimer);
-    const caller = resolveToken(this.hub.ctx, message.token);
-    if (!caller || (caller.kind === 'participant' && !this.isCurrent(caller.participant.id))) {
+  private async hello(message: Extract<EventsClientMessage, { type: 'hello' }>): Promise<void> {
+    const caller = await resolveToken(this.hub.ctx, message.token);
+    if (!caller || (caller.kind === 'participant' && !(await this.isCurrent(caller.participant.id)))) {
       return this.fail(EventsCloseCode.unauthorized, ErrorCode.unauthorized, 'Please sign in again');
     }
+    if (this.ended) return;
     this.caller = caller;
     if (caller.kind === 'rep') {
-      this.touch();
+      await this.touch();
       this.hub.addRep(caller.rep.id, this);
     }
     const since = message.since ?? {};
@@ -165,80 +182,97 @@ export class EventsConnection implements RepSink {
     if (caller.kind === 'rep' && message.scope === 'rep') {
       // Follows nothing; a later `follow` still may.
     } else if (caller.kind === 'rep') {
-      for (const s of this.hub.ctx.store.listLiveSessionsOfRep(caller.rep.id)) sessionIds.add(s.id);
+      for (const s of await this.hub.ctx.store.listLiveSessionsOfRep(caller.rep.id)) sessionIds.add(s.id);
       // Sessions the client knew about that ended or that it left while away: it still gets the news.
-      for (const id of Object.keys(since)) if (this.mayFollow(id)) sessionIds.add(id);
+      for (const id of Object.keys(since)) if (await this.mayFollow(id)) sessionIds.add(id);
     } else {
       sessionIds.add(caller.participant.sessionId);
     }
-    for (const id of sessionIds) this.follow(id, since[id] ?? 0);
+    for (const id of sessionIds) await this.follow(id, since[id] ?? 0);
     this.send({ type: 'ready', sessionIds: [...sessionIds] });
-    for (const id of this.cursors.keys()) this.sendPresence(id);
-  }
-
-  private ping(): void {
-    this.send({ type: 'pong' });
-    if (this.caller?.kind === 'rep') this.touch();
+    for (const id of this.cursors.keys()) this.presenceNow(id);
   }
 
   /**
    * Activity (hello, pings) renews the rep's sign-in; a token that stopped working closes the socket.
    * touchRepToken writes at most once a minute itself, so every ping may call it.
    */
-  private touch(): void {
+  private async touch(): Promise<void> {
     const caller = this.caller;
-    if (caller?.kind === 'rep' && !touchRepToken(this.hub.ctx, caller.tokenHash)) this.revoke(SIGN_IN_ENDED, 'Sign-in ended');
+    if (caller?.kind === 'rep' && !(await touchRepToken(this.hub.ctx, caller.tokenHash)))
+      this.revoke(SIGN_IN_ENDED, 'Sign-in ended');
   }
 
   /**
    * Replays the session after `since`. Someone in it now keeps hearing it live (and keeps their entries
-   * online); someone out of it gets the replay only up to the event that took them out.
+   * online); someone out of it gets the replay only up to the event that took them out. Live events of
+   * the session wait in this connection's queue meanwhile, so none is missed or sent twice.
    */
-  private follow(sessionId: string, since: number): void {
-    const events = this.hub.ctx.bus.replay(sessionId, since);
-    const current = this.currentEntries(sessionId);
-    if (current.length === 0) {
-      const exit = events.findLastIndex((event) => this.tookMeOut(event));
+  private async follow(sessionId: string, since: number): Promise<void> {
+    const wasFollowing = this.cursors.has(sessionId);
+    this.hub.follow(sessionId, this);
+    const events = await this.hub.ctx.bus.replay(sessionId, since);
+    const current = await this.currentEntries(sessionId);
+    if (this.ended || current.length === 0) {
+      if (!wasFollowing || this.ended) this.hub.unfollow(sessionId, this);
+      if (this.ended) return;
+      let exit = -1;
+      for (const [index, event] of events.entries()) if (await this.tookMeOut(event)) exit = index;
       for (const event of events.slice(0, exit + 1)) this.sendEvent(event);
       return;
     }
-    // Replay and live cannot interleave: publishing and replay both run to completion synchronously.
     this.cursors.set(sessionId, since);
-    for (const event of events) this.deliver(event);
+    for (const event of events) await this.deliverNow(event);
     if (!this.cursors.has(sessionId)) return;
     for (const participant of current) this.standFor(participant);
-    this.hub.follow(sessionId, this);
   }
 
-  private mayFollow(sessionId: string): boolean {
+  private async deliverNow(event: SessionEvent): Promise<void> {
+    const last = this.cursors.get(event.sessionId);
+    if (last === undefined || event.seq <= last) return;
+    // With several brokers, an event committed on another may come after a later one committed here; it
+    // was committed first (sequence numbers are taken under the session row's lock), so the store has it.
+    if (event.seq > last + 1) await this.catchUp(event.sessionId, last, event.seq);
+    const caught = this.cursors.get(event.sessionId);
+    if (caught === undefined || event.seq <= caught) return;
+    this.cursors.set(event.sessionId, event.seq);
+    this.sendEvent(event);
+    await this.afterDelivery(event);
+  }
+
+  private presenceNow(sessionId: string): void {
+    this.send({ type: 'presence', sessionId, online: this.hub.ctx.presence.online(sessionId) });
+  }
+
+  private async mayFollow(sessionId: string): Promise<boolean> {
     const caller = this.caller;
     if (!caller) return false;
     if (caller.kind === 'participant') return caller.participant.sessionId === sessionId;
-    return this.hub.ctx.store.findRepParticipants(sessionId, caller.rep.id).length > 0;
+    return (await this.hub.ctx.store.findRepParticipants(sessionId, caller.rep.id)).length > 0;
   }
 
   /** The caller's entries in the session that have not left (a rep's, or the participant's own). */
-  private currentEntries(sessionId: string): ParticipantRow[] {
+  private async currentEntries(sessionId: string): Promise<ParticipantRow[]> {
     const caller = this.caller;
     if (!caller) return [];
     if (caller.kind === 'rep') {
-      return this.hub.ctx.store.findRepParticipants(sessionId, caller.rep.id).filter((p) => p.leftAt === null);
+      return (await this.hub.ctx.store.findRepParticipants(sessionId, caller.rep.id)).filter((p) => p.leftAt === null);
     }
-    const p = this.hub.ctx.store.findParticipant(caller.participant.id);
+    const p = await this.hub.ctx.store.findParticipant(caller.participant.id);
     return p && p.sessionId === sessionId && p.leftAt === null ? [p] : [];
   }
 
   /** Did this event take the caller out of its session (their own participant-left, or the end)? */
-  private tookMeOut(event: SessionEvent): boolean {
+  private async tookMeOut(event: SessionEvent): Promise<boolean> {
     if (event.type === 'session-ended') return true;
     if (event.type !== 'participant-left') return false;
     const caller = this.caller;
     if (caller?.kind === 'participant') return event.participantId === caller.participant.id;
-    return this.hub.ctx.store.findParticipant(event.participantId)?.repId === caller?.rep.id;
+    return (await this.hub.ctx.store.findParticipant(event.participantId))?.repId === caller?.rep.id;
   }
 
-  private isCurrent(participantId: string): boolean {
-    return this.hub.ctx.store.findParticipant(participantId)?.leftAt === null;
+  private async isCurrent(participantId: string): Promise<boolean> {
+    return (await this.hub.ctx.store.findParticipant(participantId))?.leftAt === null;
   }
 
   private standFor(participant: ParticipantRow): void {
@@ -259,7 +293,7 @@ export class EventsConnection implements RepSink {
   }
 
   /** Someone out of a session stops hearing about it; a customer's socket has nothing left to say. */
-  private afterDelivery(event: SessionEvent): void {
+  private async afterDelivery(event: SessionEvent): Promise<void> {
     const caller = this.caller;
     if (!caller || (event.type !== 'session-ended' && event.type !== 'participant-left')) return;
     if (caller.kind === 'participant') {
@@ -273,7 +307,7 @@ export class EventsConnection implements RepSink {
     if (!this.standsFor.has(event.participantId)) return;
     this.standDown(event.participantId);
     // Keep following if the rep is still in the session some other way (e.g. rejoined as assistant).
-    if (this.currentEntries(event.sessionId).length === 0) this.unfollow(event.sessionId);
+    if ((await this.currentEntries(event.sessionId)).length === 0) this.unfollow(event.sessionId);
   }
 
   private overRate(): void {
@@ -282,6 +316,7 @@ export class EventsConnection implements RepSink {
   }
 
   private closed(): void {
+    this.ended = true;
     clearTimeout(this.helloTimer);
     for (const sessionId of [...this.cursors.keys()]) this.unfollow(sessionId);
     for (const participantId of [...this.standsFor.keys()]) this.standDown(participantId);

@@ -13,6 +13,7 @@ import type { Presence } from './presence';
  * everyone present when the broker starts (nobody is online after a restart until they reconnect).
  */
 export class PresenceGrace {
+  private closed = false;
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly unsubscribe: (() => void)[];
 
@@ -36,8 +37,8 @@ export class PresenceGrace {
   }
 
   /** At boot: everyone in a live session gets the full grace from now to come back. */
-  startForEveryonePresent(): void {
-    for (const p of this.ctx.store.listPresentParticipants()) if (p.role !== 'controller') this.start(p.id);
+  async startForEveryonePresent(): Promise<void> {
+    for (const p of await this.ctx.store.listPresentParticipants()) if (p.role !== 'controller') this.start(p.id);
   }
 
   /** Participants whose clock runs (tests and diagnostics). */
@@ -46,20 +47,24 @@ export class PresenceGrace {
   }
 
   close(): void {
+    this.closed = true;
     for (const unsubscribe of this.unsubscribe) unsubscribe();
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }
 
+  /** Starts the clock of someone (offline, in the session, not its controller); asks the store who they are. */
   private startIfTimed(participantId: string): void {
-    const p = this.ctx.store.findParticipant(participantId);
-    if (p && p.leftAt === null && p.role !== 'controller') this.start(participantId);
+    this.ctx.store
+      .findParticipant(participantId)
+      .then((p) => p && p.leftAt === null && p.role !== 'controller' && this.start(participantId))
+      .catch((error: unknown) => this.ctx.log.error('Starting a presence grace clock failed', error));
   }
 
   private start(participantId: string): void {
-    if (this.presence.isOnline(participantId)) return;
+    if (this.closed || this.presence.isOnline(participantId)) return;
     clearTimeout(this.timers.get(participantId));
-    const timer = setTimeout(() => this.expire(participantId), this.graceMs);
+    const timer = setTimeout(() => void this.expire(participantId), this.graceMs);
     timer.unref();
     this.timers.set(participantId, timer);
   }
@@ -69,15 +74,15 @@ export class PresenceGrace {
     this.timers.delete(participantId);
   }
 
-  private expire(participantId: string): void {
+  private async expire(participantId: string): Promise<void> {
     this.timers.delete(participantId);
     // Every broker keeps the clocks (each hears every event and all presence); the leading one acts.
     if (this.presence.isOnline(participantId) || !this.ctx.duty.leads()) return;
     try {
       // Read again: they may have left, or become the controller, while the clock ran.
-      const p = this.ctx.store.findParticipant(participantId);
+      const p = await this.ctx.store.findParticipant(participantId);
       if (!p || p.leftAt !== null || p.role === 'controller') return;
-      recordDeparture(this.ctx, p, 'timeout', { actor: 'broker', action: 'timeout' });
+      await recordDeparture(this.ctx, p, 'timeout', { actor: 'broker', action: 'timeout' });
     } catch (error) {
       this.ctx.log.error('Taking an offline participant out of their session failed', error);
     }

@@ -86,17 +86,24 @@ export function createEventsServer(ctx: BrokerContext, options: EventsServerOpti
     }),
   ];
 
+  /** Hands the event to each follower's queue (connections send in order, see connection.ts). */
   function dispatch(event: SessionEvent): void {
     for (const connection of [...(followers.get(event.sessionId) ?? [])]) connection.deliver(event);
     if (event.type === 'participant-joined') {
-      // A rep's sockets pick up sessions the rep starts or joins after hello.
-      const p = ctx.store.findParticipant(event.participant.id);
-      if (p?.repId) for (const connection of reps.sinksOf(p.repId) as EventsConnection[]) connection.ownEntry(p);
+      pickUpOwnEntry(event.participant.id).catch((error: unknown) =>
+        ctx.log.error('Events: following a new entry failed', error),
+      );
     } else if (event.type === 'participant-left') {
       ctx.presence.forget(event.participantId);
     } else if (event.type === 'session-ended') {
       ctx.presence.forgetSession(event.sessionId);
     }
+  }
+
+  /** A rep's sockets pick up sessions the rep starts or joins after hello. */
+  async function pickUpOwnEntry(participantId: string): Promise<void> {
+    const p = await ctx.store.findParticipant(participantId);
+    if (p?.repId) for (const connection of reps.sinksOf(p.repId) as EventsConnection[]) connection.ownEntry(p);
   }
 
   return {

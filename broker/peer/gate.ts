@@ -21,19 +21,19 @@ export class SignalingGate {
     private readonly limits: SignalingLimits,
   ) {}
 
-  /** Why the message from `src` (on `ws`) must not be relayed; undefined to relay it. */
-  check(src: PeerMember, ws: WebSocket, message: SignalingMessage): DropReason | undefined {
+  /** Why the message from `src` (on `ws`) must not be relayed; undefined to relay it. Asks the store only about peers not connected. */
+  async check(src: PeerMember, ws: WebSocket, message: SignalingMessage): Promise<DropReason | undefined> {
     if (src.left || ws.readyState !== ws.OPEN) return 'senderGone';
     if (!this.limits.message(src.peerId)) return 'rateLimited';
     if (message.type === 'HEARTBEAT') return undefined;
-    const dst = this.member(message.dst);
+    const dst = await this.member(message.dst);
     if (!dst) return 'unknownDestination';
     if (dst.sessionId !== src.sessionId) return 'otherSession';
     if (dst.left) return 'destinationGone';
     if (message.type === 'OFFER') {
       const { payload } = message;
       if (payload.type === 'data' && !dataOfferAllowed(payload.serialization, payload.label)) return 'serialization';
-      if (payload.type === 'media' && !this.maySendMedia(src, payload.metadata)) return 'mediaNotAllowed';
+      if (payload.type === 'media' && !(await this.maySendMedia(src, payload.metadata))) return 'mediaNotAllowed';
       if (!this.limits.offer(src.peerId, dst.peerId)) return 'rateLimited';
     }
     return undefined;
@@ -53,29 +53,29 @@ export class SignalingGate {
    * own to apply). The sender must be a participant still in a live session, the destination connected
    * here and in the same session.
    */
-  checkArrival(srcPeerId: string, message: SignalingMessage): DropReason | undefined {
+  async checkArrival(srcPeerId: string, message: SignalingMessage): Promise<DropReason | undefined> {
     if (message.type === 'HEARTBEAT') return 'unknownType';
-    const row = this.ctx.store.findParticipantByPeerId(srcPeerId);
+    const row = await this.ctx.store.findParticipantByPeerId(srcPeerId);
     const src = row && peerMember(row);
     if (!src || src.left) return 'senderGone';
     const dst = this.sockets.member(message.dst);
     if (!dst) return 'unknownDestination';
     if (dst.sessionId !== src.sessionId) return 'otherSession';
     if (dst.left) return 'destinationGone';
-    if (this.ctx.store.findSession(src.sessionId)?.status !== 'live') return 'senderGone';
+    if ((await this.ctx.store.findSession(src.sessionId))?.status !== 'live') return 'senderGone';
     if (message.type === 'OFFER') {
       const { payload } = message;
       if (payload.type === 'data' && !dataOfferAllowed(payload.serialization, payload.label)) return 'serialization';
-      if (payload.type === 'media' && !this.maySendMedia(src, payload.metadata)) return 'mediaNotAllowed';
+      if (payload.type === 'media' && !(await this.maySendMedia(src, payload.metadata))) return 'mediaNotAllowed';
     }
     return undefined;
   }
 
   /** A connected peer from memory; one not connected (yet) from the store. */
-  private member(peerId: string): PeerMember | undefined {
+  private async member(peerId: string): Promise<PeerMember | undefined> {
     const connected = this.sockets.member(peerId);
     if (connected) return connected;
-    const p = this.ctx.store.findParticipantByPeerId(peerId);
+    const p = await this.ctx.store.findParticipantByPeerId(peerId);
     return p && peerMember(p);
   }
 
@@ -83,12 +83,12 @@ export class SignalingGate {
    * Reps share anything; of the customers, only the one the controller is helping now shows a screen or a
    * camera, and never a rep's screen; everyone may talk. A call that names no known kind is refused.
    */
-  private maySendMedia(src: PeerMember, metadata: unknown): boolean {
+  private async maySendMedia(src: PeerMember, metadata: unknown): Promise<boolean> {
     const parsed = v.safeParse(CallMetadata, metadata);
     if (!parsed.success) return false;
     const { kind } = parsed.output;
     if (src.role !== 'customer' || kind === 'voice') return true;
     if (kind === 'rep-screen') return false;
-    return this.ctx.store.findSession(src.sessionId)?.activeCustomerId === src.participantId;
+    return (await this.ctx.store.findSession(src.sessionId))?.activeCustomerId === src.participantId;
   }
 }

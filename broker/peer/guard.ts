@@ -9,12 +9,16 @@ import { hashToken, sameHash } from '../auth/tokens';
  * entry counts only while the rep is signed in somewhere (holds a working rep token): signing out
  * everywhere cuts their peer links too.
  */
-export function admitPeer(ctx: BrokerContext, id: string | null, token: string | null): ParticipantRow | undefined {
+export async function admitPeer(
+  ctx: BrokerContext,
+  id: string | null,
+  token: string | null,
+): Promise<ParticipantRow | undefined> {
   if (!id || !token || id.length > 80 || token.length > 256) return undefined;
-  const participant = ctx.store.findParticipantByPeerId(id);
+  const participant = await ctx.store.findParticipantByPeerId(id);
   if (!participant || participant.leftAt !== null) return undefined;
-  if (ctx.store.findSession(participant.sessionId)?.status !== 'live') return undefined;
+  if ((await ctx.store.findSession(participant.sessionId))?.status !== 'live') return undefined;
   if (!sameHash(hashToken(token), participant.tokenHash)) return undefined;
-  if (participant.repId !== null && !repHasLiveToken(ctx, participant.repId)) return undefined;
+  if (participant.repId !== null && !(await repHasLiveToken(ctx, participant.repId))) return undefined;
   return participant;
 }

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { RequestHandler } from 'express';
 import { ExpressPeerServer } from 'peer';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { SessionEvent } from '../../core/protocol';
 import type { BrokerContext } from '../context';
 import { repHasLiveToken } from '../auth/repTokens';
 import { rejectUpgrade } from '../http/upgrade';
@@ -10,7 +11,7 @@ import { LogThrottle } from '../logThrottle';
 import { admitPeer } from './guard';
 import { SignalingGate } from './gate';
 import { SIGNALING_LIMITS, SignalingLimits, type SignalingLimitSettings } from './limits';
-import { readSignal } from './messages';
+import { readSignal, type SignalingMessage } from './messages';
 import { closeSocket, peerMember, PeerSockets, type PeerMember } from './sockets';
 import type { RemotePeers } from './remote';
 import { SignalingStats, type DropReason } from './stats';
@@ -86,14 +87,22 @@ export function createPeerService(ctx: BrokerContext, server: Server, options: P
   function inspect(ws: WebSocket, member: PeerMember): void {
     const relay = ws.listeners('message') as ((data: RawData, isBinary: boolean) => void)[];
     ws.removeAllListeners('message');
+    // The gate may ask the store; frames are still checked and relayed one at a time, in order
+    // (an OFFER before its candidates).
+    let previous = Promise.resolve();
     ws.on('message', (data, isBinary) => {
+      previous = previous
+        .then(() => pass(data, isBinary))
+        .catch((error: unknown) => ctx.log.error('PeerServer: checking a signaling message failed', error));
+    });
+    async function pass(data: RawData, isBinary: boolean): Promise<void> {
       const read = readSignal(data, isBinary);
       if ('drop' in read) {
         stats.count(read.drop);
         return junk.note(`${read.detail}, from participant ${member.participantId}`);
       }
       const { message } = read;
-      const drop = gate.check(member, ws, message);
+      const drop = await gate.check(member, ws, message);
       if (drop !== undefined) return refused(member, ws, drop);
       const relayHere = () => {
         if (message.type !== 'HEARTBEAT') stats.count('relayed');
@@ -101,14 +110,10 @@ export function createPeerService(ctx: BrokerContext, server: Server, options: P
       };
       if (message.type === 'HEARTBEAT' || sockets.isConnected(message.dst)) return relayHere();
       // Not connected here: on another broker, or not connected yet (then `peer` queues a few).
-      const queueHere = () => {
-        const full = gate.mayQueue(message.dst);
-        return full === undefined ? relayHere() : refused(member, ws, full);
-      };
-      if (!remote) return queueHere();
-      // Messages to one destination are looked up and published in order on one Redis connection.
-      void remote.forward(member.peerId, message).then((forwarded) => (forwarded ? stats.count('relayed') : queueHere()));
-    });
+      if (remote && (await remote.forward(member.peerId, message))) return void stats.count('relayed');
+      const full = gate.mayQueue(message.dst);
+      return full === undefined ? relayHere() : refused(member, ws, full);
+    }
   }
 
   function refused(member: PeerMember, ws: WebSocket, drop: DropReason): void {
@@ -124,35 +129,49 @@ export function createPeerService(ctx: BrokerContext, server: Server, options: P
   // The peer reconnected to another broker: an older socket of it here is stale.
   remote?.onMoved((peerId) => sockets.closeWhere((member) => member.peerId === peerId, 'Connected elsewhere'));
 
-  // Signaling another broker handed on: checked again here, then sent as `peer` would send it.
+  // Signaling another broker handed on: checked again here (the store may be asked), then sent as `peer`
+  // would send it, in the order it came (an OFFER before its candidates).
+  let arrivals = Promise.resolve();
   remote?.onArrival((srcPeerId, message) => {
-    const drop = gate.checkArrival(srcPeerId, message);
+    arrivals = arrivals
+      .then(() => arrive(srcPeerId, message))
+      .catch((error: unknown) => ctx.log.error('PeerServer: relaying signaling from another broker failed', error));
+  });
+  async function arrive(srcPeerId: string, message: SignalingMessage): Promise<void> {
+    const drop = await gate.checkArrival(srcPeerId, message);
     if (drop !== undefined) return void stats.count(drop);
     const ws = message.type === 'HEARTBEAT' ? undefined : sockets.current(message.dst);
     if (!ws) return void stats.count('destinationGone');
     stats.count('relayed');
     ws.send(JSON.stringify({ ...message, src: srcPeerId }));
-  });
+  }
 
   const unsubscribe = [
-    ctx.bus.subscribe((event) => {
-      if (event.type === 'participant-left') {
-        const p = ctx.store.findParticipant(event.participantId);
-        if (p) leave(p.peerId);
-      } else if (event.type === 'session-ended') {
-        for (const p of ctx.store.listParticipants(event.sessionId)) leave(p.peerId);
-      } else if (event.type === 'control-changed') {
-        for (const id of [event.from, event.to]) {
-          const p = ctx.store.findParticipant(id);
-          if (p) sockets.setRole(p.peerId, p.role);
-        }
-      }
-    }),
+    ctx.bus.subscribe(
+      (event) => void follow(event).catch((error: unknown) => ctx.log.error('PeerServer: following an event failed', error)),
+    ),
     // A rep signed out everywhere (or whose last sign-in ended) has no peer links left.
     ctx.revocations.subscribe(({ repId }) => {
-      if (!repHasLiveToken(ctx, repId)) sockets.closeWhere((member) => member.repId === repId, 'Signed out');
+      repHasLiveToken(ctx, repId)
+        .then((live) => live || sockets.closeWhere((member) => member.repId === repId, 'Signed out'))
+        .catch((error: unknown) => ctx.log.error('PeerServer: closing a signed-out rep failed', error));
     }),
   ];
+
+  /** Who left, and whose role changed, from the store: the event names participants, sockets go by peer id. */
+  async function follow(event: SessionEvent): Promise<void> {
+    if (event.type === 'participant-left') {
+      const p = await ctx.store.findParticipant(event.participantId);
+      if (p) leave(p.peerId);
+    } else if (event.type === 'session-ended') {
+      for (const p of await ctx.store.listParticipants(event.sessionId)) leave(p.peerId);
+    } else if (event.type === 'control-changed') {
+      for (const id of [event.from, event.to]) {
+        const p = await ctx.store.findParticipant(id);
+        if (p) sockets.setRole(p.peerId, p.role);
+      }
+    }
+  }
 
   function leave(peerId: string): void {
     sockets.leave(peerId);
@@ -164,29 +183,10 @@ export function createPeerService(ctx: BrokerContext, server: Server, options: P
     app: app as unknown as RequestHandler,
     stats,
     handleUpgrade(req, socket, head, url) {
-      const id = url.searchParams.get('id');
-      const token = url.searchParams.get('token');
-      if (!wss || !admitPeer(ctx, id, token)) return rejectUpgrade(socket, 401, 'Unauthorized');
-      const peerWss = wss;
-      const refuse = (wait: number) => rejectUpgrade(socket, 429, `Too many signaling messages; try again in ${wait} s`, wait);
-      const wait = limits.cutOffFor(id!);
-      if (wait > 0) return refuse(wait);
-      const upgrade = () =>
-        peerWss.handleUpgrade(req, socket, head, (ws) => {
-          // First, so no socket error goes unhandled (an unhandled one would take the broker down).
-          ws.on('error', onSocketError);
-          // The participant may have left while the handshake completed.
-          const participant = admitPeer(ctx, id, token);
-          if (!participant) return void closeSocket(ws, 'Not in the session');
-          const member = peerMember(participant);
-          sockets.add(member, ws);
-          limits.delivered(member.peerId);
-          peerWss.emit('connection', ws, req);
-          inspect(ws, member);
-        });
-      // A peer cut off on another broker is refused here too (reconnecting elsewhere refills nothing).
-      if (!remote) return upgrade();
-      void remote.cutOffFor(id!).then((elsewhere) => (elsewhere > 0 ? refuse(elsewhere) : upgrade()));
+      upgrade(req, socket, head, url).catch((error: unknown) => {
+        ctx.log.error('PeerServer: admitting a peer failed', error);
+        socket.destroy();
+      });
     },
     close() {
       for (const stop of unsubscribe) stop();
@@ -194,4 +194,42 @@ export function createPeerService(ctx: BrokerContext, server: Server, options: P
       wss?.close();
     },
   };
+
+  async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<void> {
+    const id = url.searchParams.get('id');
+    const token = url.searchParams.get('token');
+    if (!wss || !(await admitPeer(ctx, id, token))) return rejectUpgrade(socket, 401, 'Unauthorized');
+    // A peer cut off here, or on another broker (reconnecting elsewhere refills nothing), is refused.
+    const wait = Math.max(limits.cutOffFor(id!), remote ? await remote.cutOffFor(id!) : 0);
+    if (wait > 0) return rejectUpgrade(socket, 429, `Too many signaling messages; try again in ${wait} s`, wait);
+    const peerWss = wss;
+    peerWss.handleUpgrade(req, socket, head, (ws) => {
+      // First, so no socket error goes unhandled (an unhandled one would take the broker down).
+      ws.on('error', onSocketError);
+      // Frames wait (paused) until `peer` and our inspector listen.
+      ws.pause();
+      void admitted(ws, req, peerWss, id!, token!);
+    });
+  }
+
+  /** The participant may have left while the handshake completed: asked once more before `peer` sees the socket. */
+  async function admitted(
+    ws: WebSocket,
+    req: IncomingMessage,
+    peerWss: WebSocketServer,
+    id: string,
+    token: string,
+  ): Promise<void> {
+    const participant = await admitPeer(ctx, id, token).catch(() => undefined);
+    if (!participant) {
+      ws.resume(); // so the closing handshake is read
+      return void closeSocket(ws, 'Not in the session');
+    }
+    const member = peerMember(participant);
+    sockets.add(member, ws);
+    limits.delivered(member.peerId);
+    peerWss.emit('connection', ws, req);
+    inspect(ws, member);
+    ws.resume();
+  }
 }

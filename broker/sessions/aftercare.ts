@@ -1,3 +1,4 @@
+import { transact } from '../transact';
 import type { RatingRequest, SessionSummaryRequest } from '../../core/protocol';
 import { conflict, forbidden } from '../api/errors';
 import type { BrokerContext } from '../context';
@@ -11,21 +12,21 @@ import { actorName, type Caller } from './caller';
  */
 
 /** The rep who controlled the session when it ended saves notes (again = replaced). */
-export function saveSummary(
+export async function saveSummary(
   ctx: BrokerContext,
   caller: Extract<Caller, { kind: 'rep' }>,
   sessionId: string,
   body: SessionSummaryRequest,
-): void {
-  const { session } = standing(ctx, caller, sessionId);
+): Promise<void> {
+  const { session } = await standing(ctx, caller, sessionId);
   if (session.status !== 'ended') throw conflict('Notes are saved once the session has ended');
-  const entries = ctx.store.findRepParticipants(sessionId, caller.rep.id);
+  const entries = await ctx.store.findRepParticipants(sessionId, caller.rep.id);
   if (!entries.some((p) => p.role === 'controller')) throw forbidden('Only the rep in control of the session can do this');
   const now = ctx.now();
   const ticket = body.ticket?.trim() || null;
-  ctx.store.transaction(() => {
-    ctx.store.saveSummary({ sessionId, repId: caller.rep.id, notes: body.notes, ticket, savedAt: now });
-    ctx.store.audit({
+  await transact(ctx, async (t) => {
+    await t.store.saveSummary({ sessionId, repId: caller.rep.id, notes: body.notes, ticket, savedAt: now });
+    await t.store.audit({
       at: now,
       actor: actorName(caller),
       action: 'summary',
@@ -36,15 +37,15 @@ export function saveSummary(
 }
 
 /** A customer of the session rates the help once it has ended (again = replaced). */
-export function rateSession(ctx: BrokerContext, caller: Caller, sessionId: string, body: RatingRequest): void {
+export async function rateSession(ctx: BrokerContext, caller: Caller, sessionId: string, body: RatingRequest): Promise<void> {
   if (caller.kind !== 'participant') throw forbidden('Only customers rate a session');
-  const { session } = standing(ctx, caller, sessionId);
+  const { session } = await standing(ctx, caller, sessionId);
   if (caller.participant.role !== 'customer') throw forbidden('Only customers rate a session');
   if (session.status !== 'ended') throw conflict('The session can be rated once it has ended');
   const now = ctx.now();
   const comment = body.comment?.trim() || null;
-  ctx.store.transaction(() => {
-    ctx.store.saveRating({ sessionId, participantId: caller.participant.id, score: body.score, comment, ratedAt: now });
-    ctx.store.audit({ at: now, actor: actorName(caller), action: 'rating', sessionId, detail: { score: body.score } });
+  await transact(ctx, async (t) => {
+    await t.store.saveRating({ sessionId, participantId: caller.participant.id, score: body.score, comment, ratedAt: now });
+    await t.store.audit({ at: now, actor: actorName(caller), action: 'rating', sessionId, detail: { score: body.score } });
   });
 }

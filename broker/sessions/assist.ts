@@ -1,3 +1,4 @@
+import { transact } from '../transact';
 import type { JoinResponse } from '../../core/protocol';
 import type { RepRow, SessionRow } from '../store';
 import type { BrokerContext } from '../context';
@@ -16,12 +17,12 @@ export interface AssistResult {
 }
 
 /** A colleague follows a rep invite (`/assist#token`) and joins as assistant. */
-export function assistByInvite(ctx: BrokerContext, rep: RepRow, inviteToken: string): AssistResult {
-  const { invite, session } = admittingInvite(ctx, inviteToken);
+export async function assistByInvite(ctx: BrokerContext, rep: RepRow, inviteToken: string): Promise<AssistResult> {
+  const { invite, session } = await admittingInvite(ctx, inviteToken);
   if (invite.role !== 'rep') {
     throw unsupported('This link invites a customer. Ask for a colleague invitation, or assist by the session number.');
   }
-  return joinAsAssistant(ctx, rep, session, { via: 'invite', inviteId: invite.id });
+  return await joinAsAssistant(ctx, rep, session, { via: 'invite', inviteId: invite.id });
 }
 
 /**
@@ -44,15 +45,15 @@ export async function assistByNumber(ctx: BrokerContext, rep: RepRow, number: st
     [assistByNumberPerAddress, address],
   ]);
   if (limited) {
-    refused('rate-limited', { limit: limited.index === 0 ? 'rep' : 'address' });
+    await refused('rate-limited', { limit: limited.index === 0 ? 'rep' : 'address' });
     throw rateLimited(limited.retryAfter, 'Too many attempts to assist by number.');
   }
-  const session = ctx.store.findLiveSessionByNumber(number);
+  const session = await ctx.store.findLiveSessionByNumber(number);
   if (!session) {
-    refused('unknown-number');
+    await refused('unknown-number');
     throw notFound(NO_SESSION_WITH_NUMBER);
   }
-  return joinAsAssistant(ctx, rep, session, { via: 'number', address });
+  return await joinAsAssistant(ctx, rep, session, { via: 'number', address });
 }
 
 /**
@@ -60,18 +61,23 @@ export async function assistByNumber(ctx: BrokerContext, rep: RepRow, number: st
  * one participant per rep, whatever way they came in. The peerToken is derived like the controller's,
  * so `GET /api/sessions/:id` hands it out again after a panel reload.
  */
-function joinAsAssistant(ctx: BrokerContext, rep: RepRow, session: SessionRow, detail: Record<string, unknown>): AssistResult {
+async function joinAsAssistant(
+  ctx: BrokerContext,
+  rep: RepRow,
+  session: SessionRow,
+  detail: Record<string, unknown>,
+): Promise<AssistResult> {
   if (session.status !== 'live') throw sessionEnded();
-  const current = ctx.store.findRepParticipants(session.id, rep.id).find((p) => p.leftAt === null);
+  const current = (await ctx.store.findRepParticipants(session.id, rep.id)).find((p) => p.leftAt === null);
   if (current) {
     return { created: false, body: { sessionId: session.id, self: selfView(ctx, current, repPeerToken(ctx, current.id)) } };
   }
   const now = ctx.now();
   const { participant: assistant, peerToken } = newRepParticipant(ctx, session.id, rep, 'assistant', now);
-  ctx.bus.commit(() => {
-    ctx.store.insertParticipant(assistant);
-    ctx.bus.append(session.id, 'participant-joined', { participant: participantView(assistant) });
-    ctx.store.audit({
+  await transact(ctx, async (t) => {
+    await t.store.insertParticipant(assistant);
+    await t.bus.append(session.id, 'participant-joined', { participant: participantView(assistant) });
+    await t.store.audit({
       at: now,
       actor: `rep:${rep.id}`,
       action: 'assist',

@@ -13,11 +13,11 @@ export type Caller =
   { kind: 'rep'; rep: RepRow; tokenHash: string } | { kind: 'participant'; participant: ParticipantRow; token: string };
 
 /** The caller behind a bearer token; a rep token's use renews its idle window. */
-export function resolveToken(ctx: BrokerContext, token: string): Caller | undefined {
+export async function resolveToken(ctx: BrokerContext, token: string): Promise<Caller | undefined> {
   const tokenHash = hashToken(token);
-  const rep = useRepToken(ctx, tokenHash);
+  const rep = await useRepToken(ctx, tokenHash);
   if (rep) return { kind: 'rep', rep, tokenHash };
-  const participant = ctx.store.findParticipantByTokenHash(tokenHash);
+  const participant = await ctx.store.findParticipantByTokenHash(tokenHash);
   if (participant && participant.repId === null) return { kind: 'participant', participant, token };
   return undefined;
 }

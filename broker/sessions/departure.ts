@@ -1,3 +1,4 @@
+import { transact } from '../transact';
 import type { LeftReason, ParticipantRow } from '../store';
 import type { BrokerContext } from '../context';
 import { releaseActiveCustomer } from './activeCustomer';
@@ -9,19 +10,19 @@ import { releaseActiveCustomer } from './activeCustomer';
  * PeerServer and the events socket react to the event (their sockets close, their tokens stop working).
  * False when they were out already: nothing happens, no second event.
  */
-export function recordDeparture(
+export async function recordDeparture(
   ctx: BrokerContext,
   participant: ParticipantRow,
   reason: Exclude<LeftReason, 'ended'>,
   audit: { actor: string; action: string },
-): boolean {
+): Promise<boolean> {
   const { id, sessionId, role } = participant;
   const at = ctx.now();
-  return ctx.bus.commit(() => {
-    if (!ctx.store.markParticipantLeft(id, at, reason)) return false;
-    ctx.bus.append(sessionId, 'participant-left', { participantId: id, reason });
-    releaseActiveCustomer(ctx, sessionId, id);
-    ctx.store.audit({ at, actor: audit.actor, action: audit.action, sessionId, detail: { participantId: id, role } });
+  return transact(ctx, async (t) => {
+    if (!(await t.store.markParticipantLeft(id, at, reason))) return false;
+    await t.bus.append(sessionId, 'participant-left', { participantId: id, reason });
+    await releaseActiveCustomer(t, sessionId, id);
+    await t.store.audit({ at, actor: audit.actor, action: audit.action, sessionId, detail: { participantId: id, role } });
     return true;
   });
 }

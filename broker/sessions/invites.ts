@@ -1,3 +1,5 @@
+import { transact } from '../transact';
+import { mapInOrder } from '../inOrder';
 import type {
   CheckInviteResponse,
   CreateInviteRequest,
@@ -16,7 +18,7 @@ import { hitEvery } from '../auth/limit';
 import { inviteMailText, mailtoUrl } from '../mail/templates';
 import { MailError } from '../mail/mailer';
 import { actorName, type Caller } from './caller';
-import { activeStanding, requireController, standing } from './access';
+import { activeStanding, requireController, standing, type Standing } from './access';
 import { claimActiveCustomer } from './activeCustomer';
 import { assistUrl, joinUrl, participantView, selfView, sessionLink, sessionLinkToken, sessionView, siteUrl } from './views';
 import { sessionDetail } from './lifecycle';
@@ -44,7 +46,7 @@ export async function createInvite(
   sessionId: string,
   request: CreateInviteRequest,
 ): Promise<CreateInviteResponse> {
-  const s = activeStanding(ctx, caller, sessionId);
+  const s = await activeStanding(ctx, caller, sessionId);
   if (request.role === 'customer') requireController(s);
   else if (s.current.role === 'customer') throw forbidden('Only the session’s reps can invite a colleague');
   if (request.send === 'server' && s.current.role !== 'controller') throw forbidden(SERVER_MAIL_CONTROLLER_ONLY);
@@ -84,7 +86,7 @@ export async function createInvite(
       await refund();
       const message = error instanceof MailError ? error.message : 'The mail server could not take the message';
       if (!(error instanceof MailError)) ctx.log.error('Sending an invitation failed', error);
-      ctx.store.audit({
+      await ctx.store.audit({
         at: ctx.now(),
         actor: actorName(caller),
         action: 'invite-mail-failed',
@@ -95,8 +97,8 @@ export async function createInvite(
     }
   }
 
-  ctx.store.transaction(() => {
-    ctx.store.insertInvite({
+  await transact(ctx, async (t) => {
+    await t.store.insertInvite({
       id: inviteId,
       sessionId,
       role,
@@ -108,7 +110,13 @@ export async function createInvite(
       expiresAt,
       revokedAt: null,
     });
-    ctx.store.audit({ at: now, actor: actorName(caller), action: 'invite-create', sessionId, detail: { inviteId, ...audit } });
+    await t.store.audit({
+      at: now,
+      actor: actorName(caller),
+      action: 'invite-create',
+      sessionId,
+      detail: { inviteId, ...audit },
+    });
   });
 
   const response: CreateInviteResponse = { invite: { id: inviteId, role, url, expiresAt } };
@@ -141,7 +149,7 @@ async function limitServerMail(
   ]);
   if (limited) {
     const limit = limited.index === 0 ? 'rep' : 'recipient';
-    ctx.store.audit({
+    await ctx.store.audit({
       at: ctx.now(),
       actor: actorName(caller),
       action: 'invite-mail-refused',
@@ -161,27 +169,27 @@ async function limitServerMail(
 }
 
 /** Every invitation of the session, newest first, for its reps. */
-export function listInvites(ctx: BrokerContext, caller: Caller, sessionId: string): InviteSummary[] {
-  const s = standing(ctx, caller, sessionId);
+export async function listInvites(ctx: BrokerContext, caller: Caller, sessionId: string): Promise<InviteSummary[]> {
+  const s = await standing(ctx, caller, sessionId);
   requireRepStanding(caller, s);
   const names = new Map<string, string>();
-  const nameOf = (repId: string) => {
-    if (!names.has(repId)) names.set(repId, ctx.store.findRepById(repId)?.name ?? '');
+  const nameOf = async (repId: string) => {
+    if (!names.has(repId)) names.set(repId, (await ctx.store.findRepById(repId))?.name ?? '');
     return names.get(repId)!;
   };
-  return ctx.store.listInvites(sessionId).map((i) => ({
+  return mapInOrder(await ctx.store.listInvites(sessionId), async (i) => ({
     id: i.id,
     role: i.role,
     channel: i.channel,
     email: i.email,
-    createdBy: nameOf(i.createdByRepId),
+    createdBy: await nameOf(i.createdByRepId),
     createdAt: i.createdAt,
-    expiresAt: admitsUntil(ctx, i),
+    expiresAt: await admitsUntil(ctx, i),
     revokedAt: i.revokedAt,
   }));
 }
 
-function requireRepStanding(caller: Caller, s: ReturnType<typeof standing>): void {
+function requireRepStanding(caller: Caller, s: Standing): void {
   const role = caller.kind === 'participant' ? caller.participant.role : s.current?.role;
   if (role === 'customer') throw forbidden('Only the session’s reps can see its invitations');
   if (s.session.status === 'live' && !s.current) throw forbidden('You have left this session');
@@ -191,45 +199,45 @@ function requireRepStanding(caller: Caller, s: ReturnType<typeof standing>): voi
  * The controller revokes one invite or every outstanding one. Revoking the session's own link gives
  * the session a fresh one, so the controller always has a link to hand out.
  */
-export function revokeInvites(
+export async function revokeInvites(
   ctx: BrokerContext,
   caller: Caller,
   sessionId: string,
   inviteId: string | undefined,
-): { revoked: number; session: Session } {
-  const s = activeStanding(ctx, caller, sessionId);
+): Promise<{ revoked: number; session: Session }> {
+  const s = await activeStanding(ctx, caller, sessionId);
   requireController(s);
-  if (inviteId !== undefined && ctx.store.findInvite(inviteId)?.sessionId !== sessionId) {
+  if (inviteId !== undefined && (await ctx.store.findInvite(inviteId))?.sessionId !== sessionId) {
     throw notFound('This invitation does not exist');
   }
   const now = ctx.now();
-  const session = ctx.store.transaction(() => {
-    const ids = ctx.store.revokeInvites(sessionId, now, inviteId);
+  const session = await transact(ctx, async (t) => {
+    const ids = await t.store.revokeInvites(sessionId, now, inviteId);
     let rotated: string | null = null;
     if (s.session.linkInviteId !== null && ids.includes(s.session.linkInviteId)) {
       rotated = newId();
-      ctx.store.insertInvite({
+      await t.store.insertInvite({
         id: rotated,
         sessionId,
         role: 'customer',
-        tokenHash: hashToken(sessionLinkToken(ctx, rotated)),
+        tokenHash: hashToken(sessionLinkToken(t, rotated)),
         createdByRepId: s.current.repId ?? s.session.controllerRepId,
         channel: 'link',
         email: null,
         createdAt: now,
-        expiresAt: now + ctx.inviteTtlMs,
+        expiresAt: now + t.inviteTtlMs,
         revokedAt: null,
       });
-      ctx.store.setSessionLinkInvite(sessionId, rotated);
+      await t.store.setSessionLinkInvite(sessionId, rotated);
     }
-    ctx.store.audit({
+    await t.store.audit({
       at: now,
       actor: actorName(caller),
       action: 'invite-revoke',
       sessionId,
       detail: { inviteIds: ids, newLinkInviteId: rotated },
     });
-    return { ids, row: ctx.store.findSession(sessionId)! };
+    return { ids, row: (await t.store.findSession(sessionId))! };
   });
   return { revoked: session.ids.length, session: sessionView(session.row, sessionLink(ctx, session.row)) };
 }
@@ -239,48 +247,51 @@ export function revokeInvites(
  * shows) admits as long as it is not revoked, and ending the session revokes it: so it lives as long as
  * the session, and reads as always a full INVITE_TTL_HOURS ahead. Every other invite keeps its TTL.
  */
-export function admitsUntil(ctx: BrokerContext, invite: InviteRow): number {
+export async function admitsUntil(ctx: BrokerContext, invite: InviteRow): Promise<number> {
   if (invite.channel === 'link' && invite.revokedAt === null) return Math.max(invite.expiresAt, ctx.now() + ctx.inviteTtlMs);
   return invite.expiresAt;
 }
 
 /** The invite behind a link, while it and its session still admit people; a clear error otherwise. */
-export function admittingInvite(ctx: BrokerContext, inviteToken: string): { invite: InviteRow; session: SessionRow } {
-  const invite = ctx.store.findInviteByTokenHash(hashToken(inviteToken));
+export async function admittingInvite(
+  ctx: BrokerContext,
+  inviteToken: string,
+): Promise<{ invite: InviteRow; session: SessionRow }> {
+  const invite = await ctx.store.findInviteByTokenHash(hashToken(inviteToken));
   if (!invite) throw new ApiError(ErrorCode.inviteNotFound, 'This invitation link is not valid');
-  const session = ctx.store.findSession(invite.sessionId);
+  const session = await ctx.store.findSession(invite.sessionId);
   if (!session || session.status === 'ended') throw sessionEnded();
   // Expired and revoked read the same to the person holding the link: ask for a new one.
-  if (invite.revokedAt !== null || admitsUntil(ctx, invite) <= ctx.now()) {
+  if (invite.revokedAt !== null || (await admitsUntil(ctx, invite)) <= ctx.now()) {
     throw new ApiError(ErrorCode.inviteExpired, INVITE_NO_LONGER_VALID);
   }
   return { invite, session };
 }
 
 /** What a link leads to, before anyone joins: lets the join page greet the customer or explain a dead link. */
-export function checkInvite(ctx: BrokerContext, inviteToken: string): CheckInviteResponse {
-  const { invite, session } = admittingInvite(ctx, inviteToken);
-  const rep = ctx.store.findRepById(invite.createdByRepId) ?? ctx.store.findRepById(session.controllerRepId);
+export async function checkInvite(ctx: BrokerContext, inviteToken: string): Promise<CheckInviteResponse> {
+  const { invite, session } = await admittingInvite(ctx, inviteToken);
+  const rep = (await ctx.store.findRepById(invite.createdByRepId)) ?? (await ctx.store.findRepById(session.controllerRepId));
   return {
     invite: {
       role: invite.role,
       repName: rep?.name ?? '',
-      expiresAt: admitsUntil(ctx, invite),
+      expiresAt: await admitsUntil(ctx, invite),
       ...(invite.role === 'rep' ? { sessionNumber: session.number } : {}),
     },
   };
 }
 
 /** A customer follows a link: admitted at once while the link and the session are live. */
-export function joinByInvite(ctx: BrokerContext, inviteToken: string, name: string): JoinResponse {
-  const { invite, session } = admittingInvite(ctx, inviteToken);
+export async function joinByInvite(ctx: BrokerContext, inviteToken: string, name: string): Promise<JoinResponse> {
+  const { invite, session } = await admittingInvite(ctx, inviteToken);
   if (invite.role !== 'customer') {
     throw unsupported('This invitation is for a colleague. Open it with the Remote Support extension.');
   }
   const peerToken = newParticipantToken();
-  const participant = addCustomer(ctx, session, name, hashToken(peerToken), { via: 'invite', inviteId: invite.id });
+  const participant = await addCustomer(ctx, session, name, hashToken(peerToken), { via: 'invite', inviteId: invite.id });
   // The session as the new customer sees it, so the join page needs no second request.
-  const detail = sessionDetail(ctx, { kind: 'participant', participant, token: peerToken }, session.id);
+  const detail = await sessionDetail(ctx, { kind: 'participant', participant, token: peerToken }, session.id);
   return { sessionId: session.id, self: selfView(ctx, participant, peerToken), detail };
 }
 
@@ -290,15 +301,14 @@ export function joinByInvite(ctx: BrokerContext, inviteToken: string, name: stri
  * customer of a session with nobody active becomes the active customer in that commit too. Over the
  * controller's maxCustomers: 409 session_full, and nothing of the join stays (not `extra` either).
  */
-export function addCustomer(
+export async function addCustomer(
   ctx: BrokerContext,
   session: SessionRow,
   name: string,
   tokenHash: string,
   detail: Record<string, unknown>,
-  options: { id?: string; actor?: string; extra?: (participant: ParticipantRow) => void } = {},
-): ParticipantRow {
-  const { store, bus } = ctx;
+  options: { id?: string; actor?: string; extra?: (t: BrokerContext, participant: ParticipantRow) => Promise<void> } = {},
+): Promise<ParticipantRow> {
   const now = ctx.now();
   const participant: ParticipantRow = {
     id: options.id ?? newId(),
@@ -313,13 +323,13 @@ export function addCustomer(
     leftReason: null,
   };
   // Count and insert in one transaction: two customers arriving together cannot both take the last place.
-  const admitted = bus.commit(() => {
-    if (!admitCustomer(ctx, session, name, detail, options.actor)) return false;
-    store.insertParticipant(participant);
-    bus.append(session.id, 'participant-joined', { participant: participantView(participant) });
-    options.extra?.(participant);
-    claimActiveCustomer(ctx, session.id, participant.id);
-    store.audit({
+  const admitted = await transact(ctx, async (t) => {
+    if (!(await admitCustomer(t, session, name, detail, options.actor))) return false;
+    await t.store.insertParticipant(participant);
+    await t.bus.append(session.id, 'participant-joined', { participant: participantView(participant) });
+    await options.extra?.(t, participant);
+    await claimActiveCustomer(t, session.id, participant.id);
+    await t.store.audit({
       at: now,
       actor: `participant:${participant.id}`,
       action: 'join',
@@ -339,18 +349,18 @@ export function addCustomer(
  * recorded (audit) and told to the session's reps (`customer-refused`); false means "refuse".
  * Runs inside the caller's commit.
  */
-function admitCustomer(
+async function admitCustomer(
   ctx: BrokerContext,
   session: SessionRow,
   name: string,
   detail: Record<string, unknown>,
   actor = 'customer',
-): boolean {
-  const limit = customerLimit(ctx, session);
-  const customers = ctx.store.countCurrentCustomers(session.id);
+): Promise<boolean> {
+  const limit = await customerLimit(ctx, session);
+  const customers = await ctx.store.countCurrentCustomers(session.id);
   if (customers < limit) return true;
-  ctx.bus.append(session.id, 'customer-refused', { name });
-  ctx.store.audit({
+  await ctx.bus.append(session.id, 'customer-refused', { name });
+  await ctx.store.audit({
     at: ctx.now(),
     actor,
     action: 'customer-refused',
@@ -361,8 +371,8 @@ function admitCustomer(
 }
 
 /** The limit of whoever controls the session now (read fresh: the admin may have changed it). */
-function customerLimit(ctx: BrokerContext, session: SessionRow): number {
-  const controller = ctx.store.listParticipants(session.id).find((p) => p.role === 'controller' && p.leftAt === null);
-  const rep = ctx.store.findRepById(controller?.repId ?? session.controllerRepId);
+async function customerLimit(ctx: BrokerContext, session: SessionRow): Promise<number> {
+  const controller = (await ctx.store.listParticipants(session.id)).find((p) => p.role === 'controller' && p.leftAt === null);
+  const rep = await ctx.store.findRepById(controller?.repId ?? session.controllerRepId);
   return rep?.maxCustomers ?? 0;
 }

@@ -10,10 +10,15 @@ import { recordDeparture } from './departure';
  * (a rep's socket stops following the session), and their token changes nothing in the session any more.
  * With their old token they can still read `GET /api/sessions/:id`, to learn how it ended for them.
  */
-export function removeParticipant(ctx: BrokerContext, caller: Caller, sessionId: string, participantId: string): void {
-  const s = activeStanding(ctx, caller, sessionId);
+export async function removeParticipant(
+  ctx: BrokerContext,
+  caller: Caller,
+  sessionId: string,
+  participantId: string,
+): Promise<void> {
+  const s = await activeStanding(ctx, caller, sessionId);
   requireController(s);
-  const target = ctx.store.findParticipant(participantId);
+  const target = await ctx.store.findParticipant(participantId);
   if (!target || target.sessionId !== sessionId) throw notFound('This participant is not part of this session');
   if (target.id === s.current.id) throw badRequest('You cannot remove yourself: end the session instead');
   const removed =

@@ -3,51 +3,51 @@ import type { AgentState, QueueRouting } from '../../core/protocol';
 /**
  * WebACD's persistence: agents' own state and limits, queues, transfers and the offers they make. Its
  * own interface beside `Store` (one concept per module); every call runs inside the caller's
- * transaction when there is one. Times are epoch milliseconds.
+ * transaction when it is a transaction's (`tx.acd`). Times are epoch milliseconds.
  */
 export interface AcdStore {
   /** An agent's own state (sign-in resets it to available), and when it last changed. */
-  agentState(repId: string): { state: AgentState; since: number | null };
-  setAgentState(repId: string, state: AgentState, at: number): void;
+  agentState(repId: string): Promise<{ state: AgentState; since: number | null }>;
+  setAgentState(repId: string, state: AgentState, at: number): Promise<void>;
   /** Reps the admin marked as WebACD agents, not disabled, by name. */
-  listAgentIds(): string[];
+  listAgentIds(): Promise<string[]>;
   /** Live sessions the rep is in now (any role). */
-  countLiveSessionsOfRep(repId: string): number;
+  countLiveSessionsOfRep(repId: string): Promise<number>;
   /** When the rep last joined or left a session (most-idle routing); null: never. */
-  lastSessionActivityOfRep(repId: string): number | null;
+  lastSessionActivityOfRep(repId: string): Promise<number | null>;
 
-  insertQueue(queue: QueueRow): void;
-  findQueue(id: string): QueueRow | undefined;
-  findQueueByName(name: string): QueueRow | undefined;
-  listQueues(): QueueRow[];
-  updateQueue(id: string, changes: Partial<Pick<QueueRow, 'name' | 'routing'>>): void;
-  deleteQueue(id: string): void;
+  insertQueue(queue: QueueRow): Promise<void>;
+  findQueue(id: string): Promise<QueueRow | undefined>;
+  findQueueByName(name: string): Promise<QueueRow | undefined>;
+  listQueues(): Promise<QueueRow[]>;
+  updateQueue(id: string, changes: Partial<Pick<QueueRow, 'name' | 'routing'>>): Promise<void>;
+  deleteQueue(id: string): Promise<void>;
   /** The queue's agents in the order the admin gave them (round robin follows it). */
-  queueAgentIds(queueId: string): string[];
-  setQueueAgents(queueId: string, repIds: readonly string[]): void;
+  queueAgentIds(queueId: string): Promise<string[]>;
+  setQueueAgents(queueId: string, repIds: readonly string[]): Promise<void>;
   /** Round robin: the agent offered last. */
-  setQueueCursor(queueId: string, repId: string): void;
+  setQueueCursor(queueId: string, repId: string): Promise<void>;
   /** Queues the agent is in. */
-  queueIdsOfAgent(repId: string): string[];
+  queueIdsOfAgent(repId: string): Promise<string[]>;
 
-  insertTransfer(transfer: TransferRow, targetRepIds: readonly string[]): void;
-  findTransfer(id: string): TransferRow | undefined;
-  findPendingTransferOfSession(sessionId: string): TransferRow | undefined;
+  insertTransfer(transfer: TransferRow, targetRepIds: readonly string[]): Promise<void>;
+  findTransfer(id: string): Promise<TransferRow | undefined>;
+  findPendingTransferOfSession(sessionId: string): Promise<TransferRow | undefined>;
   /** Every pending transfer, oldest first (queue order). */
-  listPendingTransfers(): TransferRow[];
-  transferTargets(transferId: string): string[];
+  listPendingTransfers(): Promise<TransferRow[]>;
+  transferTargets(transferId: string): Promise<string[]>;
   /** Moves a pending transfer to an outcome; false when it was no longer pending (someone decided first). */
-  decideTransfer(id: string, status: Exclude<TransferStatus, 'pending'>, at: number, byRepId: string | null): boolean;
-  updateTransfer(id: string, changes: Partial<Pick<TransferRow, 'position' | 'waitingLongAt'>>): void;
+  decideTransfer(id: string, status: Exclude<TransferStatus, 'pending'>, at: number, byRepId: string | null): Promise<boolean>;
+  updateTransfer(id: string, changes: Partial<Pick<TransferRow, 'position' | 'waitingLongAt'>>): Promise<void>;
 
-  insertOffer(offer: OfferRow): void;
-  listOffers(transferId: string): OfferRow[];
+  insertOffer(offer: OfferRow): Promise<void>;
+  listOffers(transferId: string): Promise<OfferRow[]>;
   /** Offers open to the rep, oldest first. */
-  listOpenOffersOfRep(repId: string): OfferRow[];
+  listOpenOffersOfRep(repId: string): Promise<OfferRow[]>;
   /** Closes one open offer; false when it was not open (taken, withdrawn, expired meanwhile). */
-  closeOffer(transferId: string, repId: string, status: Exclude<OfferStatus, 'open'>, at: number): boolean;
+  closeOffer(transferId: string, repId: string, status: Exclude<OfferStatus, 'open'>, at: number): Promise<boolean>;
   /** Closes every open offer of the transfer; returns whose they were. */
-  closeOpenOffers(transferId: string, status: Exclude<OfferStatus, 'open'>, at: number): string[];
+  closeOpenOffers(transferId: string, status: Exclude<OfferStatus, 'open'>, at: number): Promise<string[]>;
 }
 
 export interface QueueRow {

@@ -7,6 +7,7 @@ export type {
   InviteRow,
   StoredEvent,
   AuditEntry,
+  Outbox,
   RepMode,
   RepChanges,
   RepTokenRow,
@@ -17,5 +18,6 @@ export type {
   ReportRow,
 } from './types';
 export { DuplicateEmailError } from './types';
-export { openSqliteStore, DATABASE_FILE } from './sqlite';
+export { describeStore, openSqliteStore, openStore, type SqliteStore } from './open';
+export { DATABASE_FILE } from './sqliteDatabase';
 export type { AcdStore, QueueRow, TransferRow, TransferStatus, OfferRow, OfferStatus } from './acdTypes';

@@ -1,12 +1,16 @@
 import type Database from 'better-sqlite3';
 
 /**
- * Numbered schema migrations. The database's `PRAGMA user_version` is the number of migrations
- * applied; each start applies the rest in one transaction. Append new migrations; never edit old ones.
+ * Numbered schema migrations, one list for both dialects. Each is written for SQLite; PostgreSQL runs
+ * the same text translated by `forPostgres` (mechanical: 64-bit integers, identity columns, no WITHOUT
+ * ROWID, no NOCASE), plus `postgres` where the dialects must differ. SQLite counts applied migrations in
+ * `PRAGMA user_version`, PostgreSQL in `schema_version`; each start applies the rest in one transaction.
+ * Append new migrations; never edit old ones.
  */
-export const migrations: readonly string[] = [
+export const migrations: readonly Migration[] = [
   // 1: accounts, sessions, participants, invites, the event log and the audit log.
-  `
+  {
+    sql: `
   CREATE TABLE reps (
     id TEXT PRIMARY KEY,
     email TEXT NOT NULL UNIQUE,
@@ -86,8 +90,16 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX audit_session ON audit(session_id);
   `,
+    // SQLite orders ties by its implicit rowid; PostgreSQL gets the same as a column.
+    postgres: `
+  ALTER TABLE sessions ADD COLUMN rowid BIGINT GENERATED ALWAYS AS IDENTITY;
+  ALTER TABLE participants ADD COLUMN rowid BIGINT GENERATED ALWAYS AS IDENTITY;
+  ALTER TABLE invites ADD COLUMN rowid BIGINT GENERATED ALWAYS AS IDENTITY;
+  `,
+  },
   // 2: customers knocking by session number on the support site, waiting for the controller.
-  `
+  {
+    sql: `
   CREATE TABLE waits (
     id TEXT PRIMARY KEY,
     session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
@@ -103,12 +115,19 @@ export const migrations: readonly string[] = [
   CREATE INDEX waits_session ON waits(session_id);
   CREATE INDEX waits_waiting ON waits(expires_at) WHERE status = 'waiting';
   `,
+    postgres: `
+  ALTER TABLE waits ADD COLUMN rowid BIGINT GENERATED ALWAYS AS IDENTITY;
+  `,
+  },
   // 3: the customer the controller is helping now (several customers per session).
-  `
+  {
+    sql: `
   ALTER TABLE sessions ADD COLUMN active_customer_id TEXT;
   `,
+  },
   // 4: hardening (issue 10): why participants left, disabled reps, expiring rep tokens.
-  `
+  {
+    sql: `
   ALTER TABLE participants ADD COLUMN left_reason TEXT
     CHECK (left_reason IS NULL OR left_reason IN ('left', 'removed', 'timeout', 'ended'));
   UPDATE participants SET left_reason = 'left' WHERE left_at IS NOT NULL;
@@ -117,19 +136,25 @@ export const migrations: readonly string[] = [
   ALTER TABLE rep_tokens ADD COLUMN last_used_at INTEGER;
   ALTER TABLE rep_tokens ADD COLUMN expires_at INTEGER;
   `,
+  },
   // 5: the credential sweep asks every few seconds what stopped working since it last looked; with
   // tokens piling up over the years, only indexes keep that cheap.
-  `
+  {
+    sql: `
   CREATE INDEX rep_tokens_revoked ON rep_tokens(revoked_at) WHERE revoked_at IS NOT NULL;
   CREATE INDEX rep_tokens_expiry ON rep_tokens(expires_at) WHERE revoked_at IS NULL;
   CREATE INDEX reps_disabled ON reps(disabled_at) WHERE disabled_at IS NOT NULL;
   `,
+  },
   // 6: passing control (issue 11): how many times control changed hands, so clients converge.
-  `
+  {
+    sql: `
   ALTER TABLE sessions ADD COLUMN control_epoch INTEGER NOT NULL DEFAULT 0;
   `,
+  },
   // 7: WebACD (issue 12): agents' state and limits, queues, transfers and the offers they make.
-  `
+  {
+    sql: `
   ALTER TABLE reps ADD COLUMN max_sessions INTEGER;
   ALTER TABLE reps ADD COLUMN agent_state TEXT NOT NULL DEFAULT 'available' CHECK (agent_state IN ('available', 'away'));
   ALTER TABLE reps ADD COLUMN agent_state_at INTEGER;
@@ -185,9 +210,16 @@ export const migrations: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX transfer_offers_open ON transfer_offers(rep_id) WHERE status = 'open';
   `,
+    // Queue names are unique whatever their case (SQLite: COLLATE NOCASE).
+    postgres: `
+  ALTER TABLE transfers ADD COLUMN rowid BIGINT GENERATED ALWAYS AS IDENTITY;
+  CREATE UNIQUE INDEX queues_name_nocase ON queues (lower(name));
+  `,
+  },
   // 8: after the session (issue 17): the controller's notes and ticket reference, customers' ratings.
   // Never chat content: the broker does not see it.
-  `
+  {
+    sql: `
   CREATE TABLE session_summaries (
     session_id TEXT PRIMARY KEY REFERENCES sessions(id),
     rep_id TEXT NOT NULL REFERENCES reps(id),
@@ -205,28 +237,61 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX sessions_created ON sessions(created_at);
   `,
+  },
+  // 9 (issue 16): each session counts its events, so the next sequence number comes from one row that
+  // a writer locks (PostgreSQL) or holds under the write lock (SQLite): gap-free with several brokers.
+  {
+    sql: `
+  ALTER TABLE sessions ADD COLUMN last_seq INTEGER NOT NULL DEFAULT 0;
+  UPDATE sessions SET last_seq = (SELECT COALESCE(MAX(seq), 0) FROM events WHERE events.session_id = sessions.id);
+  `,
+  },
 ];
 
-/** Brings the schema up to date; refuses a database written by a newer broker. */
-export function migrate(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
+export interface Migration {
+  /** SQLite's text; PostgreSQL runs it translated. */
+  sql: string;
+  /** PostgreSQL only, after the translated text. */
+  postgres?: string;
+}
+
+/** The migration's SQL in one dialect. */
+export function migrationSql(migration: Migration, dialect: 'sqlite' | 'postgres'): string {
+  return dialect === 'sqlite' ? migration.sql : forPostgres(migration.sql) + (migration.postgres ?? '');
+}
+
+/** SQLite types and clauses PostgreSQL lacks, by their PostgreSQL equivalent. */
+function forPostgres(sql: string): string {
+  return sql
+    .replace(/INTEGER PRIMARY KEY AUTOINCREMENT/g, 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY')
+    .replace(/\bINTEGER\b/g, 'BIGINT')
+    .replace(/\) WITHOUT ROWID;/g, ');')
+    .replace(/ COLLATE NOCASE/g, '');
+}
+
+/** The migrations a database at `current` lacks; refuses a database written by a newer broker. */
+export function pendingMigrations(current: number): readonly Migration[] {
   if (current > migrations.length) {
     throw new Error(
       `The database has schema version ${current}, newer than this broker knows (${migrations.length}). ` +
-        'Upgrade the broker or use another DATA_DIR.',
+        'Upgrade the broker or use another DATA_DIR (or DATABASE_URL).',
     );
   }
-  if (current === migrations.length) return;
+  return migrations.slice(current);
+}
+
+/** Brings a SQLite schema up to date. */
+export function migrateSqlite(db: Database.Database): void {
+  const pending = pendingMigrations(schemaVersion(db));
+  if (pending.length === 0) return;
   db.transaction(() => {
-    for (let version = current; version < migrations.length; version++) {
-      db.exec(migrations[version]!);
-    }
+    for (const migration of pending) db.exec(migration.sql);
     // PRAGMA takes no bound parameters; the value is our own integer.
     db.pragma(`user_version = ${migrations.length}`);
   })();
 }
 
-/** The schema version of an open database, for tests and diagnostics. */
+/** The schema version of an open SQLite database, for tests and diagnostics. */
 export function schemaVersion(db: Database.Database): number {
   return db.pragma('user_version', { simple: true }) as number;
 }

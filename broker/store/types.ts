@@ -2,120 +2,135 @@ import type { Role } from '../../core/protocol';
 import type { AcdStore } from './acdTypes';
 
 /**
- * The broker's persistence, as one interface: every SQL statement lives behind it, so a PostgreSQL
- * implementation can replace SQLite later. Methods are synchronous because better-sqlite3 is; a
- * networked store would make them async, a mechanical change for the callers.
+ * The broker's persistence, as one interface: every SQL statement lives behind it, on SQLite (embedded,
+ * the default) or PostgreSQL (DATABASE_URL, several brokers). Every method is async.
  * Times are epoch milliseconds. Secrets are never stored: only SHA-256 hashes of tokens.
  */
 export interface Store {
-  /** Runs fn atomically; nested calls join the outer transaction. fn must not be async. */
-  transaction<T>(fn: () => T): T;
+  /**
+   * Runs fn in one transaction. `tx` is the store bound to it: everything fn reads and writes goes
+   * through tx (using the store itself inside throws). The events and audit entries written through tx
+   * are its outbox: `onCommitted` listeners get them once it commits; a rollback publishes nothing.
+   * On a tx, joins it.
+   */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  /** Hears each committed transaction's outbox (events in sequence order), once. */
+  onCommitted(listener: (outbox: Outbox) => void): () => void;
 
-  insertRep(rep: RepRow): void;
-  findRepById(id: string): RepRow | undefined;
-  findRepByEmail(email: string): RepRow | undefined;
-  hasAdmin(): boolean;
+  insertRep(rep: RepRow): Promise<void>;
+  findRepById(id: string): Promise<RepRow | undefined>;
+  findRepByEmail(email: string): Promise<RepRow | undefined>;
+  hasAdmin(): Promise<boolean>;
   /** Changes a rep's admin-set fields; the others stay as they are. */
-  updateRep(id: string, changes: RepChanges): void;
+  updateRep(id: string, changes: RepChanges): Promise<void>;
   /** Disables (at) or enables (null) a rep. */
-  setRepDisabled(id: string, at: number | null): void;
-  setRepPasswordHash(id: string, passwordHash: string): void;
+  setRepDisabled(id: string, at: number | null): Promise<void>;
+  setRepPasswordHash(id: string, passwordHash: string): Promise<void>;
   /** Reps disabled at a time in (from, to] and still disabled. */
-  listRepsDisabledBetween(from: number, to: number): { repId: string; disabledAt: number }[];
+  listRepsDisabledBetween(from: number, to: number): Promise<{ repId: string; disabledAt: number }[]>;
 
-  insertRepToken(token: { tokenHash: string; repId: string; createdAt: number; expiresAt: number }): void;
+  insertRepToken(token: { tokenHash: string; repId: string; createdAt: number; expiresAt: number }): Promise<void>;
   /** A rep token in any state (revoked, expired) with its rep; the caller decides what it is worth. */
-  findRepToken(tokenHash: string): { token: RepTokenRow; rep: RepRow } | undefined;
+  findRepToken(tokenHash: string): Promise<{ token: RepTokenRow; rep: RepRow } | undefined>;
   /** A use of a working token: last used `at`, expiring at `expiresAt` unless it expired later already. False when it no longer works. */
-  renewRepToken(tokenHash: string, at: number, expiresAt: number): boolean;
-  revokeRepToken(tokenHash: string, at: number): void;
+  renewRepToken(tokenHash: string, at: number, expiresAt: number): Promise<boolean>;
+  revokeRepToken(tokenHash: string, at: number): Promise<void>;
   /** Revokes every working token of the rep; returns how many. */
-  revokeRepTokensOfRep(repId: string, at: number): number;
+  revokeRepTokensOfRep(repId: string, at: number): Promise<number>;
   /** Does the rep, not disabled, have a token that is neither revoked nor expired at `at`? */
-  hasLiveRepToken(repId: string, at: number): boolean;
+  hasLiveRepToken(repId: string, at: number): Promise<boolean>;
   /** Tokens from before expiry existed (no expiry yet): last used `at`, expiring at `expiresAt`. Returns how many. */
-  startRepTokenClocks(at: number, expiresAt: number): number;
+  startRepTokenClocks(at: number, expiresAt: number): Promise<number>;
   /** Tokens that stopped working at a time in (from, to]: revoked then, or expired then unrevoked. */
-  listRepTokensEndedBetween(from: number, to: number): { tokenHash: string; repId: string }[];
+  listRepTokensEndedBetween(from: number, to: number): Promise<{ tokenHash: string; repId: string }[]>;
 
-  insertSession(session: SessionRow): void;
-  findSession(id: string): SessionRow | undefined;
-  isLiveNumberTaken(number: string): boolean;
+  insertSession(session: SessionRow): Promise<void>;
+  findSession(id: string): Promise<SessionRow | undefined>;
+  isLiveNumberTaken(number: string): Promise<boolean>;
   /** Live sessions where the rep is a participant who has not left, newest first. */
-  listLiveSessionsOfRep(repId: string): SessionRow[];
+  listLiveSessionsOfRep(repId: string): Promise<SessionRow[]>;
   /** Every session the rep has ever been a participant of. */
-  listSessionIdsOfRep(repId: string): string[];
+  listSessionIdsOfRep(repId: string): Promise<string[]>;
   /** Marks the session ended, every participant left (reason 'ended'), every invite revoked. */
-  endSession(id: string, at: number): void;
+  endSession(id: string, at: number): Promise<void>;
   /** Live sessions where the rep is the controller (and has not left), newest first. */
-  listLiveSessionsControlledBy(repId: string): SessionRow[];
+  listLiveSessionsControlledBy(repId: string): Promise<SessionRow[]>;
   /**
    * Control passes: `fromId` becomes an assistant, `toId` the controller, the session's control epoch goes
    * up by one. Returns the new epoch. Call inside a transaction, after checking both roles there.
    */
-  passControl(sessionId: string, fromId: string, toId: string): number;
+  passControl(sessionId: string, fromId: string, toId: string): Promise<number>;
   /** Records the customer the controller helps now (null: nobody). */
-  setActiveCustomer(sessionId: string, participantId: string | null): void;
+  setActiveCustomer(sessionId: string, participantId: string | null): Promise<void>;
 
-  insertParticipant(participant: ParticipantRow): void;
-  findParticipant(id: string): ParticipantRow | undefined;
-  findParticipantByTokenHash(tokenHash: string): ParticipantRow | undefined;
-  findParticipantByPeerId(peerId: string): ParticipantRow | undefined;
+  insertParticipant(participant: ParticipantRow): Promise<void>;
+  findParticipant(id: string): Promise<ParticipantRow | undefined>;
+  findParticipantByTokenHash(tokenHash: string): Promise<ParticipantRow | undefined>;
+  findParticipantByPeerId(peerId: string): Promise<ParticipantRow | undefined>;
   /** The rep's participant entries in a session, the current one (not left) first. */
-  findRepParticipants(sessionId: string, repId: string): ParticipantRow[];
-  listParticipants(sessionId: string): ParticipantRow[];
+  findRepParticipants(sessionId: string, repId: string): Promise<ParticipantRow[]>;
+  listParticipants(sessionId: string): Promise<ParticipantRow[]>;
   /** Customers in the session who have not left. */
-  countCurrentCustomers(sessionId: string): number;
+  countCurrentCustomers(sessionId: string): Promise<number>;
   /** Participants of live sessions who have not left (the presence grace clock starts for them at boot). */
-  listPresentParticipants(): ParticipantRow[];
+  listPresentParticipants(): Promise<ParticipantRow[]>;
   /** Marks a participant out of the session (no-op when already out); false when nothing changed. */
-  markParticipantLeft(id: string, at: number, reason: LeftReason): boolean;
-  setParticipantTokenHash(id: string, tokenHash: string): void;
+  markParticipantLeft(id: string, at: number, reason: LeftReason): Promise<boolean>;
+  setParticipantTokenHash(id: string, tokenHash: string): Promise<void>;
 
-  insertInvite(invite: InviteRow): void;
-  findInvite(id: string): InviteRow | undefined;
-  findInviteByTokenHash(tokenHash: string): InviteRow | undefined;
+  insertInvite(invite: InviteRow): Promise<void>;
+  findInvite(id: string): Promise<InviteRow | undefined>;
+  findInviteByTokenHash(tokenHash: string): Promise<InviteRow | undefined>;
   /** A session's invites, newest first. */
-  listInvites(sessionId: string): InviteRow[];
+  listInvites(sessionId: string): Promise<InviteRow[]>;
   /** Revokes invites of a session that still admit at `at`, its own link included whatever its expiry (one, or all when inviteId is absent); returns their ids. */
-  revokeInvites(sessionId: string, at: number, inviteId?: string): string[];
+  revokeInvites(sessionId: string, at: number, inviteId?: string): Promise<string[]>;
   /** Points the session's customer link at another invite. */
-  setSessionLinkInvite(sessionId: string, inviteId: string): void;
+  setSessionLinkInvite(sessionId: string, inviteId: string): Promise<void>;
   /** The live session with this number, if any. */
-  findLiveSessionByNumber(number: string): SessionRow | undefined;
+  findLiveSessionByNumber(number: string): Promise<SessionRow | undefined>;
 
-  insertWait(wait: WaitRow): void;
-  findWait(id: string): WaitRow | undefined;
-  findWaitByTokenHash(tokenHash: string): WaitRow | undefined;
+  insertWait(wait: WaitRow): Promise<void>;
+  findWait(id: string): Promise<WaitRow | undefined>;
+  findWaitByTokenHash(tokenHash: string): Promise<WaitRow | undefined>;
   /** Moves a wait out of 'waiting'; false when it was no longer waiting (someone decided first). */
-  decideWait(id: string, status: Exclude<WaitStatusValue, 'waiting'>, at: number, participantId?: string): boolean;
+  decideWait(id: string, status: Exclude<WaitStatusValue, 'waiting'>, at: number, participantId?: string): Promise<boolean>;
   /** A session's waits still 'waiting' and not run out at `at`, oldest first. */
-  listWaitingWaits(sessionId: string, at: number): WaitRow[];
+  listWaitingWaits(sessionId: string, at: number): Promise<WaitRow[]>;
   /** Waits of live sessions still 'waiting' whose time ran out by `at`. */
-  listOverdueWaits(at: number): WaitRow[];
+  listOverdueWaits(at: number): Promise<WaitRow[]>;
 
-  /** Stores an event with the session's next sequence number and returns that number. */
-  appendEvent(event: { sessionId: string; type: string; payload: object; at: number }): number;
-  eventsAfter(sessionId: string, seq: number): StoredEvent[];
+  /**
+   * Stores an event with the session's next sequence number and returns that number: gap-free and in
+   * commit order per session, with any number of writers (the session row's counter, locked by the write).
+   */
+  appendEvent(event: { sessionId: string; type: string; payload: object; at: number }): Promise<number>;
+  eventsAfter(sessionId: string, seq: number): Promise<StoredEvent[]>;
   /** A session's events of one type, oldest first. */
-  eventsOfType(sessionId: string, type: string): StoredEvent[];
-  lastSeq(sessionId: string): number;
+  eventsOfType(sessionId: string, type: string): Promise<StoredEvent[]>;
+  lastSeq(sessionId: string): Promise<number>;
 
   /** The controller's notes after the session (replaces earlier ones). */
-  saveSummary(summary: SessionSummaryRow): void;
+  saveSummary(summary: SessionSummaryRow): Promise<void>;
   /** A customer's rating (replaces their earlier one). */
-  saveRating(rating: RatingRow): void;
+  saveRating(rating: RatingRow): Promise<void>;
   /** Sessions started at or after `since`, oldest first, with what the report shows. */
-  listReport(since: number): ReportRow[];
+  listReport(since: number): Promise<ReportRow[]>;
   /** WebACD: agents' state, queues, transfers and offers. */
   readonly acd: AcdStore;
   /** The session's controlling rep now (a transfer hands it to another). */
-  setSessionController(sessionId: string, repId: string): void;
+  setSessionController(sessionId: string, repId: string): Promise<void>;
 
-  audit(entry: AuditEntry): void;
-  listAudit(sessionId?: string): (AuditEntry & { id: number })[];
+  audit(entry: AuditEntry): Promise<void>;
+  listAudit(sessionId?: string): Promise<(AuditEntry & { id: number })[]>;
 
-  close(): void;
+  close(): Promise<void>;
+}
+
+/** What a transaction wrote that others hear of after it commits. */
+export interface Outbox {
+  events: readonly StoredEvent[];
+  audit: readonly AuditEntry[];
 }
 
 export type RepMode = 'single' | 'multi';

@@ -141,7 +141,7 @@ describe('the customer page on a phone: focus, leaving on purpose, a next step f
     await clickByRole(customer.page, 'button', 'Send rating');
     await customer.waitForText('Thank you for your rating.');
 
-    const [row] = world.broker.store.listReport(0).filter((r) => r.number === number.replace(/ /g, ''));
+    const [row] = (await world.broker.store.listReport(0)).filter((r) => r.number === number.replace(/ /g, ''));
     expect(row).toMatchObject({ notes: 'Reset the router; customer confirmed.', ticket: 'HD-1234', customers: 1 });
     expect(row!.ratings).toEqual([{ score: 4, comment: 'Patient and quick' }]);
     expect(row!.endedAt).not.toBeNull();

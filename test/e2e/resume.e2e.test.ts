@@ -79,8 +79,8 @@ describe('nothing is lost when tabs and pages misbehave', () => {
   });
 
   it('a sign-in an admin revokes signs the panel out; signed in again, the session resumes without the customer doing anything', async () => {
-    const rep = world.broker.store.findRepByEmail(REP.email)!;
-    world.broker.store.revokeRepTokensOfRep(rep.id, Date.now()); // what `npm run admin -- revoke-tokens` does
+    const rep = (await world.broker.store.findRepByEmail(REP.email))!;
+    await world.broker.store.revokeRepTokensOfRep(rep.id, Date.now()); // what `npm run admin -- revoke-tokens` does
     await world.panel.waitForText('Your sign-in has ended');
     await customer.waitForText('Rita Rep got disconnected.');
     await world.panel.signIn(world.broker.url, REP.email, REP.password);

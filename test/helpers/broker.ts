@@ -11,7 +11,7 @@ import { silentLogger, type Logger } from '../../broker/log';
 import { createRep } from '../../broker/reps';
 import type { ConcurrencyLimit } from '../../broker/auth/concurrencyLimit';
 import type { Revocations } from '../../broker/auth/revocations';
-import { openSqliteStore, type RepRow, type Store } from '../../broker/store';
+import { openStore, type RepRow, type Store } from '../../broker/store';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -257,8 +257,8 @@ async function startChild(env: Record<string, string>): Promise<Running> {
     });
     void exited.then((code) => reject(new Error(`The broker exited (${code}) before listening:\n${errors.join('')}`)));
   });
-  // WAL lets this second connection read and write beside the broker's.
-  const store = openSqliteStore(env.DATA_DIR!);
+  // The test's own connection beside the broker's (SQLite's WAL lets both read and write).
+  const store = await openStore({ dataDir: env.DATA_DIR!, databaseUrl: env.DATABASE_URL ?? null });
   return {
     url,
     port: Number(new URL(url).port),
@@ -266,11 +266,11 @@ async function startChild(env: Record<string, string>): Promise<Running> {
     store,
     output,
     async stop() {
-      store.close();
+      await store.close();
       await stopChild(child, exited);
     },
     async kill() {
-      store.close();
+      await store.close();
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
     },

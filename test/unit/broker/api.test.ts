@@ -64,8 +64,8 @@ describe('account', () => {
     expect((await api('POST', '/api/login', { body: { email: victim.email, password: victim.password } })).status).toBe(200);
   });
 
-  it('audits sign-ins without secrets', () => {
-    const actions = broker.store.listAudit().map((a) => a.action);
+  it('audits sign-ins without secrets', async () => {
+    const actions = (await broker.store.listAudit()).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['login', 'logout', 'login-failed']));
   });
 });
@@ -184,7 +184,7 @@ describe('sessions', () => {
     expect((await api('GET', '/api/sessions', { token })).body.sessions.map((s: { id: string }) => s.id)).not.toContain(
       session.id,
     );
-    const audit = broker.store.listAudit(session.id).map((a) => a.action);
+    const audit = (await broker.store.listAudit(session.id)).map((a) => a.action);
     expect(audit).toEqual(['session-create', 'join', 'end']);
   });
 });
@@ -210,7 +210,7 @@ describe('invites', () => {
 
     const plain = await api('POST', `/api/sessions/${session.id}/invites`, { token, body: { role: 'customer', send: 'none' } });
     expect(plain.body.mail).toBeUndefined();
-    expect(broker.store.listAudit(session.id).filter((a) => a.action === 'invite-create')).toHaveLength(2);
+    expect((await broker.store.listAudit(session.id)).filter((a) => a.action === 'invite-create')).toHaveLength(2);
   });
 
   it('without SMTP_URL, refuses to send email itself and says why', async () => {
@@ -349,7 +349,7 @@ describe('HTTP hygiene', () => {
       admitted.self.peerToken,
     ];
     // Checkpoint so the WAL's content is in the main file too; read every file of the directory.
-    (broker.store as unknown as { db: { pragma(s: string): unknown } }).db.pragma('wal_checkpoint(FULL)');
+    (broker.store as unknown as { database: { db: { pragma(s: string): unknown } } }).database.db.pragma('wal_checkpoint(FULL)');
     const files = readdirSync(broker.dataDir).map((f) => readFileSync(join(broker.dataDir, f)).toString('latin1'));
     const all = files.join('\n');
     expect(all).toContain(session.id); // the files are really being read

@@ -19,8 +19,8 @@ const assist = (from: string, number: string, token: string) =>
   callFrom(from, broker.url, 'POST', `/api/sessions/by-number/${number}/assist`, { token, body: {} });
 /** Numbers of no live session here (the few sessions of this file have random numbers: a clash is one in millions). */
 const wrongNumber = (i: number) => String(900_000_000 + i);
-const auditOf = (repId: string) =>
-  broker.store.listAudit().filter((a) => a.actor === `rep:${repId}` && a.action.startsWith('assist'));
+const auditOf = async (repId: string) =>
+  (await broker.store.listAudit()).filter((a) => a.actor === `rep:${repId}` && a.action.startsWith('assist'));
 
 describe('assist by number is limited and audited', () => {
   it('per rep: a few attempts a minute, then 429 with Retry-After; every attempt is in the audit', async () => {
@@ -35,19 +35,19 @@ describe('assist by number is limited and audited', () => {
     expect(refused.body.error.message).toBe('Too many attempts to assist by number. Try again in 60 seconds.');
     expect(refused.headers.get('retry-after')).toBe('60');
 
-    expect(auditOf(guesser.rep.id).map((a) => [a.action, a.detail?.reason])).toEqual([
+    expect((await auditOf(guesser.rep.id)).map((a) => [a.action, a.detail?.reason])).toEqual([
       ['assist-refused', 'unknown-number'],
       ['assist-refused', 'unknown-number'],
       ['assist-refused', 'unknown-number'],
       ['assist-refused', 'rate-limited'],
     ]);
-    expect(auditOf(guesser.rep.id)[0]!.detail).toMatchObject({ via: 'number', number: wrongNumber(0), address: here });
-    expect(auditOf(guesser.rep.id)[3]!.detail).toMatchObject({ limit: 'rep', number: session.number });
+    expect((await auditOf(guesser.rep.id))[0]!.detail).toMatchObject({ via: 'number', number: wrongNumber(0), address: here });
+    expect((await auditOf(guesser.rep.id))[3]!.detail).toMatchObject({ limit: 'rep', number: session.number });
 
     clock += 60_000;
     const joined = await assist(here, session.number, guesser.token);
     expect(joined.status).toBe(201);
-    expect(auditOf(guesser.rep.id).at(-1)).toMatchObject({ action: 'assist', sessionId: session.id });
+    expect((await auditOf(guesser.rep.id)).at(-1)).toMatchObject({ action: 'assist', sessionId: session.id });
   });
 
   it('per client address, across reps', async () => {
@@ -58,7 +58,7 @@ describe('assist by number is limited and audited', () => {
     for (let i = 0; i < 2; i++) expectError(await assist(shared, wrongNumber(20 + i), bob.token), 404, 'not_found');
     const refused = await assist(shared, wrongNumber(30), bob.token);
     expectError(refused, 429, 'rate_limited');
-    expect(auditOf(bob.rep.id).at(-1)?.detail).toMatchObject({ reason: 'rate-limited', limit: 'address' });
+    expect((await auditOf(bob.rep.id)).at(-1)?.detail).toMatchObject({ reason: 'rate-limited', limit: 'address' });
     // Bob from elsewhere is still under his own limit.
     expectError(await assist(loopback(3), wrongNumber(31), bob.token), 404, 'not_found');
   });

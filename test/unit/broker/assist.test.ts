@@ -50,7 +50,9 @@ describe('assist by session number', () => {
     const detail = await api('GET', `/api/sessions/${session.id}`, { token: cora });
     expect(detail.body.self).toEqual(self);
     expect(detail.body.participants).toHaveLength(2);
-    expect(broker.store.listAudit(session.id).find((a) => a.action === 'assist')?.detail).toMatchObject({ via: 'number' });
+    expect((await broker.store.listAudit(session.id)).find((a) => a.action === 'assist')?.detail).toMatchObject({
+      via: 'number',
+    });
     // The assistant's session shows up in its list, without the customer link.
     const list = await api('GET', '/api/sessions', { token: cora });
     expect(list.body.sessions).toEqual([expect.objectContaining({ id: session.id })]);

@@ -57,7 +57,7 @@ describe('bootstrap', () => {
     const settings = env();
     const store = openSqliteStore(settings.DATA_DIR);
     await createRep(store, { email: 'boss@example.test', name: 'Not An Admin', password: 'long enough' });
-    store.close();
+    await store.close();
     const port = await freePort();
     await expect(createBroker(loadConfig({ ...settings, PORT: String(port) }), { log: silentLogger })).rejects.toThrow(
       /boss@example.test is already a rep without admin rights/,
@@ -66,6 +66,6 @@ describe('bootstrap', () => {
     await expect(
       new Promise((resolve, reject) => connect(port, '127.0.0.1').once('connect', resolve).once('error', reject)),
     ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
-    openSqliteStore(settings.DATA_DIR).close();
+    await openSqliteStore(settings.DATA_DIR).close();
   });
 });

@@ -78,8 +78,8 @@ describe('admin CLI', () => {
     expect(added.stdout).toContain('Added rep ann@example.com');
 
     const store = openSqliteStore(dataDir);
-    const rep = store.findRepByEmail('ann@example.com')!;
-    store.close();
+    const rep = (await store.findRepByEmail('ann@example.com'))!;
+    await store.close();
     expect(rep).toMatchObject({ name: 'Ann Agent', isAgent: true, isAdmin: false, maxCustomers: 3, mode: 'multi' });
     expect(await verifyPassword('a long secret', rep.passwordHash)).toBe(true);
 
@@ -130,9 +130,9 @@ describe('admin CLI', () => {
     expect(onlyMode.stdout.trim()).toBe('Updated rep bo@example.com: mode multi → single');
 
     const store = openSqliteStore(dataDir);
-    const rep = store.findRepByEmail('bo@example.com')!;
-    const audit = store.listAudit().map((a) => a.action);
-    store.close();
+    const rep = (await store.findRepByEmail('bo@example.com'))!;
+    const audit = (await store.listAudit()).map((a) => a.action);
+    await store.close();
     expect(rep).toMatchObject({ name: 'Bo Rep', maxCustomers: 2, mode: 'single' });
     expect(audit.filter((a) => a === 'rep-update')).toHaveLength(2);
   });
@@ -167,8 +167,8 @@ describe('admin CLI', () => {
     expect(badFlag.stderr).toContain('Usage:');
 
     const store = openSqliteStore(dataDir);
-    expect(store.findRepByEmail('cy@example.com')).toMatchObject({ name: 'Cy', maxCustomers: 5, mode: 'single' });
-    store.close();
+    expect(await store.findRepByEmail('cy@example.com')).toMatchObject({ name: 'Cy', maxCustomers: 5, mode: 'single' });
+    await store.close();
   });
 
   it('WebACD: set-rep makes an agent with a maximum of sessions; queues are added, changed, listed and removed', async () => {
@@ -214,8 +214,8 @@ describe('admin CLI', () => {
     expect((await cli(['list-queues'], '', env)).stdout).toContain('No queues yet');
 
     const store = openSqliteStore(dataDir);
-    expect(store.findRepByEmail('ann@example.com')).toMatchObject({ isAgent: true, maxSessions: 2 });
-    store.close();
+    expect(await store.findRepByEmail('ann@example.com')).toMatchObject({ isAgent: true, maxSessions: 2 });
+    await store.close();
   });
 
   it('usage names set-rep, the account commands and their variables', async () => {
@@ -288,7 +288,7 @@ describe('admin CLI', () => {
       expectError(await login(), 401, 'unauthorized');
       expect((await login('a-new-long-password')).status).toBe(200);
 
-      const audit = broker.store.listAudit().filter((a) => a.actor === 'cli' && a.detail?.repId === rep.id);
+      const audit = (await broker.store.listAudit()).filter((a) => a.actor === 'cli' && a.detail?.repId === rep.id);
       expect(audit.map((a) => a.action)).toEqual([
         'rep-create',
         'rep-tokens-revoke',
@@ -334,9 +334,9 @@ describe('admin CLI', () => {
     expect(badFlag).toContain('Usage:');
 
     const store = openSqliteStore(dataDir);
-    const eve = store.findRepByEmail('eve@example.com')!;
-    const actions = store.listAudit().map((a) => a.action);
-    store.close();
+    const eve = (await store.findRepByEmail('eve@example.com'))!;
+    const actions = (await store.listAudit()).map((a) => a.action);
+    await store.close();
     expect(eve.disabledAt).toBeNull();
     expect(await verifyPassword('a long secret', eve.passwordHash)).toBe(true);
     expect(actions).toEqual(['rep-create']);

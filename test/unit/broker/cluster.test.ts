@@ -291,7 +291,7 @@ describe('WebACD across brokers', () => {
     const tess = await agentOn(a, socketsA, 'Tess Transferrer');
     const bob = await agentOn(a, socketsA, 'Bob Billing');
     const cleo = await agentOn(b, socketsB, 'Cleo Billing');
-    const billing = queue(`Billing ${Date.now()}`, [bob.rep, cleo.rep]);
+    const billing = await queue(`Billing ${Date.now()}`, [bob.rep, cleo.rep]);
     const { session } = await startSessionAs(a.url, tess.token);
     await joinByLink(a.url, session.joinUrl!, 'Ann');
     // Cleo's socket is on B: A (or whichever leads) must count her online and reach her.

@@ -68,12 +68,7 @@ describe('passing control', () => {
       'Rita Rep': 'controller',
       'Cora Colleague': 'assistant',
     });
-    expect(
-      broker.store
-        .listAudit(session.id)
-        .filter((e) => e.action === 'pass-control')
-        .map((e) => e.detail),
-    ).toEqual([
+    expect((await broker.store.listAudit(session.id)).filter((e) => e.action === 'pass-control').map((e) => e.detail)).toEqual([
       { from: rita.participantId, to: cora.participantId, epoch: 1 },
       { from: cora.participantId, to: rita.participantId, epoch: 2 },
     ]);

@@ -90,7 +90,7 @@ describe('maxCustomers', () => {
     );
     expect(await nextEvent(reps, session.id)).toMatchObject({ type: 'customer-refused', name: 'Cleo', seq: lastSeq + 1 });
     expect((await detail(session.id, token)).participants.map((p) => p.name)).toEqual(['Max Two', 'Ann', 'Bob']);
-    expect(broker.store.listAudit(session.id).map((a) => a.action)).toContain('customer-refused');
+    expect((await broker.store.listAudit(session.id)).map((a) => a.action)).toContain('customer-refused');
 
     // Ann leaves: a place is free. Ann's own socket never heard of Cleo.
     await api('POST', `/api/sessions/${session.id}/leave`, { token: ann.peerToken });
@@ -187,7 +187,7 @@ describe('single and multi mode', () => {
   it('MAX_CUSTOMERS is the limit of reps added without one, the first admin included', async () => {
     const site = await startBroker({ env: { MAX_CUSTOMERS: '2' } });
     try {
-      expect(site.store.findRepByEmail(site.admin.email)?.maxCustomers).toBe(2);
+      expect((await site.store.findRepByEmail(site.admin.email))?.maxCustomers).toBe(2);
       expect((await site.addRep()).maxCustomers).toBe(2);
       expect((await site.addRep({ maxCustomers: 4 })).maxCustomers).toBe(4);
     } finally {
@@ -203,7 +203,7 @@ describe('single and multi mode', () => {
     expectError(await joinByLink(session.joinUrl!, 'Two'), 409, 'session_full');
 
     // What `set-rep --email … --mode multi --max-customers 2` does.
-    updateRep(broker.store, rep.email, { mode: 'multi', maxCustomers: 2 });
+    await updateRep(broker.store, rep.email, { mode: 'multi', maxCustomers: 2 });
     await newSession(token);
     await joined(session.joinUrl!, 'Two');
   });
@@ -250,7 +250,7 @@ describe('active customer', () => {
     expect((await detail(session.id, bob.peerToken)).activeCustomerId).toBe(bob.participantId);
     expect(assisted.status).toBe(201);
     expect((await detail(session.id, colleague.token)).activeCustomerId).toBe(bob.participantId);
-    expect(broker.store.listAudit(session.id).map((a) => a.action)).toContain('active-customer');
+    expect((await broker.store.listAudit(session.id)).map((a) => a.action)).toContain('active-customer');
 
     // The same one again: 200, no new event.
     expect((await setActive(session.id, bob.participantId, token)).status).toBe(200);

@@ -53,11 +53,11 @@ describe('DATA_DIR', { skip: process.platform === 'win32' }, () => {
     }
   });
 
-  it('the admin CLI’s store is private too', () => {
+  it('the admin CLI’s store is private too', async () => {
     const dataDir = join(tempDir(), 'cli');
     mkdirSync(dataDir, { mode: 0o755 });
     writeFileSync(join(dataDir, DATABASE_FILE), '', { mode: 0o644 });
-    openSqliteStore(dataDir).close();
+    await openSqliteStore(dataDir).close();
     expect(mode(dataDir)).toBe(0o700);
     expect(mode(join(dataDir, DATABASE_FILE))).toBe(0o600);
   });

@@ -104,14 +104,14 @@ describe('revoked credentials', () => {
     const anaSession = await startSessionAs(broker.url, ana.token);
     const boSession = await startSessionAs(broker.url, bo.token);
     const customer = await join(anaSession.session.joinUrl!, 'Carl');
-    const since = (s: { session: { id: string } }) => ({ [s.session.id]: broker.store.lastSeq(s.session.id) });
-    const { socket: first } = await listen(ana.token, since(anaSession));
-    const { socket: other } = await listen(anaSecond, since(anaSession));
-    const { socket: bos } = await listen(bo.token, since(boSession));
-    const { socket: carl } = await listen(customer.peerToken, since(anaSession));
+    const since = async (s: { session: { id: string } }) => ({ [s.session.id]: await broker.store.lastSeq(s.session.id) });
+    const { socket: first } = await listen(ana.token, await since(anaSession));
+    const { socket: other } = await listen(anaSecond, await since(anaSession));
+    const { socket: bos } = await listen(bo.token, await since(boSession));
+    const { socket: carl } = await listen(customer.peerToken, await since(anaSession));
 
     // One token signed out: only its socket closes.
-    broker.store.revokeRepToken(hashToken(ana.token), Date.now());
+    await broker.store.revokeRepToken(hashToken(ana.token), Date.now());
     revocations.revoked({ kind: 'rep-token', tokenHash: hashToken(ana.token), repId: ana.rep.id });
     const closed = await untilClosed(first);
     expect(closed.messages.at(-1)).toMatchObject({ type: 'error', code: 'unauthorized' });
@@ -137,7 +137,7 @@ describe('a rep’s socket activity', () => {
     socket.send({ type: 'ping' });
     expect(await socket.next()).toEqual({ type: 'pong' });
     // Ended without anyone announcing it (e.g. expired between sweeps): the heartbeat notices.
-    broker.store.revokeRepToken(hashToken(ana.token), Date.now());
+    await broker.store.revokeRepToken(hashToken(ana.token), Date.now());
     socket.send({ type: 'ping' });
     const closed = await untilClosed(socket);
     expect(closed.messages).toEqual([{ type: 'pong' }, { type: 'error', code: 'unauthorized', message: expect.any(String) }]);

@@ -38,7 +38,7 @@ function recording(): Logger & { lines: string[] } {
 async function adminName(config: ReturnType<typeof loadConfig>, askAdminName?: () => Promise<string | undefined>) {
   const broker = await createBroker(config, { log: recording(), askAdminName });
   try {
-    return broker.store.findRepByEmail('boss@example.test')!.name;
+    return (await broker.store.findRepByEmail('boss@example.test'))!.name;
   } finally {
     await broker.close();
   }

@@ -63,7 +63,7 @@ describe('email sent by the broker', () => {
     expect(joined.status).toBe(201);
     expect(v.parse(JoinResponse, joined.body).sessionId).toBe(session.id);
 
-    const audit = broker.store.listAudit(session.id).find((a) => a.action === 'invite-create')!;
+    const audit = (await broker.store.listAudit(session.id)).find((a) => a.action === 'invite-create')!;
     expect(audit.detail).toMatchObject({ channel: 'server', role: 'customer', email: 'carl@example.com' });
     expect(JSON.stringify(audit)).not.toContain(linkToken(link!));
     expect(JSON.stringify(audit)).not.toContain('support session');
@@ -95,7 +95,7 @@ describe('email sent by the broker', () => {
     expect(failed.body.error.message).toBe('The mail server at 127.0.0.1 could not be reached');
     const list = v.parse(InviteList, (await api('GET', `/api/sessions/${session.id}/invites`, { token })).body);
     expect(list.invites.map((i) => i.channel)).toEqual(['link']);
-    const audit = broker.store.listAudit(session.id).filter((a) => a.action.startsWith('invite-'));
+    const audit = (await broker.store.listAudit(session.id)).filter((a) => a.action.startsWith('invite-'));
     expect(audit.map((a) => a.action)).toEqual(['invite-mail-failed']);
     expect(audit[0]!.detail).toMatchObject({ email: 'dora@example.com', reason: failed.body.error.message });
 
@@ -219,7 +219,7 @@ describe('invite list and revoke', () => {
     expect(detail.body.session.joinUrl).toBe(newLink);
     const list = v.parse(InviteList, (await api('GET', `/api/sessions/${session.id}/invites`, { token })).body).invites;
     expect(list.filter((i) => i.revokedAt === null).map((i) => i.channel)).toEqual(['link']);
-    expect(broker.store.listAudit(session.id).some((a) => a.action === 'invite-revoke')).toBe(true);
+    expect((await broker.store.listAudit(session.id)).some((a) => a.action === 'invite-revoke')).toBe(true);
   });
 
   it('the session link alone can be revoked, and rotates', async () => {
@@ -287,7 +287,7 @@ describe('colleague invites', () => {
     expect(detail.body.self).toEqual(joined.self); // the same secret after a panel reload
     expect(detail.body.session.joinUrl).toBeUndefined();
     expect(detail.body.participants.map((p: { role: string }) => p.role)).toEqual(['controller', 'assistant']);
-    expect(broker.store.listAudit(session.id).filter((a) => a.action === 'assist')).toHaveLength(1);
+    expect((await broker.store.listAudit(session.id)).filter((a) => a.action === 'assist')).toHaveLength(1);
   });
 
   it('an assistant may invite colleagues but not customers; a customer link does not make an assistant', async () => {

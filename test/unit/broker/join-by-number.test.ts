@@ -123,7 +123,7 @@ describe('join by number', () => {
 
     expectError(await decide(session.id, 'admit', wait.waitId), 409, 'conflict');
     expectError(await decide(session.id, 'decline', wait.waitId), 409, 'conflict');
-    const audit = broker.store.listAudit(session.id).map((a) => a.action);
+    const audit = (await broker.store.listAudit(session.id)).map((a) => a.action);
     expect(audit).toEqual(expect.arrayContaining(['knock', 'admit', 'join']));
   });
 
@@ -174,7 +174,7 @@ describe('join by number', () => {
     });
     expect(await polling).toEqual({ status: 'declined' });
     expect(await status(wait.waitToken)).toEqual({ status: 'declined' });
-    expect(broker.store.listParticipants(session.id)).toHaveLength(1);
+    expect(await broker.store.listParticipants(session.id)).toHaveLength(1);
   });
 
   it('a customer may stop waiting', async () => {

@@ -53,7 +53,9 @@ describe('knocks', () => {
     clock += 60_000;
     expect((await knock(attacker, session.number, 'Mallory')).status).toBe(201);
     // Refusals are audited once a minute per address, not once a request.
-    const audited = broker.store.listAudit().filter((a) => a.action === 'knock-refused' && a.detail?.address === attacker);
+    const audited = (await broker.store.listAudit()).filter(
+      (a) => a.action === 'knock-refused' && a.detail?.address === attacker,
+    );
     expect(audited).toHaveLength(1);
   });
 
@@ -78,7 +80,7 @@ describe('knocks', () => {
       'participant-joined:2',
       'active-customer:3',
     ]);
-    expect(broker.store.listAudit(session.id).filter((a) => a.action === 'many-knocks')).toHaveLength(2);
+    expect((await broker.store.listAudit(session.id)).filter((a) => a.action === 'many-knocks')).toHaveLength(2);
   });
 
   it('one address keeps at most three knocks waiting: a fourth replaces its oldest', async () => {
@@ -111,7 +113,7 @@ describe('knocks', () => {
     clock += 240_000;
     expect((await knock(fresh(), session.number, 'Next')).status).toBe(201);
     expect(first.status).toBe(201);
-    expect(broker.store.listAudit(session.id).filter((a) => a.action === 'knock-refused')).toEqual([
+    expect((await broker.store.listAudit(session.id)).filter((a) => a.action === 'knock-refused')).toEqual([
       expect.objectContaining({ detail: { reason: 'full' } }),
     ]);
   });

@@ -39,7 +39,7 @@ function expectRefused(res: Awaited<ReturnType<typeof login>>, message: string, 
   expect(res.headers.get('retry-after')).toBe(String(retryAfter));
 }
 
-const refusals = () => broker.store.listAudit().filter((a) => a.action === 'login-refused');
+const refusals = async () => (await broker.store.listAudit()).filter((a) => a.action === 'login-refused');
 
 describe('sign-in limits', () => {
   it('one address on one account: a few failures, then 429 for a minute; the right password then gets in', async () => {
@@ -119,18 +119,18 @@ describe('sign-in limits', () => {
     nextWindow();
     const rep = await broker.addRep();
     const here = fresh();
-    const before = refusals().length;
+    const before = (await refusals()).length;
     for (let i = 0; i < 3; i++) await login(here, rep.email, 'wrong-password');
     for (let i = 0; i < 5; i++) expect((await login(here, rep.email, 'wrong-password')).status).toBe(429);
-    const added = refusals().slice(before);
+    const added = (await refusals()).slice(before);
     expect(added).toEqual([
       expect.objectContaining({ actor: `email:${rep.email}`, detail: { limit: 'address-and-account', address: here } }),
     ]);
     clock += 60_000;
     for (let i = 0; i < 3; i++) await login(here, rep.email, 'wrong-password');
     expect((await login(here, rep.email, 'wrong-password')).status).toBe(429);
-    expect(refusals().length).toBe(before + 2);
-    expect(JSON.stringify(broker.store.listAudit())).not.toContain('wrong-password');
+    expect((await refusals()).length).toBe(before + 2);
+    expect(JSON.stringify(await broker.store.listAudit())).not.toContain('wrong-password');
   });
 
   it('scrypt work is capped: beyond the queue, sign-ins get 429 at once and the rest of the broker answers', async () => {
@@ -164,7 +164,7 @@ describe('sign-in limits', () => {
     const statuses = (await Promise.all(answers)).map((res) => res.status).sort();
     expect(statuses).toEqual([401, 401, 429, 429, 429, 429]);
     expect(work.peak).toBe(1);
-    expect(refusals().at(-1)?.detail).toMatchObject({ limit: 'busy' });
+    expect((await refusals()).at(-1)?.detail).toMatchObject({ limit: 'busy' });
   });
 
   it('a flood of sign-ins never runs more scrypt at once than the cap', async () => {

@@ -28,7 +28,7 @@ const invite = (sessionId: string, body: Record<string, unknown>, withToken = to
   call(broker.url, 'POST', `/api/sessions/${sessionId}/invites`, { token: withToken, body });
 const mailTo = (sessionId: string, email: string, role = 'customer', withToken = token) =>
   invite(sessionId, { role, email, send: 'server' }, withToken);
-const refusals = () => broker.store.listAudit().filter((a) => a.action === 'invite-mail-refused');
+const refusals = async () => (await broker.store.listAudit()).filter((a) => a.action === 'invite-mail-refused');
 
 async function assistant(sessionNumber: string) {
   const rep = await broker.addRep({ name: 'Cora Colleague' });
@@ -71,7 +71,7 @@ describe('mail the broker sends', () => {
       'This address has received several invitations in the last hour. Try again in 60 minutes.',
     );
     expect(refused.headers.get('retry-after')).toBe('3600');
-    expect(refusals().at(-1)).toMatchObject({
+    expect((await refusals()).at(-1)).toMatchObject({
       actor: `rep:${repId}`,
       sessionId: session.id,
       detail: { limit: 'recipient', email: 'dora@example.com', channel: 'server' },
@@ -98,7 +98,7 @@ describe('mail the broker sends', () => {
     expect(refused.body.error.message).toBe(
       'You have had the broker send many invitations in the last hour. Send this one from your own email program, or copy the link. Try again in 60 minutes.',
     );
-    expect(refusals().at(-1)?.detail).toMatchObject({ limit: 'rep', email: 'guest5@example.com' });
+    expect((await refusals()).at(-1)?.detail).toMatchObject({ limit: 'rep', email: 'guest5@example.com' });
     expect(smtp.messages.some((m) => m.to.includes('guest5@example.com'))).toBe(false);
     // The rep can still hand the invitation out another way.
     expect((await invite(session.id, { role: 'customer', email: 'guest5@example.com', send: 'client' })).status).toBe(201);

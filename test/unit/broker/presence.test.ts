@@ -110,7 +110,7 @@ describe('grace period', () => {
     const seen = await detail(session.id, coraToken);
     expect(seen.participants.find((p) => p.id === ann.participantId)).toMatchObject({ leftReason: 'timeout' });
     expect(seen.participants.find((p) => p.id === rep.participantId)).toMatchObject({ leftAt: null });
-    expect(broker.store.listAudit(session.id).filter((e) => e.action === 'timeout')).toMatchObject([
+    expect((await broker.store.listAudit(session.id)).filter((e) => e.action === 'timeout')).toMatchObject([
       { actor: 'broker', detail: { participantId: ann.participantId, role: 'customer' } },
     ]);
   });
@@ -141,7 +141,7 @@ describe('grace period after control passes', () => {
     expect(left).toMatchObject({ participantId: rita.participantId, reason: 'timeout' });
     const seen = await detail(session.id, ann.peerToken);
     expect(seen.participants.find((p) => p.id === cora.participantId)).toMatchObject({ role: 'controller', leftAt: null });
-    expect(broker.store.listAudit(session.id).filter((e) => e.action === 'timeout')).toMatchObject([
+    expect((await broker.store.listAudit(session.id)).filter((e) => e.action === 'timeout')).toMatchObject([
       { actor: 'broker', detail: { participantId: rita.participantId, role: 'assistant' } },
     ]);
   });
@@ -157,7 +157,7 @@ describe('after a broker restart', () => {
       const { session, self } = await startSessionAs(own.url, repToken);
       const ann = await joinByLink(own.url, session.joinUrl!, 'Ann');
       const bob = await joinByLink(own.url, session.joinUrl!, 'Bob');
-      const before = own.store.lastSeq(session.id);
+      const before = await own.store.lastSeq(session.id);
 
       await own.restart();
       // Ann and Bob, not the controller.

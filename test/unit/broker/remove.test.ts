@@ -76,7 +76,7 @@ describe('remove a participant', () => {
     expect(again.body.error.message).toBe('Bob has already left the session');
     expect((await remove(session.id, assistant.participantId, token)).status).toBe(200);
 
-    const audit = broker.store.listAudit(session.id).filter((e) => e.action === 'remove');
+    const audit = (await broker.store.listAudit(session.id)).filter((e) => e.action === 'remove');
     expect(audit.map((e) => e.detail)).toEqual([
       { participantId: bob.participantId, role: 'customer' },
       { participantId: assistant.participantId, role: 'assistant' },
@@ -87,9 +87,9 @@ describe('remove a participant', () => {
   it('is one commit: participant-left with the reason, and nobody active when it was the active customer', async () => {
     const { session, ann } = await fullSession();
     expect((await detail(session.id, token)).activeCustomerId).toBe(ann.participantId);
-    const before = broker.store.lastSeq(session.id);
+    const before = await broker.store.lastSeq(session.id);
     await remove(session.id, ann.participantId, token);
-    const events = broker.store.eventsAfter(session.id, before).map((e) => ({ type: e.type, ...e.payload }));
+    const events = (await broker.store.eventsAfter(session.id, before)).map((e) => ({ type: e.type, ...e.payload }));
     expect(events).toEqual([
       { type: 'participant-left', participantId: ann.participantId, reason: 'removed' },
       { type: 'active-customer', participantId: null },
@@ -104,9 +104,9 @@ describe('remove a participant', () => {
     expect(seen.self).toBeUndefined();
     expect(seen.participants.find((p) => p.id === ann.participantId)).toMatchObject({ leftReason: 'removed' });
     // Leaving again stays harmless, and changes nothing.
-    const seq = broker.store.lastSeq(session.id);
+    const seq = await broker.store.lastSeq(session.id);
     expect((await api('POST', `/api/sessions/${session.id}/leave`, { token: ann.peerToken, body: {} })).status).toBe(200);
-    expect(broker.store.lastSeq(session.id)).toBe(seq);
+    expect(await broker.store.lastSeq(session.id)).toBe(seq);
     expectError(
       await api('POST', `/api/sessions/${session.id}/invites`, {
         token: ann.peerToken,
@@ -119,7 +119,7 @@ describe('remove a participant', () => {
 
   it('closes the removed customer’s sockets, and the removed assistant stops hearing the session', async () => {
     const { session, assistant, assistantToken, ann } = await fullSession();
-    const since = { [session.id]: broker.store.lastSeq(session.id) };
+    const since = { [session.id]: await broker.store.lastSeq(session.id) };
     const peer = async (self: Self) => {
       const socket = await Socket.open(wsUrl(broker.url, `/peerjs/peerjs?key=peerjs&id=${self.peerId}&token=${self.peerToken}`));
       sockets.push(socket);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoginResponse } from '../../../core/protocol';
 import * as v from 'valibot';
 import type { BrokerContext } from '../../../broker/context';
-import type { SqliteStore } from '../../../broker/store/sqlite';
+import type { SqliteStore } from '../../../broker/store';
 import { RENEW_EVERY_MS, touchRepToken } from '../../../broker/auth/repTokens';
 import { hashToken } from '../../../broker/auth/tokens';
 import { startBroker, type TestBroker, type TestRep } from '../../helpers/broker';
@@ -32,7 +32,7 @@ async function signIn(rep?: TestRep) {
   return { rep: who, token: body.token, tokenHash: hashToken(body.token), expiresAt: body.expiresAt };
 }
 const me = (token: string) => call(broker.url, 'GET', '/api/me', { token });
-const lastUsed = (tokenHash: string) => broker.store.findRepToken(tokenHash)!.token.lastUsedAt;
+const lastUsed = async (tokenHash: string) => (await broker.store.findRepToken(tokenHash))!.token.lastUsedAt;
 
 describe('rep tokens expire', () => {
   it('after the idle limit without use; every use renews it', async () => {
@@ -65,17 +65,17 @@ describe('rep tokens expire', () => {
     const signedInAt = clock;
     clock += 10_000;
     expect((await me(token)).status).toBe(200);
-    expect(lastUsed(tokenHash)).toBe(signedInAt);
+    expect(await lastUsed(tokenHash)).toBe(signedInAt);
     clock += RENEW_EVERY_MS;
     expect((await me(token)).status).toBe(200);
-    expect(lastUsed(tokenHash)).toBe(clock);
+    expect(await lastUsed(tokenHash)).toBe(clock);
 
     clock += 5 * 60_000;
     const socket = await Socket.open(wsUrl(broker.url, '/api/events'));
     socket.send({ type: 'hello', token });
     expect((await socket.untilReady()).at(-1)?.type).toBe('ready');
     await socket.close();
-    expect(lastUsed(tokenHash)).toBe(clock);
+    expect(await lastUsed(tokenHash)).toBe(clock);
   });
 
   it('touchRepToken renews on activity (throttled) and says when the token no longer works', async () => {
@@ -84,22 +84,22 @@ describe('rep tokens expire', () => {
     const signedInAt = clock;
     for (let i = 0; i < 20; i++) {
       clock += 3_000; // the socket's heartbeat
-      expect(touchRepToken(ctx, tokenHash)).toBe(true);
+      expect(await touchRepToken(ctx, tokenHash)).toBe(true);
     }
-    expect(lastUsed(tokenHash)).toBe(signedInAt + RENEW_EVERY_MS);
+    expect(await lastUsed(tokenHash)).toBe(signedInAt + RENEW_EVERY_MS);
     clock += HOUR;
-    expect(touchRepToken(ctx, tokenHash)).toBe(false);
-    expect(touchRepToken(ctx, hashToken('never-issued-token-never-issued'))).toBe(false);
+    expect(await touchRepToken(ctx, tokenHash)).toBe(false);
+    expect(await touchRepToken(ctx, hashToken('never-issued-token-never-issued'))).toBe(false);
   });
 
   it('hasLiveRepToken respects expiry and disabled reps', async () => {
     const { rep } = await signIn();
-    expect(broker.store.hasLiveRepToken(rep.id, clock)).toBe(true);
-    broker.store.setRepDisabled(rep.id, clock);
-    expect(broker.store.hasLiveRepToken(rep.id, clock)).toBe(false);
-    broker.store.setRepDisabled(rep.id, null);
-    expect(broker.store.hasLiveRepToken(rep.id, clock)).toBe(true);
-    expect(broker.store.hasLiveRepToken(rep.id, clock + HOUR)).toBe(false);
+    expect(await broker.store.hasLiveRepToken(rep.id, clock)).toBe(true);
+    await broker.store.setRepDisabled(rep.id, clock);
+    expect(await broker.store.hasLiveRepToken(rep.id, clock)).toBe(false);
+    await broker.store.setRepDisabled(rep.id, null);
+    expect(await broker.store.hasLiveRepToken(rep.id, clock)).toBe(true);
+    expect(await broker.store.hasLiveRepToken(rep.id, clock + HOUR)).toBe(false);
   });
 });
 
@@ -117,14 +117,14 @@ describe('signing out and credentials ended elsewhere', () => {
     );
     // The sweep sees the revocation in the database too, and does not announce it again.
     const marker = await signIn();
-    broker.store.revokeRepToken(marker.tokenHash, clock);
+    await broker.store.revokeRepToken(marker.tokenHash, clock);
     await announced((r) => r.kind === 'rep-token' && r.tokenHash === marker.tokenHash);
     expect(heard.filter((r) => r.kind === 'rep-token' && r.tokenHash === tokenHash)).toHaveLength(1);
   });
 
   it('the sweep announces tokens revoked by another process, tokens that expired, and disabled reps', async () => {
     const revoked = await signIn();
-    broker.store.revokeRepToken(revoked.tokenHash, clock); // as `revoke-tokens` in the admin CLI would
+    await broker.store.revokeRepToken(revoked.tokenHash, clock); // as `revoke-tokens` in the admin CLI would
     expect(await announced((r) => r.kind === 'rep-token' && r.tokenHash === revoked.tokenHash)).toEqual({
       kind: 'rep-token',
       tokenHash: revoked.tokenHash,
@@ -136,14 +136,14 @@ describe('signing out and credentials ended elsewhere', () => {
     await announced((r) => r.kind === 'rep-token' && r.tokenHash === idle.tokenHash);
 
     const disabled = await signIn();
-    broker.store.setRepDisabled(disabled.rep.id, clock);
+    await broker.store.setRepDisabled(disabled.rep.id, clock);
     expect(await announced((r) => r.kind === 'rep' && r.repId === disabled.rep.id)).toEqual({
       kind: 'rep',
       repId: disabled.rep.id,
     });
     const answer = await me(disabled.token);
     expect(answer.body.error.message).toBe('Your account is disabled. Ask your administrator.');
-    broker.store.setRepDisabled(disabled.rep.id, null);
+    await broker.store.setRepDisabled(disabled.rep.id, null);
   });
 });
 
@@ -169,13 +169,13 @@ describe('tokens from before expiry existed', () => {
   it('get one idle period from the upgrade', async () => {
     const { rep, token, tokenHash } = await signIn();
     // As an older broker left it: a month old, no expiry, never used since.
-    (broker.store as SqliteStore).db
+    (broker.store as SqliteStore).database.db
       .prepare('UPDATE rep_tokens SET expires_at = NULL, last_used_at = NULL, created_at = ? WHERE token_hash = ?')
       .run(clock - 30 * 24 * HOUR, tokenHash);
     clock += 10 * HOUR;
     await broker.restart();
     expect((await me(token)).status).toBe(200);
-    expect(broker.store.findRepToken(tokenHash)!.token).toMatchObject({ lastUsedAt: clock, expiresAt: clock + HOUR });
+    expect((await broker.store.findRepToken(tokenHash))!.token).toMatchObject({ lastUsedAt: clock, expiresAt: clock + HOUR });
     clock += HOUR - 60_000;
     expect((await me(token)).status).toBe(200); // used: still at most the one period
     clock += 60_000;

@@ -273,11 +273,11 @@ describe('reps who signed out', () => {
     const r = await connect(controller);
 
     // One of Cora's two sign-ins ends: she is still signed in, her peer link stays.
-    broker.store.revokeRepToken(hashToken(coraToken), Date.now());
+    await broker.store.revokeRepToken(hashToken(coraToken), Date.now());
     revocations.revoked({ kind: 'rep-token', tokenHash: hashToken(coraToken), repId: colleague.id });
     await nothingBefore(c, a);
     // The last one ends: the link closes, and her peer id is refused.
-    broker.store.revokeRepToken(hashToken(second), Date.now());
+    await broker.store.revokeRepToken(hashToken(second), Date.now());
     revocations.revoked({ kind: 'rep-token', tokenHash: hashToken(second), repId: colleague.id });
     expect(await c.closed).toEqual({ code: 1008, reason: 'Signed out' });
     await expect(SignalingPeer.connect(broker.url, cora)).rejects.toThrow(/HTTP 401/);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrations, schemaVersion } from '../../../broker/store/migrations';
-import { DATABASE_FILE, DuplicateEmailError, openSqliteStore } from '../../../broker/store';
+import { DATABASE_FILE, describeStore, openSqliteStore } from '../../../broker/store';
 import { startBroker } from '../../helpers/broker';
 import { call } from './support';
 
@@ -32,95 +32,88 @@ const rep = (id: string, email: string) => ({
   disabledAt: null,
 });
 
+describe('where the state is', () => {
+  it('is said at start without the database password', () => {
+    expect(describeStore({ dataDir: '/var/lib/rs', databaseUrl: null })).toBe('SQLite in /var/lib/rs');
+    expect(describeStore({ dataDir: 'x', databaseUrl: 'postgres://rs:secret@db.example.com:5432/remote_support' })).toBe(
+      'PostgreSQL at db.example.com:5432/remote_support',
+    );
+    expect(describeStore({ dataDir: 'x', databaseUrl: 'postgres:///remote_support?host=/run/postgresql' })).toBe(
+      'PostgreSQL at /run/postgresql/remote_support',
+    );
+  });
+});
+
 describe('SQLite store', () => {
-  it('creates DATA_DIR, applies every migration once, uses WAL and foreign keys', () => {
+  // What every store does is in store-contract.test.ts; here, what only the embedded one does.
+  it('creates DATA_DIR, applies every migration once, uses WAL and foreign keys', async () => {
     const dir = join(tempDir(), 'nested', 'data');
     const store = openSqliteStore(dir);
-    expect(schemaVersion(store.db)).toBe(migrations.length);
-    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
-    store.close();
+    const { db } = store.database;
+    expect(schemaVersion(db)).toBe(migrations.length);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    await store.close();
     // Re-opening is a no-op.
     const again = openSqliteStore(dir);
-    expect(schemaVersion(again.db)).toBe(migrations.length);
-    again.close();
+    expect(schemaVersion(again.database.db)).toBe(migrations.length);
+    await again.close();
   });
 
-  it('refuses a database from a newer broker', () => {
+  it('refuses a database from a newer broker', async () => {
     const dir = tempDir();
-    openSqliteStore(dir).close();
+    await openSqliteStore(dir).close();
     const db = new Database(join(dir, DATABASE_FILE));
     db.pragma(`user_version = ${migrations.length + 1}`);
     db.close();
     expect(() => openSqliteStore(dir)).toThrow(/newer than this broker knows/);
   });
 
-  it('keeps emails unique and rolls back failed transactions', () => {
-    const store = openSqliteStore(tempDir());
-    store.insertRep(rep('a', 'a@example.com'));
-    expect(() => store.insertRep(rep('b', 'a@example.com'))).toThrow(DuplicateEmailError);
-    expect(() =>
-      store.transaction(() => {
-        store.insertRep(rep('c', 'c@example.com'));
-        throw new Error('boom');
-      }),
-    ).toThrow('boom');
-    expect(store.findRepByEmail('c@example.com')).toBeUndefined();
-    store.close();
+  it('counts the events of sessions logged before the counter existed (migration 9)', async () => {
+    const dir = tempDir();
+    await openSqliteStore(dir).close();
+    const db = new Database(join(dir, DATABASE_FILE));
+    db.pragma(`user_version = ${migrations.length - 1}`);
+    db.exec('ALTER TABLE sessions DROP COLUMN last_seq');
+    db.exec(`INSERT INTO reps (id, email, name, password_hash, created_at) VALUES ('r', 'r@example.com', 'r', 'x', 1)`);
+    db.exec(`INSERT INTO sessions (id, number, controller_rep_id, status, created_at) VALUES ('s', '123456789', 'r', 'live', 1)`);
+    for (const seq of [1, 2, 3])
+      db.exec(`INSERT INTO events (session_id, seq, type, payload, at) VALUES ('s', ${seq}, 't', '{}', 1)`);
+    db.close();
+    const store = openSqliteStore(dir);
+    expect(await store.lastSeq('s')).toBe(3);
+    expect(await store.appendEvent({ sessionId: 's', type: 't', payload: {}, at: 2 })).toBe(4);
+    await store.close();
   });
 
-  it('numbers events per session and never reuses a live number', () => {
+  it('finds rep credentials that ended in a time range through indexes, not by reading every token', async () => {
     const store = openSqliteStore(tempDir());
-    store.insertRep(rep('r', 'r@example.com'));
-    const session = (id: string, number: string) => ({
-      id,
-      number,
-      controllerRepId: 'r',
-      status: 'live' as const,
-      createdAt: 1,
-      endedAt: null,
-      linkInviteId: null,
-      activeCustomerId: null,
-      controlEpoch: 0,
-    });
-    store.insertSession(session('s1', '123456789'));
-    expect(store.isLiveNumberTaken('123456789')).toBe(true);
-    expect(() => store.insertSession(session('s2', '123456789'))).toThrow(/UNIQUE/);
-    store.endSession('s1', 2);
-    store.insertSession(session('s2', '123456789')); // free again once s1 ended
-    expect(store.appendEvent({ sessionId: 's1', type: 't', payload: {}, at: 1 })).toBe(1);
-    expect(store.appendEvent({ sessionId: 's1', type: 't', payload: { a: 1 }, at: 2 })).toBe(2);
-    expect(store.appendEvent({ sessionId: 's2', type: 't', payload: {}, at: 3 })).toBe(1);
-    expect(store.eventsAfter('s1', 1)).toEqual([{ sessionId: 's1', seq: 2, type: 't', payload: { a: 1 }, at: 2 }]);
-    store.close();
-  });
-
-  it('finds rep credentials that ended in a time range through indexes, not by reading every token', () => {
-    const store = openSqliteStore(tempDir());
-    store.insertRep(rep('r', 'r@example.com'));
-    store.transaction(() => {
+    await store.insertRep(rep('r', 'r@example.com'));
+    await store.transaction(async (tx) => {
       for (let i = 0; i < 3000; i++)
-        store.insertRepToken({ tokenHash: `t${i}`, repId: 'r', createdAt: i, expiresAt: 10_000 + i });
+        await tx.insertRepToken({ tokenHash: `t${i}`, repId: 'r', createdAt: i, expiresAt: 10_000 + i });
     });
-    store.revokeRepToken('t5', 20_000);
-    store.setRepDisabled('r', 20_001);
-    expect(store.listRepTokensEndedBetween(19_999, 20_000)).toEqual([{ tokenHash: 't5', repId: 'r' }]);
-    expect(store.listRepTokensEndedBetween(10_000, 10_002)).toEqual([
+    await store.revokeRepToken('t5', 20_000);
+    await store.setRepDisabled('r', 20_001);
+    expect(await store.listRepTokensEndedBetween(19_999, 20_000)).toEqual([{ tokenHash: 't5', repId: 'r' }]);
+    expect(await store.listRepTokensEndedBetween(10_000, 10_002)).toEqual([
       { tokenHash: 't1', repId: 'r' },
       { tokenHash: 't2', repId: 'r' },
     ]);
-    expect(store.listRepsDisabledBetween(20_000, 20_001)).toEqual([{ repId: 'r', disabledAt: 20_001 }]);
+    expect(await store.listRepsDisabledBetween(20_000, 20_001)).toEqual([{ repId: 'r', disabledAt: 20_001 }]);
     const plans = [
       'SELECT token_hash, rep_id FROM rep_tokens WHERE revoked_at > 1 AND revoked_at <= 2',
       'SELECT token_hash, rep_id FROM rep_tokens WHERE revoked_at IS NULL AND expires_at > 1 AND expires_at <= 2',
       'SELECT id, disabled_at FROM reps WHERE disabled_at > 1 AND disabled_at <= 2',
-    ].map((sql) => (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join());
+    ].map((sql) =>
+      (store.database.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(),
+    );
     expect(plans).toEqual([
       expect.stringContaining('USING INDEX rep_tokens_revoked'),
       expect.stringContaining('USING INDEX rep_tokens_expiry'),
       expect.stringContaining('USING INDEX reps_disabled'),
     ]);
-    store.close();
+    await store.close();
   });
 
   it('keeps everything across a broker restart on the same DATA_DIR', async () => {

@@ -77,7 +77,7 @@ describe('transferring to a queue', () => {
     const tess = await agent('Tess Transferrer');
     const bob = await agent('Bob Billing');
     const cleo = await agent('Cleo Billing');
-    const billing = queue('Billing', [bob.rep, cleo.rep]);
+    const billing = await queue('Billing', [bob.rep, cleo.rep]);
     const { session, tessSelf, annSocket } = await sessionWithCustomer(tess);
 
     const res = await transfer(session.id, tess.token, { queueId: billing.id, message: 'Invoice question 🙂' });
@@ -134,7 +134,7 @@ describe('transferring to a queue', () => {
     expect(after.transfers).toEqual([
       expect.objectContaining({ id: transferId, outcome: 'accepted', controllerId: won.self.participantId }),
     ]);
-    expect(broker.store.listAudit(session.id).map((e) => e.action)).toEqual(
+    expect((await broker.store.listAudit(session.id)).map((e) => e.action)).toEqual(
       expect.arrayContaining(['transfer', 'transfer-offer', 'transfer-accepted']),
     );
   });
@@ -142,7 +142,7 @@ describe('transferring to a queue', () => {
   it('offers one agent at a time with most-idle routing, passing on after a decline and after a timeout', async () => {
     const tess = await agent('Tess');
     const agents = [await agent('Agent One'), await agent('Agent Two'), await agent('Agent Three')];
-    const q = queue(
+    const q = await queue(
       'Support',
       agents.map((a) => a.rep),
       'most-idle',
@@ -152,7 +152,7 @@ describe('transferring to a queue', () => {
     /** The offers made so far, once there are `count`: one at a time, so the newest is the only open one. */
     const offersUntil = async (count: number) => {
       for (;;) {
-        const offers = broker.store.acd.listOffers(t.id);
+        const offers = await broker.store.acd.listOffers(t.id);
         if (offers.length >= count) return offers;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
@@ -160,7 +160,7 @@ describe('transferring to a queue', () => {
     const byRep = (repId: string) => agents.find((a) => a.rep.id === repId)!;
 
     const [first] = await offersUntil(1);
-    expect(broker.store.acd.listOffers(t.id)).toHaveLength(1);
+    expect(await broker.store.acd.listOffers(t.id)).toHaveLength(1);
     const firstTo = byRep(first!.repId);
     expect((await api('POST', `/api/transfers/${t.id}/decline`, { token: firstTo.token, body: {} })).status).toBe(200);
     // The next agent gets it; unanswered for TRANSFER_OFFER_SECONDS, it passes to the third.
@@ -181,7 +181,7 @@ describe('transferring to a queue', () => {
       state: 'away',
       status: 'away',
     });
-    const q = queue('Night shift', [away.rep]);
+    const q = await queue('Night shift', [away.rep]);
     const { session, ann, annSocket } = await sessionWithCustomer(tess);
     expect((await transfer(session.id, tess.token, { queueId: q.id })).status).toBe(201);
     // Away: never offered. The wait limit (3 s here) passes.
@@ -194,7 +194,7 @@ describe('transferring to a queue', () => {
     // The customer leaves: nobody is left to help, the session ends.
     expect((await api('POST', `/api/sessions/${session.id}/leave`, { token: ann.peerToken, body: {} })).status).toBe(200);
     await standing(tess.socket, (m) => m.sent.length === 0);
-    expect(broker.store.findSession(session.id)?.status).toBe('ended');
+    expect((await broker.store.findSession(session.id))?.status).toBe('ended');
   });
 });
 
@@ -224,7 +224,6 @@ describe('transferring to named agents', () => {
     const tess = await agent('Tess');
     const bob = await agent('Bob');
     const { session } = await sessionWithCustomer(tess);
-    await broker.store.transaction(() => undefined);
     // Long enough to outlive the restart.
     const id = (await transfer(session.id, tess.token, { agentIds: [bob.rep.id] })).body.transfer.id as string;
     await standing(bob.socket, (m) => m.offers.length === 1);
@@ -243,7 +242,7 @@ describe('refusals', () => {
   it('answers bad transfers with the error shape', async () => {
     const tess = await agent('Tess');
     const bob = await agent('Bob');
-    const q = queue('Q', [bob.rep]);
+    const q = await queue('Q', [bob.rep]);
     const { session } = await sessionWithCustomer(tess);
     const plain = await broker.addRep({ name: 'Not An Agent' });
     const plainToken = await broker.login(plain.email, plain.password);
@@ -306,31 +305,31 @@ describe('timeouts, on an injected clock', () => {
     const tess = await agent('Tess');
     const first = await agent('First');
     const second = await agent('Second');
-    const q = queue('Round', [first.rep, second.rep], 'round-robin');
+    const q = await queue('Round', [first.rep, second.rep], 'round-robin');
     const { session, annSocket } = await sessionWithCustomer(tess);
     const { transfer: t } = (await transfer(session.id, tess.token, { queueId: q.id })).body;
-    const offers = () =>
-      broker.store.acd.listOffers(t.id).map((o) => `${o.repId === first.rep.id ? 'first' : 'second'}:${o.status}`);
+    const offers = async () =>
+      (await broker.store.acd.listOffers(t.id)).map((o) => `${o.repId === first.rep.id ? 'first' : 'second'}:${o.status}`);
     await standing(first.socket, (m) => m.offers.length === 1);
-    expect(offers()).toEqual(['first:open']);
-    expect(broker.store.acd.listOffers(t.id)[0]!.expiresAt).toBe(clock + 30_000);
+    expect(await offers()).toEqual(['first:open']);
+    expect((await broker.store.acd.listOffers(t.id))[0]!.expiresAt).toBe(clock + 30_000);
 
     // 29 s: nothing moves. 30 s: it passes to the next agent in order.
     const poke = () => api('PUT', '/api/agents/me/state', { token: tess.token, body: { state: 'available' } });
     clock += 29_000;
     await poke();
-    expect(offers()).toEqual(['first:open']);
+    expect(await offers()).toEqual(['first:open']);
     clock += 1_000;
     await poke();
     await standing(second.socket, (m) => m.offers.length === 1);
-    expect(offers()).toEqual(['first:expired', 'second:open']);
-    expect(broker.store.acd.findQueue(q.id)?.cursorRepId).toBe(second.rep.id);
+    expect(await offers()).toEqual(['first:expired', 'second:open']);
+    expect((await broker.store.acd.findQueue(q.id))?.cursorRepId).toBe(second.rep.id);
 
     // Nobody answers; at 600 s in the queue the customer is told, once; the session stays queued.
     clock += 600_000;
     await poke();
     expect(await nextEventOf(annSocket, 'transfer-waiting-long', session.id)).toMatchObject({ transferId: t.id });
-    expect(offers()).toEqual(['first:expired', 'second:expired']);
-    expect(broker.store.acd.findTransfer(t.id)?.status).toBe('pending');
+    expect(await offers()).toEqual(['first:expired', 'second:expired']);
+    expect((await broker.store.acd.findTransfer(t.id))?.status).toBe('pending');
   });
 });

@@ -80,7 +80,9 @@ describe('offers while the panel is closed', () => {
     expect(await settings.takenSession()).toBe(session.id);
     expect(n.shown.get(`taken:${transferId}`)?.title).toContain('is yours');
     expect(n.shown.has(`offer:${transferId}`)).toBe(false);
-    const controller = broker.store.listParticipants(session.id).find((p) => p.role === 'controller' && p.leftAt === null);
+    const controller = (await broker.store.listParticipants(session.id)).find(
+      (p) => p.role === 'controller' && p.leftAt === null,
+    );
     expect(controller?.repId).toBe(rep.id);
     watch.stop();
   });

@@ -180,10 +180,10 @@ describe('rep model', () => {
 
     await controller.model.signOut();
     expect(controller.model.phase.value).toBe('signed-out');
-    expect(broker.store.findSession(controlled.sessionId)?.status).toBe('ended');
-    const assisted = broker.store.findSession(other.model.runtime.value!.sessionId)!;
+    expect((await broker.store.findSession(controlled.sessionId))?.status).toBe('ended');
+    const assisted = (await broker.store.findSession(other.model.runtime.value!.sessionId))!;
     expect(assisted.status).toBe('live');
-    expect(broker.store.listParticipants(assisted.id).find((p) => p.name === 'Rita')?.leftReason).toBe('left');
+    expect((await broker.store.listParticipants(assisted.id)).find((p) => p.name === 'Rita')?.leftReason).toBe('left');
   });
 
   it('a sign-in that ends on the broker (expired, revoked) signs the panel out and says so; sessions stay live', async () => {
@@ -192,11 +192,11 @@ describe('rep model', () => {
     await model.startSession();
     const { sessionId } = model.runtime.value!;
     model.runtime.value!.dispose();
-    broker.store.revokeRepTokensOfRep(rep.id, Date.now());
+    await broker.store.revokeRepTokensOfRep(rep.id, Date.now());
     await model.load();
     expect(model.phase.value).toBe('signed-out');
     expect(model.error.value).toMatch(/sign-in has ended/);
-    expect(broker.store.findSession(sessionId)?.status).toBe('live');
+    expect((await broker.store.findSession(sessionId))?.status).toBe('live');
   });
 
   it('a sign-in revoked while the panel is open (an admin’s revoke-tokens) signs it out at once and says why', async () => {
@@ -207,7 +207,7 @@ describe('rep model', () => {
     await model.signIn(broker.url, rep.email, rep.password);
     await model.startSession();
     while (model.runtime.value?.status.value !== 'live') await new Promise((r) => setTimeout(r, 10));
-    broker.store.revokeRepTokensOfRep(rep.id, Date.now()); // from another process: the broker's sweep notices
+    await broker.store.revokeRepTokensOfRep(rep.id, Date.now()); // from another process: the broker's sweep notices
     while (model.phase.value !== 'signed-out') await new Promise((r) => setTimeout(r, 10));
     expect(model.error.value).toMatch(/sign-in has ended/);
   });
