@@ -205,7 +205,10 @@ export type AdminSetup =
 export async function ensureAdmin(store: Store, setup: FirstAdmin): Promise<AdminSetup> {
   const { email, password, siteMaxCustomers = DEFAULT_MAX_CUSTOMERS } = setup;
   if (await store.hasAdmin()) return { created: false, email };
-  if (await store.findRepByEmail(email)) {
+  const existing = await store.findRepByEmail(email);
+  // Another broker on the same database, starting at the same moment, made the admin since we looked.
+  if (existing?.isAdmin) return { created: false, email };
+  if (existing) {
     throw new Error(`No admin exists, and ${email} is already a rep without admin rights; set ADMIN_EMAIL to a new address`);
   }
   const chosen = password ?? generatePassword();

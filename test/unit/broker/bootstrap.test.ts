@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../broker/config';
 import { silentLogger } from '../../../broker/log';
-import { createRep } from '../../../broker/reps';
+import { createRep, ensureAdmin } from '../../../broker/reps';
 import { createBroker } from '../../../broker/server';
-import { openSqliteStore } from '../../../broker/store';
+import { openSqliteStore, type Store } from '../../../broker/store';
 import { call } from './support';
 
 const dirs: string[] = [];
@@ -67,5 +67,27 @@ describe('bootstrap', () => {
       new Promise((resolve, reject) => connect(port, '127.0.0.1').once('connect', resolve).once('error', reject)),
     ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     await openSqliteStore(settings.DATA_DIR).close();
+  });
+
+  it('of two brokers starting at once, the one that looked just before the other made the admin starts too', async () => {
+    const { DATA_DIR } = env();
+    const [first, second] = [openSqliteStore(DATA_DIR), openSqliteStore(DATA_DIR)];
+    const setup = { email: 'boss@example.test', password: 'first-admin-password', name: 'Sam' };
+    // The second broker finds no admin; the first makes it before the second's next look.
+    const late: Store = Object.create(second, {
+      hasAdmin: {
+        value: async () => {
+          const seen = await second.hasAdmin();
+          expect(await ensureAdmin(first, setup)).toMatchObject({ created: true });
+          return seen;
+        },
+      },
+    });
+    try {
+      expect(await ensureAdmin(late, setup)).toEqual({ created: false, email: 'boss@example.test' });
+    } finally {
+      await first.close();
+      await second.close();
+    }
   });
 });
