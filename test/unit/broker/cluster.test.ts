@@ -80,6 +80,31 @@ describe.each(SHARED_STATES)('on $name', (state) => {
       expect(next).toMatchObject({ type: 'event', event: { seq: joined.seq + 1 } });
     });
 
+    it('events committed at once on both brokers reach a socket on each in sequence order, each once', async () => {
+      const rita = await signedIn(a);
+      const { session } = await startSessionAs(a.url, rita.token);
+      const listeners = [await socketsA.listen(rita.token), await socketsB.listen(rita.token)];
+      const customers = [await joinByLink(a.url, session.joinUrl!, 'Ann'), await joinByLink(b.url, session.joinUrl!, 'Bob')];
+      // The rep's two panels switch the active customer back and forth, one through each broker, all at once.
+      const switches = Array.from({ length: 40 }, (_, i) =>
+        call([a, b][i % 2]!.url, 'POST', `/api/sessions/${session.id}/active-customer`, {
+          token: rita.token,
+          body: { participantId: customers[Math.floor(i / 2) % 2]!.participantId },
+        }),
+      );
+      expect((await Promise.all(switches)).map((r) => r.status)).toEqual(switches.map(() => 200));
+      const last = await a.store.lastSeq(session.id);
+      for (const { socket, messages: replayed } of listeners) {
+        const seqs: number[] = [];
+        const take = (message: EventsServerMessage) => {
+          if (message.type === 'event' && message.event.sessionId === session.id) seqs.push(message.event.seq);
+        };
+        replayed.forEach(take);
+        while (seqs.at(-1) !== last) take(await socket.next());
+        expect(seqs).toEqual(Array.from({ length: last }, (_, i) => i + 1));
+      }
+    });
+
     it('presence is shared: a customer on A shows online to the rep on B, and offline once gone', async () => {
       const rita = await signedIn(a);
       const { session, self: ritaSelf } = await startSessionAs(b.url, rita.token);
