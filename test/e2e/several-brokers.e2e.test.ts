@@ -2,28 +2,32 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterTiming } from '../../broker/cluster/cluster';
 import { startBroker, type TestBroker } from '../helpers/broker';
 import { startRedis, type TestRedis } from '../helpers/redis';
+import { onState, SHARED_STATES } from '../helpers/sharedState';
 import { waitUntil } from './browser';
 import { createWorld, REP, type World } from './fixtures';
 import { JoinPage } from './pages/join-page';
 import { waitForLiveVideo } from './pages/video';
 
 // Several brokers (issue 16, point 3): the rep's extension talks to broker A, the customer's page to
-// broker B (one SQLite file, one Redis); they chat and share a screen over WebRTC links whose signaling
-// crossed brokers.
+// broker B (one Redis; one PostgreSQL database, or one SQLite file); they chat and share a screen over
+// WebRTC links whose signaling crossed brokers.
 const TIMING: ClusterTiming = {
   mirror: { snapshotMs: 1_000, silentAfterMs: 5_000 },
   lease: { ttlMs: 5_000, renewMs: 1_000 },
   peers: { ttlMs: 10_000, renewMs: 3_000 },
 };
 
-describe('a rep on broker A helps a customer on broker B', () => {
+describe.each(SHARED_STATES)('a rep on broker A helps a customer on broker B, on $name', (state) => {
+  state.setUp();
   let redis: TestRedis;
   let world: World;
   let b: TestBroker;
   beforeAll(async () => {
     redis = await startRedis();
-    world = await createWorld({ env: { REDIS_URL: redis.url }, clusterTiming: TIMING });
-    b = await startBroker({ env: { REDIS_URL: redis.url }, clusterTiming: TIMING, dataDir: world.broker.dataDir });
+    const placement = await state.create();
+    const options = onState(placement, { env: { REDIS_URL: redis.url }, clusterTiming: TIMING });
+    world = await createWorld(options);
+    b = await startBroker(options);
   });
   afterAll(async () => {
     await b?.close();
