@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 
 const run = promisify(execFile);
 
@@ -86,5 +87,24 @@ export async function startPostgres(): Promise<TestPostgres> {
         rmSync(dir, { recursive: true, force: true });
       }
     },
+  };
+}
+
+/**
+ * In a describe block (or a file): a cluster of its own for the block, started before its tests and
+ * stopped after. Returns how to reach it once started.
+ */
+export function postgresForBlock(): () => TestPostgres {
+  let cluster: TestPostgres | undefined;
+  beforeAll(async () => {
+    cluster = await startPostgres();
+  }, 60_000);
+  afterAll(async () => {
+    await cluster?.stop();
+    cluster = undefined;
+  });
+  return () => {
+    if (!cluster) throw new Error('The test PostgreSQL is not running (used outside its describe block?)');
+    return cluster;
   };
 }

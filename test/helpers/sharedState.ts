@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
 import type { StartBrokerOptions } from './broker';
-import { startPostgres, type TestPostgres } from './postgres';
+import { postgresForBlock, type TestPostgres } from './postgres';
+import { tempDirsForBlock } from './tempDirs';
 
 /**
  * Where the brokers of one test cluster keep their common state (issue 16). Tests of several brokers run
@@ -36,37 +33,27 @@ export function onState(placement: Placement, options: StartBrokerOptions = {}):
 }
 
 const sqliteFile: SharedState = (() => {
-  const dirs: string[] = [];
+  let makeDir: () => string;
   return {
     name: 'one SQLite file',
     setUp() {
-      afterAll(() => {
-        for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-      });
+      makeDir = tempDirsForBlock('rs-shared-');
     },
     async create() {
-      const dataDir = mkdtempSync(join(tmpdir(), 'rs-shared-'));
-      dirs.push(dataDir);
-      return { env: {}, dataDir };
+      return { env: {}, dataDir: makeDir() };
     },
   };
 })();
 
 const postgresDatabase: SharedState = (() => {
-  let cluster: TestPostgres | undefined;
+  let cluster: () => TestPostgres;
   return {
     name: 'PostgreSQL',
     setUp() {
-      beforeAll(async () => {
-        cluster = await startPostgres();
-      }, 60_000);
-      afterAll(async () => {
-        await cluster?.stop();
-        cluster = undefined;
-      });
+      cluster = postgresForBlock();
     },
     async create() {
-      return { env: { DATABASE_URL: await cluster!.createDatabase() } };
+      return { env: { DATABASE_URL: await cluster().createDatabase() } };
     },
   };
 })();

@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as pause } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { DuplicateEmailError, openSqliteStore, type Outbox, type SessionRow, type Store } from '../../../broker/store';
 import { openPostgresDatabase } from '../../../broker/store/postgresDatabase';
 import { SqlStore } from '../../../broker/store/sqlStore';
-import { startPostgres, type TestPostgres } from '../../helpers/postgres';
+import { postgresForBlock, type TestPostgres } from '../../helpers/postgres';
+import { tempDirsForBlock } from '../../helpers/tempDirs';
 
 /**
  * What every store does, on SQLite and on PostgreSQL alike: the same tests against both. "Another"
@@ -27,35 +25,29 @@ afterEach(async () => {
 });
 
 const sqlite: Backend = (() => {
-  const dirs: string[] = [];
+  let makeDir: () => string;
   return {
     name: 'SQLite',
     setUp() {
-      afterAll(() => {
-        for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-      });
+      makeDir = tempDirsForBlock('rs-contract-');
     },
     async open() {
-      const dir = mkdtempSync(join(tmpdir(), 'rs-contract-'));
-      dirs.push(dir);
+      const dir = makeDir();
       return { store: track(openSqliteStore(dir)), another: async () => track(openSqliteStore(dir)) };
     },
   };
 })();
 
 const postgres: Backend = (() => {
-  let cluster: TestPostgres | undefined;
+  let cluster: () => TestPostgres;
   const on = async (url: string) => track(SqlStore.on(await openPostgresDatabase(url, { max: 4 })));
   return {
     name: 'PostgreSQL',
     setUp() {
-      beforeAll(async () => {
-        cluster = await startPostgres();
-      }, 60_000);
-      afterAll(() => cluster?.stop());
+      cluster = postgresForBlock();
     },
     async open() {
-      const url = await cluster!.createDatabase();
+      const url = await cluster().createDatabase();
       return { store: await on(url), another: () => on(url) };
     },
   };
