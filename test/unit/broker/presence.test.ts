@@ -15,7 +15,9 @@ const api = (method: string, path: string, options: Parameters<typeof call>[3] =
 
 beforeAll(async () => {
   broker = await startBroker({
-    eventsHeartbeat: { checkEveryMs: 25, pingAfterMs: 100, deadAfterMs: 250 },
+    // Short enough for the dead-socket test, long enough that a loaded machine's pause (seen: over 250 ms)
+    // does not take a live socket for dead.
+    eventsHeartbeat: { checkEveryMs: 50, pingAfterMs: 1_000, deadAfterMs: 3_000 },
     presenceGraceMs: GRACE_MS,
   });
   const rep = await broker.addRep({ name: 'Rita Rep' });

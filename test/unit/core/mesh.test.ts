@@ -233,12 +233,13 @@ describe('mesh', () => {
 
   it('heartbeats keep a quiet link up, and a link whose peer went silent is let go within the dead time', async () => {
     const net = createMemoryNetwork();
-    const heartbeat = { intervalMs: 20, deadAfterMs: 80 };
+    // Windows a loaded machine's pause cannot trip (an 80 ms dead time could, while the link was quiet).
+    const heartbeat = { intervalMs: 100, deadAfterMs: 1_000 };
     const a = member(net, A, [A, B], { heartbeat });
     await tick();
     const b = member(net, B, [A, B], { heartbeat });
     await until(() => a.mesh.isOpen(B.participantId));
-    await new Promise((r) => setTimeout(r, 200)); // quiet but alive: heartbeats flow, nothing closes
+    await new Promise((r) => setTimeout(r, 1_500)); // quiet but alive: heartbeats flow, nothing closes
     expect(a.closed).toEqual([]);
     expect(a.received).toEqual([]); // heartbeats are the mesh's own business
     net.silence(B.peerId); // B's network dies without a close

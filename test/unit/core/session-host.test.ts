@@ -146,6 +146,7 @@ describe('the session host: the rep’s sessions outlive the panel that opened t
 
   it('a hostile or confused sender on the channel breaks nothing: malformed, oversized, unknown runtimes and actions', async () => {
     const rep = await open(view());
+    await until(() => rep.status.value === 'live');
     const rogue = new BroadcastChannel(channelName);
     const replies: unknown[] = [];
     rogue.onmessage = (event) => replies.push(event.data);
