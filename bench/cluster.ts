@@ -55,7 +55,7 @@ export async function benchCluster(counts: BenchCounts, log: (line: string) => v
     const held = await makeParticipants(a.url, token, count);
     const sims = held.map(({ self, bearer }, i) => brokerSim(i % 2 === 0 ? a.url : b.url, self, bearer, self.peerId));
     const started = Date.now();
-    await hold(sims, generators);
+    await hold(sims, generators, log);
     log(
       `cluster: ${held.length} participants connected in ${((Date.now() - started) / 1000).toFixed(1)} s by ${generators.length} generator(s)`,
     );
@@ -104,13 +104,14 @@ async function makeParticipants(url: string, token: string, count: number) {
  * Connects `sims` through load generators, each taking as many as its open-files limit allows (two client
  * sockets a participant), so this process's own limit does not cap the cluster.
  */
-async function hold(sims: SimPeer[], generators: Generator[]): Promise<void> {
+async function hold(sims: SimPeer[], generators: Generator[], log: (line: string) => void): Promise<void> {
   for (let start = 0; start < sims.length;) {
     const generator = new Generator(filesFor(sims.length - start));
     generators.push(generator);
     const take = participantsFitting(generator.files.limit);
     const done = await generator.step(sims.slice(start, start + take), 0, 0);
-    if (done.errors > 0) throw new Error(`${done.errors} participants failed to connect: ${done.firstError}`);
+    // Not fatal: those lost are not online, and the held figure counts only who is.
+    if (done.errors > 0) log(`cluster: ${done.errors} sockets failed or closed while connecting (${done.firstError})`);
     start += take;
   }
 }
