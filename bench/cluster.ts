@@ -1,23 +1,27 @@
-import { WebSocket } from 'ws';
 import type { CreateSessionResponse, JoinResponse, Self } from '../core/protocol';
 import { startBroker, type TestBroker } from '../test/helpers/broker';
 import { SignalingPeer } from '../test/helpers/peer-signaling';
 import { startRedis } from '../test/helpers/redis';
 import { postJson } from './api';
+import { brokerSim, Generator } from './capacity/generator';
+import { describeOpenFiles, filesFor, participantsFitting, raiseOpenFiles } from './capacity/open-files';
+import type { SimPeer } from './capacity/protocol';
 import type { BenchCounts } from './options';
 import { figure, percentile, round, timing, type Metric } from './stats';
 
 /** Customers per session (with its rep): sessions are made this size to hold the participants. */
 const CUSTOMERS_PER_SESSION = 19;
-/** Participants connected at once while the cluster fills up. */
-const CONNECT_BATCH = 100;
+/** Open files a broker keeps besides the participants' sockets: its database, Redis, the timed pairs. */
+const BROKER_SPARE_FILES = 1000;
 /** Each timed sender sends one CANDIDATE this often (the PeerServer allows 100 a second a peer). */
 const SEND_EVERY_MS = 50;
 
 /**
  * Issue 16: two brokers (child processes, one SQLite file, one Redis) hold `participants` together, half
- * connected to each (an events socket and a PeerServer socket each); every one must show online to the
- * other broker. While they are held, `pairs` rep–customer pairs exchange timed signaling: split across
+ * connected to each (an events socket and a PeerServer socket each, held by load generators: processes
+ * of their own, as many as their open-files limits need); every one must show online to the other broker.
+ * Each broker's open-files limit is raised to fit its half where allowed; if it cannot be, the cluster
+ * holds what fits. While they are held, `pairs` rep–customer pairs exchange timed signaling: split across
  * the brokers (rep on A, customer on B: relayed through Redis) beside pairs on one broker (the baseline).
  * Times are one way, sender and receiver in this process on one clock.
  */
@@ -32,29 +36,29 @@ export async function benchCluster(counts: BenchCounts, log: (line: string) => v
     PRESENCE_GRACE_SECONDS: '3600',
   };
   const brokers: TestBroker[] = [];
+  const generators: Generator[] = [];
   const sockets: { close(): void }[] = [];
   try {
     const a = await startBroker({ mode: 'child', env });
     brokers.push(a);
     const b = await startBroker({ mode: 'child', env, dataDir: a.dataDir });
     brokers.push(b);
+    // Each broker holds half the participants, two sockets each: one socket a participant of the whole.
+    const want = participants + BROKER_SPARE_FILES;
+    const files = brokers.map((broker) => raiseOpenFiles(broker.pid, want)).sort((x, y) => x.limit - y.limit)[0]!;
+    const count = Math.min(participants, files.limit - BROKER_SPARE_FILES);
+    log(`cluster: ${describeOpenFiles(files, want)} on each broker; ${count} participants of ${participants} fit`);
     const rep = await a.addRep({ maxCustomers: CUSTOMERS_PER_SESSION });
     const token = await a.login(rep.email, rep.password);
 
-    // Held: participants in sessions of 20, every other one on B.
-    const held = await makeParticipants(a.url, token, participants);
+    // Held: participants in sessions of 20, every other one on B; no signaling of their own (rate 0).
+    const held = await makeParticipants(a.url, token, count);
+    const sims = held.map(({ self, bearer }, i) => brokerSim(i % 2 === 0 ? a.url : b.url, self, bearer, self.peerId));
     const started = Date.now();
-    // In batches: thousands of handshakes at once would measure the listen backlog, not the cluster.
-    for (let start = 0; start < held.length; start += CONNECT_BATCH) {
-      await Promise.all(
-        held.slice(start, start + CONNECT_BATCH).map(async ({ self, bearer }, j) => {
-          const url = (start + j) % 2 === 0 ? a.url : b.url;
-          sockets.push(await SignalingPeer.connect(url, self).then((p) => ({ close: () => void p.terminate() })));
-          sockets.push(await openEvents(url, bearer, self.sessionId));
-        }),
-      );
-    }
-    log(`cluster: ${held.length} participants connected in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    await hold(sims, generators, log);
+    log(
+      `cluster: ${held.length} participants connected in ${((Date.now() - started) / 1000).toFixed(1)} s by ${generators.length} generator(s)`,
+    );
     const online = await onlineEverywhere(a.url, b.url, token, held);
     log(`cluster: ${online} of ${held.length} online as seen from both brokers`);
 
@@ -63,7 +67,9 @@ export async function benchCluster(counts: BenchCounts, log: (line: string) => v
     return [
       figure('cluster: participants held by two brokers with Redis', 'participants', online, held.length, {
         higherIsBetter: true,
-        note: `${held.length} participants, half on each broker (events + PeerServer sockets), each counted online on both brokers; baseline: how many were connected`,
+        note:
+          `${held.length} participants, half on each broker (events + PeerServer sockets), each counted online on both brokers; baseline: how many were connected` +
+          (count < participants ? `; ${participants} asked, ${describeOpenFiles(files, want)} on each broker fits ${count}` : ''),
       }),
       timing('cluster: signaling relay, a pair split across brokers', split, same, {
         p99: true,
@@ -71,6 +77,7 @@ export async function benchCluster(counts: BenchCounts, log: (line: string) => v
       }),
     ];
   } finally {
+    for (const generator of generators) await generator.stop();
     for (const socket of sockets) socket.close();
     for (const broker of brokers.reverse()) await broker.close();
     await redis.stop();
@@ -93,20 +100,20 @@ async function makeParticipants(url: string, token: string, count: number) {
   return made;
 }
 
-/** An events socket standing for the participant (what makes them online). */
-async function openEvents(url: string, bearer: string, sessionId: string): Promise<{ close(): void }> {
-  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/api/events`);
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
-  });
-  const ready = new Promise<void>((resolve, reject) => {
-    ws.on('message', (data) => (JSON.parse(data.toString()) as { type: string }).type === 'ready' && resolve());
-    ws.once('close', (code) => reject(new Error(`events socket closed (${code}) before ready`)));
-  });
-  ws.send(JSON.stringify({ type: 'hello', token: bearer, since: { [sessionId]: 0 } }));
-  await ready;
-  return { close: () => ws.terminate() };
+/**
+ * Connects `sims` through load generators, each taking as many as its open-files limit allows (two client
+ * sockets a participant), so this process's own limit does not cap the cluster.
+ */
+async function hold(sims: SimPeer[], generators: Generator[], log: (line: string) => void): Promise<void> {
+  for (let start = 0; start < sims.length;) {
+    const generator = new Generator(filesFor(sims.length - start));
+    generators.push(generator);
+    const take = participantsFitting(generator.files.limit);
+    const done = await generator.step(sims.slice(start, start + take), 0, 0);
+    // Not fatal: those lost are not online, and the held figure counts only who is.
+    if (done.errors > 0) log(`cluster: ${done.errors} sockets failed or closed while connecting (${done.firstError})`);
+    start += take;
+  }
 }
 
 /** How many held participants both brokers count online (read from each one's session detail). */
