@@ -282,13 +282,16 @@ export function pendingMigrations(current: number): readonly Migration[] {
 
 /** Brings a SQLite schema up to date. */
 export function migrateSqlite(db: Database.Database): void {
-  const pending = pendingMigrations(schemaVersion(db));
-  if (pending.length === 0) return;
+  // Immediate: the version is read under the write lock, so a broker starting at the same moment on the
+  // same file waits for the other's migrations and then finds nothing pending (read outside it, both
+  // saw version 0 and the second failed with "table reps already exists").
   db.transaction(() => {
+    const pending = pendingMigrations(schemaVersion(db));
+    if (pending.length === 0) return;
     for (const migration of pending) db.exec(migration.sql);
     // PRAGMA takes no bound parameters; the value is our own integer.
     db.pragma(`user_version = ${migrations.length}`);
-  })();
+  }).immediate();
 }
 
 /** The schema version of an open SQLite database, for tests and diagnostics. */
