@@ -114,10 +114,6 @@ export function createStreamSender(deps: { streamOf(id: string): MediaStream | u
       if (message.type === 'bridge-answer') await pc.setRemoteDescription(message.sdp);
       else if (message.type === 'bridge-candidate') await pc.addIceCandidate(message.candidate);
     },
-    /** Connections open now (for tests and the host's own accounting). */
-    get size() {
-      return links.size;
-    },
     close(): void {
       for (const key of [...links.keys()]) drop(key);
       clearInterval(sweep);

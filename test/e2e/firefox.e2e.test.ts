@@ -8,7 +8,7 @@ import { createWorld, REP, type World } from './fixtures';
 import { openPopup } from './pages/extension';
 import { JoinPage } from './pages/join-page';
 import { waitForLiveVideo } from './pages/video';
-import { audioIn, audioOutSsrcs, TRACK_PEER_CONNECTIONS, waitForAudioFrom } from './pages/webrtc-stats';
+import { TRACK_PEER_CONNECTIONS, waitForAudioFrom } from './pages/webrtc-stats';
 import { startXvfb, type VirtualDisplay } from './xvfb';
 
 /**
@@ -216,7 +216,7 @@ describe('Firefox', () => {
       // Chromium hears Firefox's microphone (bytes and energy rise at the rep's session host) …
       await waitForAudioFrom(panel.host!, customer.page);
       // … and Firefox receives the rep's (its stats give bytes; energy is Chromium's).
-      await waitForAudioBytesFrom(customer.page, panel.host!);
+      await waitForAudioFrom(customer.page, panel.host!, { energy: false });
 
       await clickByRole(customer.page, 'button', 'Start video');
       await panel.waitForText("Fiona Firefox's camera");
@@ -226,15 +226,3 @@ describe('Firefox', () => {
     });
   });
 });
-
-/** Waits until audio bytes from `sender` rise at `page` between two readings (1.2 s apart: the fake microphones beep). */
-async function waitForAudioBytesFrom(page: Page, sender: Page): Promise<void> {
-  const theirs = new Set(await audioOutSsrcs(sender));
-  const bytes = async () => (await audioIn(page)).filter((a) => theirs.has(a.ssrc)).reduce((n, a) => n + a.bytes, 0);
-  for (let before = await bytes(); ;) {
-    await new Promise((resolve) => setTimeout(resolve, 1_200));
-    const after = await bytes();
-    if (before > 0 && after > before) return;
-    before = after;
-  }
-}

@@ -4,6 +4,7 @@ import type { ProbeResult } from '../../core/extension/media-probe';
 import { startBroker, type TestBroker } from '../helpers/broker';
 import { clickByRole, CHROME_PATH, EXTENSION_DIR, type RepBrowser } from './browser';
 import { REP } from './fixtures';
+import { extensionWorker } from './pages/session-host';
 import { SidePanel } from './pages/side-panel';
 
 /**
@@ -32,12 +33,7 @@ async function launchWithRealPermissions() {
     },
     reload: async (page) => void (await page.reload()),
   };
-  const worker = (await target.worker())!;
-  // A worker target can be evaluated in a moment before the extension's APIs are bound to it.
-  while (!(await worker.evaluate(() => typeof chrome !== 'undefined' && chrome.offscreen !== undefined))) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return { browser, origin, rep, worker };
+  return { browser, origin, rep, worker: await extensionWorker(rep) };
 }
 
 describe('the long-lived media context (spike): an offscreen document', () => {

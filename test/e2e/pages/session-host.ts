@@ -3,7 +3,7 @@ import { SESSION_HOST_DOCUMENT } from '../../../core/extension/session-host-docu
 import type { RepBrowser } from '../browser';
 
 /** The extension's service worker, once the extension's APIs are bound to it (a moment after it starts). */
-async function extensionWorker(rep: RepBrowser): Promise<WebWorker> {
+export async function extensionWorker(rep: RepBrowser): Promise<WebWorker> {
   const target = await rep.browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(rep.origin));
   const worker = (await target.worker())!;
   while (!(await worker.evaluate(() => typeof chrome !== 'undefined' && chrome.offscreen !== undefined))) {

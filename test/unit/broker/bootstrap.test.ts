@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { createRep, ensureAdmin } from '../../../broker/reps';
 import { createBroker } from '../../../broker/server';
 import { openSqliteStore, type Store } from '../../../broker/store';
 import { call } from './support';
+import { freePort } from '../../helpers/ports';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -18,15 +19,6 @@ function env(extra: Record<string, string> = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'rs-bootstrap-'));
   dirs.push(dataDir);
   return { HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, ADMIN_EMAIL: 'boss@example.test', ...extra };
-}
-
-/** A port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('bootstrap', () => {

@@ -9,11 +9,8 @@ import { createMemoryNetwork } from '../../../core/mesh/memory-transport';
 import type { SessionRuntime } from '../../../core/session/runtime';
 import { startBroker, type TestBroker } from '../../helpers/broker';
 import { linkToken } from '../broker/support';
+import { until } from './mesh-support';
 import { runtimeOver } from './runtime-support';
-
-const until = async (check: () => boolean) => {
-  while (!check()) await new Promise((r) => setTimeout(r, 10));
-};
 
 /**
  * The session host and its views over a real BroadcastChannel (Node has one), a real broker, and the
