@@ -31,6 +31,12 @@ export function createChatLog() {
   /** Messages from others, per thread (unread counts are derived from these). */
   const fromOthers = new Map<string, number>();
   const revision = signal(0);
+  /** Who wants the entries of each change (the session host tells its views only what changed). */
+  const watchers = new Set<(changed: readonly ChatEntry[]) => void>();
+  const changed = (entries: readonly ChatEntry[]) => {
+    revision.value++;
+    for (const watcher of watchers) watcher(entries);
+  };
 
   const countFrom = (entry: ChatEntry, by = 1) => {
     if (!entry.mine) fromOthers.set(entry.thread, (fromOthers.get(entry.thread) ?? 0) + by);
@@ -69,7 +75,7 @@ export function createChatLog() {
       byKey.set(key, entry);
       if (old) list[position(old)] = entry;
       else insert(entry);
-      revision.value++;
+      changed([entry]);
       return !old;
     },
 
@@ -97,7 +103,7 @@ export function createChatLog() {
       }
       list.push(...batch.values());
       list.sort(compare);
-      revision.value++;
+      changed([...batch.values()]);
     },
 
     /** Entries after `place` (not including it), oldest first: a page of this copy for someone else. */
@@ -109,15 +115,23 @@ export function createChatLog() {
 
     /** Adds many entries at once (history from storage): one sort, one change. */
     load(entries: readonly ChatEntry[]): void {
+      const added: ChatEntry[] = [];
       for (const entry of entries) {
         const key = entryKey(entry);
         if (byKey.has(key)) continue;
         byKey.set(key, entry);
         list.push(entry);
+        added.push(entry);
         countFrom(entry);
       }
       list.sort(compare);
-      revision.value++;
+      changed(added);
+    },
+
+    /** Calls `watcher` with the entries each change added or replaced; returns the way to stop. */
+    watch(watcher: (changed: readonly ChatEntry[]) => void): () => void {
+      watchers.add(watcher);
+      return () => watchers.delete(watcher);
     },
 
     /** Every entry, oldest first. Read-only: the log keeps it. Subscribes the reader. */

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { effect } from '@preact/signals-core';
 import { createBrokerClient } from '../broker/client';
 import { allPictures } from '../extension/screen-handoff';
-import { entryKey, type ChatEntry, type ChatStore } from '../chat/types';
+import type { ChatEntry, ChatStore } from '../chat/types';
 import type { SessionMedia } from '../media/devices';
 import type { PeerTransport } from '../mesh/transport';
 import type { Self } from '../protocol';
@@ -78,18 +78,10 @@ export function createSessionHost(deps: SessionHostDeps) {
     }
   }
 
-  /** Tells the views of every chat entry that is new or changed since the last time. */
+  /** Tells the views of every chat entry that is new or changed, as the log changes. */
   function mirrorChat(id: string, runtime: SessionRuntime): () => void {
-    const sent = new Map<string, ChatEntry>();
-    for (const entry of runtime.chat.log.all()) sent.set(entryKey(entry), entry);
-    return runtime.chat.log.revision.subscribe(() => {
-      const changed: ChatEntry[] = [];
-      for (const entry of runtime.chat.log.all()) {
-        const key = entryKey(entry);
-        if (sent.get(key) !== entry) changed.push(entry);
-        sent.set(key, entry);
-      }
-      if (changed.length > 0) post({ type: 'chat', runtime: id, entries: changed });
+    return runtime.chat.log.watch((entries) => {
+      if (entries.length > 0) post({ type: 'chat', runtime: id, entries: [...entries] });
     });
   }
 

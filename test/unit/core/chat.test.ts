@@ -308,6 +308,19 @@ describe('chat log', () => {
     expect([log.countFromOthers('ann'), log.countFromOthers('bea'), log.countFromOthers()]).toEqual([1, 1, 4]);
   });
 
+  it('tells a watcher only what each change added or replaced, until it stops watching', () => {
+    const log = createChatLog();
+    log.put(entry('a', 'm1', 10));
+    const seen: string[][] = [];
+    const stop = log.watch((changed) => seen.push(changed.map((e) => `${e.id}:${e.text}`)));
+    log.put({ ...entry('a', 'm1', 10), text: 'acked' });
+    log.putMany([entry('b', 'm2', 20), entry('b', 'm3', 30)]);
+    log.load([entry('a', 'm1', 10), entry('c', 'm0', 5)]);
+    stop();
+    log.put(entry('a', 'm4', 40));
+    expect(seen).toEqual([['m1:acked'], ['m2:m2', 'm3:m3'], ['m0:m0']]);
+  });
+
   it('reads on after a message, whether or not that message is here', () => {
     const log = createChatLog();
     for (let i = 1; i <= 5; i++) log.put(entry('a', `m${i}`, i * 10));
