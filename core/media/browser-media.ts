@@ -1,4 +1,5 @@
 import type { LevelMeter, SessionMedia } from './devices';
+import { browserRecorder } from '../recording/browser-recorder';
 
 /**
  * The real devices of this browser. `getDisplayMedia` is given only where it exists (not on phones); the
@@ -18,6 +19,7 @@ export function browserMedia(nav: Navigator = navigator): SessionMedia {
     getUserMedia: typeof devices?.getUserMedia === 'function' ? (c) => devices.getUserMedia(c) : undefined,
     silence: () => audio().createMediaStreamDestination().stream,
     meter: (stream) => analyserMeter(audio(), stream),
+    ...(typeof document === 'undefined' ? {} : { record: browserRecorder(document) }),
   };
 }
 

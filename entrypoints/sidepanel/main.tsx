@@ -13,7 +13,7 @@ import { browserMedia } from '../../core/media/browser-media';
 import { createPeerJsTransport, transportIdentity } from '../../core/mesh/peerjs-transport';
 import { createRepModel } from '../../core/session/rep-model';
 import { SupportDb } from '../../core/storage/db';
-import { createDexieChatStore } from '../../core/storage/dexie-chat-store';
+import { extensionStores } from '../../core/storage/extension-stores';
 
 // The rep's dashboard, a view of the sessions: on Chrome they run in the session host (docs/architecture.md).
 await loadPreferredLocale();
@@ -25,7 +25,7 @@ const model = createRepModel({
   ...(host ? { host } : {}),
   settings,
   db,
-  chatStore: createDexieChatStore(db),
+  ...extensionStores(db, navigator.storage),
   createTransport: (brokerUrl, self) => createPeerJsTransport({ brokerUrl, ...transportIdentity(self) }),
   media: browserMedia(),
 });
