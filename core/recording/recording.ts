@@ -205,7 +205,8 @@ export function createRecording(deps: RecordingDeps) {
         const { recording } = await deps.setRecording(true);
         if (!recording || recording.by !== deps.selfId) return void (status.value = 'off');
         if (!(await waitForConsent(recording.since))) {
-          const names = unconfirmed(recording.since).map((c) => c.name);
+          // Stopped meanwhile (the rep's Stop, or the broker's) is no failure to explain.
+          const names = deps.state.value === null ? [] : unconfirmed(recording.since).map((c) => c.name);
           if (names.length > 0) problem.value = { kind: 'not-confirmed', names };
           status.value = 'off';
           await deps.setRecording(false);

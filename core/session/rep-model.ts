@@ -16,6 +16,7 @@ import { createSessionRuntime, isOver, type SessionRuntime } from './runtime';
 import { createAcdModel, type AcdModel } from './acd-model';
 import { createSessionTabs } from './session-tabs';
 import type { RecordingStore } from '../recording/types';
+import { createRecordingsModel } from '../recording/recordings-model';
 import type { HostClient } from '../host/host-client';
 
 export interface RepModelDeps {
@@ -347,7 +348,7 @@ export function createRepModel(deps: RepModelDeps) {
 
   return {
     /** The recordings on this device (the panel lists, plays, saves and deletes them). */
-    recordings: deps.recordings,
+    recordings: deps.recordings ? createRecordingsModel(deps.recordings) : undefined,
     phase: phase as ReadonlySignal<RepPhase>,
     auth: auth as ReadonlySignal<Auth | undefined>,
     /** The session shown now. */
