@@ -2,11 +2,12 @@ import { useEffect, useState } from 'preact/hooks';
 import { formatDuration } from '../../core/duration';
 import { t } from '../../core/i18n';
 import { groupSessionNumber } from '../../core/protocol';
-import { formatBytes, recordingFileName, type RecordingsModel } from '../../core/recording/recordings-model';
+import { formatBytes, isWriting, recordingFileName, type RecordingsModel } from '../../core/recording/recordings-model';
 import type { RecordingMeta } from '../../core/recording/types';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { ErrorLine } from '../Field';
 import { saveFile } from '../save-file';
+import { useNow } from '../useNow';
 
 interface Props {
   model: RecordingsModel;
@@ -24,6 +25,7 @@ export function RecordingsList({ model, sessionId, open = false }: Props) {
   const [deleting, setDeleting] = useState<RecordingMeta>();
   const [busy, setBusy] = useState<string>();
   const [error, setError] = useState<string>();
+  const now = useNow();
   useEffect(() => () => playing && URL.revokeObjectURL(playing.url), [playing]);
 
   const withVideo = async (meta: RecordingMeta, use: (video: Blob) => void) => {
@@ -51,7 +53,9 @@ export function RecordingsList({ model, sessionId, open = false }: Props) {
             </div>
             <div class="muted">
               {new Date(meta.startedAt).toLocaleString()} · {formatDuration(meta.durationMs)} · {formatBytes(meta.bytes)}
-              {meta.state === 'recording' && ` · ${t('recordingInProgress')}`}
+              {isWriting(meta, now)
+                ? ` · ${t('recordingInProgress')}`
+                : meta.state === 'recording' && ` · ${t('recordingInterrupted')}`}
             </div>
             <div class="row">
               <button
@@ -79,7 +83,7 @@ export function RecordingsList({ model, sessionId, open = false }: Props) {
               >
                 {t('saveRecordingChat')}
               </button>
-              <button type="button" class="small danger" disabled={meta.state === 'recording'} onClick={() => setDeleting(meta)}>
+              <button type="button" class="small danger" disabled={isWriting(meta, now)} onClick={() => setDeleting(meta)}>
                 {t('deleteRecording')}
               </button>
             </div>

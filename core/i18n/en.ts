@@ -267,6 +267,7 @@ export const en = {
   micFailed: 'The microphone could not be started, so you can only listen.',
   activityRepScreenShare: "Representative's screen sharing",
   activityVideo: 'Video',
+  activityRecording: 'Recording',
   openNamedInTab: 'Open {name} in a tab',
   micDeniedPanel:
     'Chrome does not ask for the microphone inside the side panel, so you can only listen. Allow it once in a tab, then leave voice and join again.',
@@ -454,6 +455,7 @@ export const en = {
   recordingsOnThisComputer: 'Recordings on this computer ({count})',
   recordingsEmpty: 'No recordings yet. Use Record in a session’s tools; customers are told first.',
   recordingRow: 'Session {number} · {customer}',
+  recordingInterrupted: 'cut short (kept up to where it stopped)',
   recordingInProgress: 'recording…',
   playRecording: 'Play',
   closePlayer: 'Close player',

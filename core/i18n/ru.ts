@@ -258,6 +258,7 @@ export const ru: Catalog = {
   micFailed: 'Не удалось включить микрофон, поэтому вы можете только слушать.',
   activityRepScreenShare: 'Показ экрана представителя',
   activityVideo: 'Видео',
+  activityRecording: 'Запись',
   openNamedInTab: 'Открыть во вкладке: {name}',
   micDeniedPanel:
     'Chrome не запрашивает микрофон внутри боковой панели, поэтому вы можете только слушать. Разрешите его один раз во вкладке, затем выйдите из голосовой связи и присоединитесь снова.',
@@ -446,6 +447,7 @@ export const ru: Catalog = {
   recordingsOnThisComputer: 'Записи на этом компьютере ({count})',
   recordingsEmpty: 'Записей пока нет. Нажмите «Записать» в инструментах сеанса; клиента предупредят заранее.',
   recordingRow: 'Сеанс {number} · {customer}',
+  recordingInterrupted: 'прервана (сохранено до места остановки)',
   recordingInProgress: 'идёт запись…',
   playRecording: 'Смотреть',
   closePlayer: 'Закрыть плеер',

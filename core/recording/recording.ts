@@ -115,6 +115,7 @@ export function createRecording(deps: RecordingDeps) {
       sessionId: deps.sessionId,
       ...deps.describe(),
       startedAt,
+      updatedAt: startedAt,
       durationMs: 0,
       bytes: 0,
       chunks: 0,
@@ -127,7 +128,13 @@ export function createRecording(deps: RecordingDeps) {
     const write = (data: Blob) => {
       bytes += data.size;
       const at = now();
-      const update = { durationMs: at - startedAt, bytes, chunks: seq + 1, chat: chatVtt(deps.chat(), startedAt, at) };
+      const update = {
+        updatedAt: at,
+        durationMs: at - startedAt,
+        bytes,
+        chunks: seq + 1,
+        chat: chatVtt(deps.chat(), startedAt, at),
+      };
       const n = seq++;
       writes = writes.then(async () => {
         await store.append(id, n, data, update).catch(() => fail({ kind: 'storage-full' }));

@@ -22,6 +22,12 @@ export function createRecordingsModel(store: RecordingStore) {
 
 export type RecordingsModel = ReturnType<typeof createRecordingsModel>;
 
+/**
+ * Whether a recording is being written now. One left 'recording' with no chunk for a while was cut short
+ * (the browser or the host closed): it is kept up to its last chunk and may be deleted.
+ */
+export const isWriting = (meta: RecordingMeta, now: number) => meta.state === 'recording' && now - meta.updatedAt < 15_000;
+
 /** "12.5 MB": a size as people read it. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;

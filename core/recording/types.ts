@@ -7,6 +7,8 @@ export interface RecordingMeta {
   /** Whom it was about: the customers' names at the start. */
   customer: string;
   startedAt: number;
+  /** When the last chunk was written: a 'recording' one not written to for a while was interrupted. */
+  updatedAt: number;
   /** Recorded so far (updated with every chunk; final once stopped). */
   durationMs: number;
   bytes: number;

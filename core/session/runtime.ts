@@ -262,9 +262,12 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     dispose();
   }
 
-  /** Every activity stops, for everyone alike; each person is told why in their own words. */
-  function stopActivities(reason: StopReason, at: number, yourTurn = false): void {
-    const stopped = activities.stopAll(reason);
+  /**
+   * Every activity stops, for everyone alike; each person is told why in their own words. A recording
+   * that ran is told too: the broker ended it in the same commit (its own event follows).
+   */
+  function stopActivities(reason: StopReason, at: number, yourTurn = false, wasRecording = false): void {
+    const stopped = [...activities.stopAll(reason), ...(wasRecording ? ['recording'] : [])];
     if (yourTurn) notice.value = { kind: 'your-turn', at };
     else if (stopped.length > 0) notice.value = { kind: 'stopped', reason, activities: stopped, at };
     activities.rightsChanged();
@@ -301,13 +304,13 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
       }
       case 'control-changed':
         if (controllerOf(before)?.id === controllerOf(after)?.id) return;
-        stopActivities({ kind: 'control', from: event.from, to: event.to }, event.at);
+        stopActivities({ kind: 'control', from: event.from, to: event.to }, event.at, false, before.recording !== null);
         // The new controller needs what only the controller is given (the customer link).
         if (event.to === self.participantId) void refresh();
         return;
       case 'transfer-started':
         // The session changes hands: whatever was going on stops, as when control passes.
-        stopActivities({ kind: 'transfer' }, event.at);
+        stopActivities({ kind: 'transfer' }, event.at, false, before.recording !== null);
         return;
     }
   }

@@ -184,6 +184,9 @@ describe('recording a session, with the customer told first', () => {
     // Everyone stops showing it; Rita (an assistant now) has no Record; the recording is kept, finished.
     await waitUntil(ann.page, () => document.querySelector('[data-testid="recording-notice"]') === null);
     await waitUntil(panel, () => document.querySelector('[data-testid="recording-indicator"]') === null);
+    // Each is told why, with what else stopped (Ann's share).
+    await ann.waitForText('Recording stopped because control passed to Bob Colleague.');
+    await world.panel.waitForText('Recording stopped because control passed to Bob Colleague.');
     expect(await panel.$('::-p-aria([name="Record"][role="button"])')).toBeNull();
     await waitUntil(panel, () => !document.body.textContent?.includes('recording…'));
     const all = await recordings(panel);
