@@ -19,8 +19,16 @@ export function browserMedia(nav: Navigator = navigator): SessionMedia {
     getUserMedia: typeof devices?.getUserMedia === 'function' ? (c) => devices.getUserMedia(c) : undefined,
     silence: () => audio().createMediaStreamDestination().stream,
     meter: (stream) => analyserMeter(audio(), stream),
-    ...(typeof document === 'undefined' ? {} : { record: browserRecorder(document) }),
   };
+}
+
+/**
+ * A rep's devices: a customer's, plus the recorder (issue 14). Apart so the join page, which never
+ * records, does not carry the recorder's code.
+ */
+export function repMedia(nav: Navigator = navigator): SessionMedia {
+  const record = browserRecorder(document);
+  return { ...browserMedia(nav), ...(record ? { record } : {}) };
 }
 
 /** Root-mean-square loudness of the latest samples, through an AnalyserNode. */

@@ -2,7 +2,7 @@ import { createSessionHost } from '../../core/host/session-host';
 import { playVoice } from '../../core/host/voice-player';
 import { HOST_CHANNEL } from '../../core/host/wire';
 import { loadPreferredLocale } from '../../core/i18n';
-import { browserMedia } from '../../core/media/browser-media';
+import { repMedia } from '../../core/media/browser-media';
 import { createPeerJsTransport, transportIdentity } from '../../core/mesh/peerjs-transport';
 import { SupportDb } from '../../core/storage/db';
 import { extensionStores } from '../../core/storage/extension-stores';
@@ -14,7 +14,7 @@ createSessionHost({
   channel: new BroadcastChannel(HOST_CHANNEL),
   ...extensionStores(db, navigator.storage),
   createTransport: (brokerUrl, self) => createPeerJsTransport({ brokerUrl, ...transportIdentity(self) }),
-  media: browserMedia(),
+  media: repMedia(),
   playVoice: (runtime) => playVoice(document, runtime),
 });
 await loadPreferredLocale();

@@ -9,7 +9,7 @@ import { extensionStorage } from '../../core/extension/storage-adapter';
 import { connectSessionHost } from '../../core/extension/session-host-document';
 import { createSettings, DEFAULT_BROKER_URL } from '../../core/extension/settings';
 import { getLocale, loadPreferredLocale } from '../../core/i18n';
-import { browserMedia } from '../../core/media/browser-media';
+import { repMedia } from '../../core/media/browser-media';
 import { createPeerJsTransport, transportIdentity } from '../../core/mesh/peerjs-transport';
 import { createRepModel } from '../../core/session/rep-model';
 import { SupportDb } from '../../core/storage/db';
@@ -27,7 +27,7 @@ const model = createRepModel({
   db,
   ...extensionStores(db, navigator.storage),
   createTransport: (brokerUrl, self) => createPeerJsTransport({ brokerUrl, ...transportIdentity(self) }),
-  media: browserMedia(),
+  media: repMedia(),
 });
 publishScreens(window, () => allPictures(model.runtime.value));
 const openScreenInTab = (participantId: string, title: string) =>

@@ -1,7 +1,8 @@
-import type { Page } from 'puppeteer-core';
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanWebm } from '../../core/recording/webm-scan';
-import { clickByRole, saveScreen, waitUntil } from './browser';
+import { clickByRole, fillByLabel, saveScreen, waitForText, waitUntil } from './browser';
 import { createWorld, type World } from './fixtures';
 import { JoinPage } from './pages/join-page';
 import { waitForLiveVideo } from './pages/video';
@@ -27,6 +28,33 @@ interface StoredRecording {
   chunks: number;
   state: string;
   chat: string;
+}
+
+/**
+ * CPU seconds used so far by a browser and every process under it (Linux /proc; clock ticks of 1/100 s).
+ * For the report only (the machine is shared): the recorder's cost beside the same session not recording.
+ */
+function cpuSeconds(browser: Browser): number {
+  const root = browser.process()?.pid;
+  if (!root) return NaN;
+  const stats = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .flatMap((pid) => {
+      try {
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+          .replace(/^.*\) /, '')
+          .split(' ');
+        return [{ pid: Number(pid), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) }];
+      } catch {
+        return [];
+      }
+    });
+  const tree = new Set([root]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of stats) if (!tree.has(p.pid) && tree.has(p.ppid)) grew = tree.add(p.pid) !== null;
+  }
+  return stats.filter((p) => tree.has(p.pid)).reduce((sum, p) => sum + p.ticks, 0) / 100;
 }
 
 /** The recordings as the extension's IndexedDB holds them (read in an extension page). */
@@ -66,7 +94,12 @@ describe('recording a session, with the customer told first', () => {
 
   it('Record → ~10 s → Stop: the exported WebM plays with a duration near 10 s, seeks, and has a picture and sound', async () => {
     const panel = world.panel.page;
+    // The same session (Ann's screen shown, voice both ways) for 10 s without recording, for comparison.
+    const idleFrom = cpuSeconds(world.repBrowser);
+    await new Promise((r) => setTimeout(r, 10_000));
+    const idleCpu = cpuSeconds(world.repBrowser) - idleFrom;
     await clickByRole(panel, 'button', 'Record');
+    const recordingFrom = cpuSeconds(world.repBrowser);
     await ann.waitForText('The representative is recording this session');
     await panel.locator('::-p-aria([name="Stop recording"][role="button"])').wait();
     await world.panel.waitForText('Recorded: the screen shown');
@@ -80,13 +113,8 @@ describe('recording a session, with the customer told first', () => {
     expect(noticeAt).toBeGreaterThan(0);
     expect(noticeAt).toBeLessThanOrEqual(started!.startedAt);
 
-    // A phone's size (not isMobile: puppeteer reloads the page to change that, which would stop the share).
-    await ann.page.setViewport({ width: 390, height: 844 });
-    await checkScreen(ann.page, 'recording-customer-notice');
-    await panel.setViewport({ width: 400, height: 900 });
-    await checkScreen(panel, 'recording-panel');
-
     await new Promise((r) => setTimeout(r, 10_000));
+    const recordingCpu = cpuSeconds(world.repBrowser) - recordingFrom;
     // What was recorded was live all along: Ann still shares and talks.
     await ann.page.locator('::-p-aria([name="Stop sharing"][role="button"])').wait();
     await ann.page.locator('::-p-aria([name="Leave voice"][role="button"])').wait();
@@ -158,6 +186,7 @@ describe('recording a session, with the customer told first', () => {
     for (const [track] of layout.trackTypes) expect(layout.blocks.get(track) ?? 0).toBeGreaterThan(10);
     expect(layout.duration! / 1000).toBeGreaterThan(6);
     // Size per minute of this recording (for the report; not asserted): bytes / (duration in minutes).
+    console.log(`rep browser CPU over ~10 s: ${idleCpu.toFixed(2)} s not recording, ${recordingCpu.toFixed(2)} s recording`);
     console.log(
       `recording: ${stored!.bytes} bytes over ${stored!.durationMs} ms = ${((stored!.bytes / stored!.durationMs) * 60_000) / 1e6} MB/min`,
     );
@@ -175,17 +204,38 @@ describe('recording a session, with the customer told first', () => {
     });
     expect(assisted.status).toBeLessThan(300);
 
+    // Vera reads Russian: she is told in Russian, and the recorder waits for her too.
+    const vera = await (await world.customerBrowser.createBrowserContext()).newPage();
+    const cdp = await vera.createCDPSession();
+    await cdp.send('Emulation.setUserAgentOverride', {
+      userAgent: await world.customerBrowser.userAgent(),
+      acceptLanguage: 'ru-RU,ru',
+    });
+    await vera.setViewport({ width: 390, height: 844 });
+    await vera.goto(session.joinUrl);
+    await fillByLabel(vera, 'Ваше имя', 'Вера');
+    await clickByRole(vera, 'button', 'Подключиться');
+    await world.panel.waitForText('Вера');
+
     const before = (await recordings(panel)).length;
     await clickByRole(panel, 'button', 'Record');
-    await panel.locator('::-p-aria([name="Stop recording"][role="button"])').wait();
+    await waitForText(vera, 'Представитель записывает этот сеанс');
+    await world.panel.waitForText('Recorded: the screen shown');
     await ann.page.locator('[data-testid="recording-notice"]').wait();
+    await checkScreen(vera, 'recording-customer-notice-ru');
     await waitUntil(panel, (n) => document.querySelectorAll('.recording-row').length > n, before);
+    // A phone's size (not isMobile: puppeteer reloads the page to change that, which would stop the share).
+    await ann.page.setViewport({ width: 390, height: 844 });
+    await checkScreen(ann.page, 'recording-customer-notice');
+    await panel.setViewport({ width: 400, height: 900 });
+    await checkScreen(panel, 'recording-panel');
     await world.panel.passControl(COLLEAGUE.name);
     // Everyone stops showing it; Rita (an assistant now) has no Record; the recording is kept, finished.
     await waitUntil(ann.page, () => document.querySelector('[data-testid="recording-notice"]') === null);
     await waitUntil(panel, () => document.querySelector('[data-testid="recording-indicator"]') === null);
     // Each is told why, with what else stopped (Ann's share).
     await ann.waitForText('Recording stopped because control passed to Bob Colleague.');
+    await waitForText(vera, 'Запись: остановлено, управление передано — Bob Colleague.');
     await world.panel.waitForText('Recording stopped because control passed to Bob Colleague.');
     expect(await panel.$('::-p-aria([name="Record"][role="button"])')).toBeNull();
     await waitUntil(panel, () => !document.body.textContent?.includes('recording…'));
