@@ -3,7 +3,7 @@ import type { Recorder, RecorderOptions, RecorderSources, StartRecorder } from '
 const MIME = 'video/webm;codecs=vp8,opus';
 const WIDTH = 1280;
 const HEIGHT = 720;
-const FPS = 10;
+const FPS = 5;
 
 /**
  * MediaRecorder over what the session shows. MediaRecorder records a fixed set of tracks (adding one
