@@ -473,7 +473,7 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     chatRules: rules,
     share,
     get droppedMessages() {
-      return mesh.droppedCount + chat.droppedCount + history.droppedCount;
+      return mesh.droppedCount + chat.droppedCount + history.droppedCount + recording.droppedCount;
     },
     /** Controller only: an assistant in the session takes control; every activity stops for everyone. */
     passControl: (participantId: string) => deps.broker.passControl(sessionId, participantId),

@@ -4,10 +4,10 @@ import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { MeshMessage, type RecordingState, type Role } from '../../../core/protocol';
 import { createRecording } from '../../../core/recording/recording';
-import type { RecorderOptions, StartRecorder } from '../../../core/recording/types';
 import { SupportDb } from '../../../core/storage/db';
 import { createDexieRecordingStore } from '../../../core/storage/dexie-recording-store';
 import type { ChatEntry } from '../../../core/chat/types';
+import { chunkRecorder } from './recording-support';
 
 // Recording with consent (issue 14): the recorder starts only once every customer has the notice on
 // screen; hostile peers cannot start it, stop it or make it skip a customer.
@@ -16,25 +16,6 @@ const until = async (check: () => boolean) => {
   for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
   expect(check()).toBe(true);
 };
-
-/**
- * A recorder that stands for the browser's MediaRecorder at the adapter boundary (Node has none): it
- * hands over a chunk whenever the test says, as MediaRecorder does every timeslice.
- */
-function chunkRecorder() {
-  const runs: { options: RecorderOptions; stopped: boolean }[] = [];
-  const record: StartRecorder = (_sources, options) => {
-    const run = { options, stopped: false };
-    runs.push(run);
-    return {
-      stop: async () => {
-        run.stopped = true;
-        options.onChunk(new Blob(['last']));
-      },
-    };
-  };
-  return { record, runs };
-}
 
 function world(options: { customers?: string[]; free?: number; consentTimeoutMs?: number } = {}) {
   const customers = options.customers ?? ['ann', 'bea'];

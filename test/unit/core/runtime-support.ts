@@ -10,7 +10,7 @@ export async function runtimeOver(
   client: BrokerClient,
   sessionId: string,
   eventsToken: string,
-  extra: Pick<SessionRuntimeDeps, 'onSignedOut'> = {},
+  extra: Partial<Pick<SessionRuntimeDeps, 'onSignedOut' | 'media' | 'recordings'>> = {},
 ): Promise<SessionRuntime> {
   const detail = await client.getSession(sessionId);
   return createSessionRuntime({
