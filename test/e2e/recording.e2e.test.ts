@@ -78,6 +78,10 @@ describe('recording a session, with the customer told first', () => {
 
   beforeAll(async () => {
     world = await createWorld({ rep: { maxCustomers: 4 } });
+    // The start page lists the recordings on this computer: none yet, and it says how to make one.
+    await world.panel.waitForText('No recordings yet.');
+    await world.panel.page.setViewport({ width: 400, height: 900 });
+    await checkScreen(world.panel.page, 'recordings-empty');
     session = await world.panel.startSession();
     ann = await JoinPage.open(world.customerBrowser, session.joinUrl, { init: NOTICE_WATCH });
     await ann.join('Ann Customer');
@@ -243,5 +247,12 @@ describe('recording a session, with the customer told first', () => {
     expect(all).toHaveLength(before + 1);
     expect(all.every((r) => r.state === 'done')).toBe(true);
     await saveScreen(panel, 'recording-after-control-change');
+
+    // Rita leaves (Bob has the session): her start page lists both recordings, newest first.
+    await clickByRole(panel, 'button', 'Leave session');
+    await clickByRole(panel, 'button', 'Back');
+    await panel.locator('::-p-aria([name="Start session"][role="button"])').wait();
+    await waitUntil(panel, (n) => document.querySelectorAll('.recording-row').length === n, before + 1);
+    await checkScreen(panel, 'recordings-list');
   });
 });
