@@ -221,7 +221,9 @@ export function createRecording(deps: RecordingDeps) {
         }
         if (!disposed) await begin();
       } catch (error) {
+        // Nothing records (the broker refused, or the store did): nobody should keep showing it.
         status.value = 'off';
+        if (mine()) await deps.setRecording(false).catch(() => undefined);
         throw error;
       }
     },

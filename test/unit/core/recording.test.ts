@@ -17,7 +17,7 @@ const until = async (check: () => boolean) => {
   expect(check()).toBe(true);
 };
 
-function world(options: { customers?: string[]; free?: number; consentTimeoutMs?: number } = {}) {
+function world(options: { customers?: string[]; free?: number; consentTimeoutMs?: number; storeFails?: boolean } = {}) {
   const customers = options.customers ?? ['ann', 'bea'];
   const roles: Record<string, Role> = {
     rita: 'controller',
@@ -33,6 +33,7 @@ function world(options: { customers?: string[]; free?: number; consentTimeoutMs?
     estimate: async () => ({ quota: 100 * 1024 ** 3, usage: 100 * 1024 ** 3 - free.value }),
     persist: async () => true,
   });
+  if (options.storeFails) store.create = () => Promise.reject(new DOMException('full', 'QuotaExceededError'));
   const { record, runs } = chunkRecorder();
   const sent: { to: string; since: number }[] = [];
   const chat: ChatEntry[] = [];
@@ -153,6 +154,14 @@ describe('recording with consent', () => {
     await until(() => w.rec.status.value === 'off');
     expect(w.runs[0]!.stopped).toBe(true);
     expect((await w.store.list())[0]?.state).toBe('done');
+  });
+
+  it('a store that refuses the recording leaves nobody showing it', async () => {
+    const w = world({ customers: [], storeFails: true });
+    await expect(w.rec.startRecording()).rejects.toThrow('full');
+    expect(w.calls).toEqual([true, false]);
+    expect(w.state.value).toBeNull();
+    expect(w.runs).toHaveLength(0);
   });
 
   it('warns when storage runs low and stops before it runs out', async () => {
