@@ -55,7 +55,7 @@ export function RecordingsList({ model, sessionId, open = false }: Props) {
               {new Date(meta.startedAt).toLocaleString()} · {formatDuration(meta.durationMs)} · {formatBytes(meta.bytes)}
               {isWriting(meta, now)
                 ? ` · ${t('recordingInProgress')}`
-                : meta.state === 'recording' && ` · ${t('recordingInterrupted')}`}
+                : meta.state !== 'done' && ` · ${t('recordingInterrupted')}`}
             </div>
             <div class="row">
               <button

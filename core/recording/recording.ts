@@ -156,6 +156,14 @@ export function createRecording(deps: RecordingDeps) {
     if (free < stopFree && recorder) fail({ kind: 'storage-full' });
   }
 
+  /** This session's recordings whose recorder went away (the runtime that wrote them is gone) are cut. */
+  async function markCut(): Promise<void> {
+    const cut = (await deps.store?.list().catch(() => [])) ?? [];
+    for (const meta of cut) {
+      if (meta.sessionId === deps.sessionId && meta.state === 'recording') await deps.store?.update(meta.id, { state: 'cut' });
+    }
+  }
+
   /** The recorder stops and the store's entry is final. */
   async function end(): Promise<void> {
     const r = recorder;
@@ -185,7 +193,10 @@ export function createRecording(deps: RecordingDeps) {
 
   // A recording the broker still holds for me but no recorder runs (this runtime is new: the page that
   // recorded was reloaded or crashed): it is over, and everyone should stop showing it.
-  if (mine() && deps.isController()) void deps.setRecording(false).catch(() => undefined);
+  if (mine() && deps.isController()) {
+    void deps.setRecording(false).catch(() => undefined);
+    void markCut();
+  }
 
   const activity = {
     name: 'recording',

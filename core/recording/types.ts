@@ -14,8 +14,11 @@ export interface RecordingMeta {
   bytes: number;
   chunks: number;
   mimeType: string;
-  /** 'recording' while it runs; one left in that state after a crash is kept up to its last chunk. */
-  state: 'recording' | 'done';
+  /**
+   * 'recording' while it runs; 'cut' when its recorder went away without stopping (a crash, the host
+   * closed): it is kept up to its last chunk.
+   */
+  state: 'recording' | 'done' | 'cut';
   /** The chat during the recording as WebVTT (kept current with every chunk). */
   chat: string;
 }

@@ -12,9 +12,9 @@ import { chunkRecorder } from './recording-support';
 // Recording with consent (issue 14): the recorder starts only once every customer has the notice on
 // screen; hostile peers cannot start it, stop it or make it skip a customer.
 
-const until = async (check: () => boolean) => {
-  for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
-  expect(check()).toBe(true);
+const until = async (check: () => boolean | Promise<boolean>) => {
+  for (let i = 0; i < 400 && !(await check()); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(await check()).toBe(true);
 };
 
 function world(options: { customers?: string[]; free?: number; consentTimeoutMs?: number; storeFails?: boolean } = {}) {
@@ -175,6 +175,41 @@ describe('recording with consent', () => {
     await until(() => w.rec.status.value === 'off');
     expect(w.rec.problem.value).toEqual({ kind: 'storage-full' });
     expect(w.calls).toEqual([true, false]);
+  });
+
+  it('a new runtime that finds the broker still saying it records (the old one crashed) stops it and marks what was written as cut', async () => {
+    const db = new SupportDb(`rec-${Math.random()}`, { indexedDB: new IDBFactory(), IDBKeyRange });
+    const store = createDexieRecordingStore(db, undefined);
+    const meta = {
+      sessionId: 'S1',
+      sessionNumber: '1',
+      customer: 'ANN',
+      startedAt: 1,
+      updatedAt: 2,
+      durationMs: 1,
+      bytes: 1,
+      chunks: 1,
+    };
+    await store.create({ ...meta, id: 'crashed', mimeType: 'video/webm', state: 'recording', chat: '' });
+    await store.create({ ...meta, id: 'other', sessionId: 'S2', mimeType: 'video/webm', state: 'recording', chat: '' });
+    const calls: boolean[] = [];
+    createRecording({
+      selfId: 'rita',
+      sessionId: 'S1',
+      state: signal<RecordingState>({ since: 1, by: 'rita' }),
+      isController: () => true,
+      roleOf: () => 'customer',
+      customers: () => [],
+      send: () => true,
+      setRecording: async (on) => (calls.push(on), { recording: null }),
+      sources: { video: () => null, audio: () => [] },
+      store,
+      chat: () => [],
+      describe: () => ({ sessionNumber: '1', customer: '' }),
+    });
+    await until(async () => (await store.list()).find((m) => m.id === 'crashed')?.state === 'cut');
+    expect(calls).toEqual([false]);
+    expect((await store.list()).find((m) => m.id === 'other')?.state).toBe('recording'); // another session's
   });
 
   it('a customer confirms once per recording, to whoever records, and again when that link reopens', () => {
