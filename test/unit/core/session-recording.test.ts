@@ -8,7 +8,7 @@ import { createDexieRecordingStore } from '../../../core/storage/dexie-recording
 import { startBroker, type TestBroker } from '../../helpers/broker';
 import { linkToken } from '../broker/support';
 import { chunkRecorder } from './recording-support';
-import { runtimeOver } from './runtime-support';
+import { runtimeOver, sessionWithAssistant } from './runtime-support';
 
 const until = async (check: () => boolean) => {
   while (!check()) await new Promise((r) => setTimeout(r, 10));
@@ -39,26 +39,19 @@ describe('recording a session with two customers', () => {
     network = createMemoryNetwork();
     runtimes = [];
     recorder = chunkRecorder();
-    const rita = await broker.addRep({ name: 'Rita Rep' });
-    const bob = await broker.addRep({ name: 'Bob Assistant' });
-    const ritaToken = await broker.login(rita.email, rita.password);
-    const bobToken = await broker.login(bob.email, bob.password);
-    const ritaClient = createBrokerClient({ baseUrl: broker.url, getToken: () => ritaToken });
-    const bobClient = createBrokerClient({ baseUrl: broker.url, getToken: () => bobToken });
-    const { session } = await ritaClient.createSession();
+    const { session, rita, bob } = await sessionWithAssistant(broker);
     joinUrl = session.joinUrl!;
-    await bobClient.assistByNumber(session.number);
     join = async (name: string) => {
       const { self } = await createBrokerClient({ baseUrl: broker.url }).join({ invite: linkToken(joinUrl), name });
       return runtimeFor(createBrokerClient({ baseUrl: broker.url, getToken: () => self.peerToken }), session.id, self.peerToken);
     };
     const db = new SupportDb(`rec-${Math.random()}`, { indexedDB: new IDBFactory(), IDBKeyRange });
     people = {
-      rep: await runtimeFor(ritaClient, session.id, ritaToken, {
+      rep: await runtimeFor(rita.client, session.id, rita.token, {
         media: { record: recorder.record },
         recordings: createDexieRecordingStore(db, undefined),
       }),
-      assistant: await runtimeFor(bobClient, session.id, bobToken),
+      assistant: await runtimeFor(bob.client, session.id, bob.token),
       ann: await join('Ann Customer'),
       bea: await join('Bea Customer'),
     };
