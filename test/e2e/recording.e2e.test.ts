@@ -180,10 +180,16 @@ describe('recording a session, with the customer told first', () => {
       while (!saved.href) await new Promise((r) => setTimeout(r, 50));
       HTMLAnchorElement.prototype.click = click;
       const data = new Uint8Array(await (await fetch(saved.href)).arrayBuffer());
+      // The mixed voices are sound, not silence: the fake microphones beep.
+      const audio = await new AudioContext().decodeAudioData(data.slice().buffer);
+      let loudest = 0;
+      for (const sample of audio.getChannelData(0)) loudest = Math.max(loudest, Math.abs(sample));
       let binary = '';
       for (let i = 0; i < data.length; i += 0x8000) binary += String.fromCharCode(...data.subarray(i, i + 0x8000));
-      return { name: saved.name!, base64: btoa(binary) };
+      return { name: saved.name!, base64: btoa(binary), loudest, seconds: audio.duration };
     });
+    expect(bytes.loudest).toBeGreaterThan(0.05);
+    expect(bytes.seconds).toBeGreaterThan(6);
     expect(bytes.name).toMatch(/^session-\d{9}-[\d-]+\.webm$/);
     const layout = await scanWebm([new Blob([Buffer.from(bytes.base64, 'base64')])]);
     const types = [...layout.trackTypes.values()].sort();
