@@ -49,7 +49,7 @@ export default defineConfig({
     description: '__MSG_extDescription__',
     default_locale: 'en',
     // offscreen: a long-lived page for the rep's media (issue 13; see docs/architecture.md).
-    permissions: ['storage', 'notifications', ...(browser === 'firefox' ? [] : ['sidePanel', 'offscreen'])],
+    permissions: ['storage', 'unlimitedStorage', 'notifications', ...(browser === 'firefox' ? [] : ['sidePanel', 'offscreen'])],
     content_security_policy:
       browser === 'firefox'
         ? "script-src 'self'; object-src 'self'"

@@ -6,6 +6,7 @@ const activityNames: Record<string, MessageKey> = {
   'screen-share': 'activityScreenShare',
   'rep-screen-share': 'activityRepScreenShare',
   video: 'activityVideo',
+  recording: 'activityRecording',
 };
 
 const listOf = (names: readonly string[]) =>

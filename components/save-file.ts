@@ -1,6 +1,6 @@
-/** Hands text to the browser as a file download (a chat transcript); nothing leaves the machine. */
-export function saveTextFile(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
+/** Hands a file to the browser as a download (a transcript, a recording); nothing leaves the machine. */
+export function saveFile(name: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
   link.download = name;
@@ -8,5 +8,10 @@ export function saveTextFile(name: string, text: string): void {
   document.body.append(link);
   link.click();
   link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  // A large recording is read by the download after the click: keep the URL for a minute.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+export function saveTextFile(name: string, text: string): void {
+  saveFile(name, new Blob([text], { type: 'text/plain;charset=utf-8' }));
 }

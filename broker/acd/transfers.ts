@@ -10,6 +10,7 @@ import type { Caller } from '../sessions/caller';
 import { recordDeparture } from '../sessions/departure';
 import { newRepParticipant, participantView, repPeerToken, selfView } from '../sessions/views';
 import { atCapacity, requireAgent } from './agents';
+import { stopRecording } from '../sessions/recording';
 import { offerClosed, sentView } from './views';
 
 /**
@@ -65,6 +66,7 @@ export async function startTransfer(
       // The session's log reaches its customers: a queue's name, never the agents'.
       target: { queue: transfer.queueName, agents: [] },
     });
+    await stopRecording(t, sessionId, 'transfer');
     await recordDeparture(t, from, 'left', { actor: `rep:${rep.id}`, action: 'transfer-leave' });
     await t.store.audit({
       at: now,

@@ -7,6 +7,7 @@ import { setActiveCustomer } from '../sessions/activeCustomer';
 import { clientAddress } from '../http/clientAddress';
 import { removeParticipant } from '../sessions/remove';
 import { passControl } from '../sessions/control';
+import { setRecording } from '../sessions/recording';
 import { activeStanding } from '../sessions/access';
 import { iceConfigFor } from '../ice/iceConfig';
 import { rateSession, saveSummary } from '../sessions/aftercare';
@@ -24,6 +25,7 @@ type SessionRoute =
   | 'decline'
   | 'setActiveCustomer'
   | 'passControl'
+  | 'setRecording'
   | 'leave'
   | 'remove'
   | 'end'
@@ -62,6 +64,10 @@ export function sessionHandlers(ctx: BrokerContext): Handlers<SessionRoute> {
     passControl: async ({ caller, params, body }) => ({
       ...ok,
       ...(await passControl(ctx, caller, params.id, body.participantId)),
+    }),
+    setRecording: async ({ caller, params, body }) => ({
+      ...ok,
+      ...(await setRecording(ctx, caller, params.id, body.recording)),
     }),
     leave: async ({ caller, params }) => (await leaveSession(ctx, caller, params.id), ok),
     remove: async ({ caller, params, body }) => (await removeParticipant(ctx, caller, params.id, body.participantId), ok),

@@ -3,6 +3,7 @@ import type { BrokerContext } from '../context';
 import { badRequest, conflict, notFound } from '../api/errors';
 import { actorName, type Caller } from './caller';
 import { activeStanding, requireController } from './access';
+import { stopRecording } from './recording';
 
 /**
  * Passing control: the controller hands the session to a rep who assists in it, and becomes an assistant
@@ -29,6 +30,7 @@ export async function passControl(
     if (target.role !== 'assistant') throw badRequest('Control passes only to a rep who assists in the session');
     const epoch = await t.store.passControl(sessionId, from.id, target.id);
     await t.bus.append(sessionId, 'control-changed', { from: from.id, to: target.id, epoch });
+    await stopRecording(t, sessionId, 'control');
     await t.store.audit({
       at: now,
       actor: actorName(caller),

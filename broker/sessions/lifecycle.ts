@@ -11,6 +11,7 @@ import { hashToken, newId, newSessionNumber, sameHash } from '../auth/tokens';
 import { actorName, type Caller } from './caller';
 import { activeStanding, requireController, standing } from './access';
 import { recordDeparture } from './departure';
+import { recordingOf, stopRecording } from './recording';
 import { newRepParticipant, participantView, repPeerToken, selfView, sessionLink, sessionLinkToken, sessionView } from './views';
 
 /** A rep starts a session: the session, the rep as controller, its customer link and the first event, at once. */
@@ -119,6 +120,7 @@ export async function sessionDetail(ctx: BrokerContext, caller: Caller, sessionI
     ...(live ? { online: ctx.presence.online(session.id) } : {}),
     transfer: live && pending ? pendingTransferView(pending) : null,
     transfers: (await transferRecords(ctx, session.id)).filter((r) => r.startedAt <= went),
+    recording: live ? await recordingOf(ctx, session.id) : null,
   };
 }
 
@@ -163,6 +165,7 @@ export async function endSession(ctx: BrokerContext, caller: Caller, sessionId: 
   requireController(s);
   const now = ctx.now();
   await transact(ctx, async (t) => {
+    await stopRecording(t, sessionId, 'ended');
     await t.store.endSession(sessionId, now);
     await t.bus.append(sessionId, 'session-ended', {});
     await t.store.audit({ at: now, actor: actorName(caller), action: 'end', sessionId, detail: null });

@@ -11,6 +11,7 @@ import { SectionBoundary } from '../SectionBoundary';
 import { SessionEndedNotice } from './SessionEndedNotice';
 import { SessionOverNotice } from './SessionOverNotice';
 import { CustomerMedia, RepScreenStage } from '../media/CustomerMedia';
+import { RecordingNotice } from './RecordingNotice';
 import { transferTargetText } from '../timeline-text';
 
 interface Props {
@@ -88,6 +89,7 @@ export function CustomerSessionView({ runtime, onLeave, onRejoin, orgName }: Pro
         </p>
       )}
       <RelayAlert state={runtime.relay.value} audience="customer" />
+      <RecordingNotice runtime={runtime} />
       {transfer && (
         <section class="card stack" aria-label={t('transferSession')}>
           <p role="status">

@@ -5,6 +5,7 @@ import type { SessionRuntime, SessionStatus } from '../../core/session/runtime';
 import { SessionActions } from './SessionActions';
 import { tabLabel } from './SessionTabBar';
 import { SessionTimer } from './SessionTimer';
+import { RecordingIndicator } from '../media/RecordingIndicator';
 
 const stateText: Partial<Record<SessionStatus, MessageKey>> = {
   connecting: 'stateConnecting',
@@ -29,6 +30,7 @@ export function SessionHeader({
   const session = runtime.session.value;
   const dot = status === 'live' ? 'connected' : 'connecting';
   const key = stateText[status];
+  const recording = runtime.recordingState.value;
   return (
     <header class="session-header">
       <div class="session-title">
@@ -45,6 +47,7 @@ export function SessionHeader({
             </span>
           )}
           <SessionTimer since={session.createdAt} />
+          {recording && <RecordingIndicator since={recording.since} />}
         </div>
       </div>
       <SessionActions

@@ -10,6 +10,8 @@ import { ErrorLine } from '../Field';
 import { InviteDialog } from '../invite/InviteDialog';
 import { RepMediaTools } from '../media/RepMediaTools';
 import { InvitationList } from './InvitationList';
+import { RecordingControls } from './RecordingControls';
+import { RecordingsList } from './RecordingsList';
 
 interface Props {
   model: RepModel;
@@ -53,8 +55,10 @@ export function SessionTools({ model, runtime, openMailto }: Props) {
           </button>
         )}
         <RepMediaTools runtime={runtime} />
+        <RecordingControls runtime={runtime} />
       </div>
       {note && (note.error ? <ErrorLine message={note.text} /> : <p role="status">{note.text}</p>)}
+      {model.recordings && <RecordingsList model={model.recordings} sessionId={runtime.sessionId} />}
       {isController && (
         <InvitationList
           list={() => runtime.listInvites().then((r) => r.invites)}

@@ -12,6 +12,7 @@ import { Loading } from '../Loading';
 import { SignInForm } from '../SignInForm';
 import type { KnockNotifier } from '../../core/extension/knock-notifications';
 import { AcdPanel } from '../acd/AcdPanel';
+import { RecordingsList } from './RecordingsList';
 import { RepSessionView } from './RepSessionView';
 import { SessionTabBar } from './SessionTabBar';
 import { useKnockNotifications } from './useKnockNotifications';
@@ -89,6 +90,7 @@ export function SidePanelApp({ model, defaultBrokerUrl, onOpenScreenInTab, knock
             </button>
             <Checkbox label={t('emailOnStart')} checked={model.emailOnStart.value} onChecked={model.setEmailOnStart} />
           </div>
+          {model.recordings && <RecordingsList model={model.recordings} open />}
         </section>
       )}
       {inSession && (

@@ -89,6 +89,9 @@ export function createBrokerClient(options: BrokerClientOptions) {
       call('setActiveCustomer', { ...inSession(sessionId), body: { participantId } }),
     /** Controller only: the participant is out at once and their tokens stop working. */
     remove: (sessionId: string, participantId: string) => call('remove', { ...inSession(sessionId), body: { participantId } }),
+    /** Controller only: recording starts or stops; every participant is told. */
+    setRecording: (sessionId: string, recording: boolean) =>
+      call('setRecording', { ...inSession(sessionId), body: { recording } }),
     /** Controller only: an assistant in the session takes control; I become an assistant. */
     passControl: (sessionId: string, participantId: string) =>
       call('passControl', { ...inSession(sessionId), body: { participantId } }),

@@ -10,6 +10,7 @@ import { createSessionRuntime, isOver, type SessionRuntime } from '../session/ru
 import { exposeModel, type ModelExposure } from './mirror';
 import { createStreamRegistry, createStreamSender } from './stream-bridge';
 import { encodeError, encodeValue } from './values';
+import type { RecordingStore } from '../recording/types';
 import { ViewMessage, type HostMessage, type OpenedRuntime } from './wire';
 
 /** What the host keeps to itself: the chat log has its own channel (entries, not actions); voice plays here. */
@@ -28,6 +29,8 @@ export interface HostChannel {
 export interface SessionHostDeps {
   channel: HostChannel;
   chatStore: ChatStore;
+  /** Where the controller's recordings go (the extension's Dexie, which the panel reads too). */
+  recordings?: RecordingStore;
   createTransport(brokerUrl: string, self: Self): PeerTransport;
   media: SessionMedia;
   /** Plays a runtime's voice streams in this document; returns how to stop. */
@@ -99,6 +102,7 @@ export function createSessionHost(deps: SessionHostDeps) {
         eventsToken: token,
         detail,
         chatStore: deps.chatStore,
+        ...(deps.recordings ? { recordings: deps.recordings } : {}),
         createTransport: (self) => deps.createTransport(brokerUrl, self),
         media: deps.media,
         onSignedOut: (reason) => signedOut(token, reason),

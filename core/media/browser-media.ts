@@ -1,4 +1,5 @@
 import type { LevelMeter, SessionMedia } from './devices';
+import { browserRecorder } from '../recording/browser-recorder';
 
 /**
  * The real devices of this browser. `getDisplayMedia` is given only where it exists (not on phones); the
@@ -19,6 +20,15 @@ export function browserMedia(nav: Navigator = navigator): SessionMedia {
     silence: () => audio().createMediaStreamDestination().stream,
     meter: (stream) => analyserMeter(audio(), stream),
   };
+}
+
+/**
+ * A rep's devices: a customer's, plus the recorder (issue 14). Apart so the join page, which never
+ * records, does not carry the recorder's code.
+ */
+export function repMedia(nav: Navigator = navigator): SessionMedia {
+  const record = browserRecorder(document);
+  return { ...browserMedia(nav), ...(record ? { record } : {}) };
 }
 
 /** Root-mean-square loudness of the latest samples, through an AnalyserNode. */

@@ -1,3 +1,5 @@
+import type { StartRecorder } from '../recording/types';
+
 /**
  * The browser's capture devices as a session uses them. Anything a browser lacks is left out (a phone has
  * no `getDisplayMedia`), so the UI can leave out what cannot work instead of failing when clicked.
@@ -11,6 +13,8 @@ export interface SessionMedia {
   silence?(): MediaStream;
   /** Measures how loud a stream is (for "speaking" indicators). */
   meter?(stream: MediaStream): LevelMeter;
+  /** Records a screen and mixed voices (MediaRecorder); absent where the browser cannot. */
+  record?: StartRecorder;
 }
 
 export interface LevelMeter {

@@ -223,6 +223,9 @@ export function createVoice(deps: VoiceDeps) {
       hangUp(participantId);
     },
 
+    /** My microphone while I am in the conversation (what a recording mixes in with the others' voices). */
+    microphone: (): MediaStream | null => (status.value === 'on' ? mic : null),
+
     /** Voice goes on through a switch of customer and a change of control (survivesStops); this is never called for them. */
     stop: leave,
     dispose: leave,

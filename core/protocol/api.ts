@@ -173,6 +173,13 @@ export const TransferRecord = v.object({
 });
 export type TransferRecord = v.InferOutput<typeof TransferRecord>;
 
+/**
+ * Recording (issue 14): who records and since when; null while nobody does. The broker keeps it (as
+ * `recording` events) so every participant, late joiners too, shows the indicator.
+ */
+export const RecordingState = v.nullable(v.object({ since: v.number(), by: OpaqueId }));
+export type RecordingState = v.InferOutput<typeof RecordingState>;
+
 /** GET /api/sessions/:id — everything a client needs to render a session, and where its event log stands. */
 export const SessionDetail = v.object({
   session: Session,
@@ -195,6 +202,8 @@ export const SessionDetail = v.object({
   transfer: v.optional(v.nullable(PendingTransfer)),
   /** Every transfer so far, oldest first (the timeline tells them after a reload too). */
   transfers: v.optional(v.pipe(v.array(TransferRecord), v.maxLength(10_000))),
+  /** The controller records the session now (everyone shows the indicator; customers are told). */
+  recording: v.optional(RecordingState),
 });
 export type SessionDetail = v.InferOutput<typeof SessionDetail>;
 
@@ -369,6 +378,11 @@ export type RemoveParticipantRequest = v.InferInput<typeof RemoveParticipantRequ
 export const PassControlRequest = v.object({ participantId: OpaqueId });
 export type PassControlRequest = v.InferInput<typeof PassControlRequest>;
 export const PassControlResponse = v.object({ ok: v.literal(true), controlEpoch: v.number() });
+
+/** POST /api/sessions/:id/recording (controller only): recording starts (true) or stops (false). */
+export const SetRecordingRequest = v.object({ recording: v.boolean() });
+export type SetRecordingRequest = v.InferInput<typeof SetRecordingRequest>;
+export const SetRecordingResponse = v.object({ ok: v.literal(true), recording: RecordingState });
 
 /** What calls that only do something answer. */
 export const Ok = v.object({ ok: v.literal(true) });

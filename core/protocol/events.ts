@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { OpaqueId } from './ids';
-import { Knock, LeftReason, Participant, TransferOutcome } from './api';
+import { Knock, LeftReason, Participant, RecordingState, TransferOutcome } from './api';
 import { AgentStatus, OfferClosedReason, SentTransfer, TransferOffer, TransferTarget } from './acd';
 
 /**
@@ -71,6 +71,17 @@ export const SessionEvent = v.variant('type', [
     transferId: OpaqueId,
     outcome: TransferOutcome,
     controllerId: v.nullable(OpaqueId),
+  }),
+  /**
+   * Recording started (`recording` = who and since when) or stopped (null) — by the controller, or by the
+   * broker itself when control passes, on a transfer and at the end (`reason`). Customers are told in
+   * their words before the first frame is recorded.
+   */
+  v.object({
+    ...base,
+    type: v.literal('recording'),
+    recording: RecordingState,
+    reason: v.optional(v.picklist(['stopped', 'control', 'transfer', 'ended'])),
   }),
 ]);
 

@@ -109,6 +109,11 @@ export const MeshMessage = v.variant('type', [
   v.object({ type: v.literal('voice'), joined: v.boolean(), muted: v.boolean() }),
   /** "Mute yourself": obeyed only when it comes from the controller; the receiver may unmute again. */
   v.object({ type: v.literal('voice-mute') }),
+  /**
+   * A customer to the controller: the recording notice of the recording started at `since` (the broker's
+   * time, from its `recording` event) is on my screen. The recorder starts only once every customer said so.
+   */
+  v.object({ type: v.literal('recording-seen'), since: v.pipe(v.number(), v.integer(), v.minValue(0)) }),
   /** "I am here": sent on every open link every few seconds; any message counts as a sign of life. */
   v.object({ type: v.literal('heartbeat') }),
 ]);

@@ -15,12 +15,16 @@ import type { SupportDb } from '../storage/db';
 import { createSessionRuntime, isOver, type SessionRuntime } from './runtime';
 import { createAcdModel, type AcdModel } from './acd-model';
 import { createSessionTabs } from './session-tabs';
+import type { RecordingStore } from '../recording/types';
+import { createRecordingsModel } from '../recording/recordings-model';
 import type { HostClient } from '../host/host-client';
 
 export interface RepModelDeps {
   settings: Settings;
   db: SupportDb;
   chatStore: ChatStore;
+  /** Where recordings go when the runtime runs here (Firefox), and where the panel lists them. */
+  recordings?: RecordingStore;
   createTransport(brokerUrl: string, self: Self): PeerTransport;
   /** Screen, microphone and camera as this browser has them. */
   media: SessionMedia;
@@ -138,6 +142,7 @@ export function createRepModel(deps: RepModelDeps) {
           eventsToken: a.token,
           detail: { ...detail, session, self },
           chatStore: deps.chatStore,
+          ...(deps.recordings ? { recordings: deps.recordings } : {}),
           createTransport: (s) => deps.createTransport(a.brokerUrl, s),
           media: deps.media,
           onSignedOut,
@@ -342,6 +347,8 @@ export function createRepModel(deps: RepModelDeps) {
   });
 
   return {
+    /** The recordings on this device (the panel lists, plays, saves and deletes them). */
+    recordings: deps.recordings ? createRecordingsModel(deps.recordings) : undefined,
     phase: phase as ReadonlySignal<RepPhase>,
     auth: auth as ReadonlySignal<Auth | undefined>,
     /** The session shown now. */

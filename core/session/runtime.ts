@@ -24,6 +24,8 @@ import { createScreenShare } from '../share/screen-share';
 import { CAMERA, REP_SCREEN } from '../share/share-kinds';
 import type { Facing, SessionMedia } from '../media/devices';
 import { createVoice } from '../media/voice';
+import { createRecording } from '../recording/recording';
+import type { RecordingStore } from '../recording/types';
 import { createActivityRegistry, type StopReason } from './activities';
 import { chatRules } from './chat-rules';
 import {
@@ -65,6 +67,8 @@ export interface SessionRuntimeDeps {
   createTransport(self: Self): PeerTransport;
   /** Screen, microphone and camera as this browser has them (a phone has no screen capture). */
   media: SessionMedia;
+  /** Where the controller's recordings go (the rep's extension; customers' pages have none). */
+  recordings?: RecordingStore;
   /**
    * Reps only: the broker refused the rep's token (signed out elsewhere, expired, revoked). The session
    * is not over; the rep must sign in again. Without it (customers) the broker is asked what happened.
@@ -172,6 +176,37 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
   const voice = activities.register(
     createVoice({ ...peers, media, isController: (participantId) => controllerOf(state.value)?.id === participantId }),
   );
+  const recording = activities.register(
+    createRecording({
+      selfId: self.participantId,
+      sessionId,
+      state: computed(() => state.value.recording),
+      isController: () => permissions.value.isController,
+      roleOf: (participantId) => present.value.find((p) => p.id === participantId)?.role,
+      customers: () => present.value.filter((p) => p.role === 'customer'),
+      send: peers.send,
+      setRecording: (on) => deps.broker.setRecording(sessionId, on),
+      sources: {
+        // Whichever screen is live: the customer's first, then a rep's (mine or a colleague's).
+        video: () =>
+          [...share.remote.value.values()][0] ??
+          repShare.local.value ??
+          [...repShare.remote.value.values()][0] ??
+          share.local.value,
+        audio: () => [voice.microphone(), ...voice.streams.value.values()].filter((s): s is MediaStream => s !== null),
+      },
+      record: media.record,
+      store: deps.recordings,
+      chat: () => chat.log.all(),
+      describe: () => ({
+        sessionNumber: state.value.session.number,
+        customer: present.value
+          .filter((p) => p.role === 'customer')
+          .map((p) => p.name)
+          .join(', '),
+      }),
+    }),
+  );
   // An activity that starts makes the notes about the last stop stale.
   const stopWatchingActivities = effect(() => {
     if (activities.anyRunning()) notice.value = undefined;
@@ -227,9 +262,12 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     dispose();
   }
 
-  /** Every activity stops, for everyone alike; each person is told why in their own words. */
-  function stopActivities(reason: StopReason, at: number, yourTurn = false): void {
-    const stopped = activities.stopAll(reason);
+  /**
+   * Every activity stops, for everyone alike; each person is told why in their own words. A recording
+   * that ran is told too: the broker ended it in the same commit (its own event follows).
+   */
+  function stopActivities(reason: StopReason, at: number, yourTurn = false, wasRecording = false): void {
+    const stopped = [...activities.stopAll(reason), ...(wasRecording ? ['recording'] : [])];
     if (yourTurn) notice.value = { kind: 'your-turn', at };
     else if (stopped.length > 0) notice.value = { kind: 'stopped', reason, activities: stopped, at };
     activities.rightsChanged();
@@ -266,13 +304,13 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
       }
       case 'control-changed':
         if (controllerOf(before)?.id === controllerOf(after)?.id) return;
-        stopActivities({ kind: 'control', from: event.from, to: event.to }, event.at);
+        stopActivities({ kind: 'control', from: event.from, to: event.to }, event.at, false, before.recording !== null);
         // The new controller needs what only the controller is given (the customer link).
         if (event.to === self.participantId) void refresh();
         return;
       case 'transfer-started':
         // The session changes hands: whatever was going on stops, as when control passes.
-        stopActivities({ kind: 'transfer' }, event.at);
+        stopActivities({ kind: 'transfer' }, event.at, false, before.recording !== null);
         return;
     }
   }
@@ -425,13 +463,17 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     },
     /** The session's audio conversation. */
     voice,
+    /** Recording with the customers' consent (controller: start/stop; everyone: the indicator). */
+    recording,
+    /** The broker's word on recording: who records and since when (null: nobody). */
+    recordingState: computed(() => state.value.recording),
     /** The conversation so far is on its way from those who hold it (a rep who joined late). */
     historyLoading: history.running,
     /** The threads this participant may post in, and to whom a message there goes. */
     chatRules: rules,
     share,
     get droppedMessages() {
-      return mesh.droppedCount + chat.droppedCount + history.droppedCount;
+      return mesh.droppedCount + chat.droppedCount + history.droppedCount + recording.droppedCount;
     },
     /** Controller only: an assistant in the session takes control; every activity stops for everyone. */
     passControl: (participantId: string) => deps.broker.passControl(sessionId, participantId),

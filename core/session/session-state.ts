@@ -4,6 +4,7 @@ import {
   type Knock,
   type Participant,
   type PendingTransfer,
+  type RecordingState,
   type TransferRecord,
   type Role,
   type Session,
@@ -32,6 +33,8 @@ export interface SessionState {
   transfer: PendingTransfer | null;
   /** Every transfer so far (the timeline tells them). */
   transfers: readonly TransferRecord[];
+  /** The controller records the session now (everyone shows it; customers are told first). */
+  recording: RecordingState;
 }
 
 export function initialSessionState(detail: SessionDetail): SessionState {
@@ -46,6 +49,7 @@ export function initialSessionState(detail: SessionDetail): SessionState {
     manyKnocks: undefined,
     transfer: detail.transfer ?? null,
     transfers: detail.transfers ?? [],
+    recording: detail.recording ?? null,
   };
 }
 
@@ -77,7 +81,10 @@ export function reduceSession(state: SessionState, event: SessionEvent): Session
         ...state,
         session: { ...state.session, status: 'ended', endedAt: state.session.endedAt ?? event.at },
         knocks: [],
+        recording: null,
       };
+    case 'recording':
+      return { ...state, recording: event.recording };
     case 'knock':
       return { ...state, knocks: [...state.knocks.filter((k) => k.waitId !== event.knock.waitId), event.knock] };
     case 'knock-ended':
@@ -92,7 +99,13 @@ export function reduceSession(state: SessionState, event: SessionEvent): Session
       if (event.epoch <= state.controlEpoch) return state;
       const participants = withRole(withRole(state.participants, event.from, 'assistant'), event.to, 'controller');
       const change = { from: event.from, to: event.to, at: event.at, epoch: event.epoch };
-      return { ...state, participants, controlEpoch: event.epoch, controlChanges: [...state.controlChanges, change] };
+      return {
+        ...state,
+        participants,
+        controlEpoch: event.epoch,
+        controlChanges: [...state.controlChanges, change],
+        recording: null,
+      };
     }
     case 'transfer-started': {
       if (state.transfers.some((r) => r.id === event.transferId)) return state;
@@ -102,6 +115,7 @@ export function reduceSession(state: SessionState, event: SessionEvent): Session
         transfer: { id, target, startedAt: at, position: null, waitingLong: false },
         transfers: [...state.transfers, { id, from, target, startedAt: at, endedAt: null, outcome: null, controllerId: null }],
         knocks: [],
+        recording: null,
       };
     }
     case 'transfer-position':

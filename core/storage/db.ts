@@ -1,6 +1,7 @@
 import Dexie, { type EntityTable } from 'dexie';
 import { storedKey, type ChatEntry } from '../chat/types';
 import type { CreateSessionResponse } from '../protocol';
+import type { RecordingMeta } from '../recording/types';
 
 /** What the side panel remembers about a session it takes part in, to resume after a reload. */
 export interface StoredSession {
@@ -13,9 +14,18 @@ export interface StoredSession {
 }
 
 /** The extension's IndexedDB: sessions and chat history survive panel reloads and browser restarts. */
+export interface RecordingChunk {
+  recordingId: string;
+  seq: number;
+  data: Blob;
+}
+
 export class SupportDb extends Dexie {
   sessions!: EntityTable<StoredSession, 'id'>;
   messages!: EntityTable<ChatEntry & { key: string }, 'key'>;
+  recordings!: EntityTable<RecordingMeta, 'id'>;
+  /** A recording's video in the order MediaRecorder gave it, a few seconds a chunk. */
+  recordingChunks!: Dexie.Table<RecordingChunk, [string, number]>;
 
   constructor(name = 'remote-support', indexedDB?: { indexedDB: IDBFactory; IDBKeyRange: typeof IDBKeyRange }) {
     super(name, indexedDB);
@@ -35,5 +45,7 @@ export class SupportDb extends Dexie {
           rows.map((row) => ({ ...row, thread: row.thread ?? 'all', key: storedKey(row as Parameters<typeof storedKey>[0]) })),
         );
       });
+    // 3 (issue 14): recordings, written a chunk at a time as they run.
+    this.version(3).stores({ recordings: 'id, startedAt', recordingChunks: '[recordingId+seq], recordingId' });
   }
 }

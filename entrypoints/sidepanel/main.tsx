@@ -9,11 +9,11 @@ import { extensionStorage } from '../../core/extension/storage-adapter';
 import { connectSessionHost } from '../../core/extension/session-host-document';
 import { createSettings, DEFAULT_BROKER_URL } from '../../core/extension/settings';
 import { getLocale, loadPreferredLocale } from '../../core/i18n';
-import { browserMedia } from '../../core/media/browser-media';
+import { repMedia } from '../../core/media/browser-media';
 import { createPeerJsTransport, transportIdentity } from '../../core/mesh/peerjs-transport';
 import { createRepModel } from '../../core/session/rep-model';
 import { SupportDb } from '../../core/storage/db';
-import { createDexieChatStore } from '../../core/storage/dexie-chat-store';
+import { extensionStores } from '../../core/storage/extension-stores';
 
 // The rep's dashboard, a view of the sessions: on Chrome they run in the session host (docs/architecture.md).
 await loadPreferredLocale();
@@ -25,9 +25,9 @@ const model = createRepModel({
   ...(host ? { host } : {}),
   settings,
   db,
-  chatStore: createDexieChatStore(db),
+  ...extensionStores(db, navigator.storage),
   createTransport: (brokerUrl, self) => createPeerJsTransport({ brokerUrl, ...transportIdentity(self) }),
-  media: browserMedia(),
+  media: repMedia(),
 });
 publishScreens(window, () => allPictures(model.runtime.value));
 const openScreenInTab = (participantId: string, title: string) =>

@@ -61,6 +61,7 @@ describe('the client', () => {
     decline: [sample.id, sample.id],
     setActiveCustomer: [sample.id, sample.id],
     passControl: [sample.id, sample.id],
+    setRecording: [sample.id, true],
     leave: [sample.id],
     remove: [sample.id, sample.id],
     end: [sample.id],

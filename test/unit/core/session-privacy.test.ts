@@ -3,7 +3,7 @@ import { createBrokerClient, type BrokerClient } from '../../../core/broker/clie
 import { createMemoryNetwork } from '../../../core/mesh/memory-transport';
 import type { SessionRuntime } from '../../../core/session/runtime';
 import { startBroker, type TestBroker } from '../../helpers/broker';
-import { runtimeOver } from './runtime-support';
+import { runtimeOver, sessionWithAssistant } from './runtime-support';
 import { linkToken } from '../broker/support';
 
 const until = async (check: () => boolean) => {
@@ -33,22 +33,15 @@ describe('a session with two customers', () => {
     runtimes = [];
     wire = new Map();
     network = createMemoryNetwork({ tap: (_from, to, message) => wire.set(to, [...(wire.get(to) ?? []), message]) });
-    const rita = await broker.addRep({ name: 'Rita Rep' });
-    const bob = await broker.addRep({ name: 'Bob Assistant' });
-    const ritaToken = await broker.login(rita.email, rita.password);
-    const bobToken = await broker.login(bob.email, bob.password);
-    const ritaClient = createBrokerClient({ baseUrl: broker.url, getToken: () => ritaToken });
-    const bobClient = createBrokerClient({ baseUrl: broker.url, getToken: () => bobToken });
-    const { session } = await ritaClient.createSession();
-    await bobClient.assistByNumber(session.number);
+    const { session, rita, bob } = await sessionWithAssistant(broker);
     const join = async (name: string) => {
       const anonymous = createBrokerClient({ baseUrl: broker.url });
       const { self } = await anonymous.join({ invite: linkToken(session.joinUrl!), name });
       return runtimeFor(createBrokerClient({ baseUrl: broker.url, getToken: () => self.peerToken }), session.id, self.peerToken);
     };
     people = {
-      rep: await runtimeFor(ritaClient, session.id, ritaToken),
-      assistant: await runtimeFor(bobClient, session.id, bobToken),
+      rep: await runtimeFor(rita.client, session.id, rita.token),
+      assistant: await runtimeFor(bob.client, session.id, bob.token),
       ann: await join('Ann Customer'),
       bea: await join('Bea Customer'),
     };
