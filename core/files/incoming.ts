@@ -171,9 +171,8 @@ export function createIncoming(first: FileOffer, peer: string, deps: IncomingDep
     await check();
   }
 
-  /** Tells the sender what is on disk (after hashing it again when a reload lost the hash). */
+  /** Tells the sender what is on disk (after hashing it again when a reload lost the hash). Runs on `chain`. */
   async function answer(): Promise<void> {
-    await chain;
     if (isFinished(view.state) && view.state !== 'done') return;
     if (view.state === 'done') return void deps.send({ type: 'file-accept', id: offer.id, have: count() });
     closeLink();
@@ -218,7 +217,8 @@ export function createIncoming(first: FileOffer, peer: string, deps: IncomingDep
       } catch {
         return end('disk', { tell: 'disk' });
       }
-      await answer();
+      chain = chain.then(answer);
+      await chain;
     },
     decline(tooLarge = false): void {
       if (view.state !== 'incoming') return;
