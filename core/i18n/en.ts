@@ -475,6 +475,8 @@ export const en = {
   fileFailRead: 'The file could not be read: choose it again',
   fileTooLargeToSend: '{file} is larger than {limit}, the largest file this session allows.',
   fileNoRecipient: 'Nobody to send {file} to right now.',
+  stoppedForSwitch: '{activities} stopped: {name} is the customer being helped now.',
+  stoppedForSwitchCustomer: '{activities} stopped: the representative is now helping another customer.',
 } as const;
 
 export type MessageKey = keyof typeof en;

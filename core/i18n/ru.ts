@@ -466,4 +466,6 @@ export const ru: Catalog = {
   fileFailRead: 'Файл не удалось прочитать: выберите его снова',
   fileTooLargeToSend: '{file} больше {limit} — это предел для файлов в этом сеансе.',
   fileNoRecipient: 'Сейчас некому отправить {file}.',
+  stoppedForSwitch: '{activities}: остановлено — теперь помогают клиенту {name}.',
+  stoppedForSwitchCustomer: '{activities}: остановлено — представитель теперь помогает другому клиенту.',
 };

@@ -1,10 +1,21 @@
+import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickByRole, waitUntil } from './browser';
+import { createBrokerClient } from '../../core/broker/client';
+import { clickByRole, waitForText, waitUntil } from './browser';
 import { createWorld, type World } from './fixtures';
-import { makeFile, opfsHashes, pickFiles, transferRow, waitForBytes, waitForTransfer } from './pages/files';
+import { makeFile, opfsHashes, opfsNames, pickFiles, transferRow, waitForBytes, waitForTransfer } from './pages/files';
 import { JoinPage } from './pages/join-page';
+import { bundleMeshPage, meshPage } from './pages/mesh-bundle';
+import { checkScreen, PHONE, SIDE_PANEL } from './screens';
 
 const MB = 1024 * 1024;
+/** The participant id the recipient list has for `name`. */
+const customerId = (page: Page, name: string) =>
+  page.$eval(
+    'select[aria-label="Send files to"]',
+    (select, who) => [...(select as HTMLSelectElement).options].find((o) => o.textContent === who)?.value ?? '',
+    name,
+  );
 const linked = () => document.querySelectorAll('.participants .dot.connected').length === 2;
 
 describe('files between a rep and a customer, peer to peer, checked and resumable', () => {
@@ -56,5 +67,157 @@ describe('files between a rep and a customer, peer to peer, checked and resumabl
     // flight at the cut (a window of 2 MiB, and the sidecar's last quarter second).
     expect(sent.resumed).toBeGreaterThanOrEqual(10 * MB);
     expect(sent.wire).toBeLessThan(file.size + 4 * MB);
+  });
+
+  it('the customer declines an offer: the rep is told', async () => {
+    const file = makeFile('declined.pdf', 200_000);
+    await pickFiles(world.panel.page, 'Send file', [file.path]);
+    await world.panel.page.setViewport(SIDE_PANEL);
+    await customer.page.setViewport(PHONE);
+    await customer.page.locator('::-p-aria([name="Accept declined.pdf"][role="button"])').wait();
+    await checkScreen(customer.page, 'files-offer-phone');
+    await checkScreen(world.panel.page, 'files-panel');
+    await clickByRole(customer.page, 'button', 'Decline declined.pdf');
+    await waitForTransfer(world.panel.page, 'declined.pdf', 'failed');
+    expect((await transferRow(world.panel.page, 'declined.pdf'))?.status).toBe('Pat Customer declined it');
+  });
+
+  it('the sender cancels mid-way: both sides say so, and the receiver keeps nothing of it', async () => {
+    const file = makeFile('cancelled.bin', 50 * MB);
+    const before = await opfsNames(world.panel.page);
+    await pickFiles(customer.page, 'Send a file to Rita Rep', [file.path]);
+    await clickByRole(world.panel.page, 'button', 'Accept cancelled.bin');
+    await waitForBytes(world.panel.page, 'cancelled.bin', 5 * MB);
+    await checkScreen(customer.page, 'files-sending-phone');
+    await clickByRole(customer.page, 'button', 'Cancel cancelled.bin');
+    await waitForTransfer(world.panel.page, 'cancelled.bin', 'failed');
+    expect((await transferRow(world.panel.page, 'cancelled.bin'))?.status).toBe('Pat Customer cancelled it');
+    expect((await transferRow(customer.page, 'cancelled.bin'))?.status).toBe('Cancelled');
+    // What had arrived is deleted, sidecar and all.
+    await world.panel.page.waitForFunction(
+      async (names: string[]) => {
+        const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('files');
+        const now: string[] = [];
+        for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) now.push(name);
+        return now.length === names.length;
+      },
+      { polling: 50 },
+      before,
+    );
+    expect(await opfsNames(world.panel.page)).toEqual(before);
+  });
+
+  describe('a hostile participant (a page speaking the protocol by hand)', () => {
+    let mallory: Page;
+    let repId: string;
+    const node = <T>(page: Page, fn: string) => page.evaluate(fn) as Promise<T>;
+
+    beforeAll(async () => {
+      const invite = new URL(joinUrl).hash.slice(1);
+      const joined = await createBrokerClient({ baseUrl: world.broker.url }).join({ invite, name: 'Mallory' });
+      const detail = await createBrokerClient({ baseUrl: world.broker.url, getToken: () => joined.self.peerToken }).getSession(
+        joined.sessionId,
+      );
+      const rep = detail.participants.find((p) => p.role === 'controller')!;
+      repId = rep.id;
+      mallory = await meshPage(world.customerBrowser, world.broker.url, await bundleMeshPage(), joined.self, [
+        joined.self,
+        { participantId: rep.id, peerId: rep.peerId } as never,
+      ]);
+      await waitUntil(mallory, (id) => (window as any).node.opened.has(id), repId);
+    });
+
+    /** Offers `size` bytes as `name`, waits for the rep to accept, and opens the transfer's channel. */
+    async function offerAccepted(name: string, id: string, size: number): Promise<void> {
+      await mallory.evaluate(
+        (to, fileName, fileId, bytes) =>
+          (window as any).node.mesh.send(to, {
+            type: 'file-offer',
+            id: fileId,
+            name: fileName,
+            size: bytes,
+            mime: 'application/octet-stream',
+            chunkSize: 65536,
+            key: fileId.padEnd(64, '0').replace(/[^0-9a-f]/g, 'a'),
+          }),
+        repId,
+        name,
+        id,
+        size,
+      );
+      await clickByRole(world.panel.page, 'button', `Accept ${name}`);
+      await waitUntil(
+        mallory,
+        (fileId) => (window as any).node.received.some((m: any) => m.type === 'file-accept' && m.id === fileId),
+        id,
+      );
+      await mallory.evaluate(
+        async (to, fileId) => {
+          const w = window as any;
+          w.link = w.node.mesh.openChannel(to, `file:${fileId}`);
+          w.answers = [];
+          w.link.onData((data: ArrayBuffer) => w.answers.push(new Uint8Array(data)[1]));
+          await new Promise<void>((resolve) => w.link.onOpen(resolve));
+          // A chunk frame as core/files/frames.ts lays it out; the hash is whatever the caller says.
+          w.frame = async (index: number, payload: Uint8Array<ArrayBuffer>, lie: boolean) => {
+            const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', payload));
+            if (lie) hash[0] = hash[0]! ^ 0xff;
+            const frame = new Uint8Array(38 + payload.byteLength);
+            frame[0] = 1;
+            new DataView(frame.buffer).setUint32(2, index);
+            frame.set(hash, 6);
+            frame.set(payload, 38);
+            w.link.send(frame.buffer);
+          };
+        },
+        repId,
+        id,
+      );
+    }
+
+    it('wrong chunks are caught by their hash: asked for again, then the transfer fails on the rep’s side', async () => {
+      await offerAccepted('damaged.bin', 'damaged-0001', 200_000);
+      for (let i = 1; i <= 3; i++) {
+        await node(mallory, 'window.frame(0, new Uint8Array(65536).fill(3), true)');
+        if (i < 3) await waitUntil(mallory, (n) => (window as any).answers.length === n, i);
+      }
+      expect(await node(mallory, 'window.answers')).toEqual([2, 2]); // two nacks, then it gave up
+      await waitForTransfer(world.panel.page, 'damaged.bin', 'failed');
+      expect((await transferRow(world.panel.page, 'damaged.bin'))?.status).toBe("The sender's data arrived damaged");
+    });
+
+    it('a sender that sends more than it offered is stopped by the limit', async () => {
+      await offerAccepted('liar.bin', 'liar-00000001', 100_000);
+      // Chunk 1 of a 100,000-byte file has 34,464 bytes; this one claims to be whole 64 KiB.
+      await node(mallory, 'window.frame(0, new Uint8Array(65536).fill(1), false)');
+      await node(mallory, 'window.frame(1, new Uint8Array(65536).fill(2), false)');
+      await waitForTransfer(world.panel.page, 'liar.bin', 'failed');
+      expect((await transferRow(world.panel.page, 'liar.bin'))?.status).toMatch(/sent something other than what it offered/);
+      await waitUntil(mallory, () => !(window as any).link.isOpen);
+    });
+
+    it('turning to another customer stops a transfer on both sides with the reason; sent again, it resumes', async () => {
+      const file = makeFile('stopped.bin', 50 * MB);
+      await pickFiles(world.panel.page, 'Send file', [file.path]);
+      await world.panel.page.locator('::-p-aria([name="Send files to"])').wait();
+      await clickByRole(customer.page, 'button', 'Accept stopped.bin');
+      await waitForBytes(customer.page, 'stopped.bin', 10 * MB);
+      await clickByRole(world.panel.page, 'button', 'Help this customer: Mallory');
+      await waitForTransfer(customer.page, 'stopped.bin', 'failed');
+      await waitForTransfer(world.panel.page, 'stopped.bin', 'failed');
+      expect((await transferRow(customer.page, 'stopped.bin'))?.status).toMatch(/^Stopped because the session changed/);
+      await waitForText(world.panel.page, 'File transfer stopped: Mallory is the customer being helped now.');
+      await waitForText(customer.page, 'File transfer stopped: the representative is now helping another customer.');
+      // The same file again, to the same customer: it goes on from what the customer's disk has.
+      await world.panel.page.select('select[aria-label="Send files to"]', await customerId(world.panel.page, 'Pat Customer'));
+      await pickFiles(world.panel.page, 'Send file', [file.path]);
+      await waitUntil(world.panel.page, () => document.querySelectorAll('li.transfer[data-state="done"]').length > 0);
+      await waitUntil(customer.page, () =>
+        [...document.querySelectorAll<HTMLElement>('li.transfer')].some(
+          (li) => li.querySelector('.transfer-name')?.textContent === 'stopped.bin' && li.dataset.state === 'done',
+        ),
+      );
+      expect(await opfsHashes(customer.page, file.size)).toContain(file.sha256);
+    });
   });
 });

@@ -49,16 +49,19 @@ export function transferRow(page: Page, name: string): Promise<TransferRow | und
   }, name);
 }
 
-/** Waits until the transfer of `name` is in `state` (one of them). */
+/**
+ * Waits until the transfer of `name` is in `state` (one of them); one that fails instead ends the wait
+ * at once with what the page says, and a wait that never ends says where the transfer stood.
+ */
 export async function waitForTransfer(page: Page, name: string, ...states: string[]): Promise<void> {
-  await waitUntil(
-    page,
-    ([file, wanted]) =>
-      [...document.querySelectorAll<HTMLElement>('li.transfer')].some(
-        (li) => li.querySelector('.transfer-name')?.textContent === file && wanted.includes(li.dataset.state ?? ''),
-      ),
-    [name, states] as [string, string[]],
-  );
+  let row: TransferRow | undefined;
+  for (let i = 0; i < 1200; i++) {
+    row = await transferRow(page, name);
+    if (row && states.includes(row.state)) return;
+    if (row?.state === 'failed') throw new Error(`${name} failed: ${row.status}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${name} never became ${states.join(' or ')}: ${JSON.stringify(row)}`);
 }
 
 /** Waits until at least `bytes` of `name` are through (verified). */
@@ -90,4 +93,14 @@ export function opfsHashes(page: Page, size: number): Promise<string[]> {
     }
     return hashes;
   }, size);
+}
+
+/** The names in this origin's OPFS `files` folder (received files and their sidecars). */
+export function opfsNames(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('files', { create: true });
+    const names: string[] = [];
+    for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
+    return names.sort();
+  });
 }
