@@ -121,7 +121,7 @@ function failureText(view: TransferView, who: string, limit: number): string {
     case 'peer-cancelled':
       return t('fileFailPeerCancelled', { name: who });
     case 'declined':
-      return t('fileFailDeclined', { name: who });
+      return view.direction === 'send' ? t('fileFailDeclined', { name: who }) : t('fileFailYouDeclined');
     case 'too-large':
       return t('fileFailTooLarge', { limit: formatBytes(limit) });
     case 'stopped':
@@ -280,9 +280,15 @@ function TransferItem({ files, view, who }: { files: Files; view: TransferView; 
   );
 }
 
+const rank = (view: TransferView) => (view.state === 'incoming' ? 0 : view.state === 'done' || view.state === 'failed' ? 2 : 1);
+
 /** Every transfer of this session, newest last; nothing at all when there are none. */
 export function FileTransfers({ files, nameOf }: { files: Files; nameOf(participantId: string): string }) {
-  const transfers = files.transfers.value;
+  // Questions first, then what is under way, then what is over; newest first in each.
+  const transfers = files.transfers.value
+    .map((view, index) => ({ view, index }))
+    .sort((a, b) => rank(a.view) - rank(b.view) || b.index - a.index)
+    .map(({ view }) => view);
   if (transfers.length === 0) return null;
   return (
     <section class="card stack file-transfers" aria-label={t('files')}>

@@ -465,6 +465,7 @@ export const en = {
   fileFailCancelled: 'Cancelled',
   fileFailPeerCancelled: '{name} cancelled it',
   fileFailDeclined: '{name} declined it',
+  fileFailYouDeclined: 'Declined',
   fileFailTooLarge: 'Too large: files up to {limit} may be sent',
   fileFailStopped: 'Stopped because the session changed. Send the same file again to go on where it stopped.',
   fileFailStoppedIncoming: 'Stopped because the session changed. What arrived is kept if the same file is sent again.',

@@ -456,6 +456,7 @@ export const ru: Catalog = {
   fileFailCancelled: 'Отменено',
   fileFailPeerCancelled: '{name} отменил(а) передачу',
   fileFailDeclined: '{name} отказался(-ась) от файла',
+  fileFailYouDeclined: 'Отклонено',
   fileFailTooLarge: 'Слишком большой файл: можно до {limit}',
   fileFailStopped: 'Остановлено: сеанс изменился. Отправьте тот же файл ещё раз — передача продолжится с места остановки.',
   fileFailStoppedIncoming: 'Остановлено: сеанс изменился. Полученное сохранится, если тот же файл отправят снова.',
