@@ -69,6 +69,32 @@ describe('files between a rep and a customer, peer to peer, checked and resumabl
     expect(sent.wire).toBeLessThan(file.size + 4 * MB);
   });
 
+  it('the rep reloads the panel mid-way: the session host holds the file and the transfer goes on', async () => {
+    const file = makeFile('panel-reload.bin', 50 * MB);
+    await pickFiles(world.panel.page, 'Send file', [file.path]);
+    await clickByRole(customer.page, 'button', 'Accept panel-reload.bin');
+    await waitForBytes(customer.page, 'panel-reload.bin', 10 * MB);
+    await world.panel.page.reload();
+    await waitForTransfer(world.panel.page, 'panel-reload.bin', 'active', 'verifying', 'done');
+    await waitForTransfer(customer.page, 'panel-reload.bin', 'done');
+    await waitForTransfer(world.panel.page, 'panel-reload.bin', 'done');
+    expect(await opfsHashes(customer.page, file.size)).toContain(file.sha256);
+    expect((await transferRow(world.panel.page, 'panel-reload.bin'))!.wire).toBe(file.size);
+  });
+
+  it('files dropped on the customer’s page go to the rep', async () => {
+    await customer.page.evaluate(() => {
+      const data = new DataTransfer();
+      data.items.add(new File(['dropped on the page'], 'dropped.txt', { type: 'text/plain' }));
+      const view = document.querySelector('.customer-view')!;
+      view.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+      view.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    });
+    await clickByRole(world.panel.page, 'button', 'Accept dropped.txt');
+    await waitForTransfer(world.panel.page, 'dropped.txt', 'done');
+    await waitForTransfer(customer.page, 'dropped.txt', 'done');
+  });
+
   it('the customer declines an offer: the rep is told', async () => {
     const file = makeFile('declined.pdf', 200_000);
     await pickFiles(world.panel.page, 'Send file', [file.path]);
@@ -218,6 +244,20 @@ describe('files between a rep and a customer, peer to peer, checked and resumabl
         ),
       );
       expect(await opfsHashes(customer.page, file.size)).toContain(file.sha256);
+    });
+
+    it('several files to everyone: one transfer per file and person, each answered on its own', async () => {
+      const [one, two] = [makeFile('one.txt', 3_000), makeFile('two.txt', 70_000)];
+      await world.panel.page.select('select[aria-label="Send files to"]', 'all');
+      await pickFiles(world.panel.page, 'Send file', [one.path, two.path]);
+      // Mallory's page never answers: her two wait; Pat's two go through.
+      await waitUntil(world.panel.page, () => document.querySelectorAll('li.transfer[data-state="offered"]').length === 4);
+      await clickByRole(customer.page, 'button', 'Accept one.txt');
+      await clickByRole(customer.page, 'button', 'Accept two.txt');
+      await waitForTransfer(customer.page, 'one.txt', 'done');
+      await waitForTransfer(customer.page, 'two.txt', 'done');
+      expect(await opfsHashes(customer.page, two.size)).toContain(two.sha256);
+      await waitUntil(world.panel.page, () => document.querySelectorAll('li.transfer[data-state="offered"]').length === 2);
     });
   });
 });
