@@ -143,6 +143,8 @@ function failureText(view: TransferView, who: string, limit: number): string {
 
 function statusText(view: TransferView, who: string, limit: number): string {
   switch (view.state) {
+    case 'needs-file':
+      return t('fileChooseAgain', { file: view.name });
     case 'offered':
       return t('fileWaitingAnswer', { name: who });
     case 'queued':
@@ -182,7 +184,19 @@ function TransferItem({ files, view, who }: { files: Files; view: TransferView; 
       setSaveError(error instanceof Error ? error.message : String(error));
     }
   };
-  const moving = view.state === 'active' || view.state === 'queued' || view.state === 'paused' || view.state === 'verifying';
+  const picker = useRef<HTMLInputElement>(null);
+  const repick = async (list: FileList | null) => {
+    const picked = list?.[0];
+    if (!picked) return;
+    setSaveError((await files.repick(view.key, picked)) ? undefined : t('fileNotTheSame', { file }));
+    if (picker.current) picker.current.value = '';
+  };
+  const moving =
+    view.state === 'needs-file' ||
+    view.state === 'active' ||
+    view.state === 'queued' ||
+    view.state === 'paused' ||
+    view.state === 'verifying';
   return (
     <li
       class={`transfer transfer-${view.state}`}
@@ -248,6 +262,14 @@ function TransferItem({ files, view, who }: { files: Files; view: TransferView; 
             >
               {t('decline')}
             </button>
+          </>
+        )}
+        {view.state === 'needs-file' && (
+          <>
+            <button type="button" class="primary small" onClick={() => picker.current?.click()}>
+              {t('fileChoose', { file })}
+            </button>
+            <input ref={picker} type="file" hidden onChange={(e) => void repick((e.target as HTMLInputElement).files)} />
           </>
         )}
         {(moving || view.state === 'offered') && (

@@ -5,7 +5,7 @@ import type { BinaryLink } from '../mesh/transport';
 import type { Activity, StopReason } from '../session/activities';
 import { createIncoming, type Incoming } from './incoming';
 import { createOutgoing, fileKey, type Outgoing } from './outgoing';
-import type { FileStore, PartialMeta } from './store';
+import { storageName, type FileStore, type PartialMeta } from './store';
 import { CHUNK_SIZE, isFinished, type TransferView } from './transfer';
 
 export interface FilesDeps {
@@ -30,6 +30,8 @@ export interface FilesDeps {
 export const MAX_PENDING_OFFERS = 20;
 /** Transfers one participant may have with me in all (finished ones count until dismissed). */
 const MAX_TRANSFERS_PER_PEER = 200;
+/** How long received files of other sessions are kept on disk (unsaved, unremoved) before they are deleted. */
+const KEEP_MS = 7 * 24 * 3600 * 1000;
 /** Transfers with one peer that hold a channel at once (the mesh allows 4 channels per peer, both ways). */
 export const ACTIVE_PER_PEER = 2;
 
@@ -101,7 +103,24 @@ export function createFiles(deps: FilesDeps) {
     for (const t of outgoing.values()) if (t.view.peer === peer && t.view.state === 'queued') t.start();
   }
 
-  function makeOutgoing(file: File, offer: FileOffer, peer: string): Outgoing {
+  /** The sender's own record of a transfer, so that a reloaded page can ask for the file again. */
+  const sentRecord = (offer: FileOffer, peer: string): PartialMeta => ({
+    sessionId: deps.sessionId,
+    from: deps.selfId,
+    to: peer,
+    id: offer.id,
+    key: offer.key,
+    name: offer.name,
+    size: offer.size,
+    mime: offer.mime,
+    chunkSize: offer.chunkSize,
+    have: 0,
+    verified: false,
+    updatedAt: Date.now(),
+  });
+
+  function makeOutgoing(file: File | undefined, offer: FileOffer, peer: string): Outgoing {
+    let recorded = true;
     const t = createOutgoing(file, offer, peer, {
       send: (message) => deps.send(peer, message),
       openChannel: (label) => deps.openChannel(peer, label),
@@ -110,6 +129,10 @@ export function createFiles(deps: FilesDeps) {
         changed(now);
         // A transfer that let go of its channel makes room for the next.
         if (now && !t.busy) queueMicrotask(() => startQueued(peer));
+        if (recorded && isFinished(t.view.state)) {
+          recorded = false;
+          void deps.store.remove(storageName(sentRecord(offer, peer))).catch(() => undefined);
+        }
       },
     });
     outgoing.set(`${peer}:${offer.id}`, t);
@@ -199,9 +222,12 @@ export function createFiles(deps: FilesDeps) {
 
   /** Transfers this browser had accepted in this session before a reload: there again, paused or done. */
   async function load(): Promise<void> {
-    const kept = (await deps.store.list()).filter((m) => m.sessionId === deps.sessionId);
+    const all = await deps.store.list();
+    // What other sessions left behind and nobody touched for a week goes (their runtimes are long gone).
+    const stale = all.filter((m) => m.sessionId !== deps.sessionId && Date.now() - m.updatedAt > KEEP_MS);
+    await Promise.all(stale.map((m) => deps.store.remove(storageName(m)).catch(() => undefined)));
+    const kept = all.filter((m) => m.sessionId === deps.sessionId);
     for (const meta of kept) {
-      if (findIncoming(meta.from, meta.id)) continue;
       const offer: FileOffer = {
         type: 'file-offer',
         id: meta.id,
@@ -211,7 +237,10 @@ export function createFiles(deps: FilesDeps) {
         chunkSize: meta.chunkSize,
         key: meta.key,
       };
-      makeIncoming(offer, meta.from, meta);
+      // Mine, sent before the reload: the file itself is gone, it must be picked again.
+      if (meta.to !== undefined && meta.from === deps.selfId) {
+        if (!outgoing.has(`${meta.to}:${meta.id}`)) makeOutgoing(undefined, offer, meta.to);
+      } else if (meta.to === undefined && !findIncoming(meta.from, meta.id)) makeIncoming(offer, meta.from, meta);
     }
     changed(true);
   }
@@ -255,6 +284,7 @@ export function createFiles(deps: FilesDeps) {
             chunkSize: CHUNK_SIZE,
             key,
           };
+          await deps.store.putMeta(sentRecord(offer, peer)).catch(() => undefined);
           makeOutgoing(file, offer, peer).offer();
         }
         results.push({ name: file.name, ok: true, count: recipients.length });
@@ -276,6 +306,11 @@ export function createFiles(deps: FilesDeps) {
     cancel(key: string): Promise<void> {
       find(key)?.cancel();
       return Promise.resolve();
+    },
+    /** A file lost in a reload picked again: true when it is the same file and the transfer goes on. */
+    async repick(key: string, file: File): Promise<boolean> {
+      const t = outgoing.get(key.slice('send:'.length));
+      return t ? t.supply(file) : false;
     },
     /** The verified file, read from disk (the view offers it as a download). */
     async file(key: string): Promise<File> {

@@ -29,7 +29,9 @@ export interface OutgoingDeps extends TransferDeps {
  * the receiver says it lacks. Chunks go out in order with a window awaiting acks and the channel's
  * backpressure; the whole-file hash is taken as they are read.
  */
-export function createOutgoing(file: File, offer: FileOffer, peer: string, deps: OutgoingDeps) {
+export function createOutgoing(file: File | undefined, offer: FileOffer, peer: string, deps: OutgoingDeps) {
+  /** The file being sent; none after the sender's page reloaded, until it is picked again. */
+  let source = file;
   const count = chunkCount(offer.size, offer.chunkSize);
   const view: TransferView = {
     key: `send:${peer}:${offer.id}`,
@@ -39,7 +41,7 @@ export function createOutgoing(file: File, offer: FileOffer, peer: string, deps:
     name: offer.name,
     size: offer.size,
     mime: offer.mime,
-    state: 'offered',
+    state: file ? 'offered' : 'needs-file',
     bytes: 0,
     rate: 0,
     wireBytes: 0,
@@ -74,7 +76,7 @@ export function createOutgoing(file: File, offer: FileOffer, peer: string, deps:
   }
 
   async function readBlock(offset: number): Promise<Uint8Array> {
-    return new Uint8Array(await file.slice(offset, Math.min(offset + READ_BLOCK, offer.size)).arrayBuffer());
+    return new Uint8Array(await source!.slice(offset, Math.min(offset + READ_BLOCK, offer.size)).arrayBuffer());
   }
 
   async function sendChunk(channel: BinaryLink, index: number, payload: Uint8Array): Promise<void> {
@@ -89,7 +91,7 @@ export function createOutgoing(file: File, offer: FileOffer, peer: string, deps:
     const channel = link;
     if (!channel || index >= count) return;
     const start = index * offer.chunkSize;
-    const payload = new Uint8Array(await file.slice(start, Math.min(start + offer.chunkSize, offer.size)).arrayBuffer());
+    const payload = new Uint8Array(await source!.slice(start, Math.min(start + offer.chunkSize, offer.size)).arrayBuffer());
     if (link === channel) await sendChunk(channel, index, payload);
   }
 
@@ -172,18 +174,30 @@ export function createOutgoing(file: File, offer: FileOffer, peer: string, deps:
     view,
     /** Offers the file (again: after the link came back, the receiver answers with what it has). */
     offer(): void {
-      if (isFinished(view.state)) return;
+      if (isFinished(view.state) || !source) return;
       closeLink();
       acceptedHave = undefined;
       if (view.state !== 'offered') set({ state: 'paused', rate: 0 });
       deps.send(offer);
     },
     accepted(haveChunks: number): void {
-      if (isFinished(view.state)) return;
+      if (isFinished(view.state) || !source) return;
       closeLink();
       acceptedHave = haveChunks;
       set({ state: 'queued' });
       start();
+    },
+    /**
+     * The file picked again after a reload: only the same one (name, size, fingerprint) goes on, under
+     * the same id, so the receiver resumes it.
+     */
+    async supply(picked: File): Promise<boolean> {
+      if (source || isFinished(view.state)) return false;
+      if (picked.name !== offer.name || picked.size !== offer.size || (await fileKey(picked)) !== offer.key) return false;
+      source = picked;
+      set({ state: 'offered' });
+      deps.send(offer);
+      return true;
     },
     /** A channel place may have freed up. */
     start,

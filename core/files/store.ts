@@ -20,12 +20,18 @@ export const PartialMeta = v.object({
   have: v.pipe(v.number(), v.integer(), v.minValue(0)),
   /** The whole file's hash matched: ready to save. */
   verified: v.boolean(),
+  /** Set on the sender's own record of a file it sends (to pick it again after a reload): the recipient. */
+  to: v.optional(OpaqueId),
   updatedAt: v.number(),
 });
 export type PartialMeta = v.InferOutput<typeof PartialMeta>;
 
-/** Where a transfer's bytes are kept: one name per sender and file (a re-pick under a new id finds them). */
-export const storageName = (meta: Pick<PartialMeta, 'from' | 'key'>) => `${meta.from}.${meta.key}`;
+/**
+ * Where a transfer's bytes are kept: one name per sender and file (a re-pick under a new id finds them).
+ * A sender's own record of what it sends has no bytes, one per recipient and transfer.
+ */
+export const storageName = (meta: Pick<PartialMeta, 'from' | 'key'> & { to?: string; id?: string }) =>
+  meta.to ? `sent.${meta.to}.${meta.id}` : `${meta.from}.${meta.key}`;
 
 /**
  * The receiver's disk: bytes written in place as chunks arrive (never the whole file in memory), and

@@ -15,6 +15,7 @@ export type FileFailure =
   | 'read'; // the sender's file could not be read (moved, deleted)
 
 export type TransferState =
+  | 'needs-file' // the sender's page reloaded and lost the file: it must be picked again
   | 'offered' // waiting for the receiver's answer
   | 'incoming' // waiting for my answer (Accept / Decline)
   | 'queued' // accepted; waits for a channel (a few at once per peer)

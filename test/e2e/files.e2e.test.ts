@@ -69,6 +69,25 @@ describe('files between a rep and a customer, peer to peer, checked and resumabl
     expect(sent.wire).toBeLessThan(file.size + 4 * MB);
   });
 
+  it('the customer sending reloads their page mid-way: asked to choose the file again, it goes on where it was', async () => {
+    const file = makeFile('from-phone.bin', 50 * MB);
+    await pickFiles(customer.page, 'Send a file to Rita Rep', [file.path]);
+    await clickByRole(world.panel.page, 'button', 'Accept from-phone.bin');
+    await waitForBytes(world.panel.page, 'from-phone.bin', 10 * MB);
+    await customer.page.reload();
+    await waitForTransfer(customer.page, 'from-phone.bin', 'needs-file');
+    await waitForTransfer(world.panel.page, 'from-phone.bin', 'paused');
+    await customer.page.setViewport(PHONE);
+    await checkScreen(customer.page, 'files-choose-again-phone');
+    await pickFiles(customer.page, 'Choose from-phone.bin', [file.path]);
+    await waitForTransfer(world.panel.page, 'from-phone.bin', 'done');
+    await waitForTransfer(customer.page, 'from-phone.bin', 'done');
+    expect(await opfsHashes(world.panel.page, file.size)).toContain(file.sha256);
+    const sent = (await transferRow(customer.page, 'from-phone.bin'))!;
+    expect(sent.resumed).toBeGreaterThanOrEqual(5 * MB);
+    expect(sent.wire).toBeLessThanOrEqual(file.size - sent.resumed);
+  });
+
   it('the rep reloads the panel mid-way: the session host holds the file and the transfer goes on', async () => {
     const file = makeFile('panel-reload.bin', 50 * MB);
     await pickFiles(world.panel.page, 'Send file', [file.path]);

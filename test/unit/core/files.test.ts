@@ -315,6 +315,33 @@ describe('files between participants (issue 14)', () => {
     expect(sha(new Uint8Array(await saved.arrayBuffer()))).toBe(sha(data));
   });
 
+  it('a sender that reloads is asked for the file again; only the same file goes on, from where the receiver is', async () => {
+    const net = createMemoryNetwork();
+    const repStore = memoryFileStore();
+    let rep = participant(net, A, ROLES, { store: repStore });
+    await tick();
+    const customer = participant(net, B, ROLES);
+    await until(() => rep.mesh.isOpen(B.participantId) && customer.mesh.isOpen(A.participantId));
+    const data = bytesOf(150 * CHUNK_SIZE, 9);
+    await rep.files.send([fileOf('setup.exe', data)], B.participantId);
+    await until(() => view(customer.files, 'setup.exe')?.state === 'incoming');
+    await customer.files.accept(view(customer.files, 'setup.exe')!.key);
+    await until(() => (view(customer.files, 'setup.exe')?.bytes ?? 0) >= 40 * CHUNK_SIZE);
+    rep.dispose();
+    await until(() => view(customer.files, 'setup.exe')?.state === 'paused');
+    rep = participant(net, A, ROLES, { store: repStore });
+    await until(() => view(rep.files, 'setup.exe')?.state === 'needs-file');
+    const key = view(rep.files, 'setup.exe')!.key;
+    expect(await rep.files.repick(key, fileOf('setup.exe', bytesOf(150 * CHUNK_SIZE, 10)))).toBe(false);
+    expect(await rep.files.repick(key, fileOf('setup.exe', data))).toBe(true);
+    await until(() => view(rep.files, 'setup.exe')?.state === 'done' && view(customer.files, 'setup.exe')?.state === 'done');
+    expect(view(rep.files, 'setup.exe')!.resumedFrom).toBeGreaterThanOrEqual(30 * CHUNK_SIZE);
+    const saved = await customer.files.file(view(customer.files, 'setup.exe')!.key);
+    expect(sha(new Uint8Array(await saved.arrayBuffer()))).toBe(sha(data));
+    // Done: the sender's record is gone, so the next reload asks for nothing.
+    while ((await repStore.list()).some((m) => m.to !== undefined)) await tick();
+  });
+
   it('a stop (control change) ends transfers on both sides; the same file sent again resumes without asking', async () => {
     const { rep, customer } = await repAndCustomer();
     const data = bytesOf(200 * CHUNK_SIZE, 5);
