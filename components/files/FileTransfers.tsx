@@ -219,7 +219,8 @@ function TransferItem({ files, view, who }: { files: Files; view: TransferView; 
       {view.state === 'incoming' ? (
         <p class="transfer-question">{t('fileOfferTitle', { name: who })}</p>
       ) : (
-        view.state !== 'failed' && (
+        view.state !== 'failed' &&
+        view.state !== 'needs-file' && (
           <div class="transfer-progress">
             <div
               class="bar"

@@ -71,13 +71,13 @@ describe('files between a rep and a customer, peer to peer, checked and resumabl
 
   it('the customer sending reloads their page mid-way: asked to choose the file again, it goes on where it was', async () => {
     const file = makeFile('from-phone.bin', 50 * MB);
+    await customer.page.setViewport(PHONE); // a phone's viewport reloads the page: before anything starts
     await pickFiles(customer.page, 'Send a file to Rita Rep', [file.path]);
     await clickByRole(world.panel.page, 'button', 'Accept from-phone.bin');
     await waitForBytes(world.panel.page, 'from-phone.bin', 10 * MB);
     await customer.page.reload();
     await waitForTransfer(customer.page, 'from-phone.bin', 'needs-file');
     await waitForTransfer(world.panel.page, 'from-phone.bin', 'paused');
-    await customer.page.setViewport(PHONE);
     await checkScreen(customer.page, 'files-choose-again-phone');
     await pickFiles(customer.page, 'Choose from-phone.bin', [file.path]);
     await waitForTransfer(world.panel.page, 'from-phone.bin', 'done');
