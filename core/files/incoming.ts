@@ -94,7 +94,11 @@ export function createIncoming(first: FileOffer, peer: string, deps: IncomingDep
     metaTimer = undefined;
     set({ state: 'failed', failure, stopReason: options.stopReason, rate: 0 });
     if (options.keep) void chain.then(saveMeta).catch(() => undefined);
-    else void chain.then(() => deps.store.remove(file())).catch(() => undefined);
+    else {
+      // Forgotten: the same file offered again is a new question, never resumed unasked.
+      meta = undefined;
+      void chain.then(() => deps.store.remove(file())).catch(() => undefined);
+    }
   }
 
   /** The hash of the chunks on disk, read back (after a reload nothing of it is in memory). */

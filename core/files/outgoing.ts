@@ -6,6 +6,8 @@ import type { StopReason } from '../session/activities';
 import { chunkCount, chunkFrame, digest, readFrame, toHex } from './frames';
 import { CHUNK_SIZE, isFinished, WINDOW, type FileFailure, type TransferDeps, type TransferView } from './transfer';
 
+/** How long after a channel closed under a transfer it is offered again. */
+const RETRY_MS = 1_000;
 /** Bytes read from the file at once when going through it in order (cut into chunks). */
 const READ_BLOCK = 16 * CHUNK_SIZE;
 
@@ -159,18 +161,22 @@ export function createOutgoing(file: File | undefined, offer: FileOffer, peer: s
       link = undefined;
       run++;
       wake?.();
-      // The channel went without the transfer ending: wait for the link (and a new accept).
-      if (!isFinished(view.state)) set({ state: 'paused', rate: 0 });
+      // The channel went without the transfer ending (the link dropped, or the receiver's side refused one
+      // channel too many): offer again shortly; a receiver that accepted it answers with what it has.
+      if (isFinished(view.state)) return;
+      set({ state: 'paused', rate: 0 });
+      setTimeout(() => view.state === 'paused' && api.offer(), RETRY_MS);
     });
     channel.onOpen(() => {
       if (count === 0 || have >= count) set({ state: 'verifying' });
       pump(channel, mine, have).catch((error: unknown) => {
-        if (mine === run) finish(error instanceof DOMException && error.name === 'NotReadableError' ? 'read' : 'read');
+        // The file went away under us (moved, deleted, its permission lapsed).
+        if (mine === run) finish('read');
       });
     });
   }
 
-  return {
+  const api = {
     view,
     /** Offers the file (again: after the link came back, the receiver answers with what it has). */
     offer(): void {
@@ -223,6 +229,7 @@ export function createOutgoing(file: File | undefined, offer: FileOffer, peer: s
     },
     dispose: closeLink,
   };
+  return api;
 }
 
 export type Outgoing = ReturnType<typeof createOutgoing>;

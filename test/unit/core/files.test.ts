@@ -154,6 +154,9 @@ describe('files between participants (issue 14)', () => {
     expect(view(rep.files, 'big.bin')!.failure).toBe('peer-cancelled');
     expect(view(customer.files, 'big.bin')!.failure).toBe('cancelled');
     await keptNothing(customer.store);
+    // The same file sent again is a new question: what was cancelled never resumes unasked.
+    await rep.files.send([fileOf('big.bin', bytesOf(100 * CHUNK_SIZE))], B.participantId);
+    await until(() => customer.files.transfers.value.some((t) => t.name === 'big.bin' && t.state === 'incoming'));
   });
 
   it('a file over MAX_FILE_MB is refused before it is offered; an offer over the receiver’s limit is declined by itself', async () => {
