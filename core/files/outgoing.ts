@@ -169,7 +169,7 @@ export function createOutgoing(file: File | undefined, offer: FileOffer, peer: s
     });
     channel.onOpen(() => {
       if (count === 0 || have >= count) set({ state: 'verifying' });
-      pump(channel, mine, have).catch((error: unknown) => {
+      pump(channel, mine, have).catch(() => {
         // The file went away under us (moved, deleted, its permission lapsed).
         if (mine === run) finish('read');
       });
