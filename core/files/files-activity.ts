@@ -5,7 +5,7 @@ import type { BinaryLink } from '../mesh/transport';
 import type { Activity, StopReason } from '../session/activities';
 import { createIncoming, type Incoming } from './incoming';
 import { createOutgoing, fileKey, type Outgoing } from './outgoing';
-import { storageName, type FileStore, type PartialMeta } from './store';
+import { offerOf, recordOf, storageName, type FileStore, type PartialMeta } from './store';
 import { CHUNK_SIZE, isFinished, type TransferView } from './transfer';
 
 export interface FilesDeps {
@@ -104,20 +104,7 @@ export function createFiles(deps: FilesDeps) {
   }
 
   /** The sender's own record of a transfer, so that a reloaded page can ask for the file again. */
-  const sentRecord = (offer: FileOffer, peer: string): PartialMeta => ({
-    sessionId: deps.sessionId,
-    from: deps.selfId,
-    to: peer,
-    id: offer.id,
-    key: offer.key,
-    name: offer.name,
-    size: offer.size,
-    mime: offer.mime,
-    chunkSize: offer.chunkSize,
-    have: 0,
-    verified: false,
-    updatedAt: Date.now(),
-  });
+  const sentRecord = (offer: FileOffer, peer: string) => recordOf(offer, deps.sessionId, deps.selfId, peer);
 
   function makeOutgoing(file: File | undefined, offer: FileOffer, peer: string): Outgoing {
     let recorded = true;
@@ -228,15 +215,7 @@ export function createFiles(deps: FilesDeps) {
     await Promise.all(stale.map((m) => deps.store.remove(storageName(m)).catch(() => undefined)));
     const kept = all.filter((m) => m.sessionId === deps.sessionId);
     for (const meta of kept) {
-      const offer: FileOffer = {
-        type: 'file-offer',
-        id: meta.id,
-        name: meta.name,
-        size: meta.size,
-        mime: meta.mime,
-        chunkSize: meta.chunkSize,
-        key: meta.key,
-      };
+      const offer = offerOf(meta);
       // Mine, sent before the reload: the file itself is gone, it must be picked again.
       if (meta.to !== undefined && meta.from === deps.selfId) {
         if (!outgoing.has(`${meta.to}:${meta.id}`)) makeOutgoing(undefined, offer, meta.to);

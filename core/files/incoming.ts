@@ -4,7 +4,7 @@ import type { BinaryLink } from '../mesh/transport';
 import type { StopReason } from '../session/activities';
 import { answerFrame, chunkCount, chunkLength, digest, readFrame, sameBytes, toHex } from './frames';
 import { sanitizeFileName } from './names';
-import { storageName, type FileStore, type PartialMeta } from './store';
+import { recordOf, storageName, type FileStore, type PartialMeta } from './store';
 import { isFinished, MAX_CHUNK_FAILURES, WINDOW, type FileFailure, type TransferDeps, type TransferView } from './transfer';
 
 /** Bytes read back from disk at once (rebuilding the hash after a reload). */
@@ -201,19 +201,7 @@ export function createIncoming(first: FileOffer, peer: string, deps: IncomingDep
     /** The user said yes: the sidecar is written first, so a reload from now on resumes. */
     async accept(): Promise<void> {
       if (view.state !== 'incoming') return;
-      meta = {
-        sessionId: deps.sessionId,
-        from: peer,
-        id: offer.id,
-        key: offer.key,
-        name,
-        size: offer.size,
-        mime: offer.mime,
-        chunkSize: offer.chunkSize,
-        have: 0,
-        verified: false,
-        updatedAt: Date.now(),
-      };
+      meta = recordOf({ ...offer, name }, deps.sessionId, peer);
       have = 0;
       hasher = sha256.create();
       try {

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { FILE_CHUNK_SIZES, FILE_NAME_MAX, FILE_SIZE_CEILING, FileId, OpaqueId } from '../protocol';
+import { FILE_CHUNK_SIZES, FILE_NAME_MAX, FILE_SIZE_CEILING, FileId, OpaqueId, type FileOffer } from '../protocol';
 
 /**
  * What a receiver keeps beside a file's bytes (a small JSON "sidecar"), so that a reloaded page or a new
@@ -25,6 +25,33 @@ export const PartialMeta = v.object({
   updatedAt: v.number(),
 });
 export type PartialMeta = v.InferOutput<typeof PartialMeta>;
+
+/** A fresh record of an offer: the receiver's sidecar (`from` the sender), or the sender's own (`to` set). */
+export const recordOf = (offer: FileOffer, sessionId: string, from: string, to?: string): PartialMeta => ({
+  sessionId,
+  from,
+  ...(to === undefined ? {} : { to }),
+  id: offer.id,
+  key: offer.key,
+  name: offer.name,
+  size: offer.size,
+  mime: offer.mime,
+  chunkSize: offer.chunkSize,
+  have: 0,
+  verified: false,
+  updatedAt: Date.now(),
+});
+
+/** The offer a record was made from (to show it again after a reload). */
+export const offerOf = (meta: PartialMeta): FileOffer => ({
+  type: 'file-offer',
+  id: meta.id,
+  name: meta.name,
+  size: meta.size,
+  mime: meta.mime,
+  chunkSize: meta.chunkSize,
+  key: meta.key,
+});
 
 /**
  * Where a transfer's bytes are kept: one name per sender and file (a re-pick under a new id finds them).

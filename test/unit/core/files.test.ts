@@ -116,6 +116,15 @@ const offer = (changes: Partial<FileOffer> = {}): FileOffer => ({
   ...changes,
 });
 
+/** A customer, and a hostile page in the session as an assisting rep (whose offers a customer may take). */
+async function customerWithHostileRep() {
+  const net = createMemoryNetwork();
+  const customer = participant(net, B, { ...ROLES, [C.participantId]: 'assistant' });
+  const hostile = rawPeer(net, C);
+  await until(() => hostile.mesh.isOpen(B.participantId));
+  return { customer, hostile };
+}
+
 describe('files between participants (issue 14)', () => {
   it('a rep sends a file to a customer who accepts it: it lands on their disk intact and both sides see it checked', async () => {
     const { rep, customer } = await repAndCustomer();
@@ -182,11 +191,7 @@ describe('files between participants (issue 14)', () => {
   });
 
   it('hostile peers: malformed and oversized messages are dropped, a flood of offers asks at most a few times', async () => {
-    const net = createMemoryNetwork();
-    const rolesRepHostile: Record<string, Role> = { ...ROLES, [C.participantId]: 'assistant' };
-    const customer = participant(net, B, rolesRepHostile);
-    const hostile = rawPeer(net, C);
-    await until(() => hostile.mesh.isOpen(B.participantId));
+    const { customer, hostile } = await customerWithHostileRep();
     const before = customer.mesh.droppedCount;
     const bad = [
       { ...offer(), size: -1 },
@@ -214,11 +219,7 @@ describe('files between participants (issue 14)', () => {
   });
 
   it('a sender that sends wrong chunks is caught by the hash: asked again, then the transfer fails and nothing is kept', async () => {
-    const net = createMemoryNetwork();
-    const roles: Record<string, Role> = { ...ROLES, [C.participantId]: 'assistant' };
-    const customer = participant(net, B, roles);
-    const hostile = rawPeer(net, C);
-    await until(() => hostile.mesh.isOpen(B.participantId));
+    const { customer, hostile } = await customerWithHostileRep();
     hostile.mesh.send(B.participantId, offer());
     await until(() => view(customer.files, 'x.bin')?.state === 'incoming');
     await customer.files.accept(view(customer.files, 'x.bin')!.key);
@@ -244,11 +245,7 @@ describe('files between participants (issue 14)', () => {
 
   it('a sender that lies about the size (more bytes, a chunk past the end, a wrong length) is stopped by the limit', async () => {
     for (const lie of ['past-end', 'long-chunk', 'hash-ok-but-whole-file-wrong'] as const) {
-      const net = createMemoryNetwork();
-      const roles: Record<string, Role> = { ...ROLES, [C.participantId]: 'assistant' };
-      const customer = participant(net, B, roles);
-      const hostile = rawPeer(net, C);
-      await until(() => hostile.mesh.isOpen(B.participantId));
+      const { customer, hostile } = await customerWithHostileRep();
       hostile.mesh.send(B.participantId, offer({ size: 2 * CHUNK_SIZE }));
       await until(() => view(customer.files, 'x.bin')?.state === 'incoming');
       await customer.files.accept(view(customer.files, 'x.bin')!.key);
