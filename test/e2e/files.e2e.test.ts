@@ -36,7 +36,12 @@ describe('files between a rep and a customer, peer to peer, checked and resumabl
     const file = makeFile('rep-to-customer.bin', 50 * MB);
     await pickFiles(world.panel.page, 'Send file', [file.path]);
     await clickByRole(customer.page, 'button', 'Accept rep-to-customer.bin');
+    const started = performance.now();
     await waitForTransfer(customer.page, 'rep-to-customer.bin', 'done');
+    const seconds = (performance.now() - started) / 1000;
+    console.log(
+      `files: 50 MiB rep → customer in ${seconds.toFixed(1)} s (${(50 / seconds).toFixed(1)} MiB/s, accept to verified)`,
+    );
     await waitForTransfer(world.panel.page, 'rep-to-customer.bin', 'done');
     expect(await opfsHashes(customer.page, file.size)).toContain(file.sha256);
     expect((await transferRow(world.panel.page, 'rep-to-customer.bin'))?.status).toBe('Sent and checked');
