@@ -1,4 +1,4 @@
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import { t } from '../../core/i18n';
 import type { Files } from '../../core/files/files-activity';
@@ -185,6 +185,12 @@ function TransferItem({ files, view, who }: { files: Files; view: TransferView; 
     }
   };
   const picker = useRef<HTMLInputElement>(null);
+  const row = useRef<HTMLLIElement>(null);
+  // A new question is brought into view: the places region may be scrolled down to the tools.
+  const asking = view.state === 'incoming';
+  useEffect(() => {
+    if (asking) row.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [asking]);
   const repick = async (list: FileList | null) => {
     const picked = list?.[0];
     if (!picked) return;
@@ -199,6 +205,7 @@ function TransferItem({ files, view, who }: { files: Files; view: TransferView; 
     view.state === 'verifying';
   return (
     <li
+      ref={row}
       class={`transfer transfer-${view.state}`}
       data-transfer={view.key}
       data-state={view.state}
@@ -219,8 +226,10 @@ function TransferItem({ files, view, who }: { files: Files; view: TransferView; 
       {view.state === 'incoming' ? (
         <p class="transfer-question">{t('fileOfferTitle', { name: who })}</p>
       ) : (
+        // A bar once bytes may move (not while waiting for an answer or for the file).
         view.state !== 'failed' &&
-        view.state !== 'needs-file' && (
+        view.state !== 'needs-file' &&
+        view.state !== 'offered' && (
           <div class="transfer-progress">
             <div
               class="bar"

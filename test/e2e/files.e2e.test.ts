@@ -126,6 +126,7 @@ describe('files between a rep and a customer, peer to peer, checked and resumabl
     await customer.page.setViewport(PHONE);
     await customer.page.locator('::-p-aria([name="Accept declined.pdf"][role="button"])').wait();
     await checkScreen(customer.page, 'files-offer-phone');
+    await world.panel.page.$eval('.file-transfers', (el) => el.scrollIntoView());
     await checkScreen(world.panel.page, 'files-panel');
     await clickByRole(customer.page, 'button', 'Decline declined.pdf');
     await waitForTransfer(world.panel.page, 'declined.pdf', 'failed');
