@@ -3,7 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBrokerClient } from '../../core/broker/client';
 import { clickByRole, waitForText, waitUntil } from './browser';
 import { createWorld, type World } from './fixtures';
-import { makeFile, opfsHashes, opfsNames, pickFiles, transferRow, waitForBytes, waitForTransfer } from './pages/files';
+import {
+  makeFile,
+  opfsHashes,
+  opfsNames,
+  pickFiles,
+  saveAndHash,
+  transferRow,
+  waitForBytes,
+  waitForTransfer,
+} from './pages/files';
 import { JoinPage } from './pages/join-page';
 import { bundleMeshPage, meshPage } from './pages/mesh-bundle';
 import { checkScreen, PHONE, SIDE_PANEL } from './screens';
@@ -45,6 +54,8 @@ describe('files between a rep and a customer, peer to peer, checked and resumabl
     await waitForTransfer(world.panel.page, 'rep-to-customer.bin', 'done');
     expect(await opfsHashes(customer.page, file.size)).toContain(file.sha256);
     expect((await transferRow(world.panel.page, 'rep-to-customer.bin'))?.status).toBe('Sent and checked');
+    // Save: the verified file as a download.
+    expect(await saveAndHash(world.customerBrowser, customer.page, 'rep-to-customer.bin', file.size)).toBe(file.sha256);
   });
 
   it('a 50 MB file goes from the customer to the rep; the rep side (extension storage) has the same SHA-256', async () => {
@@ -54,6 +65,8 @@ describe('files between a rep and a customer, peer to peer, checked and resumabl
     await waitForTransfer(world.panel.page, 'customer-to-rep.bin', 'done');
     await waitForTransfer(customer.page, 'customer-to-rep.bin', 'done');
     expect(await opfsHashes(world.panel.page, file.size)).toContain(file.sha256);
+    // Save in the panel: the session host hands the file from its disk to the panel, which downloads it.
+    expect(await saveAndHash(world.repBrowser, world.panel.page, 'customer-to-rep.bin', file.size)).toBe(file.sha256);
   });
 
   it('the customer closes their page mid-way and opens the link again: it resumes where it was, nothing sent twice', async () => {

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'puppeteer-core';
-import { waitUntil } from '../browser';
+import type { Browser, Page } from 'puppeteer-core';
+import { clickByRole, waitUntil } from '../browser';
 
 /** A file of random bytes in a temporary folder, with its SHA-256 (hex). */
 export function makeFile(name: string, bytes: number): { path: string; sha256: string; size: number } {
@@ -103,4 +103,18 @@ export function opfsNames(page: Page): Promise<string[]> {
     for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
     return names.sort();
   });
+}
+
+/**
+ * Clicks Save on the transfer of `name` and waits for the browser's download of `size` bytes; answers its
+ * SHA-256 (hex), read from the download folder.
+ */
+export async function saveAndHash(browser: Browser, page: Page, name: string, size: number): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'files-saved-'));
+  const session = await browser.target().createCDPSession();
+  await session.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir });
+  await clickByRole(page, 'button', `Save ${name}`);
+  const path = join(dir, name);
+  while (!existsSync(path) || statSync(path).size < size) await new Promise((r) => setTimeout(r, 50));
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
