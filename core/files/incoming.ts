@@ -178,7 +178,8 @@ export function createIncoming(first: FileOffer, peer: string, deps: IncomingDep
   /** Tells the sender what is on disk (after hashing it again when a reload lost the hash). Runs on `chain`. */
   async function answer(): Promise<void> {
     if (isFinished(view.state) && view.state !== 'done') return;
-    if (view.state === 'done') return void deps.send({ type: 'file-accept', id: offer.id, have: count() });
+    // Already here and checked: the sender missed the verdict (the link dropped meanwhile); say it again.
+    if (view.state === 'done') return void deps.send({ type: 'file-result', id: offer.id, ok: true });
     closeLink();
     ahead.clear();
     if (!hasher) await rebuildHash();

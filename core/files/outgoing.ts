@@ -211,8 +211,9 @@ export function createOutgoing(file: File | undefined, offer: FileOffer, peer: s
     cancelledByPeer(reason: FileFailure): void {
       finish(reason === 'cancelled' ? 'peer-cancelled' : reason);
     },
+    /** The receiver's verdict; also when it comes again for a re-offer (the first was lost with the link). */
     result(ok: boolean): void {
-      if (view.state === 'verifying' || view.state === 'active') finish(ok ? undefined : 'hash');
+      if (source && !isFinished(view.state)) finish(ok ? undefined : 'hash');
     },
     linkGone(): void {
       if (isFinished(view.state) || view.state === 'offered') return;

@@ -140,6 +140,10 @@ describe('files between participants (issue 14)', () => {
     expect(sha(new Uint8Array(await saved.arrayBuffer()))).toBe(sha(data));
     expect(saved.name).toBe('report.pdf');
     expect(view(rep.files, 'report.pdf')!.bytes).toBe(data.byteLength);
+    // The same file again: the customer has it, checked; the verdict comes at once, nothing is sent.
+    await rep.files.send([fileOf('report.pdf', data)], B.participantId);
+    await until(() => rep.files.transfers.value.filter((t) => t.name === 'report.pdf' && t.state === 'done').length === 2);
+    expect(rep.files.transfers.value.reduce((bytes, t) => bytes + t.wireBytes, 0)).toBe(data.byteLength);
   });
 
   it('a customer sends only to the controller; a declined offer is told to the sender', async () => {
