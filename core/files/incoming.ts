@@ -227,7 +227,17 @@ export function createIncoming(first: FileOffer, peer: string, deps: IncomingDep
       if (next.id !== offer.id) view.id = next.id;
       offer = { ...next, name: offer.name };
       view.key = `receive:${peer}:${next.id}`;
-      if (!wasAccepted) return Promise.resolve();
+      if (!wasAccepted) {
+        // Declined or cancelled here, and the sender missed it (the link dropped): say it again.
+        if (view.state === 'failed') {
+          deps.send(
+            view.failure === 'declined' || view.failure === 'too-large'
+              ? { type: 'file-decline', id: offer.id, ...(view.failure === 'too-large' ? { tooLarge: true } : {}) }
+              : { type: 'file-cancel', id: offer.id, reason: 'cancelled' },
+          );
+        }
+        return Promise.resolve();
+      }
       if (isFinished(view.state) && view.state !== 'done') set({ state: 'paused', failure: undefined, stopReason: undefined });
       chain = chain.then(answer).catch(() => end('disk', { tell: 'disk', keep: true }));
       return chain;
