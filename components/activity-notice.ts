@@ -7,6 +7,7 @@ const activityNames: Record<string, MessageKey> = {
   'rep-screen-share': 'activityRepScreenShare',
   video: 'activityVideo',
   recording: 'activityRecording',
+  files: 'activityFiles',
 };
 
 const listOf = (names: readonly string[]) =>
@@ -22,6 +23,12 @@ export function activityNoticeText(notice: ActivityNotice, nameOf: (id: string) 
   if (reason.kind === 'transfer') return t('stoppedForTransfer', { activities: listOf(notice.activities) });
   if (reason.kind === 'control')
     return t('stoppedForControl', { activities: listOf(notice.activities), name: nameOf(reason.to) });
+  const name = nameOf(reason.activeCustomerId ?? '');
+  // Screen sharing alone keeps its own words; anything else (a file transfer) is named.
+  if (notice.activities.some((a) => a !== 'screen-share')) {
+    const activities = listOf(notice.activities);
+    return forCustomer ? t('stoppedForSwitchCustomer', { activities }) : t('stoppedForSwitch', { activities, name });
+  }
   if (forCustomer) return t('shareStoppedForSwitchCustomer');
-  return t('shareStoppedForSwitch', { name: nameOf(reason.activeCustomerId ?? '') });
+  return t('shareStoppedForSwitch', { name });
 }

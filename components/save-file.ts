@@ -1,4 +1,4 @@
-/** Hands a file to the browser as a download (a transcript, a recording); nothing leaves the machine. */
+/** Hands a file to the browser as a download (a transcript, a recording, a received file); nothing leaves the machine. */
 export function saveFile(name: string, blob: Blob): void {
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
@@ -8,7 +8,7 @@ export function saveFile(name: string, blob: Blob): void {
   document.body.append(link);
   link.click();
   link.remove();
-  // A large recording is read by the download after the click: keep the URL for a minute.
+  // A large recording or disk-backed file is read by the download after the click: keep the URL for a minute.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 

@@ -13,6 +13,7 @@ import { SessionOverNotice } from './SessionOverNotice';
 import { CustomerMedia, RepScreenStage } from '../media/CustomerMedia';
 import { RecordingNotice } from './RecordingNotice';
 import { transferTargetText } from '../timeline-text';
+import { FileDropZone, FileTransfers, SendFileButton } from '../files/FileTransfers';
 
 interface Props {
   runtime: SessionRuntime;
@@ -57,7 +58,7 @@ export function CustomerSessionView({ runtime, onLeave, onRejoin, orgName }: Pro
   };
 
   return (
-    <div class="customer-view">
+    <FileDropZone files={runtime.files} class="customer-view">
       <header class="session-header">
         <div class="session-title">
           <h1>
@@ -144,6 +145,12 @@ export function CustomerSessionView({ runtime, onLeave, onRejoin, orgName }: Pro
         </section>
       )}
       <CustomerMedia runtime={runtime} />
+      {rep && (
+        <SectionBoundary name={t('files')}>
+          <SendFileButton files={runtime.files} nameOf={nameOf} label={t('sendFileToRep', { name: repName })} />
+          <FileTransfers files={runtime.files} nameOf={nameOf} />
+        </SectionBoundary>
+      )}
       {notice && (
         <p class="status" role="status">
           {activityNoticeText(notice, nameOf, true)}
@@ -177,6 +184,6 @@ export function CustomerSessionView({ runtime, onLeave, onRejoin, orgName }: Pro
           }}
         />
       )}
-    </div>
+    </FileDropZone>
   );
 }

@@ -6,6 +6,7 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       port: 9000,
+      maxFileMb: 2048,
       host: '127.0.0.1',
       dataDir: './data',
       databaseUrl: null,
@@ -53,6 +54,7 @@ describe('loadConfig', () => {
       DATABASE_URL: 'postgres://rs:secret@db.example.com:5432/remote_support',
       MAIL_FROM: 'Help Desk <help@example.com>',
       KNOCK_TTL_SECONDS: '120',
+      MAX_FILE_MB: '500',
       JOIN_BY_NUMBER_LIMIT: '5',
       JOIN_BY_NUMBER_PER_NUMBER_LIMIT: '3',
       MAX_CUSTOMERS: '2',
@@ -85,6 +87,7 @@ describe('loadConfig', () => {
       smtpUrl: 'smtps://mailer:p%40ss@mail.example.com:465',
       mailFrom: 'Help Desk <help@example.com>',
       knockTtlMs: 120_000,
+      maxFileMb: 500,
       joinByNumberLimit: 5,
       joinByNumberPerNumberLimit: 3,
       maxCustomers: 2,
@@ -131,6 +134,8 @@ describe('loadConfig', () => {
     [{ TRUST_PROXY: '10.0.0.0/33' }, /TRUST_PROXY entries must be addresses/],
     [{ MAIL_FROM: 'a@example.com\r\nBcc: x@example.com' }, /MAIL_FROM/],
     [{ KNOCK_TTL_SECONDS: '0' }, /KNOCK_TTL_SECONDS must be a whole number/],
+    [{ MAX_FILE_MB: '0' }, /MAX_FILE_MB must be a whole number/],
+    [{ MAX_FILE_MB: '2 GB' }, /MAX_FILE_MB/],
     [{ JOIN_BY_NUMBER_LIMIT: 'many' }, /JOIN_BY_NUMBER_LIMIT/],
     [{ JOIN_BY_NUMBER_PER_NUMBER_LIMIT: '0' }, /JOIN_BY_NUMBER_PER_NUMBER_LIMIT/],
     [{ MAX_CUSTOMERS: '0' }, /MAX_CUSTOMERS must be a whole number from 1 to 100, got "0"/],
