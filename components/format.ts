@@ -35,7 +35,8 @@ export function formatBytes(bytes: number): string {
   return new Intl.NumberFormat(getLocale(), {
     style: 'unit',
     unit: UNITS[unit],
-    unitDisplay: 'short',
+    // ICU's short form of a byte is "19 byte": bytes are spelled out ("19 bytes", "19 байт").
+    unitDisplay: unit === 0 ? 'long' : 'short',
     maximumFractionDigits: unit === 0 || value >= 100 ? 0 : 1,
   }).format(value);
 }
