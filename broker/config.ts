@@ -70,6 +70,8 @@ export interface Config {
   transferOfferMs: number;
   /** WebACD: how long a queued session waits for an agent before the customer is told nobody is free. */
   queueWaitLimitMs: number;
+  /** MAX_FILE_MB: the largest file participants send each other (told to them in `self`). */
+  maxFileMb: number;
 }
 
 /** coturn `use-auth-secret`: the shared secret signs credentials that end after ttlMs. */
@@ -151,6 +153,7 @@ export function loadConfig(env: Env = process.env): Config {
     presenceGraceMs: integer(env, 'PRESENCE_GRACE_SECONDS', 60, 10, 86_400) * 1000,
     transferOfferMs: integer(env, 'TRANSFER_OFFER_SECONDS', 30, 1, 86_400) * 1000,
     queueWaitLimitMs: integer(env, 'QUEUE_WAIT_LIMIT_SECONDS', 600, 1, 7 * 86_400) * 1000,
+    maxFileMb: integer(env, 'MAX_FILE_MB', 2048, 1, 65_536),
   };
 }
 

@@ -31,6 +31,8 @@ export interface BrokerContext {
   mailer: Mailer | null;
   /** How long a customer who knocked by number may wait. */
   knockTtlMs: number;
+  /** MAX_FILE_MB, told to every participant in `self`. */
+  maxFileMb: number;
   /** Wakes long-polling wait-status requests when a knock is decided. */
   waits: WaitNotifier;
   /** Tells open sockets that the credential they were opened with no longer works. */

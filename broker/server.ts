@@ -154,6 +154,7 @@ export async function createBroker(config: Config, options: BrokerOptions = {}):
     orgName: config.orgName,
     mailer,
     knockTtlMs: config.knockTtlMs,
+    maxFileMb: config.maxFileMb,
     waits,
     revocations: options.revocations ?? new Revocations(),
     limits: createRateLimits(config, now, options.passwordWork, cluster?.windows(now)),

@@ -6,6 +6,7 @@ const activityNames: Record<string, MessageKey> = {
   'screen-share': 'activityScreenShare',
   'rep-screen-share': 'activityRepScreenShare',
   video: 'activityVideo',
+  files: 'activityFiles',
 };
 
 const listOf = (names: readonly string[]) =>

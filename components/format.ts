@@ -21,3 +21,31 @@ export function formatTime(ms: number): string {
 export function isoTime(ms: number): string {
   return showable(ms) ? new Date(ms).toISOString() : '';
 }
+
+const UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
+
+/** "12.5 MB" in the reader's language (decimal units, as file managers show them). */
+export function formatBytes(bytes: number): string {
+  let value = Math.max(0, bytes);
+  let unit = 0;
+  while (value >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return new Intl.NumberFormat(getLocale(), {
+    style: 'unit',
+    unit: UNITS[unit],
+    unitDisplay: 'short',
+    maximumFractionDigits: unit === 0 || value >= 100 ? 0 : 1,
+  }).format(value);
+}
+
+/** "2 min 5 s" / "40 s": a short duration in the reader's language. */
+export function formatSeconds(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const number = (value: number, unit: 'hour' | 'minute' | 'second') =>
+    new Intl.NumberFormat(getLocale(), { style: 'unit', unit, unitDisplay: 'narrow' }).format(value);
+  if (s < 60) return number(s, 'second');
+  if (s < 3600) return `${number(Math.floor(s / 60), 'minute')} ${number(s % 60, 'second')}`;
+  return `${number(Math.floor(s / 3600), 'hour')} ${number(Math.floor((s % 3600) / 60), 'minute')}`;
+}

@@ -1,6 +1,11 @@
 /** Hands text to the browser as a file download (a chat transcript); nothing leaves the machine. */
 export function saveTextFile(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
+  saveBlob(name, new Blob([text], { type: 'text/plain;charset=utf-8' }));
+}
+
+/** Hands a blob (a received file, disk-backed) to the browser as a download. */
+export function saveBlob(name: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
   link.download = name;
@@ -8,5 +13,6 @@ export function saveTextFile(name: string, text: string): void {
   document.body.append(link);
   link.click();
   link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  // Long enough for a large disk-backed file to be read by the download.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }

@@ -52,6 +52,7 @@ export function selfView(ctx: BrokerContext, p: ParticipantRow, peerToken: strin
     iceServers: ice.iceServers,
     iceTransportPolicy: ice.iceTransportPolicy,
     iceExpiresAt: ice.expiresAt,
+    maxFileMb: ctx.maxFileMb,
   };
 }
 

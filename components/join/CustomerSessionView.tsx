@@ -12,6 +12,7 @@ import { SessionEndedNotice } from './SessionEndedNotice';
 import { SessionOverNotice } from './SessionOverNotice';
 import { CustomerMedia, RepScreenStage } from '../media/CustomerMedia';
 import { transferTargetText } from '../timeline-text';
+import { FileDropZone, FileTransfers, SendFileButton } from '../files/FileTransfers';
 
 interface Props {
   runtime: SessionRuntime;
@@ -56,7 +57,7 @@ export function CustomerSessionView({ runtime, onLeave, onRejoin, orgName }: Pro
   };
 
   return (
-    <div class="customer-view">
+    <FileDropZone files={runtime.files} class="customer-view">
       <header class="session-header">
         <div class="session-title">
           <h1>
@@ -142,6 +143,12 @@ export function CustomerSessionView({ runtime, onLeave, onRejoin, orgName }: Pro
         </section>
       )}
       <CustomerMedia runtime={runtime} />
+      {rep && (
+        <SectionBoundary name={t('files')}>
+          <SendFileButton files={runtime.files} nameOf={nameOf} label={t('sendFileToRep', { name: repName })} />
+          <FileTransfers files={runtime.files} nameOf={nameOf} />
+        </SectionBoundary>
+      )}
       {notice && (
         <p class="status" role="status">
           {activityNoticeText(notice, nameOf, true)}
@@ -175,6 +182,6 @@ export function CustomerSessionView({ runtime, onLeave, onRejoin, orgName }: Pro
           }}
         />
       )}
-    </div>
+    </FileDropZone>
   );
 }

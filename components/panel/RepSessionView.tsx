@@ -24,6 +24,7 @@ import { SessionTools } from './SessionTools';
 import { RepMedia } from '../media/RepMedia';
 import { VoiceControls } from '../media/VoiceControls';
 import { DEVICE_PERMISSION_PAGE } from '../../core/media/device-permission';
+import { FileDropZone, FileTransfers, SendFileButton } from '../files/FileTransfers';
 
 interface Props {
   model: RepModel;
@@ -92,7 +93,7 @@ export function RepSessionView({ model, runtime, onOpenScreenInTab, openMailto, 
   };
 
   return (
-    <div class="session-view">
+    <FileDropZone files={runtime.files} class="session-view">
       <SessionHeader model={model} runtime={runtime} customerName={subject && nameOf(subject.id)} />
       {screens.length > 0 && (
         <SectionBoundary name={t('screens')}>
@@ -158,6 +159,9 @@ export function RepSessionView({ model, runtime, onOpenScreenInTab, openMailto, 
         {customers.length > 0 && screens.length === 0 && runtime.camera.remote.value.size === 0 && (
           <p class="muted">{t('noScreen')}</p>
         )}
+        <SectionBoundary name={t('files')}>
+          <FileTransfers files={runtime.files} nameOf={nameOf} />
+        </SectionBoundary>
         <SectionBoundary name={t('tools')}>
           <section class="card stack" aria-label={t('tools')}>
             <h3>{t('tools')}</h3>
@@ -170,6 +174,7 @@ export function RepSessionView({ model, runtime, onOpenScreenInTab, openMailto, 
               />
             )}
             <SessionTools model={model} runtime={runtime} openMailto={openMailto} />
+            <SendFileButton files={runtime.files} nameOf={nameOf} />
             <VoiceControls runtime={runtime} permissionPage={DEVICE_PERMISSION_PAGE} />
           </section>
         </SectionBoundary>
@@ -204,6 +209,6 @@ export function RepSessionView({ model, runtime, onOpenScreenInTab, openMailto, 
           onConfirm={() => void remove(removing)}
         />
       )}
-    </div>
+    </FileDropZone>
   );
 }

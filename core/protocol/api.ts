@@ -92,6 +92,8 @@ export const Self = v.object({
   iceTransportPolicy: v.optional(IceTransportPolicy),
   /** When TURN credentials in iceServers stop working (ms); absent or null ⇒ never. */
   iceExpiresAt: v.optional(v.nullable(v.number())),
+  /** MAX_FILE_MB: the largest file sent in this session (absent from brokers older than issue 14: 2048). */
+  maxFileMb: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65_536))),
 });
 export type Self = v.InferOutput<typeof Self>;
 

@@ -87,7 +87,50 @@ export const HistoryPage = v.object({
 });
 export type HistoryPage = v.InferOutput<typeof HistoryPage>;
 
+/**
+ * File transfer (core/files): a transfer is named by its sender's id; the bytes go on a binary channel
+ * `file:<id>` (see core/files/frames.ts), these JSON messages only offer, answer and conclude. Sizes are
+ * bounded by the broker's MAX_FILE_MB on each side (checked by the activity, not here).
+ */
+export const FileId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/));
+/** The largest file any broker allows (MAX_FILE_MB's ceiling, 64 GiB); the session's own limit is lower. */
+export const FILE_SIZE_CEILING = 64 * 1024 ** 3;
+export const FILE_NAME_MAX = 255;
+export const FILE_CHUNK_SIZES = [16 * 1024, 32 * 1024, 64 * 1024, 128 * 1024] as const;
+const Sha256Hex = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
+
+export const FileOffer = v.object({
+  type: v.literal('file-offer'),
+  id: FileId,
+  name: v.pipe(v.string(), v.minLength(1), v.maxLength(FILE_NAME_MAX)),
+  size: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(FILE_SIZE_CEILING)),
+  /** The MIME type the sender's browser gave (shown only; may be empty). */
+  mime: v.pipe(v.string(), v.maxLength(127)),
+  chunkSize: v.picklist(FILE_CHUNK_SIZES),
+  /** The sender's fingerprint of the file: the same file offered again resumes where it stopped. */
+  key: Sha256Hex,
+});
+export type FileOffer = v.InferOutput<typeof FileOffer>;
+
+const FileMessages = [
+  FileOffer,
+  /** The receiver takes it; `have` leading chunks are on its disk already, verified (a resume). */
+  v.object({ type: v.literal('file-accept'), id: FileId, have: v.pipe(v.number(), v.integer(), v.minValue(0)) }),
+  v.object({ type: v.literal('file-decline'), id: FileId, tooLarge: v.optional(v.boolean()) }),
+  /** Either side gives up; `reason` names why (core/files/transfer.ts FileFailure). */
+  v.object({
+    type: v.literal('file-cancel'),
+    id: FileId,
+    reason: v.picklist(['cancelled', 'stopped', 'damaged', 'protocol', 'disk']),
+  }),
+  /** Every chunk went out: the whole file's SHA-256, for the receiver's last check. */
+  v.object({ type: v.literal('file-done'), id: FileId, sha256: Sha256Hex }),
+  /** The receiver's verdict on the whole file. */
+  v.object({ type: v.literal('file-result'), id: FileId, ok: v.boolean() }),
+] as const;
+
 export const MeshMessage = v.variant('type', [
+  ...FileMessages,
   ChatMessage,
   HistoryRequest,
   HistoryPage,

@@ -38,6 +38,9 @@ import {
 } from './session-state';
 import { sessionTimeline } from './timeline';
 import { startIceRenewal } from '../mesh/ice-renewal';
+import { createFiles } from '../files/files-activity';
+import { hasOpfs, opfsFileStore } from '../files/opfs-store';
+import { memoryFileStore, type FileStore } from '../files/store';
 import type { RelayState } from '../mesh/relay-check';
 
 export type EndReason = 'ended' | 'left' | 'removed' | 'timeout';
@@ -71,7 +74,12 @@ export interface SessionRuntimeDeps {
    */
   onSignedOut?(reason: string): void;
   WebSocket?: typeof WebSocket;
+  /** Where received files are written; default OPFS (memory where a browser has none, and in Node). */
+  fileStore?: FileStore;
 }
+
+/** MAX_FILE_MB of brokers that do not say. */
+const DEFAULT_MAX_FILE_MB = 2048;
 
 /**
  * One session as one participant lives it: the roster (kept current by broker events), who is online,
@@ -172,6 +180,21 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
   const voice = activities.register(
     createVoice({ ...peers, media, isController: (participantId) => controllerOf(state.value)?.id === participantId }),
   );
+  const files = activities.register(
+    createFiles({
+      selfId: self.participantId,
+      selfRole: self.role,
+      sessionId,
+      roleOf: (participantId) => present.value.find((p) => p.id === participantId)?.role,
+      others: () => present.value.filter((p) => p.id !== self.participantId).map((p) => p.id),
+      controllerId: () => controllerOf(state.value)?.id,
+      send: (to, message) => mesh.send(to, message),
+      openChannel: (to, label) => mesh.openChannel(to, label),
+      maxFileBytes: (self.maxFileMb ?? DEFAULT_MAX_FILE_MB) * 1024 * 1024,
+      store: deps.fileStore ?? (hasOpfs() ? opfsFileStore() : memoryFileStore()),
+    }),
+  );
+  void files.load();
   // An activity that starts makes the notes about the last stop stale.
   const stopWatchingActivities = effect(() => {
     if (activities.anyRunning()) notice.value = undefined;
@@ -425,13 +448,15 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
     },
     /** The session's audio conversation. */
     voice,
+    /** Files sent and received: offers, progress, Save. */
+    files,
     /** The conversation so far is on its way from those who hold it (a rep who joined late). */
     historyLoading: history.running,
     /** The threads this participant may post in, and to whom a message there goes. */
     chatRules: rules,
     share,
     get droppedMessages() {
-      return mesh.droppedCount + chat.droppedCount + history.droppedCount;
+      return mesh.droppedCount + chat.droppedCount + history.droppedCount + files.droppedCount;
     },
     /** Controller only: an assistant in the session takes control; every activity stops for everyone. */
     passControl: (participantId: string) => deps.broker.passControl(sessionId, participantId),
