@@ -131,11 +131,23 @@ async function rawTransfer({ host, customer }: Pages, bytes: number, run: string
   }
 }
 
-/** Polls (100 ms) the transfer of `name` as `page` lists it until it is in one of `states`. */
+/** How long a transfer of ours may go without a verified byte before the run counts as stalled. */
+const STALL_MS = 60_000;
+
+class Stalled extends Error {}
+
+/**
+ * Polls (100 ms) the transfer of `name` as `page` lists it until it is in one of `states`; throws Stalled
+ * when its verified bytes have not moved for STALL_MS (a benchmark must end, and say what it saw).
+ */
 async function transferIn(page: Page, name: string, states: readonly string[]): Promise<TransferRow> {
+  let last = -1;
+  let movedAt = Date.now();
   for (;;) {
     const row = await transferRow(page, name);
     if (row && states.includes(row.state)) return row;
+    if (row?.bytes !== last) [last, movedAt] = [row?.bytes ?? -1, Date.now()];
+    else if (Date.now() - movedAt > STALL_MS) throw new Stalled(`${name} stalled: ${JSON.stringify(row)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -153,10 +165,21 @@ async function ourTransfer(world: BenchWorld, { host, customer }: Pages, path: s
   await pickFiles(world.panel.page, 'Send file', [path]);
   await transferIn(customer, name, ['incoming']);
   await clickByRole(customer, 'button', `Accept ${name}`);
-  const row = await transferIn(customer, name, ['done', 'failed']);
+  const row = await transferIn(customer, name, ['done', 'failed']).catch(async (error: unknown) => {
+    if (!(error instanceof Stalled)) throw error;
+    // What each side's channel carried tells whose step hung; then Cancel, as a person would.
+    const seen = await transferSeen(host, customer).catch(() => undefined);
+    await clickByRole(customer, 'button', `Cancel ${name}`);
+    await transferIn(world.panel.page, name, ['done', 'failed']);
+    await clickByRole(customer, 'button', `Remove ${name} from the list`);
+    await clickByRole(world.panel.page, 'button', `Remove ${name} from the list`);
+    throw new Stalled(`${error.message}; channel ${JSON.stringify(seen)}`);
+  });
   if (row.state !== 'done') throw new Error(`Our transfer of ${name} failed: ${row.status}`);
   const seen = await transferSeen(host, customer);
   await clickByRole(customer, 'button', `Remove ${name} from the list`);
+  // The sender is done once the receiver's verdict on the whole file is back.
+  await transferIn(world.panel.page, name, ['done', 'failed']);
   await clickByRole(world.panel.page, 'button', `Remove ${name} from the list`);
   if (!seen.received) throw new Error('The receiver saw no bytes');
   return { bytes, firstSent: seen.sent.firstSent, lastReceived: seen.received.lastReceived };
@@ -190,8 +213,11 @@ async function measuredTransfer(
   let done = false;
   const running = transfer().finally(() => (done = true));
   const chat = chatWhile(world, app, () => !done, prefix);
-  const [result, samples] = await Promise.all([running, chat]);
+  const [ran, chatted] = await Promise.allSettled([running, chat]);
   const memory = await probe.stop();
+  if (ran.status === 'rejected') throw ran.reason;
+  if (chatted.status === 'rejected') throw chatted.reason;
+  const [result, samples] = [ran.value, chatted.value];
   const during = samples.filter((s) => s.sentAt >= result.firstSent && s.sentAt <= result.lastReceived);
   return { transfer: result, memory, chat: during.map((s) => s.ms) };
 }
@@ -217,6 +243,18 @@ export async function benchFiles(world: BenchWorld, counts: FileCounts): Promise
   const raw: Side = { runs: [], chat: [] };
   const ours: Side = { runs: [], chat: [] };
   const idle: number[] = [];
+  const stalls: string[] = [];
+  /** A run of ours, or undefined when it stalled (counted, and said in the notes). */
+  const attempt = async <T>(run: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await run();
+    } catch (error) {
+      if (!(error instanceof Stalled)) throw error;
+      stalls.push(error.message);
+      console.log(`files: ${error.message}`);
+      return undefined;
+    }
+  };
   try {
     const small = join(dir, 'small.bin');
     const big = join(dir, 'big.bin');
@@ -233,18 +271,22 @@ export async function benchFiles(world: BenchWorld, counts: FileCounts): Promise
     await pickFile(pages.host, small);
     for (let i = 0; i < counts.runs; i++) {
       raw.runs.push(await rawTransfer(pages, counts.mb * MB, `small-${i}`));
-      ours.runs.push(await ourTransfer(world, pages, await named(small, `small-${i}.bin`), counts.mb * MB));
+      const done = await attempt(async () => ourTransfer(world, pages, await named(small, `small-${i}.bin`), counts.mb * MB));
+      if (done) ours.runs.push(done);
     }
 
     await pickFile(pages.host, big);
     const bigRaw = await measuredTransfer(world, app, pid, () => rawTransfer(pages, counts.bigMb * MB, 'big'), 'raw');
     await pages.host.evaluate('delete window.__benchFile');
     const bigName = await named(big, 'big-file.bin');
-    const bigOurs = await measuredTransfer(world, app, pid, () => ourTransfer(world, pages, bigName, counts.bigMb * MB), 'ours');
+    const bigOurs = await attempt(() =>
+      measuredTransfer(world, app, pid, () => ourTransfer(world, pages, bigName, counts.bigMb * MB), 'ours'),
+    );
     for (const [side, measured] of [
       [raw, bigRaw],
       [ours, bigOurs],
     ] as const) {
+      if (!measured) continue;
       side.big = measured.transfer;
       side.memory = measured.memory;
       side.chat.push(...measured.chat);
@@ -254,7 +296,11 @@ export async function benchFiles(world: BenchWorld, counts: FileCounts): Promise
     await app.end();
     await rm(dir, { recursive: true, force: true });
   }
-  const loadNote = `load average ${load.map((l) => l.toFixed(1)).join(' → ')} (2 cores)`;
+  const stalled =
+    stalls.length > 0
+      ? `; ${stalls.length} run(s) of ours stalled (no verified byte for ${STALL_MS / 1000} s), left out: ${stalls.join(' | ')}`
+      : '';
+  const loadNote = `load average ${load.map((l) => l.toFixed(1)).join(' → ')} (2 cores)${stalled}`;
   const shape = `${RAW_CHUNK / 1024} KiB chunks, low/high water ${BINARY_LOW_WATER / 1024}/${BINARY_HIGH_WATER / 1024} KiB`;
   const atLeast80 = { target: '≥ 0.8× raw', met: (m: Metric) => m.ratio >= 0.8 };
   return [
@@ -264,17 +310,31 @@ export async function benchFiles(world: BenchWorld, counts: FileCounts): Promise
       target: atLeast80,
       note: `first byte sent → last byte received; p95 is the fast end; baseline: raw RTCDataChannel between the same two pages, same file, ${shape}; ${loadNote}`,
     }),
-    timing(`files: throughput rep → customer, ${counts.bigMb} MB`, [mbPerSecond(ours.big!)], [mbPerSecond(raw.big!)], {
-      unit: 'MB/s',
-      higherIsBetter: true,
-      target: atLeast80,
-      note: `one run each, with the memory probe and chat running; ${loadNote}`,
-    }),
-    memoryMetric(`files: receiving page’s renderer RSS growth, ${counts.bigMb} MB transfer`, ours.memory!.rss, raw.memory!.rss, {
-      target: 'flat: ≤ 128 MB',
-      met: (m) => m.value <= 128,
-    }),
-    memoryMetric(`files: receiving page’s JS heap growth, ${counts.bigMb} MB transfer`, ours.memory!.heap, raw.memory!.heap),
+    timing(
+      `files: throughput rep → customer, ${counts.bigMb} MB`,
+      ours.big ? [mbPerSecond(ours.big)] : [],
+      [mbPerSecond(raw.big!)],
+      {
+        unit: 'MB/s',
+        higherIsBetter: true,
+        target: atLeast80,
+        note: `one run each, with the memory probe and chat running; ${loadNote}`,
+      },
+    ),
+    memoryMetric(
+      `files: receiving page’s renderer RSS growth, ${counts.bigMb} MB transfer`,
+      ours.memory?.rss ?? [],
+      raw.memory!.rss,
+      {
+        target: 'flat: ≤ 128 MB',
+        met: (m) => m.value <= 128,
+      },
+    ),
+    memoryMetric(
+      `files: receiving page’s JS heap growth, ${counts.bigMb} MB transfer`,
+      ours.memory?.heap ?? [],
+      raw.memory!.heap,
+    ),
     timing('chat: round trip during a file transfer', ours.chat, idle, {
       p99: true,
       target: { target: 'p95 < 100 ms', met: (m) => m.p95 < 100 },

@@ -60,4 +60,5 @@ export function sampleMemory(page: Page, pid: number, everyMs = 200): { stop(): 
 }
 
 /** Highest sample minus the first, in MB (2^20 bytes). */
-export const growthMb = (samples: readonly number[]) => (Math.max(...samples) - samples[0]!) / 2 ** 20;
+export const growthMb = (samples: readonly number[]) =>
+  samples.length === 0 ? NaN : (Math.max(...samples) - samples[0]!) / 2 ** 20;
