@@ -1,5 +1,6 @@
 import type { Page } from 'puppeteer-core';
 import { readMarks } from './marks';
+import { closeRawChannel, openRawChannel } from './raw-channel';
 import { startAndJoin } from './session';
 import { timing, type Metric } from './stats';
 import type { BenchWorld } from './world';
@@ -37,34 +38,13 @@ const CHAT_LOOP = `async (count, prefix, filler, gap) => {
   return out;
 }`;
 
-/** Raw RTCDataChannel between the same two pages, SDP carried by the bench (no trickle: gathering completes first). */
-const GATHERED = `(pc) => new Promise((resolve) => {
-  if (pc.iceGatheringState === 'complete') return resolve();
-  pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
-})`;
-const ECHO_OFFER = `(async () => {
-  const pc = new RTCPeerConnection();
-  const dc = pc.createDataChannel('bench-echo');
-  window.__echo = { pc, dc };
-  await pc.setLocalDescription(await pc.createOffer());
-  await (${GATHERED})(pc);
-  return pc.localDescription.sdp;
+/** The raw echo: the answering side sends back what it gets, the offering side times each round trip. */
+const ECHO_BACK = `(() => {
+  const { dc } = window.__echo;
+  dc.onmessage = (m) => dc.send(m.data);
 })()`;
-const ECHO_ANSWER = `async (sdp) => {
-  const pc = new RTCPeerConnection();
-  window.__echo = { pc };
-  pc.addEventListener('datachannel', (e) => {
-    e.channel.onmessage = (m) => e.channel.send(m.data);
-  });
-  await pc.setRemoteDescription({ type: 'offer', sdp });
-  await pc.setLocalDescription(await pc.createAnswer());
-  await (${GATHERED})(pc);
-  return pc.localDescription.sdp;
-}`;
-const ECHO_LOOP = `async (answer, count, filler) => {
-  const { pc, dc } = window.__echo;
-  await pc.setRemoteDescription({ type: 'answer', sdp: answer });
-  if (dc.readyState !== 'open') await new Promise((resolve) => dc.addEventListener('open', resolve, { once: true }));
+const ECHO_LOOP = `async (count, filler) => {
+  const { dc } = window.__echo;
   const out = [];
   for (let i = 0; i < count; i++) {
     const sentAt = window.__benchNow();
@@ -73,14 +53,19 @@ const ECHO_LOOP = `async (answer, count, filler) => {
     await echoed;
     out.push(window.__benchNow() - sentAt);
   }
-  pc.close();
   return out;
 }`;
 
 /** Messages a single page.evaluate sends: a long loop would outlast the DevTools protocol's timeout. */
 const BATCH = 25;
 
-async function chatFrom(from: Page, to: Page, count: number, prefix: string): Promise<{ rtt: number[]; oneWay: number[] }> {
+/** Chat messages from `from`'s chat box to `to`: round trips, one-way times, and when each was sent (epoch ms). */
+export async function chatFrom(
+  from: Page,
+  to: Page,
+  count: number,
+  prefix: string,
+): Promise<{ rtt: number[]; oneWay: number[]; sentAt: number[] }> {
   await from.bringToFront();
   const sent: [string, number, number][] = [];
   for (let done = 0; done < count; done += BATCH) {
@@ -92,6 +77,7 @@ async function chatFrom(from: Page, to: Page, count: number, prefix: string): Pr
   return {
     rtt: sent.map(([, at, acked]) => acked - at),
     oneWay: sent.map(([token, at]) => seen[token]! - at),
+    sentAt: sent.map(([, at]) => at),
   };
 }
 
@@ -107,12 +93,10 @@ export async function benchChat(world: BenchWorld, count: number): Promise<Metri
     const a = await chatFrom(world.panel.page, app.join.page, half, 'r');
     const b = await chatFrom(app.join.page, world.panel.page, count - half, 'c');
 
-    const offer = await world.panel.page.evaluate(ECHO_OFFER);
-    const answer = await app.join.page.evaluate(`(${ECHO_ANSWER})(${JSON.stringify(offer)})`);
-    const echo = (await world.panel.page.evaluate(
-      `(${ECHO_LOOP})(${JSON.stringify(answer)}, ${count}, ${JSON.stringify(FILLER)})`,
-    )) as number[]; // raw echoes take well under a millisecond each: one evaluate is enough
-    await app.join.page.evaluate('window.__echo.pc.close()');
+    await openRawChannel(world.panel.page, app.join.page, '__echo', 'bench-echo');
+    await app.join.page.evaluate(ECHO_BACK);
+    const echo = (await world.panel.page.evaluate(`(${ECHO_LOOP})(${count}, ${JSON.stringify(FILLER)})`)) as number[]; // raw echoes take well under a millisecond each: one evaluate is enough
+    await closeRawChannel([world.panel.page, app.join.page], '__echo');
     return [
       timing('chat: round trip (sent → shown there → ack shown here)', [...a.rtt, ...b.rtt], echo, {
         p99: true,

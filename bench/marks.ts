@@ -15,6 +15,8 @@ import type { Page } from 'puppeteer-core';
  *   pages forbid it).
  * - `texts[token]` / `acked[token]`: when a chat line with "bench-<token>" appeared, and when (on the
  *   sender's side) it stopped saying it was being sent.
+ * - `binary[label]`: binary (non-string) bytes each data channel sent and received, with the first send and
+ *   the first and last arrival (the files benchmark's throughput, the same for our channels and raw ones).
  *
  * A string, not a function: tsx's esbuild would inject helpers that do not exist in the page.
  */
@@ -24,7 +26,7 @@ export const INSTRUMENT = String.raw`(() => {
   // (it was seen 10 ms apart between two Chromiums). performance.now() gives the sub-millisecond steps.
   const offset = Date.now() - performance.now();
   const now = () => offset + performance.now();
-  const marks = { origin: offset, clicks: [], channels: [], sockets: [], frames: [], audio: [], appear: {}, texts: {}, acked: {} };
+  const marks = { origin: offset, clicks: [], channels: [], sockets: [], frames: [], audio: [], appear: {}, texts: {}, acked: {}, binary: {} };
   window.__bench = marks;
   window.__benchNow = now;
   document.addEventListener('click', (e) => {
@@ -33,7 +35,30 @@ export const INSTRUMENT = String.raw`(() => {
   }, true);
 
   const Native = window.RTCPeerConnection;
-  const watchChannel = (dc) => dc.addEventListener('open', () => marks.channels.push({ label: dc.label, at: now() }));
+  const binaryOf = (dc) => (marks.binary[dc.label] ??= { sent: 0, received: 0, firstSent: 0, firstReceived: 0, lastReceived: 0 });
+  const watchChannel = (dc) => {
+    dc.addEventListener('open', () => marks.channels.push({ label: dc.label, at: now() }));
+    dc.addEventListener('message', (e) => {
+      if (typeof e.data === 'string') return;
+      const entry = binaryOf(dc);
+      const at = now();
+      entry.received += e.data.byteLength ?? e.data.size;
+      entry.firstReceived ||= at;
+      entry.lastReceived = at;
+    });
+  };
+  // Channels made before this ran (the session host's) count their sends too: the prototype is shared.
+  if (window.RTCDataChannel) {
+    const send = RTCDataChannel.prototype.send;
+    RTCDataChannel.prototype.send = function (data) {
+      if (typeof data !== 'string') {
+        const entry = binaryOf(this);
+        entry.sent += data.byteLength ?? data.size;
+        entry.firstSent ||= now();
+      }
+      return send.call(this, data);
+    };
+  }
   const watchAudio = (pc) => {
     const poll = async () => {
       if (pc.connectionState === 'closed') return;
@@ -120,6 +145,7 @@ export const INSTRUMENT = String.raw`(() => {
     marks.frames.length = 0;
     marks.audio.length = 0;
     marks.appear = {};
+    marks.binary = {};
   };
   const start = () => {
     new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
@@ -128,6 +154,14 @@ export const INSTRUMENT = String.raw`(() => {
   if (document.documentElement) start();
   else document.addEventListener('readystatechange', start, { once: true });
 })();`;
+
+export interface BinaryMark {
+  sent: number;
+  received: number;
+  firstSent: number;
+  firstReceived: number;
+  lastReceived: number;
+}
 
 export interface Marks {
   clicks: { name: string; at: number }[];
@@ -139,6 +173,8 @@ export interface Marks {
   appear: Record<string, number>;
   texts: Record<string, number>;
   acked: Record<string, number>;
+  /** Binary bytes per data channel label: sent (with the first send) and received (first and last arrival). */
+  binary: Record<string, BinaryMark>;
   /** The page's navigation start (its performance.now() zero), epoch ms. */
   origin: number;
 }

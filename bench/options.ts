@@ -1,3 +1,15 @@
+/** The files benchmark (issue 14): sizes in MB (2^20 bytes). */
+export interface FileCounts {
+  /** Throughput runs each, ours and the raw channel alternating. */
+  runs: number;
+  /** Size of each throughput run's file. */
+  mb: number;
+  /** The big transfer (one each) during which the receiver's memory is sampled and chat is timed. */
+  bigMb: number;
+  /** Chat messages timed while idle (half each way); during the big transfers, as many as fit. */
+  chat: number;
+}
+
 /** How much each benchmark does. The full run meets the issue's minimum counts; the smoke run (npm test) is tiny. */
 export interface BenchCounts {
   /** Joins timed (and as many bare-PeerJS joins). */
@@ -28,6 +40,7 @@ export interface BenchCounts {
   loginFlood: { samples: number; concurrency: number };
   /** Two brokers with Redis: participants held, and timed pairs (split and on one broker) × messages each. */
   cluster: { participants: number; pairs: number; messages: number };
+  files: FileCounts;
 }
 
 export const FULL: BenchCounts = {
@@ -47,6 +60,7 @@ export const FULL: BenchCounts = {
   capacityRate: 0.1,
   loginFlood: { samples: 50, concurrency: 48 },
   cluster: { participants: 20_000, pairs: 20, messages: 50 },
+  files: { runs: 5, mb: 128, bigMb: 2048, chat: 100 },
 };
 
 export const SMOKE: BenchCounts = {
@@ -64,6 +78,7 @@ export const SMOKE: BenchCounts = {
   capacityRate: 5,
   loginFlood: { samples: 3, concurrency: 4 },
   cluster: { participants: 4, pairs: 1, messages: 3 },
+  files: { runs: 1, mb: 2, bigMb: 4, chat: 2 },
 };
 
 export const BENCHMARKS = [
@@ -75,6 +90,7 @@ export const BENCHMARKS = [
   'chat',
   'flood',
   'presence',
+  'files',
   'capacity',
   'login',
   'cluster',
@@ -84,8 +100,8 @@ export type BenchmarkName = (typeof BENCHMARKS)[number];
 /**
  * `--smoke` (or BENCH_SMOKE=1) starts from the tiny counts; BENCH_JOINS, BENCH_FRAMES, BENCH_CHAT,
  * BENCH_WEIGHT, BENCH_PANEL, BENCH_FLOODS, BENCH_PRESENCE, BENCH_CAPACITY_STEPS (comma-separated), BENCH_CAPACITY_WINDOW_MS,
- * BENCH_CAPACITY_RATE, BENCH_LOGIN_SAMPLES, BENCH_LOGIN_CONCURRENCY and BENCH_CLUSTER_PARTICIPANTS / _PAIRS /
- * _MESSAGES override single counts; `--only join,chat`
+ * BENCH_CAPACITY_RATE, BENCH_LOGIN_SAMPLES, BENCH_LOGIN_CONCURRENCY, BENCH_CLUSTER_PARTICIPANTS / _PAIRS /
+ * _MESSAGES and BENCH_FILES_RUNS / _MB / _BIG_MB / _CHAT override single counts; `--only join,chat`
  * picks benchmarks.
  */
 export function parseOptions(argv: readonly string[], env: Record<string, string | undefined>) {
@@ -109,6 +125,12 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
     participants: num('BENCH_CLUSTER_PARTICIPANTS') ?? counts.cluster.participants,
     pairs: num('BENCH_CLUSTER_PAIRS') ?? counts.cluster.pairs,
     messages: num('BENCH_CLUSTER_MESSAGES') ?? counts.cluster.messages,
+  };
+  counts.files = {
+    runs: num('BENCH_FILES_RUNS') ?? counts.files.runs,
+    mb: num('BENCH_FILES_MB') ?? counts.files.mb,
+    bigMb: num('BENCH_FILES_BIG_MB') ?? counts.files.bigMb,
+    chat: num('BENCH_FILES_CHAT') ?? counts.files.chat,
   };
   if (env.BENCH_CAPACITY_STEPS) counts.capacitySteps = env.BENCH_CAPACITY_STEPS.split(',').map(Number);
   const onlyArg = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Metric } from './stats';
 
 const cell = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '' : String(n));
@@ -22,6 +22,18 @@ export function table(metrics: readonly Metric[]): string {
   return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }
 
+/**
+ * The results file after a run: each metric of this run replaces the one of the same name where it was
+ * (new ones go at the end), and the rest stay — a run of some benchmarks keeps the others' last figures.
+ */
+export function mergeResults(previous: readonly Metric[], metrics: readonly Metric[]): Metric[] {
+  const fresh = new Map(metrics.map((m) => [m.name, m]));
+  const merged = previous.map((m) => fresh.get(m.name) ?? m);
+  const kept = new Set(previous.map((m) => m.name));
+  return [...merged, ...metrics.filter((m) => !kept.has(m.name))];
+}
+
 export function writeResults(file: string, metrics: readonly Metric[]): void {
-  writeFileSync(file, JSON.stringify(metrics, null, 2) + '\n');
+  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Metric[]) : [];
+  writeFileSync(file, JSON.stringify(mergeResults(previous, metrics), null, 2) + '\n');
 }

@@ -3,6 +3,7 @@ import { benchCapacity } from './capacity/capacity';
 import { benchCluster } from './cluster';
 import { benchChat } from './chat';
 import { benchFirstFrame } from './first-frame';
+import { benchFiles } from './files';
 import { benchFlood } from './flood';
 import { benchPresence } from './presence';
 import { benchJoin } from './join';
@@ -25,6 +26,7 @@ const BROWSER_BENCHES: Partial<Record<BenchmarkName, (world: BenchWorld, counts:
   chat: (w, c) => benchChat(w, c.chat),
   flood: (w, c) => benchFlood(w, c.floods),
   presence: (w, c) => benchPresence(w, c.presence, c.presenceBaselineWaitMs),
+  files: (w, c) => benchFiles(w, c.files),
 };
 
 /** Runs the chosen benchmarks one after another (they share the machine's two cores), in a fixed order. */

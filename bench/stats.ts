@@ -42,7 +42,7 @@ export function timing(
   name: string,
   samples: readonly number[],
   baselineSamples: readonly number[],
-  options: { unit?: string; p99?: boolean; target?: Target; note?: string } = {},
+  options: { unit?: string; p99?: boolean; target?: Target; note?: string; higherIsBetter?: boolean } = {},
 ): Metric {
   const baseline = percentile(baselineSamples, 50);
   return finish(
@@ -58,6 +58,7 @@ export function timing(
       runs: samples.length,
       baselineP95: round(percentile(baselineSamples, 95)),
       baselineRuns: baselineSamples.length,
+      ...(options.higherIsBetter ? { higherIsBetter: true } : {}),
       ...(options.note ? { note: options.note } : {}),
     },
     options.target,

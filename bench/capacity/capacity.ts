@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { CreateSessionResponse, JoinResponse } from '../../core/protocol';
 import { hashToken, newId, newRepToken } from '../../broker/auth/tokens';
 import { startBroker, type TestRep } from '../../test/helpers/broker';
@@ -9,14 +8,9 @@ import { brokerSim, forkTs, Generator, nextMessage } from './generator';
 import { describeOpenFiles, filesFor, participantsFitting, raiseOpenFiles, type OpenFiles } from './open-files';
 import type { SimPeer, StepResult } from './protocol';
 import { postJson } from '../api';
+import { rss } from '../memory';
 
 const P99_LIMIT_MS = 50;
-
-/** Resident memory of a process, in bytes (Linux). */
-function rss(pid: number): number {
-  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return Number(kb) * 1024;
-}
 
 /**
  * The steps that fit `limit` open files a process; when some do not, the most that fits (rounded down to
