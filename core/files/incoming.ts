@@ -128,7 +128,10 @@ export function createIncoming(first: FileOffer, peer: string, deps: IncomingDep
   }
 
   async function chunk(channel: BinaryLink, data: ArrayBuffer): Promise<void> {
-    if (link !== channel || isFinished(view.state)) return;
+    // A channel this transfer let go of: closed, so its sender hears it and offers again (were it left
+    // open, its chunks would be dropped unacked and the sender would wait on its window for good).
+    if (link !== channel) return channel.close();
+    if (isFinished(view.state)) return;
     const frame = readFrame(data);
     const n = count();
     // Anything but a chunk of this file, of the length its index must have, is the sender breaking the rules.
