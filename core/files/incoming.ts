@@ -55,6 +55,8 @@ export function createIncoming(first: FileOffer, peer: string, deps: IncomingDep
   /** Frames are handled one after another (each awaits a digest and a write). */
   let chain: Promise<void> = Promise.resolve();
   let metaTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A re-offer's answer is on the chain, not yet sent. */
+  let answerQueued = false;
 
   const set = (changes: Partial<TransferView>) => {
     Object.assign(view, changes);
@@ -242,7 +244,14 @@ export function createIncoming(first: FileOffer, peer: string, deps: IncomingDep
         return Promise.resolve();
       }
       if (isFinished(view.state) && view.state !== 'done') set({ state: 'paused', failure: undefined, stopReason: undefined });
-      chain = chain.then(answer).catch(() => end('disk', { tell: 'disk', keep: true }));
+      // An answer already waiting on the chain (a long read-back after a reload) tells the sender what is
+      // here; a second would only close the channel the first one brought.
+      if (answerQueued) return chain;
+      answerQueued = true;
+      chain = chain
+        .then(answer)
+        .finally(() => (answerQueued = false))
+        .catch(() => end('disk', { tell: 'disk', keep: true }));
       return chain;
     },
     /** The sender's channel for this transfer. */

@@ -65,8 +65,6 @@ export function createOutgoing(file: File | undefined, offer: FileOffer, peer: s
   const inFlight = new Set<number>();
   let acked = 0;
   let wake: (() => void) | undefined;
-  /** The receiver said yes to it once: a silence from it now means something was lost, not a person thinking. */
-  let wasAccepted = false;
   let quiet: ReturnType<typeof setTimeout> | undefined;
 
   /** Progress (an ack, an answer, a channel open): the stall watch starts over. */
@@ -78,9 +76,9 @@ export function createOutgoing(file: File | undefined, offer: FileOffer, peer: s
   function stalled(): void {
     quiet = undefined;
     if (isFinished(view.state)) return;
-    // Waiting for a channel place, or for a person to accept: not stuck.
-    const waiting = (view.state === 'queued' && !link) || (view.state === 'offered' && !wasAccepted) || !source;
-    if (!waiting) api.offer();
+    // Waiting for a channel place, or for the file to be picked again: not stuck. An offer still unanswered
+    // goes again too: a receiver still asking its user ignores it, one whose answer was lost says it again.
+    if ((view.state !== 'queued' || link) && source) api.offer();
     moved();
   }
 
@@ -221,7 +219,6 @@ export function createOutgoing(file: File | undefined, offer: FileOffer, peer: s
       if (isFinished(view.state) || !source) return;
       closeLink();
       acceptedHave = haveChunks;
-      wasAccepted = true;
       moved();
       set({ state: 'queued' });
       start();

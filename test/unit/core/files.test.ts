@@ -22,7 +22,15 @@ function participant(
   net: Net,
   me: Member,
   roles: Record<string, Role>,
-  options: { store?: FileStore; maxFileBytes?: number; stallMs?: number; channels?: (link: BinaryLink) => BinaryLink } = {},
+  options: {
+    store?: FileStore;
+    maxFileBytes?: number;
+    stallMs?: number;
+    /** Fault injection: the receiving end of each incoming channel, as the activity gets it. */
+    channels?: (link: BinaryLink) => BinaryLink;
+    /** Fault injection: a message this participant sends that is lost on the way (true). */
+    loses?: (message: MeshMessage) => boolean;
+  } = {},
 ) {
   const store = options.store ?? memoryFileStore();
   // The mesh's events reach the activity made just after it (as in the runtime).
@@ -46,7 +54,7 @@ function participant(
     roleOf: (id) => roles[id],
     others: () => ROSTER.map((p) => p.participantId).filter((id) => id !== me.participantId && roles[id]),
     controllerId: () => Object.keys(roles).find((id) => roles[id] === 'controller'),
-    send: (to, message) => mesh.send(to, message),
+    send: (to, message) => (options.loses?.(message) ? true : mesh.send(to, message)),
     openChannel: (to, label) => mesh.openChannel(to, label),
     maxFileBytes: options.maxFileBytes ?? LIMIT,
     store,
@@ -410,6 +418,41 @@ describe('a transfer that stops moving heals itself', () => {
     expect(sha(new Uint8Array(await saved.arrayBuffer()))).toBe(sha(data));
     // Resumed from what the receiver had: only chunk 2 onwards went again, not the whole file.
     expect(view(rep.files, 'lost.bin')!.resumedFrom).toBe(2 * CHUNK_SIZE);
+  });
+
+  it('the receiver’s first yes is lost: the offer goes again after a quiet spell and the answer with it', async () => {
+    const net = createMemoryNetwork();
+    const rep = participant(net, A, ROLES, { stallMs: 300 });
+    await tick();
+    let lost = 0;
+    const customer = participant(net, B, ROLES, { loses: (m) => m.type === 'file-accept' && lost++ === 0 });
+    await until(() => rep.mesh.isOpen(B.participantId) && customer.mesh.isOpen(A.participantId));
+    const data = bytesOf(3 * CHUNK_SIZE);
+    await rep.files.send([fileOf('yes.bin', data)], B.participantId);
+    await until(() => view(customer.files, 'yes.bin')?.state === 'incoming');
+    await customer.files.accept(view(customer.files, 'yes.bin')!.key);
+    // Before, the sender waited 'offered' and the receiver 'queued', each for the other, for good.
+    await until(() => view(customer.files, 'yes.bin')?.state === 'done' && view(rep.files, 'yes.bin')?.state === 'done');
+    expect(lost).toBe(2);
+    const saved = await customer.files.file(view(customer.files, 'yes.bin')!.key);
+    expect(sha(new Uint8Array(await saved.arrayBuffer()))).toBe(sha(data));
+  });
+
+  it('an offer nobody has answered yet goes again unchanged: the receiver still asks its user once, and a yes then starts it', async () => {
+    const net = createMemoryNetwork();
+    const rep = participant(net, A, ROLES, { stallMs: 50 });
+    await tick();
+    const customer = participant(net, B, ROLES);
+    await until(() => rep.mesh.isOpen(B.participantId) && customer.mesh.isOpen(A.participantId));
+    const data = bytesOf(CHUNK_SIZE + 5);
+    await rep.files.send([fileOf('ask.bin', data)], B.participantId);
+    await until(() => view(customer.files, 'ask.bin')?.state === 'incoming');
+    // Several quiet spells while the customer thinks: still one question, still asking.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(customer.files.transfers.value.filter((t) => t.name === 'ask.bin').map((t) => t.state)).toEqual(['incoming']);
+    expect(view(rep.files, 'ask.bin')?.state).toBe('offered');
+    await customer.files.accept(view(customer.files, 'ask.bin')!.key);
+    await until(() => view(customer.files, 'ask.bin')?.state === 'done' && view(rep.files, 'ask.bin')?.state === 'done');
   });
 });
 
