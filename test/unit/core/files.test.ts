@@ -420,6 +420,35 @@ describe('a transfer that stops moving heals itself', () => {
     expect(view(rep.files, 'lost.bin')!.resumedFrom).toBe(2 * CHUNK_SIZE);
   });
 
+  it('a re-offer in the middle of a transfer (the link was replaced under load) while the receiver’s disk is slow: it answers and the file completes', async () => {
+    const net = createMemoryNetwork();
+    const rep = participant(net, A, ROLES, { stallMs: 60_000 });
+    await tick();
+    // A disk whose writes wait until let go: chunks pile up on the receiver's chain, as on a loaded machine.
+    const disk = memoryFileStore();
+    const held: (() => void)[] = [];
+    let holding = true;
+    const slow: FileStore = {
+      ...disk,
+      write: (name, offset, bytes) =>
+        new Promise<void>((resolve) => (holding ? held.push(resolve) : resolve())).then(() => disk.write(name, offset, bytes)),
+    };
+    const customer = participant(net, B, ROLES, { store: slow });
+    await until(() => rep.mesh.isOpen(B.participantId) && customer.mesh.isOpen(A.participantId));
+    const data = bytesOf(12 * CHUNK_SIZE + 7);
+    await rep.files.send([fileOf('slow.bin', data)], B.participantId);
+    await until(() => view(customer.files, 'slow.bin')?.state === 'incoming');
+    await customer.files.accept(view(customer.files, 'slow.bin')!.key);
+    await until(() => held.length > 0);
+    // What the mesh does when a link to the peer opens again: every unfinished transfer is offered anew.
+    rep.files.linkOpened(B.participantId);
+    holding = false;
+    held.splice(0).forEach((go) => go());
+    await until(() => view(customer.files, 'slow.bin')?.state === 'done' && view(rep.files, 'slow.bin')?.state === 'done');
+    const saved = await customer.files.file(view(customer.files, 'slow.bin')!.key);
+    expect(sha(new Uint8Array(await saved.arrayBuffer()))).toBe(sha(data));
+  });
+
   it('the receiver’s first yes is lost: the offer goes again after a quiet spell and the answer with it', async () => {
     const net = createMemoryNetwork();
     const rep = participant(net, A, ROLES, { stallMs: 300 });
