@@ -104,11 +104,13 @@ const ROLES: Record<string, Role> = {
   [C.participantId]: 'customer',
 };
 
-async function repAndCustomer(roles = ROLES) {
+type Options = Parameters<typeof participant>[3];
+
+async function repAndCustomer(roles = ROLES, options: { rep?: Options; customer?: Options } = {}) {
   const net = createMemoryNetwork();
-  const rep = participant(net, A, roles);
+  const rep = participant(net, A, roles, options.rep);
   await tick();
-  const customer = participant(net, B, roles);
+  const customer = participant(net, B, roles, options.customer);
   await until(() => rep.mesh.isOpen(B.participantId) && customer.mesh.isOpen(A.participantId));
   return { net, rep, customer };
 }
@@ -403,11 +405,7 @@ function losing(nth: number) {
 
 describe('a transfer that stops moving heals itself', () => {
   it('a chunk lost on an open channel: the sender offers again after a quiet spell, the receiver says what it has, the file arrives intact', async () => {
-    const net = createMemoryNetwork();
-    const rep = participant(net, A, ROLES, { stallMs: 300 });
-    await tick();
-    const customer = participant(net, B, ROLES, { channels: losing(3) });
-    await until(() => rep.mesh.isOpen(B.participantId) && customer.mesh.isOpen(A.participantId));
+    const { rep, customer } = await repAndCustomer(ROLES, { rep: { stallMs: 300 }, customer: { channels: losing(3) } });
     const data = bytesOf(8 * CHUNK_SIZE + 99);
     await rep.files.send([fileOf('lost.bin', data)], B.participantId);
     await until(() => view(customer.files, 'lost.bin')?.state === 'incoming');
@@ -421,9 +419,6 @@ describe('a transfer that stops moving heals itself', () => {
   });
 
   it('a re-offer in the middle of a transfer (the link was replaced under load) while the receiver’s disk is slow: it answers and the file completes', async () => {
-    const net = createMemoryNetwork();
-    const rep = participant(net, A, ROLES, { stallMs: 60_000 });
-    await tick();
     // A disk whose writes wait until let go: chunks pile up on the receiver's chain, as on a loaded machine.
     const disk = memoryFileStore();
     const held: (() => void)[] = [];
@@ -433,8 +428,7 @@ describe('a transfer that stops moving heals itself', () => {
       write: (name, offset, bytes) =>
         new Promise<void>((resolve) => (holding ? held.push(resolve) : resolve())).then(() => disk.write(name, offset, bytes)),
     };
-    const customer = participant(net, B, ROLES, { store: slow });
-    await until(() => rep.mesh.isOpen(B.participantId) && customer.mesh.isOpen(A.participantId));
+    const { rep, customer } = await repAndCustomer(ROLES, { rep: { stallMs: 60_000 }, customer: { store: slow } });
     const data = bytesOf(12 * CHUNK_SIZE + 7);
     await rep.files.send([fileOf('slow.bin', data)], B.participantId);
     await until(() => view(customer.files, 'slow.bin')?.state === 'incoming');
@@ -450,12 +444,11 @@ describe('a transfer that stops moving heals itself', () => {
   });
 
   it('the receiver’s first yes is lost: the offer goes again after a quiet spell and the answer with it', async () => {
-    const net = createMemoryNetwork();
-    const rep = participant(net, A, ROLES, { stallMs: 300 });
-    await tick();
     let lost = 0;
-    const customer = participant(net, B, ROLES, { loses: (m) => m.type === 'file-accept' && lost++ === 0 });
-    await until(() => rep.mesh.isOpen(B.participantId) && customer.mesh.isOpen(A.participantId));
+    const { rep, customer } = await repAndCustomer(ROLES, {
+      rep: { stallMs: 300 },
+      customer: { loses: (m) => m.type === 'file-accept' && lost++ === 0 },
+    });
     const data = bytesOf(3 * CHUNK_SIZE);
     await rep.files.send([fileOf('yes.bin', data)], B.participantId);
     await until(() => view(customer.files, 'yes.bin')?.state === 'incoming');
@@ -468,11 +461,7 @@ describe('a transfer that stops moving heals itself', () => {
   });
 
   it('an offer nobody has answered yet goes again unchanged: the receiver still asks its user once, and a yes then starts it', async () => {
-    const net = createMemoryNetwork();
-    const rep = participant(net, A, ROLES, { stallMs: 50 });
-    await tick();
-    const customer = participant(net, B, ROLES);
-    await until(() => rep.mesh.isOpen(B.participantId) && customer.mesh.isOpen(A.participantId));
+    const { rep, customer } = await repAndCustomer(ROLES, { rep: { stallMs: 50 } });
     const data = bytesOf(CHUNK_SIZE + 5);
     await rep.files.send([fileOf('ask.bin', data)], B.participantId);
     await until(() => view(customer.files, 'ask.bin')?.state === 'incoming');
