@@ -4,7 +4,7 @@ import { isRepRole, type FileOffer, type MeshMessage, type Role } from '../proto
 import type { BinaryLink } from '../mesh/transport';
 import type { Activity, StopReason } from '../session/activities';
 import { createIncoming, type Incoming } from './incoming';
-import { createOutgoing, fileKey, type Outgoing } from './outgoing';
+import { createOutgoing, fileKey, STALL_MS, type Outgoing } from './outgoing';
 import { offerOf, recordOf, storageName, type FileStore, type PartialMeta } from './store';
 import { CHUNK_SIZE, isFinished, type TransferView } from './transfer';
 
@@ -24,6 +24,8 @@ export interface FilesDeps {
   store: FileStore;
   /** How often progress reaches the view (state changes go at once). */
   publishMs?: number;
+  /** How long a transfer may go without progress before the sender offers it again (STALL_MS). */
+  stallMs?: number;
 }
 
 /** Offers one participant may have unanswered with me at once; more are declined and counted. */
@@ -112,6 +114,7 @@ export function createFiles(deps: FilesDeps) {
       send: (message) => deps.send(peer, message),
       openChannel: (label) => deps.openChannel(peer, label),
       mayStart: () => busyWith(peer) < ACTIVE_PER_PEER,
+      stallMs: deps.stallMs ?? STALL_MS,
       changed: (now) => {
         changed(now);
         // A transfer that let go of its channel makes room for the next.

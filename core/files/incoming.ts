@@ -55,6 +55,8 @@ export function createIncoming(first: FileOffer, peer: string, deps: IncomingDep
   /** Frames are handled one after another (each awaits a digest and a write). */
   let chain: Promise<void> = Promise.resolve();
   let metaTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A re-offer's answer is on the chain, not yet sent. */
+  let answerQueued = false;
 
   const set = (changes: Partial<TransferView>) => {
     Object.assign(view, changes);
@@ -128,7 +130,10 @@ export function createIncoming(first: FileOffer, peer: string, deps: IncomingDep
   }
 
   async function chunk(channel: BinaryLink, data: ArrayBuffer): Promise<void> {
-    if (link !== channel || isFinished(view.state)) return;
+    // A channel this transfer let go of: closed, so its sender hears it and offers again (were it left
+    // open, its chunks would be dropped unacked and the sender would wait on its window for good).
+    if (link !== channel) return channel.close();
+    if (isFinished(view.state)) return;
     const frame = readFrame(data);
     const n = count();
     // Anything but a chunk of this file, of the length its index must have, is the sender breaking the rules.
@@ -239,7 +244,14 @@ export function createIncoming(first: FileOffer, peer: string, deps: IncomingDep
         return Promise.resolve();
       }
       if (isFinished(view.state) && view.state !== 'done') set({ state: 'paused', failure: undefined, stopReason: undefined });
-      chain = chain.then(answer).catch(() => end('disk', { tell: 'disk', keep: true }));
+      // An answer already waiting on the chain (a long read-back after a reload) tells the sender what is
+      // here; a second would only close the channel the first one brought.
+      if (answerQueued) return chain;
+      answerQueued = true;
+      chain = chain
+        .then(answer)
+        .finally(() => (answerQueued = false))
+        .catch(() => end('disk', { tell: 'disk', keep: true }));
       return chain;
     },
     /** The sender's channel for this transfer. */

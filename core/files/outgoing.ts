@@ -8,6 +8,12 @@ import { CHUNK_SIZE, isFinished, WINDOW, type FileFailure, type TransferDeps, ty
 
 /** How long after a channel closed under a transfer it is offered again. */
 const RETRY_MS = 1_000;
+/**
+ * A transfer under way with no ack, no answer and no verdict for this long is taken for stuck (a frame or
+ * an answer lost, a receiver that dropped a channel it no longer owned): it is offered again, and the
+ * receiver answers with what it has on disk. Generous: a loaded receiver acks a chunk within seconds.
+ */
+export const STALL_MS = 15_000;
 /** Bytes read from the file at once when going through it in order (cut into chunks). */
 const READ_BLOCK = 16 * CHUNK_SIZE;
 
@@ -24,6 +30,8 @@ export interface OutgoingDeps extends TransferDeps {
   openChannel(label: string): BinaryLink | undefined;
   /** May it take a channel now? (A few transfers at once per peer: channels are limited.) */
   mayStart(): boolean;
+  /** See STALL_MS. */
+  stallMs: number;
 }
 
 /**
@@ -57,6 +65,22 @@ export function createOutgoing(file: File | undefined, offer: FileOffer, peer: s
   const inFlight = new Set<number>();
   let acked = 0;
   let wake: (() => void) | undefined;
+  let quiet: ReturnType<typeof setTimeout> | undefined;
+
+  /** Progress (an ack, an answer, a channel open): the stall watch starts over. */
+  function moved(): void {
+    clearTimeout(quiet);
+    quiet = isFinished(view.state) ? undefined : setTimeout(stalled, deps.stallMs);
+  }
+
+  function stalled(): void {
+    quiet = undefined;
+    if (isFinished(view.state)) return;
+    // Waiting for a channel place, or for the file to be picked again: not stuck. An offer still unanswered
+    // goes again too: a receiver still asking its user ignores it, one whose answer was lost says it again.
+    if ((view.state !== 'queued' || link) && source) api.offer();
+    moved();
+  }
 
   const set = (changes: Partial<TransferView>) => {
     Object.assign(view, changes);
@@ -73,6 +97,8 @@ export function createOutgoing(file: File | undefined, offer: FileOffer, peer: s
 
   function finish(failure?: FileFailure, stopReason?: StopReason): void {
     if (isFinished(view.state)) return;
+    clearTimeout(quiet);
+    quiet = undefined;
     closeLink();
     set(failure ? { state: 'failed', failure, stopReason, rate: 0 } : { state: 'done', rate: 0, bytes: view.size });
   }
@@ -132,6 +158,7 @@ export function createOutgoing(file: File | undefined, offer: FileOffer, peer: s
     if (!frame || frame.kind === 'chunk' || frame.index >= count) return finish('protocol');
     if (frame.kind === 'nack') return void resend(frame.index).catch(() => finish('read'));
     if (!inFlight.delete(frame.index)) return;
+    moved();
     acked++;
     view.bytes = Math.min(offer.size, (have + acked) * offer.chunkSize);
     deps.changed();
@@ -168,6 +195,7 @@ export function createOutgoing(file: File | undefined, offer: FileOffer, peer: s
       setTimeout(() => view.state === 'paused' && api.offer(), RETRY_MS);
     });
     channel.onOpen(() => {
+      moved();
       if (count === 0 || have >= count) set({ state: 'verifying' });
       pump(channel, mine, have).catch(() => {
         // The file went away under us (moved, deleted, its permission lapsed).
@@ -185,11 +213,13 @@ export function createOutgoing(file: File | undefined, offer: FileOffer, peer: s
       acceptedHave = undefined;
       if (view.state !== 'offered') set({ state: 'paused', rate: 0 });
       deps.send(offer);
+      moved();
     },
     accepted(haveChunks: number): void {
       if (isFinished(view.state) || !source) return;
       closeLink();
       acceptedHave = haveChunks;
+      moved();
       set({ state: 'queued' });
       start();
     },
@@ -228,7 +258,10 @@ export function createOutgoing(file: File | undefined, offer: FileOffer, peer: s
     get busy() {
       return link !== undefined;
     },
-    dispose: closeLink,
+    dispose(): void {
+      clearTimeout(quiet);
+      closeLink();
+    },
   };
   return api;
 }

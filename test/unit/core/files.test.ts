@@ -22,7 +22,15 @@ function participant(
   net: Net,
   me: Member,
   roles: Record<string, Role>,
-  options: { store?: FileStore; maxFileBytes?: number } = {},
+  options: {
+    store?: FileStore;
+    maxFileBytes?: number;
+    stallMs?: number;
+    /** Fault injection: the receiving end of each incoming channel, as the activity gets it. */
+    channels?: (link: BinaryLink) => BinaryLink;
+    /** Fault injection: a message this participant sends that is lost on the way (true). */
+    loses?: (message: MeshMessage) => boolean;
+  } = {},
 ) {
   const store = options.store ?? memoryFileStore();
   // The mesh's events reach the activity made just after it (as in the runtime).
@@ -35,7 +43,7 @@ function participant(
     onLinkOpen: (from) => late.files?.linkOpened(from),
     onLinkClose: (from) => late.files?.participantGone(from),
     onCall: (_from, call) => call.close(),
-    onChannel: (from, link) => late.files?.incomingChannel(from, link),
+    onChannel: (from, link) => late.files?.incomingChannel(from, options.channels ? options.channels(link) : link),
   });
   mesh.setRoster(ROSTER);
   meshes.push(mesh);
@@ -46,11 +54,12 @@ function participant(
     roleOf: (id) => roles[id],
     others: () => ROSTER.map((p) => p.participantId).filter((id) => id !== me.participantId && roles[id]),
     controllerId: () => Object.keys(roles).find((id) => roles[id] === 'controller'),
-    send: (to, message) => mesh.send(to, message),
+    send: (to, message) => (options.loses?.(message) ? true : mesh.send(to, message)),
     openChannel: (to, label) => mesh.openChannel(to, label),
     maxFileBytes: options.maxFileBytes ?? LIMIT,
     store,
     publishMs: 0,
+    stallMs: options.stallMs,
   }));
   void files.load();
   return { mesh, files, store, me, dispose: () => (files.dispose(), mesh.destroy()) };
@@ -95,11 +104,13 @@ const ROLES: Record<string, Role> = {
   [C.participantId]: 'customer',
 };
 
-async function repAndCustomer(roles = ROLES) {
+type Options = Parameters<typeof participant>[3];
+
+async function repAndCustomer(roles = ROLES, options: { rep?: Options; customer?: Options } = {}) {
   const net = createMemoryNetwork();
-  const rep = participant(net, A, roles);
+  const rep = participant(net, A, roles, options.rep);
   await tick();
-  const customer = participant(net, B, roles);
+  const customer = participant(net, B, roles, options.customer);
   await until(() => rep.mesh.isOpen(B.participantId) && customer.mesh.isOpen(A.participantId));
   return { net, rep, customer };
 }
@@ -371,6 +382,95 @@ describe('files between participants (issue 14)', () => {
       customer.files.transfers.value.find((t) => t.name === 'logs.zip' && t.state === 'done')!.key,
     );
     expect(sha(new Uint8Array(await saved.arrayBuffer()))).toBe(sha(data));
+  });
+});
+
+/**
+ * A channel end that loses the `nth` frame it receives, once: what a frame lost on the way (or dropped by
+ * a receiver that no longer took that channel for its own) looks like, with the channel still open.
+ */
+function losing(nth: number) {
+  let seen = 0;
+  return (link: BinaryLink): BinaryLink => ({
+    ...link,
+    get isOpen() {
+      return link.isOpen;
+    },
+    get bufferedAmount() {
+      return link.bufferedAmount;
+    },
+    onData: (listener) => link.onData((data) => void (++seen !== nth && listener(data))),
+  });
+}
+
+describe('a transfer that stops moving heals itself', () => {
+  it('a chunk lost on an open channel: the sender offers again after a quiet spell, the receiver says what it has, the file arrives intact', async () => {
+    const { rep, customer } = await repAndCustomer(ROLES, { rep: { stallMs: 300 }, customer: { channels: losing(3) } });
+    const data = bytesOf(8 * CHUNK_SIZE + 99);
+    await rep.files.send([fileOf('lost.bin', data)], B.participantId);
+    await until(() => view(customer.files, 'lost.bin')?.state === 'incoming');
+    await customer.files.accept(view(customer.files, 'lost.bin')!.key);
+    // Before, chunk 2 never came, the receiver waited for it and the sender for a verdict: stuck for good.
+    await until(() => view(customer.files, 'lost.bin')?.state === 'done' && view(rep.files, 'lost.bin')?.state === 'done');
+    const saved = await customer.files.file(view(customer.files, 'lost.bin')!.key);
+    expect(sha(new Uint8Array(await saved.arrayBuffer()))).toBe(sha(data));
+    // Resumed from what the receiver had: only chunk 2 onwards went again, not the whole file.
+    expect(view(rep.files, 'lost.bin')!.resumedFrom).toBe(2 * CHUNK_SIZE);
+  });
+
+  it('a re-offer in the middle of a transfer (the link was replaced under load) while the receiver’s disk is slow: it answers and the file completes', async () => {
+    // A disk whose writes wait until let go: chunks pile up on the receiver's chain, as on a loaded machine.
+    const disk = memoryFileStore();
+    const held: (() => void)[] = [];
+    let holding = true;
+    const slow: FileStore = {
+      ...disk,
+      write: (name, offset, bytes) =>
+        new Promise<void>((resolve) => (holding ? held.push(resolve) : resolve())).then(() => disk.write(name, offset, bytes)),
+    };
+    const { rep, customer } = await repAndCustomer(ROLES, { rep: { stallMs: 60_000 }, customer: { store: slow } });
+    const data = bytesOf(12 * CHUNK_SIZE + 7);
+    await rep.files.send([fileOf('slow.bin', data)], B.participantId);
+    await until(() => view(customer.files, 'slow.bin')?.state === 'incoming');
+    await customer.files.accept(view(customer.files, 'slow.bin')!.key);
+    await until(() => held.length > 0);
+    // What the mesh does when a link to the peer opens again: every unfinished transfer is offered anew.
+    rep.files.linkOpened(B.participantId);
+    holding = false;
+    held.splice(0).forEach((go) => go());
+    await until(() => view(customer.files, 'slow.bin')?.state === 'done' && view(rep.files, 'slow.bin')?.state === 'done');
+    const saved = await customer.files.file(view(customer.files, 'slow.bin')!.key);
+    expect(sha(new Uint8Array(await saved.arrayBuffer()))).toBe(sha(data));
+  });
+
+  it('the receiver’s first yes is lost: the offer goes again after a quiet spell and the answer with it', async () => {
+    let lost = 0;
+    const { rep, customer } = await repAndCustomer(ROLES, {
+      rep: { stallMs: 300 },
+      customer: { loses: (m) => m.type === 'file-accept' && lost++ === 0 },
+    });
+    const data = bytesOf(3 * CHUNK_SIZE);
+    await rep.files.send([fileOf('yes.bin', data)], B.participantId);
+    await until(() => view(customer.files, 'yes.bin')?.state === 'incoming');
+    await customer.files.accept(view(customer.files, 'yes.bin')!.key);
+    // Before, the sender waited 'offered' and the receiver 'queued', each for the other, for good.
+    await until(() => view(customer.files, 'yes.bin')?.state === 'done' && view(rep.files, 'yes.bin')?.state === 'done');
+    expect(lost).toBe(2);
+    const saved = await customer.files.file(view(customer.files, 'yes.bin')!.key);
+    expect(sha(new Uint8Array(await saved.arrayBuffer()))).toBe(sha(data));
+  });
+
+  it('an offer nobody has answered yet goes again unchanged: the receiver still asks its user once, and a yes then starts it', async () => {
+    const { rep, customer } = await repAndCustomer(ROLES, { rep: { stallMs: 50 } });
+    const data = bytesOf(CHUNK_SIZE + 5);
+    await rep.files.send([fileOf('ask.bin', data)], B.participantId);
+    await until(() => view(customer.files, 'ask.bin')?.state === 'incoming');
+    // Several quiet spells while the customer thinks: still one question, still asking.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(customer.files.transfers.value.filter((t) => t.name === 'ask.bin').map((t) => t.state)).toEqual(['incoming']);
+    expect(view(rep.files, 'ask.bin')?.state).toBe('offered');
+    await customer.files.accept(view(customer.files, 'ask.bin')!.key);
+    await until(() => view(customer.files, 'ask.bin')?.state === 'done' && view(rep.files, 'ask.bin')?.state === 'done');
   });
 });
 
