@@ -31,10 +31,11 @@ describe('files between a rep and a customer, peer to peer, checked and resumabl
   let world: World;
   let customer: JoinPage;
   let joinUrl: string;
+  let number: string;
 
   beforeAll(async () => {
     world = await createWorld();
-    ({ joinUrl } = await world.panel.startSession());
+    ({ joinUrl, number } = await world.panel.startSession());
     customer = await JoinPage.open(world.customerBrowser, joinUrl);
     await customer.join('Pat Customer');
     await waitUntil(world.panel.page, linked);
@@ -297,5 +298,23 @@ describe('files between a rep and a customer, peer to peer, checked and resumabl
       expect(await opfsHashes(customer.page, two.size)).toContain(two.sha256);
       await waitUntil(world.panel.page, () => document.querySelectorAll('li.transfer[data-state="offered"]').length === 2);
     });
+  });
+  // Last: it changes who controls the session.
+  it('passing control to an assisting rep stops a transfer on both sides, with the reason', async () => {
+    const bob = await world.broker.addRep({ name: 'Bob Colleague' });
+    const bobToken = await world.broker.login(bob.email, bob.password);
+    await createBrokerClient({ baseUrl: world.broker.url, getToken: () => bobToken }).assistByNumber(number);
+    const file = makeFile('handed-over.bin', 50 * MB);
+    await world.panel.page.select('select[aria-label="Send files to"]', await customerId(world.panel.page, 'Pat Customer'));
+    await pickFiles(world.panel.page, 'Send file', [file.path]);
+    await clickByRole(customer.page, 'button', 'Accept handed-over.bin');
+    await waitForBytes(customer.page, 'handed-over.bin', 5 * MB);
+    await world.panel.passControl('Bob Colleague');
+    await waitForTransfer(customer.page, 'handed-over.bin', 'failed');
+    await waitForTransfer(world.panel.page, 'handed-over.bin', 'failed');
+    expect((await transferRow(customer.page, 'handed-over.bin'))?.status).toMatch(/^Stopped because the session changed/);
+    expect((await transferRow(world.panel.page, 'handed-over.bin'))?.status).toMatch(/^Stopped because the session changed/);
+    await waitForText(world.panel.page, 'File transfer stopped because control passed to Bob Colleague.');
+    await waitForText(customer.page, 'File transfer stopped because control passed to Bob Colleague.');
   });
 });
