@@ -10,6 +10,8 @@ const activityNames: Record<string, MessageKey> = {
   files: 'activityFiles',
 };
 
+const SCREEN_SHARES = new Set(['screen-share', 'rep-screen-share']);
+
 const listOf = (names: readonly string[]) =>
   names.map((name) => (activityNames[name] ? t(activityNames[name]) : name)).join(', ');
 
@@ -24,8 +26,8 @@ export function activityNoticeText(notice: ActivityNotice, nameOf: (id: string) 
   if (reason.kind === 'control')
     return t('stoppedForControl', { activities: listOf(notice.activities), name: nameOf(reason.to) });
   const name = nameOf(reason.activeCustomerId ?? '');
-  // Screen sharing alone keeps its own words; anything else (a file transfer) is named.
-  if (notice.activities.some((a) => a !== 'screen-share')) {
+  // Screen sharing alone (the customer's or a rep's) keeps its own words; anything else (a file transfer) is named.
+  if (notice.activities.some((a) => !SCREEN_SHARES.has(a))) {
     const activities = listOf(notice.activities);
     return forCustomer ? t('stoppedForSwitchCustomer', { activities }) : t('stoppedForSwitch', { activities, name });
   }
