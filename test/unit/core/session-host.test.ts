@@ -82,6 +82,8 @@ describe('the session host: the rep’s sessions outlive the panel that opened t
 
     await rep.chat.send('Hello from the host', customer.self.participantId);
     await until(() => customer.chat.log.all().some((e) => e.text === 'Hello from the host'));
+    // A reply in the same millisecond would tie on time, and ties go by random ids: answer a moment later.
+    await new Promise((resolve) => setTimeout(resolve, 5));
     customer.chat.send('Hello back', customer.self.participantId);
     await until(() => rep.chat.log.all().some((e) => e.text === 'Hello back'));
     // What a rep may read in the customer's thread is worked out in the view, synchronously.
