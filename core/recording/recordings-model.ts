@@ -28,13 +28,6 @@ export type RecordingsModel = ReturnType<typeof createRecordingsModel>;
  */
 export const isWriting = (meta: RecordingMeta, now: number) => meta.state === 'recording' && now - meta.updatedAt < 15_000;
 
-/** "12.5 MB": a size as people read it. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
-}
-
 /** The file names a recording is saved under: session number and start time, nothing a person typed. */
 export function recordingFileName(meta: RecordingMeta, extension: 'webm' | 'vtt'): string {
   const stamp = new Date(meta.startedAt).toISOString().slice(0, 19).replace(/[T:]/g, '-');
