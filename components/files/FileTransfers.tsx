@@ -245,7 +245,11 @@ function TransferItem({ files, view, who }: { files: Files; view: TransferView; 
           </div>
         )
       )}
-      <p class={view.state === 'failed' ? 'error transfer-status' : 'muted transfer-status'} role="status">
+      <p
+        class={view.state === 'failed' ? 'error transfer-status' : 'muted transfer-status'}
+        role="status"
+        title={view.state === 'failed' ? view.detail : undefined}
+      >
         {statusText(view, who, files.maxFileBytes)}
       </p>
       {saveError && (

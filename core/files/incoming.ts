@@ -11,6 +11,16 @@ import { isFinished, MAX_CHUNK_FAILURES, WINDOW, type FileFailure, type Transfer
 const READ_BACK = 1024 * 1024;
 /** How often the sidecar's count of chunks on disk is written while chunks arrive. */
 const META_EVERY_MS = 250;
+/**
+ * Store faults in a row (no chunk got through between them) that are tried again before the transfer
+ * fails as 'disk'. A fault other than a full disk is usually passing: a worker that died or stalled on a
+ * loaded machine (a new one starts), a file whose old handle is still being let go.
+ */
+export const MAX_STORE_FAULTS = 3;
+
+/** The browser said the disk (or this origin's share of it) is full: trying again will not help. */
+const isDiskFull = (error: unknown) =>
+  /QuotaExceeded/i.test(error instanceof Error ? `${error.name} ${error.message}` : String(error));
 
 export interface IncomingDeps extends TransferDeps {
   store: FileStore;
@@ -57,6 +67,8 @@ export function createIncoming(first: FileOffer, peer: string, deps: IncomingDep
   let metaTimer: ReturnType<typeof setTimeout> | undefined;
   /** A re-offer's answer is on the chain, not yet sent. */
   let answerQueued = false;
+  /** Store faults since the last chunk that got through (see MAX_STORE_FAULTS). */
+  let faults = 0;
 
   const set = (changes: Partial<TransferView>) => {
     Object.assign(view, changes);
@@ -82,7 +94,10 @@ export function createIncoming(first: FileOffer, peer: string, deps: IncomingDep
     old?.close();
   }
 
-  function end(failure: FileFailure, options: { tell?: FileFailure; keep?: boolean; stopReason?: StopReason } = {}): void {
+  function end(
+    failure: FileFailure,
+    options: { tell?: FileFailure; keep?: boolean; stopReason?: StopReason; detail?: string } = {},
+  ): void {
     if (isFinished(view.state)) return;
     if (options.tell) {
       const reason =
@@ -94,13 +109,31 @@ export function createIncoming(first: FileOffer, peer: string, deps: IncomingDep
     closeLink();
     clearTimeout(metaTimer);
     metaTimer = undefined;
-    set({ state: 'failed', failure, stopReason: options.stopReason, rate: 0 });
+    set({ state: 'failed', failure, stopReason: options.stopReason, detail: options.detail, rate: 0 });
     if (options.keep) void chain.then(saveMeta).catch(() => undefined);
     else {
       // Forgotten: the same file offered again is a new question, never resumed unasked.
       meta = undefined;
       void chain.then(() => deps.store.remove(file())).catch(() => undefined);
     }
+  }
+
+  /**
+   * The store refused a write, a read or a sidecar. A full disk, or the same fault again and again, ends
+   * the transfer with what is on disk kept for a resume. Anything else lets go of the channel: the sender
+   * sees it close, offers again a moment later, and this side answers from what its disk holds (the
+   * hash is rebuilt from disk if it was lost), so a passing fault costs a second, not the transfer.
+   */
+  function storeFault(error: unknown): void {
+    if (isFinished(view.state)) return;
+    faults++;
+    console.warn(`files: storing ${name} failed (${faults} in a row):`, error);
+    if (isDiskFull(error) || faults >= MAX_STORE_FAULTS) {
+      return end('disk', { tell: 'disk', keep: meta !== undefined, detail: String(error).slice(0, 300) });
+    }
+    closeLink();
+    ahead.clear();
+    set({ state: 'paused', rate: 0 });
   }
 
   /** The hash of the chunks on disk, read back (after a reload nothing of it is in memory). */
@@ -120,13 +153,17 @@ export function createIncoming(first: FileOffer, peer: string, deps: IncomingDep
     set({ state: 'verifying' });
     const ok = toHex(hasher.digest()) === expected;
     hasher = undefined;
-    deps.send({ type: 'file-result', id: offer.id, ok });
-    if (!ok) return end('hash');
+    if (!ok) {
+      deps.send({ type: 'file-result', id: offer.id, ok });
+      return end('hash');
+    }
+    // On disk as verified before the sender hears it: if this fails, the sender's next offer finds out.
     if (meta) meta = { ...meta, verified: true };
     await saveMeta();
     await deps.store.release(file());
     closeLink();
     set({ state: 'done', rate: 0, bytes: offer.size });
+    deps.send({ type: 'file-result', id: offer.id, ok });
   }
 
   async function chunk(channel: BinaryLink, data: ArrayBuffer): Promise<void> {
@@ -157,22 +194,20 @@ export function createIncoming(first: FileOffer, peer: string, deps: IncomingDep
       if (failed >= MAX_CHUNK_FAILURES) return end('damaged', { tell: 'damaged' });
       return void channel.send(answerFrame('nack', index));
     }
-    try {
-      await deps.store.write(file(), index * offer.chunkSize, payload);
-      if (index === have) {
-        hasher!.update(payload);
+    await deps.store.write(file(), index * offer.chunkSize, payload);
+    if (index === have) {
+      hasher!.update(payload);
+      have++;
+      while (ahead.has(have)) {
+        hasher!.update(await deps.store.read(file(), have * offer.chunkSize, chunkLength(offer.size, offer.chunkSize, have)));
+        ahead.delete(have);
         have++;
-        while (ahead.delete(have)) {
-          hasher!.update(await deps.store.read(file(), have * offer.chunkSize, chunkLength(offer.size, offer.chunkSize, have)));
-          have++;
-        }
-      } else {
-        if (ahead.size >= WINDOW * 4) return end('protocol', { tell: 'protocol' });
-        ahead.add(index);
       }
-    } catch {
-      return end('disk', { tell: 'disk', keep: true });
+    } else {
+      if (ahead.size >= WINDOW * 4) return end('protocol', { tell: 'protocol' });
+      ahead.add(index);
     }
+    faults = 0;
     if (link === channel) channel.send(answerFrame('ack', index));
     view.bytes = Math.min(offer.size, (have + ahead.size) * offer.chunkSize);
     deps.changed();
@@ -212,10 +247,12 @@ export function createIncoming(first: FileOffer, peer: string, deps: IncomingDep
       hasher = sha256.create();
       try {
         await deps.store.putMeta(meta);
-      } catch {
-        return end('disk', { tell: 'disk' });
+      } catch (error) {
+        // Passing or not, the sender is told; a passing fault leaves the sidecar to the next write of it.
+        storeFault(error);
+        if (isFinished(view.state)) return;
       }
-      chain = chain.then(answer);
+      chain = chain.then(answer).catch(storeFault);
       await chain;
     },
     decline(tooLarge = false): void {
@@ -243,7 +280,8 @@ export function createIncoming(first: FileOffer, peer: string, deps: IncomingDep
         }
         return Promise.resolve();
       }
-      if (isFinished(view.state) && view.state !== 'done') set({ state: 'paused', failure: undefined, stopReason: undefined });
+      if (isFinished(view.state) && view.state !== 'done')
+        set({ state: 'paused', failure: undefined, stopReason: undefined, detail: undefined });
       // An answer already waiting on the chain (a long read-back after a reload) tells the sender what is
       // here; a second would only close the channel the first one brought.
       if (answerQueued) return chain;
@@ -251,7 +289,7 @@ export function createIncoming(first: FileOffer, peer: string, deps: IncomingDep
       chain = chain
         .then(answer)
         .finally(() => (answerQueued = false))
-        .catch(() => end('disk', { tell: 'disk', keep: true }));
+        .catch(storeFault);
       return chain;
     },
     /** The sender's channel for this transfer. */
@@ -261,7 +299,7 @@ export function createIncoming(first: FileOffer, peer: string, deps: IncomingDep
       link = channel;
       set({ state: 'active' });
       channel.onData((data) => {
-        chain = chain.then(() => chunk(channel, data)).catch(() => end('disk', { tell: 'disk', keep: true }));
+        chain = chain.then(() => chunk(channel, data)).catch(storeFault);
       });
       channel.onClose(() => {
         if (link !== channel) return;
@@ -274,7 +312,7 @@ export function createIncoming(first: FileOffer, peer: string, deps: IncomingDep
     },
     done(sha: string): void {
       expected = sha;
-      chain = chain.then(check).catch(() => end('disk', { tell: 'disk', keep: true }));
+      chain = chain.then(check).catch(storeFault);
     },
     cancelledByPeer(reason: FileFailure): void {
       // Stopped (a control change): what arrived stays, to resume if the same people send it again.

@@ -47,6 +47,8 @@ export interface TransferView {
   resumedFrom: number;
   failure?: FileFailure;
   stopReason?: StopReason;
+  /** The browser's own words for a 'disk' failure (e.g. "QuotaExceededError: …"), for whoever looks into it. */
+  detail?: string;
 }
 
 export const isFinished = (state: TransferState) => state === 'done' || state === 'failed';

@@ -1,5 +1,5 @@
 import type { Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createBrokerClient } from '../../core/broker/client';
 import { clickByRole, waitForText, waitUntil } from './browser';
 import { createWorld, type World } from './fixtures';
@@ -8,6 +8,7 @@ import {
   opfsHashes,
   opfsNames,
   pickFiles,
+  removeTempFiles,
   saveAndHash,
   transferRow,
   waitForBytes,
@@ -26,6 +27,8 @@ const customerId = (page: Page, name: string) =>
     name,
   );
 const linked = () => document.querySelectorAll('.participants .dot.connected').length === 2;
+
+afterEach(removeTempFiles);
 
 describe('files between a rep and a customer, peer to peer, checked and resumable', () => {
   let world: World;

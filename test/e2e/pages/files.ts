@@ -1,13 +1,29 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { clickByRole, waitUntil } from '../browser';
 
+/** Temporary folders made here (files to send, downloads), removed by removeTempFiles. */
+const made: string[] = [];
+const tempDir = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+};
+
+/**
+ * Removes every file made and downloaded here. Call after each test: each is tens of MB, and a browser
+ * stops storing when the disk runs low (Chrome keeps 2 GiB free), which would fail the next test.
+ */
+export function removeTempFiles(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 /** A file of random bytes in a temporary folder, with its SHA-256 (hex). */
 export function makeFile(name: string, bytes: number): { path: string; sha256: string; size: number } {
-  const dir = mkdtempSync(join(tmpdir(), 'files-e2e-'));
+  const dir = tempDir('files-e2e-');
   const path = join(dir, name);
   const data = randomBytes(bytes);
   writeFileSync(path, data);
@@ -30,6 +46,8 @@ export interface TransferRow {
   wire: number;
   resumed: number;
   status: string;
+  /** The browser's own words behind a failure (the status's tooltip), if any. */
+  detail: string;
 }
 
 /** The transfer of `name` as the page shows it (undefined until it is listed). */
@@ -45,6 +63,7 @@ export function transferRow(page: Page, name: string): Promise<TransferRow | und
       wire: Number(row.dataset.wire),
       resumed: Number(row.dataset.resumed),
       status: row.querySelector('.transfer-status')?.textContent ?? '',
+      detail: row.querySelector('.transfer-status')?.getAttribute('title') ?? '',
     };
   }, name);
 }
@@ -58,7 +77,7 @@ export async function waitForTransfer(page: Page, name: string, ...states: strin
   for (let i = 0; i < 1200; i++) {
     row = await transferRow(page, name);
     if (row && states.includes(row.state)) return;
-    if (row?.state === 'failed') throw new Error(`${name} failed: ${row.status}`);
+    if (row?.state === 'failed') throw new Error(`${name} failed: ${row.status}${row.detail ? ` (${row.detail})` : ''}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`${name} never became ${states.join(' or ')}: ${JSON.stringify(row)}`);
@@ -110,7 +129,7 @@ export function opfsNames(page: Page): Promise<string[]> {
  * SHA-256 (hex), read from the download folder.
  */
 export async function saveAndHash(browser: Browser, page: Page, name: string, size: number): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'files-saved-'));
+  const dir = tempDir('files-saved-');
   const session = await browser.target().createCDPSession();
   await session.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir });
   await clickByRole(page, 'button', `Save ${name}`);

@@ -1,6 +1,6 @@
 import type { Page, WebWorker } from 'puppeteer-core';
 import { SESSION_HOST_DOCUMENT } from '../../../core/extension/session-host-document';
-import type { RepBrowser } from '../browser';
+import { observe, type RepBrowser } from '../browser';
 
 /** The extension's service worker, once the extension's APIs are bound to it (a moment after it starts). */
 export async function extensionWorker(rep: RepBrowser): Promise<WebWorker> {
@@ -31,7 +31,7 @@ export async function sessionHostPage(rep: RepBrowser, init?: string): Promise<P
     SESSION_HOST_DOCUMENT,
     url,
   );
-  const page = (await (await rep.browser.waitForTarget((t) => t.url() === url)).asPage())!;
+  const page = observe((await (await rep.browser.waitForTarget((t) => t.url() === url)).asPage())!, 'host');
   if (init) await page.evaluate(`if (!window.__hostInit) { window.__hostInit = true; ${init} }`);
   return page;
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { createFiles, MAX_PENDING_OFFERS, type Files } from '../../../core/files/files-activity';
 import { answerFrame, chunkFrame, readFrame } from '../../../core/files/frames';
+import { MAX_STORE_FAULTS } from '../../../core/files/incoming';
 import { sanitizeFileName } from '../../../core/files/names';
 import { memoryFileStore, storageName, type FileStore } from '../../../core/files/store';
 import { CHUNK_SIZE } from '../../../core/files/transfer';
@@ -471,6 +472,104 @@ describe('a transfer that stops moving heals itself', () => {
     expect(view(rep.files, 'ask.bin')?.state).toBe('offered');
     await customer.files.accept(view(customer.files, 'ask.bin')!.key);
     await until(() => view(customer.files, 'ask.bin')?.state === 'done' && view(rep.files, 'ask.bin')?.state === 'done');
+  });
+});
+
+/**
+ * A disk that refuses: `fails(op, meta)` says whether this call throws, and with what (as the OPFS worker
+ * reports a browser error: "Name: message").
+ */
+function faultyDisk(fails: (op: 'write' | 'putMeta', meta?: { verified?: boolean }) => string | undefined) {
+  const disk = memoryFileStore();
+  const store: FileStore = {
+    ...disk,
+    write: (name, offset, bytes) => {
+      const error = fails('write');
+      return error ? Promise.reject(new Error(error)) : disk.write(name, offset, bytes);
+    },
+    putMeta: (meta) => {
+      const error = fails('putMeta', meta);
+      return error ? Promise.reject(new Error(error)) : disk.putMeta(meta);
+    },
+  };
+  return { disk, store };
+}
+
+describe('a receiver whose disk refuses', () => {
+  // Each fault is logged with the browser's own words (the rep's console and E2E_DEBUG show why).
+  let warned: MockInstance<typeof console.warn>;
+  beforeEach(() => void (warned = vi.spyOn(console, 'warn').mockImplementation(() => undefined)));
+  afterEach(() => {
+    expect(warned).toHaveBeenCalledWith(expect.stringMatching(/^files: storing .+ failed/), expect.any(Error));
+    warned.mockRestore();
+  });
+
+  it('a passing fault (the file worker died under load) costs a moment, not the transfer: it goes on from the disk and arrives intact', async () => {
+    let writes = 0;
+    const { store } = faultyDisk((op) =>
+      op === 'write' && [4, 5, 9].includes(++writes) ? 'Error: The file worker stopped answering' : undefined,
+    );
+    const { rep, customer } = await repAndCustomer(ROLES, { customer: { store } });
+    const data = bytesOf(12 * CHUNK_SIZE + 3);
+    await rep.files.send([fileOf('shaky.bin', data)], B.participantId);
+    await until(() => view(customer.files, 'shaky.bin')?.state === 'incoming');
+    await customer.files.accept(view(customer.files, 'shaky.bin')!.key);
+    await until(() => view(customer.files, 'shaky.bin')?.state === 'done' && view(rep.files, 'shaky.bin')?.state === 'done');
+    const saved = await customer.files.file(view(customer.files, 'shaky.bin')!.key);
+    expect(sha(new Uint8Array(await saved.arrayBuffer()))).toBe(sha(data));
+    // Picked up where the disk was, not from the start.
+    expect(view(rep.files, 'shaky.bin')!.resumedFrom).toBeGreaterThan(0);
+  });
+
+  it('a full disk ends the transfer at once on both sides, saying so; what is on disk stays for a resume', async () => {
+    let writes = 0;
+    const { disk, store } = faultyDisk((op) =>
+      op === 'write' && ++writes > 3
+        ? 'QuotaExceededError: The operation failed because it would cause the application to exceed its storage quota.'
+        : undefined,
+    );
+    const { rep, customer } = await repAndCustomer(ROLES, { customer: { store } });
+    await rep.files.send([fileOf('huge.bin', bytesOf(10 * CHUNK_SIZE))], B.participantId);
+    await until(() => view(customer.files, 'huge.bin')?.state === 'incoming');
+    await customer.files.accept(view(customer.files, 'huge.bin')!.key);
+    await until(() => view(customer.files, 'huge.bin')?.state === 'failed' && view(rep.files, 'huge.bin')?.state === 'failed');
+    expect(view(customer.files, 'huge.bin')!.failure).toBe('disk');
+    expect(view(rep.files, 'huge.bin')!.failure).toBe('disk');
+    expect(view(customer.files, 'huge.bin')!.detail).toMatch(/^Error: QuotaExceededError: /);
+    expect(writes).toBe(4);
+    while (!(await disk.list()).some((m) => m.have === 3)) await tick();
+  });
+
+  it('a fault that keeps coming fails the transfer as the disk after a few tries, instead of trying for ever', async () => {
+    let writes = 0;
+    const { store } = faultyDisk((op) => (op === 'write' && ++writes > 2 ? 'NoModificationAllowedError: locked' : undefined));
+    const { rep, customer } = await repAndCustomer(ROLES, { customer: { store } });
+    await rep.files.send([fileOf('locked.bin', bytesOf(10 * CHUNK_SIZE))], B.participantId);
+    await until(() => view(customer.files, 'locked.bin')?.state === 'incoming');
+    await customer.files.accept(view(customer.files, 'locked.bin')!.key);
+    await until(
+      () => view(customer.files, 'locked.bin')?.state === 'failed' && view(rep.files, 'locked.bin')?.state === 'failed',
+    );
+    expect(view(customer.files, 'locked.bin')!.failure).toBe('disk');
+    expect(writes).toBe(2 + MAX_STORE_FAULTS);
+  });
+
+  it('the sidecar cannot be marked verified once: the sender hears nothing yet, offers again, and both end checked', async () => {
+    let refused = 0;
+    const { store } = faultyDisk((op, meta) =>
+      op === 'putMeta' && meta?.verified && refused++ === 0 ? 'Error: busy' : undefined,
+    );
+    const { rep, customer } = await repAndCustomer(ROLES, { rep: { stallMs: 300 }, customer: { store } });
+    const data = bytesOf(4 * CHUNK_SIZE + 1);
+    await rep.files.send([fileOf('last-step.bin', data)], B.participantId);
+    await until(() => view(customer.files, 'last-step.bin')?.state === 'incoming');
+    await customer.files.accept(view(customer.files, 'last-step.bin')!.key);
+    await until(
+      () => view(customer.files, 'last-step.bin')?.state === 'done' && view(rep.files, 'last-step.bin')?.state === 'done',
+    );
+    expect(refused).toBeGreaterThanOrEqual(2);
+    const saved = await customer.files.file(view(customer.files, 'last-step.bin')!.key);
+    expect(sha(new Uint8Array(await saved.arrayBuffer()))).toBe(sha(data));
   });
 });
 
