@@ -4,9 +4,15 @@ import type { ChatEntry } from '../chat/types';
 import { randomId } from '../ids';
 import type { Activity } from '../session/activities';
 import { chatVtt } from './webvtt';
-import type { Recorder, RecorderSources, RecordingStore, StartRecorder } from './types';
+import type { OwnedStream, Recorder, RecorderSources, RecordingStore, RecordableMedia, StartRecorder } from './types';
 
 export type RecordingStatus = 'off' | 'waiting' | 'recording';
+
+/** Streams by participant (a signal's map), or one of mine, as RecordableMedia lists them. */
+export const owned = (streams: ReadonlyMap<string, MediaStream>): OwnedStream[] =>
+  [...streams].map(([from, stream]) => ({ from, stream }));
+export const ownedBy = (from: string, stream: MediaStream | null | undefined): OwnedStream[] =>
+  stream ? [{ from, stream }] : [];
 
 /** Why recording did not start or stopped on its own, told to the rep in plain words. */
 export type RecordingProblem =
@@ -24,7 +30,8 @@ export interface RecordingDeps {
   send(participantId: string, message: MeshMessage): boolean;
   /** Asks the broker to start or stop (controller only). */
   setRecording(on: boolean): Promise<{ recording: RecordingState }>;
-  sources: RecorderSources;
+  /** What is live, with whose it is (see RecordableMedia). */
+  media: RecordableMedia;
   /** The browser's recorder (absent where it cannot record, and on customers' pages). */
   record?: StartRecorder;
   store?: RecordingStore;
@@ -71,6 +78,26 @@ export function createRecording(deps: RecordingDeps) {
   let disposed = false;
 
   const mine = () => deps.state.value?.by === deps.selfId;
+  /**
+   * Whose media may go into the recording: reps', and a customer's once their page confirmed this
+   * recording's notice. The start waits for the customers present; one who joins later is left out of
+   * the picture and the sound until their page confirms (at once, unless it is broken or hostile).
+   */
+  const mayRecord = (from: string) => {
+    const role = from === deps.selfId ? 'self' : deps.roleOf(from);
+    if (role === undefined) return false;
+    if (role !== 'customer') return true;
+    const since = deps.state.peek()?.since;
+    return since !== undefined && seenBy.get(from) === since;
+  };
+  const sources: RecorderSources = {
+    video: () => deps.media.screens().find((s) => mayRecord(s.from))?.stream ?? null,
+    audio: () =>
+      deps.media
+        .voices()
+        .filter((s) => mayRecord(s.from))
+        .map((s) => s.stream),
+  };
   const unconfirmed = (since: number) => deps.customers().filter((c) => seenBy.get(c.id) !== since);
 
   function checkConsent(): void {
@@ -141,7 +168,7 @@ export function createRecording(deps: RecordingDeps) {
         await checkStorage();
       });
     };
-    recorder = record(deps.sources, {
+    recorder = record(sources, {
       timesliceMs: deps.timesliceMs ?? 2_500,
       onChunk: write,
       onError: () => fail({ kind: 'failed' }),

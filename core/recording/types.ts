@@ -40,6 +40,23 @@ export interface RecordingStore {
   persist(): Promise<boolean>;
 }
 
+/** A live stream and the participant it comes from. */
+export interface OwnedStream {
+  from: string;
+  stream: MediaStream;
+}
+
+/**
+ * What the session has live, with whose each stream is: the recording activity records a customer's only
+ * once their page confirmed this recording's notice (one who joins mid-recording too).
+ */
+export interface RecordableMedia {
+  /** Live screens, the one to show first first. */
+  screens(): readonly OwnedStream[];
+  /** Every voice heard here, mine included. */
+  voices(): readonly OwnedStream[];
+}
+
 /** What a recording shows and plays: the screen live now, and every voice (mixed into one track). */
 export interface RecorderSources {
   video(): MediaStream | null;

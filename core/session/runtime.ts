@@ -24,7 +24,7 @@ import { createScreenShare } from '../share/screen-share';
 import { CAMERA, REP_SCREEN } from '../share/share-kinds';
 import type { Facing, SessionMedia } from '../media/devices';
 import { createVoice } from '../media/voice';
-import { createRecording } from '../recording/recording';
+import { createRecording, owned, ownedBy } from '../recording/recording';
 import type { RecordingStore } from '../recording/types';
 import { createActivityRegistry, type StopReason } from './activities';
 import { chatRules } from './chat-rules';
@@ -194,14 +194,15 @@ export async function createSessionRuntime(deps: SessionRuntimeDeps) {
       customers: () => present.value.filter((p) => p.role === 'customer'),
       send: peers.send,
       setRecording: (on) => deps.broker.setRecording(sessionId, on),
-      sources: {
+      media: {
         // Whichever screen is live: the customer's first, then a rep's (mine or a colleague's).
-        video: () =>
-          [...share.remote.value.values()][0] ??
-          repShare.local.value ??
-          [...repShare.remote.value.values()][0] ??
-          share.local.value,
-        audio: () => [voice.microphone(), ...voice.streams.value.values()].filter((s): s is MediaStream => s !== null),
+        screens: () => [
+          ...owned(share.remote.value),
+          ...ownedBy(self.participantId, repShare.local.value),
+          ...owned(repShare.remote.value),
+          ...ownedBy(self.participantId, share.local.value),
+        ],
+        voices: () => [...ownedBy(self.participantId, voice.microphone()), ...owned(voice.streams.value)],
       },
       record: media.record,
       store: deps.recordings,

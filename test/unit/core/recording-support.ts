@@ -1,13 +1,13 @@
-import type { RecorderOptions, StartRecorder } from '../../../core/recording/types';
+import type { RecorderOptions, RecorderSources, StartRecorder } from '../../../core/recording/types';
 
 /**
  * A recorder that stands for the browser's MediaRecorder at the adapter boundary (Node has none): it
  * hands over a chunk whenever the test says, as MediaRecorder does every timeslice.
  */
 export function chunkRecorder() {
-  const runs: { options: RecorderOptions; stopped: boolean }[] = [];
-  const record: StartRecorder = (_sources, options) => {
-    const run = { options, stopped: false };
+  const runs: { sources: RecorderSources; options: RecorderOptions; stopped: boolean }[] = [];
+  const record: StartRecorder = (sources, options) => {
+    const run = { sources, options, stopped: false };
     runs.push(run);
     return {
       stop: async () => {

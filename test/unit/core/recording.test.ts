@@ -3,7 +3,7 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { MeshMessage, type RecordingState, type Role } from '../../../core/protocol';
-import { createRecording } from '../../../core/recording/recording';
+import { createRecording, owned } from '../../../core/recording/recording';
 import { SupportDb } from '../../../core/storage/db';
 import { createDexieRecordingStore } from '../../../core/storage/dexie-recording-store';
 import type { ChatEntry } from '../../../core/chat/types';
@@ -17,8 +17,14 @@ const until = async (check: () => boolean | Promise<boolean>) => {
   expect(await check()).toBe(true);
 };
 
+/** A stand-in for a browser's MediaStream (Node has none): the recorder only passes it on. */
+const stream = (name: string) => ({ name }) as unknown as MediaStream;
+
 function world(options: { customers?: string[]; free?: number; consentTimeoutMs?: number; storeFails?: boolean } = {}) {
   const customers = options.customers ?? ['ann', 'bea'];
+  /** Whose screens and voices are live, by participant id. */
+  const screens = new Map<string, MediaStream>();
+  const voices = new Map<string, MediaStream>();
   const roles: Record<string, Role> = {
     rita: 'controller',
     cora: 'assistant',
@@ -43,14 +49,14 @@ function world(options: { customers?: string[]; free?: number; consentTimeoutMs?
     state,
     isController: () => true,
     roleOf: (id) => roles[id],
-    customers: () => customers.map((id) => ({ id, name: id.toUpperCase() })),
+    customers: () => customers.filter((id) => roles[id]).map((id) => ({ id, name: id.toUpperCase() })),
     send: (to, message) => (message.type === 'recording-seen' && sent.push({ to, since: message.since }), true),
     async setRecording(on) {
       calls.push(on);
       state.value = on ? { since: ++clock, by: 'rita' } : null;
       return { recording: state.value };
     },
-    sources: { video: () => null, audio: () => [] },
+    media: { screens: () => owned(screens), voices: () => owned(voices) },
     record,
     store,
     chat: () => chat,
@@ -60,7 +66,7 @@ function world(options: { customers?: string[]; free?: number; consentTimeoutMs?
     stopFreeBytes: 100,
   });
   const seen = (from: string, since = state.value!.since) => rec.receive(from, { type: 'recording-seen', since });
-  return { rec, state, calls, runs, store, free, seen, chat, sent };
+  return { rec, state, calls, runs, store, free, seen, chat, sent, roles, screens, voices };
 }
 
 describe('recording with consent', () => {
@@ -113,6 +119,34 @@ describe('recording with consent', () => {
     expect(w.calls).toEqual([true, false]);
     expect(w.rec.problem.value).toEqual({ kind: 'not-confirmed', names: ['BEA'] });
     expect(await w.store.list()).toEqual([]);
+  });
+
+  it('records a customer who joins mid-recording only once their page confirmed the notice; a stranger’s media never', async () => {
+    const w = world({ customers: ['ann'] });
+    w.voices.set('rita', stream('rita-mic'));
+    w.voices.set('ann', stream('ann-voice'));
+    w.screens.set('ann', stream('ann-screen'));
+    const starting = w.rec.startRecording();
+    await until(() => w.state.value !== null);
+    w.seen('ann');
+    await starting;
+    const sources = w.runs[0]!.sources;
+    expect(sources.audio()).toEqual([stream('rita-mic'), stream('ann-voice')]);
+    // Bea joins while it records: her screen and voice are live here before her page has said anything.
+    w.roles.bea = 'customer';
+    w.screens.clear();
+    w.screens.set('bea', stream('bea-screen'));
+    w.voices.set('bea', stream('bea-voice'));
+    // A participant the session does not know (left, or never was) is not recorded either.
+    w.voices.set('mallory', stream('mallory-voice'));
+    expect(sources.video()).toBeNull();
+    expect(sources.audio()).toEqual([stream('rita-mic'), stream('ann-voice')]);
+    w.seen('bea', w.state.value!.since - 1); // about another recording: still out
+    expect(sources.audio()).not.toContainEqual(stream('bea-voice'));
+    w.seen('bea');
+    expect(sources.video()).toEqual(stream('bea-screen'));
+    expect(sources.audio()).toEqual([stream('rita-mic'), stream('ann-voice'), stream('bea-voice')]);
+    await w.rec.stopRecording();
   });
 
   it('ignores confirmations that are not a customer’s, not for this recording, or floods', async () => {
@@ -202,7 +236,7 @@ describe('recording with consent', () => {
       customers: () => [],
       send: () => true,
       setRecording: async (on) => (calls.push(on), { recording: null }),
-      sources: { video: () => null, audio: () => [] },
+      media: { screens: () => [], voices: () => [] },
       store,
       chat: () => [],
       describe: () => ({ sessionNumber: '1', customer: '' }),
@@ -224,7 +258,7 @@ describe('recording with consent', () => {
       customers: () => [],
       send: (to, m) => (sent.push(`${to}:${m.type === 'recording-seen' ? m.since : ''}`), true),
       setRecording: async () => ({ recording: null }),
-      sources: { video: () => null, audio: () => [] },
+      media: { screens: () => [], voices: () => [] },
       chat: () => [],
       describe: () => ({ sessionNumber: '1', customer: '' }),
     });
