@@ -1,11 +1,12 @@
 import type { Page } from 'puppeteer-core';
 import { postJson } from '../../bench/api';
 import type { CreateSessionResponse } from '../../core/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { clickByRole, waitForText, waitUntil, type RepBrowser } from './browser';
 import { launchFirefox } from './firefox';
 import { createWorld, REP, type World } from './fixtures';
 import { openPopup } from './pages/extension';
+import { makeFile, opfsHashes, pickFiles, removeTempFiles, setFiles, waitForTransfer } from './pages/files';
 import { JoinPage } from './pages/join-page';
 import { waitForLiveVideo } from './pages/video';
 import { TRACK_PEER_CONNECTIONS, waitForAudioFrom } from './pages/webrtc-stats';
@@ -26,6 +27,9 @@ async function closeSidebar(page: Page): Promise<void> {
 }
 
 const linked = () => document.querySelectorAll('.participants .dot.connected').length === 2;
+const MB = 1024 * 1024;
+
+afterEach(removeTempFiles);
 
 /** The Firefox tier: one Firefox ESR (on a virtual display, so it can share a screen) serves every world here. */
 describe('Firefox', () => {
@@ -114,6 +118,31 @@ describe('Firefox', () => {
       await customer.waitForText('Back after a reload');
       await customer.shareScreen();
       expect((await waitForLiveVideo(panel.page, 5)).width).toBeGreaterThan(0);
+      await panel.endSession();
+      await customer.waitForText('The session has ended');
+      await panel.back();
+    });
+
+    it('files both ways: the customer’s file lands intact in the add-on’s own disk (OPFS under moz-extension), the rep’s reaches the customer', async () => {
+      const { panel } = world;
+      const { joinUrl } = await panel.startSession();
+      const customer = await JoinPage.open(world.customerBrowser, joinUrl);
+      await customer.join('Pat Customer');
+      await waitUntil(panel.page, linked);
+
+      const up = makeFile('to-firefox.bin', 8 * MB);
+      await pickFiles(customer.page, `Send a file to ${REP.name}`, [up.path]);
+      await clickByRole(panel.page, 'button', 'Accept to-firefox.bin');
+      await waitForTransfer(panel.page, 'to-firefox.bin', 'done');
+      await waitForTransfer(customer.page, 'to-firefox.bin', 'done');
+      expect(await opfsHashes(panel.page, up.size)).toContain(up.sha256);
+
+      const down = makeFile('from-firefox.bin', 8 * MB);
+      await setFiles(panel.page, [down.path]);
+      await clickByRole(customer.page, 'button', 'Accept from-firefox.bin');
+      await waitForTransfer(customer.page, 'from-firefox.bin', 'done');
+      await waitForTransfer(panel.page, 'from-firefox.bin', 'done');
+      expect(await opfsHashes(customer.page, down.size)).toContain(down.sha256);
       await panel.endSession();
       await customer.waitForText('The session has ended');
       await panel.back();
@@ -221,6 +250,31 @@ describe('Firefox', () => {
       await clickByRole(customer.page, 'button', 'Start video');
       await panel.waitForText("Fiona Firefox's camera");
       await waitForLiveVideo(panel.page, 10, 'section[aria-label="Video"] video');
+      await panel.endSession();
+      await customer.waitForText('The session has ended');
+    });
+
+    it('files both ways: the rep’s file lands intact in Firefox’s disk (OPFS through a worker), and Firefox’s reaches the rep', async () => {
+      const { panel } = world;
+      if (await panel.page.$('::-p-aria([name="Back"][role="button"])')) await clickByRole(panel.page, 'button', 'Back');
+      const { joinUrl } = await panel.startSession();
+      const customer = await JoinPage.open(world.customerBrowser, joinUrl);
+      await customer.join('Fiona Firefox');
+      await waitUntil(panel.page, linked);
+
+      const down = makeFile('to-fiona.bin', 8 * MB);
+      await pickFiles(panel.page, 'Send file', [down.path]);
+      await clickByRole(customer.page, 'button', 'Accept to-fiona.bin');
+      await waitForTransfer(customer.page, 'to-fiona.bin', 'done');
+      await waitForTransfer(panel.page, 'to-fiona.bin', 'done');
+      expect(await opfsHashes(customer.page, down.size)).toContain(down.sha256);
+
+      const up = makeFile('from-fiona.bin', 8 * MB);
+      await setFiles(customer.page, [up.path]);
+      await clickByRole(panel.page, 'button', 'Accept from-fiona.bin');
+      await waitForTransfer(panel.page, 'from-fiona.bin', 'done');
+      await waitForTransfer(customer.page, 'from-fiona.bin', 'done');
+      expect(await opfsHashes(panel.page, up.size)).toContain(up.sha256);
       await panel.endSession();
       await customer.waitForText('The session has ended');
     });

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'puppeteer-core';
+import type { Browser, ElementHandle, Page } from 'puppeteer-core';
 import { clickByRole, waitUntil } from '../browser';
 
 /** Temporary folders made here (files to send, downloads), removed by removeTempFiles. */
@@ -28,6 +28,15 @@ export function makeFile(name: string, bytes: number): { path: string; sha256: s
   const data = randomBytes(bytes);
   writeFileSync(path, data);
   return { path, sha256: createHash('sha256').update(data).digest('hex'), size: bytes };
+}
+
+/**
+ * Picks `paths` in the files card's picker without its dialog: Firefox's WebDriver BiDi has no file
+ * chooser to intercept, so the files are set on the card's input (as the dialog would) and it reacts.
+ */
+export async function setFiles(page: Page, paths: string[]): Promise<void> {
+  const input = (await page.waitForSelector('input[data-testid="send-file-input"]')) as ElementHandle<HTMLInputElement>;
+  await input.uploadFile(...paths);
 }
 
 /** Clicks a button that opens the file picker and picks `paths` in it, as a person would. */
