@@ -28,6 +28,11 @@ function startBrowserRecorder(doc: Document, sources: RecorderSources, options: 
   video.playsInline = true;
   const picture = canvas.captureStream(0);
   const frameTrack = picture.getVideoTracks()[0] as CanvasCaptureMediaStreamTrack;
+  // The spec (and Chrome) put requestFrame on the track; Firefox has it on the stream only.
+  const requestFrame =
+    typeof frameTrack.requestFrame === 'function'
+      ? () => frameTrack.requestFrame()
+      : () => (picture as MediaStream & { requestFrame(): void }).requestFrame();
 
   const audio = new AudioContext();
   void audio.resume().catch(() => undefined);
@@ -63,22 +68,29 @@ function startBrowserRecorder(doc: Document, sources: RecorderSources, options: 
       const scale = Math.min(WIDTH / w, HEIGHT / h);
       g.drawImage(video, (WIDTH - w * scale) / 2, (HEIGHT - h * scale) / 2, w * scale, h * scale);
     }
-    frameTrack.requestFrame();
+    requestFrame();
   }
 
   paint();
   const timer = setInterval(paint, 1000 / FPS);
   const tracks = [frameTrack, ...mix.stream.getAudioTracks()];
-  const recorder = new MediaRecorder(new MediaStream(tracks), {
-    mimeType: MediaRecorder.isTypeSupported(MIME) ? MIME : 'video/webm',
-    videoBitsPerSecond: 1_200_000,
-    audioBitsPerSecond: 64_000,
-  });
-  recorder.ondataavailable = (event) => {
-    if (event.data.size > 0) options.onChunk(event.data);
-  };
-  recorder.onerror = (event) => options.onError(event);
-  recorder.start(options.timesliceMs);
+  let recorder: MediaRecorder;
+  try {
+    recorder = new MediaRecorder(new MediaStream(tracks), {
+      mimeType: MediaRecorder.isTypeSupported(MIME) ? MIME : 'video/webm',
+      videoBitsPerSecond: 1_200_000,
+      audioBitsPerSecond: 64_000,
+    });
+    recorder.ondataavailable = (event) => {
+      if (event.data.size > 0) options.onChunk(event.data);
+    };
+    recorder.onerror = (event) => options.onError(event);
+    recorder.start(options.timesliceMs);
+  } catch (error) {
+    // Nothing keeps painting or holding the audio device for a recorder that never ran.
+    release();
+    throw error;
+  }
 
   function release(): void {
     clearInterval(timer);

@@ -168,11 +168,19 @@ export function createRecording(deps: RecordingDeps) {
         await checkStorage();
       });
     };
-    recorder = record(sources, {
-      timesliceMs: deps.timesliceMs ?? 2_500,
-      onChunk: write,
-      onError: () => fail({ kind: 'failed' }),
-    });
+    try {
+      recorder = record(sources, {
+        timesliceMs: deps.timesliceMs ?? 2_500,
+        onChunk: write,
+        onError: () => fail({ kind: 'failed' }),
+      });
+    } catch (error) {
+      // The browser would not record (an API it lacks): said in words, and no empty recording is left listed.
+      console.warn('recording: the recorder did not start:', error);
+      fail({ kind: 'failed' });
+      await writes;
+      await store.remove(id).catch(() => undefined);
+    }
   }
 
   async function checkStorage(): Promise<void> {

@@ -6,6 +6,8 @@ import { clickByRole, waitForText, waitUntil, type RepBrowser } from './browser'
 import { launchFirefox } from './firefox';
 import { createWorld, REP, type World } from './fixtures';
 import { openPopup } from './pages/extension';
+import { recordings, saveRecording } from './pages/recordings';
+import { scanWebm } from '../../core/recording/webm-scan';
 import { makeFile, opfsHashes, pickFiles, removeTempFiles, setFiles, waitForTransfer } from './pages/files';
 import { JoinPage } from './pages/join-page';
 import { waitForLiveVideo } from './pages/video';
@@ -143,6 +145,37 @@ describe('Firefox', () => {
       await waitForTransfer(customer.page, 'from-firefox.bin', 'done');
       await waitForTransfer(panel.page, 'from-firefox.bin', 'done');
       expect(await opfsHashes(customer.page, down.size)).toContain(down.sha256);
+      await panel.endSession();
+      await customer.waitForText('The session has ended');
+      await panel.back();
+    });
+
+    it('records with the customer told first: the recording is kept as it goes and its WebM has a picture track and a sound track', async () => {
+      const { panel } = world;
+      const { joinUrl } = await panel.startSession();
+      const customer = await JoinPage.open(world.customerBrowser, joinUrl);
+      await customer.join('Pat Customer');
+      await waitUntil(panel.page, linked);
+      await customer.shareScreen();
+      await waitForLiveVideo(panel.page, 5);
+      const before = (await recordings(panel.page)).length;
+      await clickByRole(panel.page, 'button', 'Record');
+      await customer.waitForText('The representative is recording this session');
+      await panel.page.locator('::-p-aria([name="Stop recording"][role="button"])').wait();
+      const writing = async () => (await recordings(panel.page)).find((r) => r.state === 'recording');
+      while (((await writing())?.chunks ?? 0) < 2) await new Promise((r) => setTimeout(r, 200));
+      await clickByRole(panel.page, 'button', 'Stop recording');
+      await panel.page.locator('::-p-aria([name="Record"][role="button"])').wait();
+      const all = await recordings(panel.page);
+      expect(all).toHaveLength(before + 1);
+      expect(all.every((r) => r.state === 'done')).toBe(true);
+
+      await panel.page.locator('[data-testid="recordings"] summary').click();
+      const saved = await saveRecording(panel.page);
+      expect(saved.seconds).toBeGreaterThan(3);
+      const layout = await scanWebm([new Blob([Buffer.from(saved.base64, 'base64')])]);
+      expect([...layout.trackTypes.values()].sort()).toEqual([1, 2]);
+      for (const [track] of layout.trackTypes) expect(layout.blocks.get(track) ?? 0).toBeGreaterThan(3);
       await panel.endSession();
       await customer.waitForText('The session has ended');
       await panel.back();

@@ -1,11 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import type { Browser, Page } from 'puppeteer-core';
+import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanWebm } from '../../core/recording/webm-scan';
 import { clickByRole, fillByLabel, saveScreen, waitForText, waitUntil } from './browser';
 import { createWorld, type World } from './fixtures';
 import { JoinPage } from './pages/join-page';
 import { waitForLiveVideo } from './pages/video';
+import { recordings, saveRecording } from './pages/recordings';
 import { closeSessionHost } from './pages/session-host';
 import { checkScreen } from './screens';
 
@@ -20,16 +21,6 @@ const NOTICE_WATCH = `
     if (!window.__noticeAt && document.querySelector('[data-testid="recording-notice"]')) window.__noticeAt = Date.now();
   }).observe(document, { subtree: true, childList: true });
 `;
-
-interface StoredRecording {
-  id: string;
-  startedAt: number;
-  durationMs: number;
-  bytes: number;
-  chunks: number;
-  state: string;
-  chat: string;
-}
 
 /**
  * CPU seconds used so far by a browser and every process under it (Linux /proc; clock ticks of 1/100 s).
@@ -57,20 +48,6 @@ function cpuSeconds(browser: Browser): number {
   }
   return stats.filter((p) => tree.has(p.pid)).reduce((sum, p) => sum + p.ticks, 0) / 100;
 }
-
-/** The recordings as the extension's IndexedDB holds them (read in an extension page). */
-const recordings = (page: Page) =>
-  page.evaluate(
-    () =>
-      new Promise<StoredRecording[]>((resolve, reject) => {
-        const open = indexedDB.open('remote-support');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const all = open.result.transaction('recordings').objectStore('recordings').getAll();
-          all.onsuccess = () => (resolve(all.result as StoredRecording[]), open.result.close());
-        };
-      }),
-  );
 
 describe('recording a session, with the customer told first', () => {
   let world: World;
@@ -168,26 +145,7 @@ describe('recording a session, with the customer told first', () => {
     await checkScreen(panel, 'recording-list-player');
 
     // Save as WebM: the same bytes, which hold a video and an audio track with blocks in each.
-    const bytes = await panel.evaluate(async () => {
-      const saved: { href?: string; name?: string } = {};
-      const click = HTMLAnchorElement.prototype.click;
-      HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
-        saved.href = this.href;
-        saved.name = this.download;
-      };
-      const button = [...document.querySelectorAll('button')].find((b) => b.textContent === 'Save as WebM')!;
-      button.click();
-      while (!saved.href) await new Promise((r) => setTimeout(r, 50));
-      HTMLAnchorElement.prototype.click = click;
-      const data = new Uint8Array(await (await fetch(saved.href)).arrayBuffer());
-      // The mixed voices are sound, not silence: the fake microphones beep.
-      const audio = await new AudioContext().decodeAudioData(data.slice().buffer);
-      let loudest = 0;
-      for (const sample of audio.getChannelData(0)) loudest = Math.max(loudest, Math.abs(sample));
-      let binary = '';
-      for (let i = 0; i < data.length; i += 0x8000) binary += String.fromCharCode(...data.subarray(i, i + 0x8000));
-      return { name: saved.name!, base64: btoa(binary), loudest, seconds: audio.duration };
-    });
+    const bytes = await saveRecording(panel);
     expect(bytes.loudest).toBeGreaterThan(0.05);
     expect(bytes.seconds).toBeGreaterThan(6);
     expect(bytes.name).toMatch(/^session-\d{9}-[\d-]+\.webm$/);

@@ -1,7 +1,7 @@
 import { signal } from '@preact/signals-core';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import * as v from 'valibot';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MeshMessage, type RecordingState, type Role } from '../../../core/protocol';
 import { createRecording, owned } from '../../../core/recording/recording';
 import { SupportDb } from '../../../core/storage/db';
@@ -20,7 +20,9 @@ const until = async (check: () => boolean | Promise<boolean>) => {
 /** A stand-in for a browser's MediaStream (Node has none): the recorder only passes it on. */
 const stream = (name: string) => ({ name }) as unknown as MediaStream;
 
-function world(options: { customers?: string[]; free?: number; consentTimeoutMs?: number; storeFails?: boolean } = {}) {
+function world(
+  options: { customers?: string[]; free?: number; consentTimeoutMs?: number; storeFails?: boolean; recorderFails?: boolean } = {},
+) {
   const customers = options.customers ?? ['ann', 'bea'];
   /** Whose screens and voices are live, by participant id. */
   const screens = new Map<string, MediaStream>();
@@ -57,7 +59,11 @@ function world(options: { customers?: string[]; free?: number; consentTimeoutMs?
       return { recording: state.value };
     },
     media: { screens: () => owned(screens), voices: () => owned(voices) },
-    record,
+    record: options.recorderFails
+      ? () => {
+          throw new TypeError('S.requestFrame is not a function');
+        }
+      : record,
     store,
     chat: () => chat,
     describe: () => ({ sessionNumber: '123456789', customer: 'ANN, BEA' }),
@@ -188,6 +194,17 @@ describe('recording with consent', () => {
     await until(() => w.rec.status.value === 'off');
     expect(w.runs[0]!.stopped).toBe(true);
     expect((await w.store.list())[0]?.state).toBe('done');
+  });
+
+  it('a recorder the browser will not start: the rep reads that recording failed, nobody shows it, no empty recording is listed', async () => {
+    const w = world({ customers: [], recorderFails: true });
+    const warned = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    await w.rec.startRecording();
+    warned.mockRestore();
+    expect(w.rec.problem.value).toEqual({ kind: 'failed' });
+    await until(() => w.state.value === null && w.rec.status.value === 'off');
+    expect(w.calls).toEqual([true, false]);
+    await until(async () => (await w.store.list()).length === 0);
   });
 
   it('a store that refuses the recording leaves nobody showing it', async () => {
