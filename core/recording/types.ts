@@ -51,7 +51,7 @@ export interface OwnedStream {
  * once their page confirmed this recording's notice (one who joins mid-recording too).
  */
 export interface RecordableMedia {
-  /** Live screens, the one to show first first. */
+  /** Live screens, the preferred one first (the customer’s, then a rep’s). */
   screens(): readonly OwnedStream[];
   /** Every voice heard here, mine included. */
   voices(): readonly OwnedStream[];
