@@ -26,7 +26,12 @@ if (location.pathname.replace(/\/+$/, '').endsWith('/assist')) {
     brokerUrl,
     invite,
     storage: localStorage,
-    chatStore: createLocalChatStore(localStorage),
+    chatStore: createLocalChatStore(localStorage, {
+      whenLeaving: (flush) => {
+        addEventListener('pagehide', flush);
+        document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && flush());
+      },
+    }),
     createTransport: (self) => createPeerJsTransport({ brokerUrl, ...transportIdentity(self) }),
     preloadTransport: preloadPeerJs,
     media: browserMedia(),

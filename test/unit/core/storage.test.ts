@@ -74,11 +74,33 @@ describe('chat stores', () => {
     db.close();
   });
 
+  it('localStorage is written once per spell of messages, not per message, and at once when the page goes away', async () => {
+    const storage = memoryWebStorage();
+    let writes = 0;
+    const setItem = storage.setItem.bind(storage);
+    storage.setItem = (key, value) => (writes++, setItem(key, value));
+    let leaving = () => {};
+    const store = createLocalChatStore(storage, { writeEveryMs: 50, whenLeaving: (flush) => (leaving = flush) });
+    for (let i = 0; i < 20; i++) await store.putMany([entry('s1', `m${i}aaaaaaa`, `line ${i}`)]);
+    expect(writes).toBe(0);
+    expect(await store.list('s1')).toHaveLength(20);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(writes).toBe(1);
+    expect(JSON.parse(storage.getItem('rs.chat.s1')!)).toHaveLength(20);
+    // The page is hidden or unloads before the next write is due: what came meanwhile is written then.
+    await store.putMany([entry('s1', 'm20aaaaaaa', 'last words')]);
+    leaving();
+    expect(writes).toBe(2);
+    // A refreshed page reads it all back.
+    expect(await createLocalChatStore(storage).list('s1')).toHaveLength(21);
+  });
+
   it('localStorage keeps messages per session and survives garbage in storage', async () => {
     const storage = memoryWebStorage();
     const store = createLocalChatStore(storage);
     await store.putMany([entry('s1', 'm1aaaaaa', 'hello')]);
     await store.putMany([{ ...entry('s1', 'm1aaaaaa', 'hello'), pendingFor: [] }]);
+    store.flush();
     expect(await store.list('s1')).toEqual([{ ...entry('s1', 'm1aaaaaa', 'hello'), pendingFor: [] }]);
     storage.setItem('rs.chat.s2', '{not json');
     expect(await store.list('s2')).toEqual([]);
