@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_FILE, openSqliteStore } from '../../../broker/store';
-import { SERVER_KEY_FILE } from '../../../broker/auth/serverKey';
+import { loadServerKey, SERVER_KEY_FILE } from '../../../broker/auth/serverKey';
 import { startBroker } from '../../helpers/broker';
 import { call } from './support';
 
@@ -60,5 +60,16 @@ describe('DATA_DIR', { skip: process.platform === 'win32' }, () => {
     await openSqliteStore(dataDir).close();
     expect(mode(dataDir)).toBe(0o700);
     expect(mode(join(dataDir, DATABASE_FILE))).toBe(0o600);
+  });
+});
+
+describe('the server key', () => {
+  it('is made once, whole and private, and kept: a second start (another broker on the folder) reads the same key, and no candidate file is left', () => {
+    const dataDir = tempDir();
+    const first = loadServerKey(dataDir);
+    expect(first).toHaveLength(32);
+    expect(loadServerKey(dataDir).equals(first)).toBe(true);
+    expect(readdirSync(dataDir)).toEqual([SERVER_KEY_FILE]);
+    if (process.platform !== 'win32') expect(mode(join(dataDir, SERVER_KEY_FILE))).toBe(0o600);
   });
 });
