@@ -98,6 +98,19 @@ async function keptNothing(store: FileStore): Promise<void> {
   while ((await store.list()).length > 0) await tick();
 }
 const view = (files: Files, name: string) => files.transfers.value.find((t) => t.name === name);
+/** The receiver is asked about `name` and says yes. */
+async function accepted(receiver: Files, name: string): Promise<void> {
+  await until(() => view(receiver, name)?.state === 'incoming');
+  await receiver.accept(view(receiver, name)!.key);
+}
+/** Both ends of `name` are done: the sender's verdict is in, the receiver's copy is checked. */
+const bothDone = (receiver: Files, sender: Files, name: string) =>
+  until(() => view(receiver, name)?.state === 'done' && view(sender, name)?.state === 'done');
+/** The SHA-256 of what the receiver hands over for `name`, read back from its disk. */
+async function savedSha(receiver: Files, name: string): Promise<string> {
+  const saved = await receiver.file(view(receiver, name)!.key);
+  return sha(new Uint8Array(await saved.arrayBuffer()));
+}
 
 const ROLES: Record<string, Role> = {
   [A.participantId]: 'controller',
@@ -147,7 +160,7 @@ describe('files between participants (issue 14)', () => {
     // Nothing moves before the customer says yes.
     expect(view(rep.files, 'report.pdf')?.state).toBe('offered');
     await customer.files.accept(view(customer.files, 'report.pdf')!.key);
-    await until(() => view(customer.files, 'report.pdf')?.state === 'done' && view(rep.files, 'report.pdf')?.state === 'done');
+    await bothDone(customer.files, rep.files, 'report.pdf');
     const saved = await customer.files.file(view(customer.files, 'report.pdf')!.key);
     expect(sha(new Uint8Array(await saved.arrayBuffer()))).toBe(sha(data));
     expect(saved.name).toBe('report.pdf');
@@ -171,8 +184,7 @@ describe('files between participants (issue 14)', () => {
   it('either side cancels: the other is told, and the receiver keeps nothing', async () => {
     const { rep, customer } = await repAndCustomer();
     await rep.files.send([fileOf('big.bin', bytesOf(100 * CHUNK_SIZE))], B.participantId);
-    await until(() => view(customer.files, 'big.bin')?.state === 'incoming');
-    await customer.files.accept(view(customer.files, 'big.bin')!.key);
+    await accepted(customer.files, 'big.bin');
     await until(() => (view(customer.files, 'big.bin')?.bytes ?? 0) > 0);
     await customer.files.cancel(view(customer.files, 'big.bin')!.key);
     await until(() => view(rep.files, 'big.bin')?.state === 'failed');
@@ -237,8 +249,7 @@ describe('files between participants (issue 14)', () => {
   it('a sender that sends wrong chunks is caught by the hash: asked again, then the transfer fails and nothing is kept', async () => {
     const { customer, hostile } = await customerWithHostileRep();
     hostile.mesh.send(B.participantId, offer());
-    await until(() => view(customer.files, 'x.bin')?.state === 'incoming');
-    await customer.files.accept(view(customer.files, 'x.bin')!.key);
+    await accepted(customer.files, 'x.bin');
     await until(() => hostile.received.some((m) => m.type === 'file-accept'));
     const channel = hostile.mesh.openChannel(B.participantId, 'file:hostile-0001')!;
     const answers: string[] = [];
@@ -263,8 +274,7 @@ describe('files between participants (issue 14)', () => {
     for (const lie of ['past-end', 'long-chunk', 'hash-ok-but-whole-file-wrong'] as const) {
       const { customer, hostile } = await customerWithHostileRep();
       hostile.mesh.send(B.participantId, offer({ size: 2 * CHUNK_SIZE }));
-      await until(() => view(customer.files, 'x.bin')?.state === 'incoming');
-      await customer.files.accept(view(customer.files, 'x.bin')!.key);
+      await accepted(customer.files, 'x.bin');
       const channel = hostile.mesh.openChannel(B.participantId, 'file:hostile-0001')!;
       await new Promise<void>((resolve) => channel.onOpen(resolve));
       const send = async (index: number, payload: Uint8Array) =>
@@ -316,19 +326,17 @@ describe('files between participants (issue 14)', () => {
     await until(() => rep.mesh.isOpen(B.participantId) && customer.mesh.isOpen(A.participantId));
     const data = bytesOf(200 * CHUNK_SIZE + 17, 3);
     await rep.files.send([fileOf('movie.mp4', data)], B.participantId);
-    await until(() => view(customer.files, 'movie.mp4')?.state === 'incoming');
-    await customer.files.accept(view(customer.files, 'movie.mp4')!.key);
+    await accepted(customer.files, 'movie.mp4');
     await until(() => (view(customer.files, 'movie.mp4')?.bytes ?? 0) >= 60 * CHUNK_SIZE);
     customer.dispose();
     await until(() => view(rep.files, 'movie.mp4')?.state === 'paused');
     await new Promise((r) => setTimeout(r, 300)); // the sidecar's last write
     customer = participant(net, B, ROLES, { store });
-    await until(() => view(customer.files, 'movie.mp4')?.state === 'done' && view(rep.files, 'movie.mp4')?.state === 'done');
+    await bothDone(customer.files, rep.files, 'movie.mp4');
     const sent = view(rep.files, 'movie.mp4')!;
     expect(sent.resumedFrom).toBeGreaterThanOrEqual(50 * CHUNK_SIZE);
     expect(sent.wireBytes).toBeLessThanOrEqual(data.byteLength + 2 * 32 * CHUNK_SIZE);
-    const saved = await customer.files.file(view(customer.files, 'movie.mp4')!.key);
-    expect(sha(new Uint8Array(await saved.arrayBuffer()))).toBe(sha(data));
+    expect(await savedSha(customer.files, 'movie.mp4')).toBe(sha(data));
   });
 
   it('a sender that reloads is asked for the file again; only the same file goes on, from where the receiver is', async () => {
@@ -340,8 +348,7 @@ describe('files between participants (issue 14)', () => {
     await until(() => rep.mesh.isOpen(B.participantId) && customer.mesh.isOpen(A.participantId));
     const data = bytesOf(150 * CHUNK_SIZE, 9);
     await rep.files.send([fileOf('setup.exe', data)], B.participantId);
-    await until(() => view(customer.files, 'setup.exe')?.state === 'incoming');
-    await customer.files.accept(view(customer.files, 'setup.exe')!.key);
+    await accepted(customer.files, 'setup.exe');
     await until(() => (view(customer.files, 'setup.exe')?.bytes ?? 0) >= 40 * CHUNK_SIZE);
     rep.dispose();
     await until(() => view(customer.files, 'setup.exe')?.state === 'paused');
@@ -352,8 +359,7 @@ describe('files between participants (issue 14)', () => {
     expect(await rep.files.repick(key, fileOf('setup.exe', data))).toBe(true);
     await until(() => view(rep.files, 'setup.exe')?.state === 'done' && view(customer.files, 'setup.exe')?.state === 'done');
     expect(view(rep.files, 'setup.exe')!.resumedFrom).toBeGreaterThanOrEqual(30 * CHUNK_SIZE);
-    const saved = await customer.files.file(view(customer.files, 'setup.exe')!.key);
-    expect(sha(new Uint8Array(await saved.arrayBuffer()))).toBe(sha(data));
+    expect(await savedSha(customer.files, 'setup.exe')).toBe(sha(data));
     // Done: the sender's record is gone, so the next reload asks for nothing.
     while ((await repStore.list()).some((m) => m.to !== undefined)) await tick();
   });
@@ -363,8 +369,7 @@ describe('files between participants (issue 14)', () => {
     const data = bytesOf(200 * CHUNK_SIZE, 5);
     const file = fileOf('logs.zip', data);
     await rep.files.send([file], B.participantId);
-    await until(() => view(customer.files, 'logs.zip')?.state === 'incoming');
-    await customer.files.accept(view(customer.files, 'logs.zip')!.key);
+    await accepted(customer.files, 'logs.zip');
     await until(() => (view(customer.files, 'logs.zip')?.bytes ?? 0) >= 40 * CHUNK_SIZE);
     const reason = { kind: 'control', from: A.participantId, to: C.participantId } as const;
     rep.files.stop(reason);
@@ -409,12 +414,10 @@ describe('a transfer that stops moving heals itself', () => {
     const { rep, customer } = await repAndCustomer(ROLES, { rep: { stallMs: 300 }, customer: { channels: losing(3) } });
     const data = bytesOf(8 * CHUNK_SIZE + 99);
     await rep.files.send([fileOf('lost.bin', data)], B.participantId);
-    await until(() => view(customer.files, 'lost.bin')?.state === 'incoming');
-    await customer.files.accept(view(customer.files, 'lost.bin')!.key);
+    await accepted(customer.files, 'lost.bin');
     // Before, chunk 2 never came, the receiver waited for it and the sender for a verdict: stuck for good.
-    await until(() => view(customer.files, 'lost.bin')?.state === 'done' && view(rep.files, 'lost.bin')?.state === 'done');
-    const saved = await customer.files.file(view(customer.files, 'lost.bin')!.key);
-    expect(sha(new Uint8Array(await saved.arrayBuffer()))).toBe(sha(data));
+    await bothDone(customer.files, rep.files, 'lost.bin');
+    expect(await savedSha(customer.files, 'lost.bin')).toBe(sha(data));
     // Resumed from what the receiver had: only chunk 2 onwards went again, not the whole file.
     expect(view(rep.files, 'lost.bin')!.resumedFrom).toBe(2 * CHUNK_SIZE);
   });
@@ -432,16 +435,14 @@ describe('a transfer that stops moving heals itself', () => {
     const { rep, customer } = await repAndCustomer(ROLES, { rep: { stallMs: 60_000 }, customer: { store: slow } });
     const data = bytesOf(12 * CHUNK_SIZE + 7);
     await rep.files.send([fileOf('slow.bin', data)], B.participantId);
-    await until(() => view(customer.files, 'slow.bin')?.state === 'incoming');
-    await customer.files.accept(view(customer.files, 'slow.bin')!.key);
+    await accepted(customer.files, 'slow.bin');
     await until(() => held.length > 0);
     // What the mesh does when a link to the peer opens again: every unfinished transfer is offered anew.
     rep.files.linkOpened(B.participantId);
     holding = false;
     held.splice(0).forEach((go) => go());
-    await until(() => view(customer.files, 'slow.bin')?.state === 'done' && view(rep.files, 'slow.bin')?.state === 'done');
-    const saved = await customer.files.file(view(customer.files, 'slow.bin')!.key);
-    expect(sha(new Uint8Array(await saved.arrayBuffer()))).toBe(sha(data));
+    await bothDone(customer.files, rep.files, 'slow.bin');
+    expect(await savedSha(customer.files, 'slow.bin')).toBe(sha(data));
   });
 
   it('the receiver’s first yes is lost: the offer goes again after a quiet spell and the answer with it', async () => {
@@ -452,13 +453,11 @@ describe('a transfer that stops moving heals itself', () => {
     });
     const data = bytesOf(3 * CHUNK_SIZE);
     await rep.files.send([fileOf('yes.bin', data)], B.participantId);
-    await until(() => view(customer.files, 'yes.bin')?.state === 'incoming');
-    await customer.files.accept(view(customer.files, 'yes.bin')!.key);
+    await accepted(customer.files, 'yes.bin');
     // Before, the sender waited 'offered' and the receiver 'queued', each for the other, for good.
-    await until(() => view(customer.files, 'yes.bin')?.state === 'done' && view(rep.files, 'yes.bin')?.state === 'done');
+    await bothDone(customer.files, rep.files, 'yes.bin');
     expect(lost).toBe(2);
-    const saved = await customer.files.file(view(customer.files, 'yes.bin')!.key);
-    expect(sha(new Uint8Array(await saved.arrayBuffer()))).toBe(sha(data));
+    expect(await savedSha(customer.files, 'yes.bin')).toBe(sha(data));
   });
 
   it('an offer nobody has answered yet goes again unchanged: the receiver still asks its user once, and a yes then starts it', async () => {
@@ -471,7 +470,7 @@ describe('a transfer that stops moving heals itself', () => {
     expect(customer.files.transfers.value.filter((t) => t.name === 'ask.bin').map((t) => t.state)).toEqual(['incoming']);
     expect(view(rep.files, 'ask.bin')?.state).toBe('offered');
     await customer.files.accept(view(customer.files, 'ask.bin')!.key);
-    await until(() => view(customer.files, 'ask.bin')?.state === 'done' && view(rep.files, 'ask.bin')?.state === 'done');
+    await bothDone(customer.files, rep.files, 'ask.bin');
   });
 });
 
@@ -512,11 +511,9 @@ describe('a receiver whose disk refuses', () => {
     const { rep, customer } = await repAndCustomer(ROLES, { customer: { store } });
     const data = bytesOf(12 * CHUNK_SIZE + 3);
     await rep.files.send([fileOf('shaky.bin', data)], B.participantId);
-    await until(() => view(customer.files, 'shaky.bin')?.state === 'incoming');
-    await customer.files.accept(view(customer.files, 'shaky.bin')!.key);
-    await until(() => view(customer.files, 'shaky.bin')?.state === 'done' && view(rep.files, 'shaky.bin')?.state === 'done');
-    const saved = await customer.files.file(view(customer.files, 'shaky.bin')!.key);
-    expect(sha(new Uint8Array(await saved.arrayBuffer()))).toBe(sha(data));
+    await accepted(customer.files, 'shaky.bin');
+    await bothDone(customer.files, rep.files, 'shaky.bin');
+    expect(await savedSha(customer.files, 'shaky.bin')).toBe(sha(data));
     // Picked up where the disk was, not from the start.
     expect(view(rep.files, 'shaky.bin')!.resumedFrom).toBeGreaterThan(0);
   });
@@ -530,8 +527,7 @@ describe('a receiver whose disk refuses', () => {
     );
     const { rep, customer } = await repAndCustomer(ROLES, { customer: { store } });
     await rep.files.send([fileOf('huge.bin', bytesOf(10 * CHUNK_SIZE))], B.participantId);
-    await until(() => view(customer.files, 'huge.bin')?.state === 'incoming');
-    await customer.files.accept(view(customer.files, 'huge.bin')!.key);
+    await accepted(customer.files, 'huge.bin');
     await until(() => view(customer.files, 'huge.bin')?.state === 'failed' && view(rep.files, 'huge.bin')?.state === 'failed');
     expect(view(customer.files, 'huge.bin')!.failure).toBe('disk');
     expect(view(rep.files, 'huge.bin')!.failure).toBe('disk');
@@ -545,8 +541,7 @@ describe('a receiver whose disk refuses', () => {
     const { store } = faultyDisk((op) => (op === 'write' && ++writes > 2 ? 'NoModificationAllowedError: locked' : undefined));
     const { rep, customer } = await repAndCustomer(ROLES, { customer: { store } });
     await rep.files.send([fileOf('locked.bin', bytesOf(10 * CHUNK_SIZE))], B.participantId);
-    await until(() => view(customer.files, 'locked.bin')?.state === 'incoming');
-    await customer.files.accept(view(customer.files, 'locked.bin')!.key);
+    await accepted(customer.files, 'locked.bin');
     await until(
       () => view(customer.files, 'locked.bin')?.state === 'failed' && view(rep.files, 'locked.bin')?.state === 'failed',
     );
@@ -562,14 +557,12 @@ describe('a receiver whose disk refuses', () => {
     const { rep, customer } = await repAndCustomer(ROLES, { rep: { stallMs: 300 }, customer: { store } });
     const data = bytesOf(4 * CHUNK_SIZE + 1);
     await rep.files.send([fileOf('last-step.bin', data)], B.participantId);
-    await until(() => view(customer.files, 'last-step.bin')?.state === 'incoming');
-    await customer.files.accept(view(customer.files, 'last-step.bin')!.key);
+    await accepted(customer.files, 'last-step.bin');
     await until(
       () => view(customer.files, 'last-step.bin')?.state === 'done' && view(rep.files, 'last-step.bin')?.state === 'done',
     );
     expect(refused).toBeGreaterThanOrEqual(2);
-    const saved = await customer.files.file(view(customer.files, 'last-step.bin')!.key);
-    expect(sha(new Uint8Array(await saved.arrayBuffer()))).toBe(sha(data));
+    expect(await savedSha(customer.files, 'last-step.bin')).toBe(sha(data));
   });
 });
 
