@@ -8,7 +8,7 @@ import { createWorld, REP, type World } from './fixtures';
 import { openPopup } from './pages/extension';
 import { recordings, saveRecording } from './pages/recordings';
 import { scanWebm } from '../../core/recording/webm-scan';
-import { makeFile, opfsHashes, pickFiles, removeTempFiles, setFiles, waitForTransfer } from './pages/files';
+import { pickFiles, removeTempFiles, setFiles, transferBetween } from './pages/files';
 import { JoinPage } from './pages/join-page';
 import { waitForLiveVideo } from './pages/video';
 import { TRACK_PEER_CONNECTIONS, waitForAudioFrom } from './pages/webrtc-stats';
@@ -132,19 +132,17 @@ describe('Firefox', () => {
       await customer.join('Pat Customer');
       await waitUntil(panel.page, linked);
 
-      const up = makeFile('to-firefox.bin', 8 * MB);
-      await pickFiles(customer.page, `Send a file to ${REP.name}`, [up.path]);
-      await clickByRole(panel.page, 'button', 'Accept to-firefox.bin');
-      await waitForTransfer(panel.page, 'to-firefox.bin', 'done');
-      await waitForTransfer(customer.page, 'to-firefox.bin', 'done');
-      expect(await opfsHashes(panel.page, up.size)).toContain(up.sha256);
-
-      const down = makeFile('from-firefox.bin', 8 * MB);
-      await setFiles(panel.page, [down.path]);
-      await clickByRole(customer.page, 'button', 'Accept from-firefox.bin');
-      await waitForTransfer(customer.page, 'from-firefox.bin', 'done');
-      await waitForTransfer(panel.page, 'from-firefox.bin', 'done');
-      expect(await opfsHashes(customer.page, down.size)).toContain(down.sha256);
+      const pickAsCustomer = (paths: string[]) => pickFiles(customer.page, `Send a file to ${REP.name}`, paths);
+      const up = await transferBetween(pickAsCustomer, customer.page, panel.page, 'to-firefox.bin', 8 * MB);
+      expect(up.received).toContain(up.sha256);
+      const down = await transferBetween(
+        (paths) => setFiles(panel.page, paths),
+        panel.page,
+        customer.page,
+        'from-firefox.bin',
+        8 * MB,
+      );
+      expect(down.received).toContain(down.sha256);
       await panel.endSession();
       await customer.waitForText('The session has ended');
       await panel.back();
@@ -295,19 +293,17 @@ describe('Firefox', () => {
       await customer.join('Fiona Firefox');
       await waitUntil(panel.page, linked);
 
-      const down = makeFile('to-fiona.bin', 8 * MB);
-      await pickFiles(panel.page, 'Send file', [down.path]);
-      await clickByRole(customer.page, 'button', 'Accept to-fiona.bin');
-      await waitForTransfer(customer.page, 'to-fiona.bin', 'done');
-      await waitForTransfer(panel.page, 'to-fiona.bin', 'done');
-      expect(await opfsHashes(customer.page, down.size)).toContain(down.sha256);
-
-      const up = makeFile('from-fiona.bin', 8 * MB);
-      await setFiles(customer.page, [up.path]);
-      await clickByRole(panel.page, 'button', 'Accept from-fiona.bin');
-      await waitForTransfer(panel.page, 'from-fiona.bin', 'done');
-      await waitForTransfer(customer.page, 'from-fiona.bin', 'done');
-      expect(await opfsHashes(panel.page, up.size)).toContain(up.sha256);
+      const pickAsRep = (paths: string[]) => pickFiles(panel.page, 'Send file', paths);
+      const down = await transferBetween(pickAsRep, panel.page, customer.page, 'to-fiona.bin', 8 * MB);
+      expect(down.received).toContain(down.sha256);
+      const up = await transferBetween(
+        (paths) => setFiles(customer.page, paths),
+        customer.page,
+        panel.page,
+        'from-fiona.bin',
+        8 * MB,
+      );
+      expect(up.received).toContain(up.sha256);
       await panel.endSession();
       await customer.waitForText('The session has ended');
     });

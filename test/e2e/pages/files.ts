@@ -146,3 +146,23 @@ export async function saveAndHash(browser: Browser, page: Page, name: string, si
   while (!existsSync(path) || statSync(path).size < size) await new Promise((r) => setTimeout(r, 50));
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
+
+/**
+ * A file of `bytes` named `name` from one page to another: `pick` puts it in the sender's picker (a
+ * click and the dialog in Chromium, `setFiles` in Firefox), the receiver accepts, both sides end done.
+ * Answers the file's SHA-256 and those of the same-sized files on the receiver's disk (OPFS).
+ */
+export async function transferBetween(
+  pick: (paths: string[]) => Promise<void>,
+  sender: Page,
+  receiver: Page,
+  name: string,
+  bytes: number,
+): Promise<{ sha256: string; received: string[] }> {
+  const file = makeFile(name, bytes);
+  await pick([file.path]);
+  await clickByRole(receiver, 'button', `Accept ${name}`);
+  await waitForTransfer(receiver, name, 'done');
+  await waitForTransfer(sender, name, 'done');
+  return { sha256: file.sha256, received: await opfsHashes(receiver, file.size) };
+}
