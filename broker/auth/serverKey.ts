@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makePrivateDir, makePrivateFile } from '../store/privateFiles';
 
@@ -16,17 +16,22 @@ export const SERVER_KEY_FILE = 'broker.key';
 export function loadServerKey(dataDir: string): Buffer {
   makePrivateDir(dataDir);
   const file = join(dataDir, SERVER_KEY_FILE);
+  if (!existsSync(file)) publishNewKey(file);
+  makePrivateFile(file); // perhaps made by an older broker, looser
+  const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  if (key.length < 32) throw new Error(`${file} is damaged (expected 32 bytes of base64); delete it to make a new one`);
+  return key;
+}
+
+/** Writes a candidate key to a file of its own and links it to `file`; EEXIST: another broker was first. */
+function publishNewKey(file: string): void {
   const candidate = `${file}.${process.pid}.${randomBytes(6).toString('hex')}`;
   writeFileSync(candidate, randomBytes(32).toString('base64'), { flag: 'wx', mode: 0o600 });
   try {
     linkSync(candidate, file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    makePrivateFile(file); // made by an older broker, perhaps looser
   } finally {
     unlinkSync(candidate);
   }
-  const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-  if (key.length < 32) throw new Error(`${file} is damaged (expected 32 bytes of base64); delete it to make a new one`);
-  return key;
 }
